@@ -1,0 +1,76 @@
+"""The ``composer`` command: no arguments opens the window; subcommands work headless."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from collections.abc import Sequence
+
+from composer import __version__
+from composer.commands.base import EXIT_FAILURE, EXIT_USAGE, CommandContext, CommandError
+from composer.core.locations import Locations
+
+# Each module registers its own subcommands (see composer.commands).
+COMMAND_MODULES = ("composer.commands.campaigns", "composer.commands.render")
+
+log = logging.getLogger(__name__)
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line on stderr, exit status 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise CommandError(f"{self.prog}: {message} (see '{self.prog} --help')", EXIT_USAGE)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full parser, with every registered subcommand."""
+    parser = _Parser(
+        prog="composer",
+        description="Write advocacy letters: pick arguments, make them your own, print or e-mail.",
+    )
+    parser.add_argument("--version", action="version", version=f"composer {__version__}")
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help="open the main window, wait for its first paint, and exit (for checks)",
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the program; returns the exit status."""
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if not args_list or args_list == ["--smoke"] or args_list[0].startswith("-psn_"):
+        # The window path stays lean: no parser build, no subcommand imports.
+        from composer.gui.app import run_app
+
+        return run_app(smoke="--smoke" in args_list)
+    context = CommandContext(locations=Locations.default())
+    try:
+        args = build_parser().parse_args(args_list)
+        if args.command is None:
+            from composer.gui.app import run_app
+
+            return run_app(smoke=args.smoke)
+        status: int = args.handler(args, context)
+        return status
+    except CommandError as error:
+        print(str(error), file=context.stderr)
+        return error.status
+    except KeyboardInterrupt:
+        print("composer: interrupted", file=context.stderr)
+        return 130
+    except Exception as error:  # the last line of defence: never a traceback
+        log.exception("unexpected error in %s", args_list)
+        print(
+            f"composer: unexpected error: {error.__class__.__name__}: {error}. "
+            f"Details are in {context.locations.log_file}.",
+            file=context.stderr,
+        )
+        return EXIT_FAILURE

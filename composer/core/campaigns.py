@@ -1,0 +1,661 @@
+"""Campaign packs: a folder with ``campaign.toml`` and ``arguments/*.md``, loaded and checked.
+
+A pack is checked completely before it is used. Every problem is reported
+with the file, the line (where one can be found) and the field, so that an
+organizer can fix the pack without guessing; nothing in a pack can run code.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from importlib.resources.abc import Traversable
+from pathlib import Path
+
+from composer.core.markup import markdown_to_html, markdown_to_text
+
+FORMAT_VERSION = 1
+POSITIONS = ("opening", "body", "closing")
+MAX_FILE_BYTES = 256 * 1024
+MAX_ARGUMENTS = 500
+MAX_TEMPLATES = 20
+FRONT_MATTER = "+++"
+RECIPIENT_ROLES = ("role:senators", "role:representative")
+
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+_TEMPLATE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+# Arguments may hold simple placeholders; any other template syntax is refused.
+_PLACEHOLDER = re.compile(r"\{\{\s*(?:sender|recipient|campaign)\.[a-z_]+\s*\}\}")
+_TEMPLATE_SYNTAX = re.compile(r"\{\{|\{%|\{#|\}\}|%\}|#\}")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a pack: where it is and what to do about it."""
+
+    file: str
+    message: str
+    line: int | None = None
+    field: str | None = None
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        what = f"{self.field}: " if self.field else ""
+        return f"{where}: {what}{self.message}"
+
+
+class CampaignError(Exception):
+    """A pack could not be loaded; ``problems`` lists everything found wrong."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        first = str(problems[0]) if problems else "unknown problem"
+        more = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
+        super().__init__(first + more)
+
+
+@dataclass(frozen=True)
+class Source:
+    """An article a fact comes from."""
+
+    id: str
+    outlet: str
+    author: str
+    date: str
+    title: str
+    url: str = ""
+
+    def citation(self) -> str:
+        """One line naming the source: author, outlet, date, title."""
+        parts = [self.author, self.outlet, self.date]
+        head = ", ".join(part for part in parts if part)
+        return f"{head}: \u201c{self.title}\u201d" if self.title else head
+
+
+@dataclass(frozen=True)
+class Theme:
+    """A group of arguments shown together in the picker."""
+
+    id: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Argument:
+    """One paragraph a user can put into a letter."""
+
+    id: str
+    title: str
+    theme: str
+    position: str
+    text: str
+    sources: tuple[Source, ...] = ()
+    recipients: tuple[str, ...] = ()
+
+    @property
+    def html(self) -> str:
+        """The paragraph(s) as HTML, ready for the editor."""
+        return markdown_to_html(self.text)
+
+    @property
+    def plain_text(self) -> str:
+        """The paragraph(s) as plain text."""
+        return markdown_to_text(self.text)
+
+    @property
+    def word_count(self) -> int:
+        """How many words the paragraph has."""
+        return len(self.plain_text.split())
+
+
+@dataclass(frozen=True)
+class SuggestedRecipient:
+    """An official the organizer suggests writing to, with the arguments that suit them."""
+
+    target: str
+    label: str
+    why: str = ""
+    arguments: tuple[str, ...] = ()
+    subject: str = ""
+
+
+@dataclass(frozen=True)
+class Campaign:
+    """A loaded, checked campaign pack."""
+
+    id: str
+    title: str
+    summary: str
+    language: str
+    default_subject: str
+    template: str
+    email_template: str
+    complimentary_close: str
+    themes: tuple[Theme, ...]
+    arguments: tuple[Argument, ...]
+    default_arguments: tuple[str, ...]
+    recipients: tuple[SuggestedRecipient, ...]
+    sources: dict[str, Source] = field(default_factory=dict)
+    templates: dict[str, str] = field(default_factory=dict)
+    origin: str = ""
+
+    def argument(self, argument_id: str) -> Argument:
+        """The argument with that id.
+
+        Raises:
+            KeyError: no such argument in this campaign.
+        """
+        for argument in self.arguments:
+            if argument.id == argument_id:
+                return argument
+        raise KeyError(argument_id)
+
+    def theme_title(self, theme_id: str) -> str:
+        """The display title of a theme (its id when unknown)."""
+        return next((t.title for t in self.themes if t.id == theme_id), theme_id)
+
+    def by_theme(self) -> Iterator[tuple[Theme, list[Argument]]]:
+        """Themes in display order, each with its arguments (openings and closings too)."""
+        for theme in self.themes:
+            members = [a for a in self.arguments if a.theme == theme.id]
+            if members:
+                yield theme, members
+
+    def suggested_for(self, target: str) -> SuggestedRecipient | None:
+        """The organizer's suggestion for one recipient id or role, if any."""
+        return next((r for r in self.recipients if r.target == target), None)
+
+
+# --- reading -----------------------------------------------------------------------------
+
+
+def _line_of(text: str, key: str, start: int = 1) -> int | None:
+    """The line number (1-based) where ``key =`` (or a table header) first appears."""
+    pattern = re.compile(rf"^\s*(?:{re.escape(key)}\s*=|\[+\s*{re.escape(key)}\b)")
+    for number, line in enumerate(text.splitlines()[start - 1 :], start):
+        if pattern.match(line):
+            return number
+    return None
+
+
+def _toml_error_line(error: tomllib.TOMLDecodeError) -> int | None:
+    match = re.search(r"line (\d+)", str(error))
+    return int(match.group(1)) if match else None
+
+
+class _Reader:
+    """Reads one pack and collects every problem it finds."""
+
+    def __init__(self, root: Traversable) -> None:
+        self.root = root
+        self.problems: list[Problem] = []
+
+    def problem(
+        self, file: str, message: str, line: int | None = None, field: str | None = None
+    ) -> None:
+        self.problems.append(Problem(file, message, line, field))
+
+    def read_text(self, node: Traversable, name: str) -> str | None:
+        if isinstance(node, Path) and node.is_symlink():
+            self.problem(name, "links are not allowed in a campaign pack; copy the file instead")
+            return None
+        try:
+            data = node.read_bytes()
+        except OSError as error:
+            self.problem(name, f"cannot be read ({error})")
+            return None
+        if len(data) > MAX_FILE_BYTES:
+            self.problem(
+                name, f"is {len(data) // 1024} KiB; a pack file may be {MAX_FILE_BYTES // 1024} KiB"
+            )
+            return None
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            line = data[: error.start].count(b"\n") + 1
+            self.problem(name, "is not valid UTF-8 text; save it as UTF-8", line)
+            return None
+
+    def string(
+        self,
+        table: dict[str, object],
+        key: str,
+        file: str,
+        text: str,
+        *,
+        required: bool = True,
+        default: str = "",
+        start: int = 1,
+    ) -> str:
+        value = table.get(key)
+        if value is None:
+            if required:
+                self.problem(file, "is missing; add it", None, key)
+            return default
+        if not isinstance(value, str):
+            self.problem(file, "must be text in quotes", _line_of(text, key, start), key)
+            return default
+        if required and not value.strip():
+            self.problem(file, "must not be empty", _line_of(text, key, start), key)
+        return value.strip()
+
+    def string_list(
+        self, table: dict[str, object], key: str, file: str, text: str, start: int = 1
+    ) -> tuple[str, ...]:
+        value = table.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.problem(
+                file, 'must be a list of texts, like ["a", "b"]', _line_of(text, key, start), key
+            )
+            return ()
+        return tuple(value)
+
+    def identifier(self, value: str, file: str, text: str, key: str = "id") -> None:
+        if value and not _ID.match(value):
+            self.problem(
+                file,
+                f"'{value}' is not a valid id: use lowercase letters, digits and dashes",
+                _line_of(text, key),
+                key,
+            )
+
+
+def _child(root: Traversable, name: str) -> Traversable | None:
+    node = root.joinpath(name)
+    return node if node.is_file() or node.is_dir() else None
+
+
+def _read_campaign_toml(reader: _Reader) -> tuple[dict[str, object], str] | None:
+    node = _child(reader.root, "campaign.toml")
+    if node is None or not node.is_file():
+        reader.problem("campaign.toml", "not found: a campaign pack needs a campaign.toml file")
+        return None
+    text = reader.read_text(node, "campaign.toml")
+    if text is None:
+        return None
+    try:
+        return tomllib.loads(text), text
+    except tomllib.TOMLDecodeError as error:
+        reader.problem("campaign.toml", f"is not valid TOML: {error}", _toml_error_line(error))
+        return None
+
+
+def _parse_sources(reader: _Reader, raw: object, text: str) -> dict[str, Source]:
+    file = "campaign.toml"
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        reader.problem(
+            file, "must be tables like [sources.some-id]", _line_of(text, "sources"), "sources"
+        )
+        return {}
+    sources: dict[str, Source] = {}
+    for source_id, table in raw.items():
+        where = f"sources.{source_id}"
+        start = _line_of(text, where) or 1
+        if not isinstance(table, dict):
+            reader.problem(file, "must be a table", start, where)
+            continue
+        reader.identifier(source_id, file, text, where)
+        values: dict[str, str] = {}
+        for key in ("outlet", "author", "date", "title", "url"):
+            value = table.get(key, "")
+            if not isinstance(value, str) or (key != "url" and not value.strip()):
+                reader.problem(file, "must be non-empty text in quotes", start, f"{where}.{key}")
+                value = ""
+            values[key] = value.strip()
+        sources[source_id] = Source(id=source_id, **values)
+    return sources
+
+
+def _split_front_matter(reader: _Reader, text: str, file: str) -> tuple[str, str, int] | None:
+    lines = text.splitlines()
+    if not lines or lines[0].strip() != FRONT_MATTER:
+        reader.problem(file, f"must begin with a '{FRONT_MATTER}' line (TOML front matter)", 1)
+        return None
+    for index, line in enumerate(lines[1:], 1):
+        if line.strip() == FRONT_MATTER:
+            return "\n".join(lines[1:index]), "\n".join(lines[index + 1 :]), index + 1
+    reader.problem(file, f"the front matter has no closing '{FRONT_MATTER}' line", 1)
+    return None
+
+
+def _check_argument_text(reader: _Reader, body: str, file: str, body_line: int) -> None:
+    stripped = _PLACEHOLDER.sub("", body)
+    match = _TEMPLATE_SYNTAX.search(stripped)
+    if match:
+        line = body_line + stripped[: match.start()].count("\n")
+        reader.problem(
+            file,
+            "template code is not allowed in arguments; only placeholders such as "
+            "{{ sender.city }} or {{ recipient.name }}",
+            line,
+            "text",
+        )
+    if re.search(r"<\s*[a-zA-Z!/]", body):
+        line = body_line + body[: re.search(r"<\s*[a-zA-Z!/]", body).start()].count("\n")  # type: ignore[union-attr]
+        reader.problem(
+            file, "HTML is not allowed in arguments; use **bold** and *italic*", line, "text"
+        )
+
+
+def _parse_argument(
+    reader: _Reader,
+    node: Traversable,
+    themes: set[str],
+    sources: dict[str, Source],
+) -> Argument | None:
+    file = f"arguments/{node.name}"
+    text = reader.read_text(node, file)
+    if text is None:
+        return None
+    parts = _split_front_matter(reader, text, file)
+    if parts is None:
+        return None
+    front, body, closing_line = parts
+    try:
+        meta = tomllib.loads(front)
+    except tomllib.TOMLDecodeError as error:
+        line = _toml_error_line(error)
+        reader.problem(
+            file, f"front matter is not valid TOML: {error}", None if line is None else line + 1
+        )
+        return None
+    # Line numbers in the front matter are offset by the opening +++ line.
+    shifted = "\n" + front
+    argument_id = reader.string(meta, "id", file, shifted)
+    reader.identifier(argument_id, file, shifted)
+    stem = node.name.removesuffix(".md")
+    if argument_id and argument_id != stem:
+        reader.problem(
+            file,
+            f"is '{argument_id}' but the file is named '{node.name}'; make them match",
+            _line_of(shifted, "id"),
+            "id",
+        )
+    title = reader.string(meta, "title", file, shifted)
+    theme = reader.string(meta, "theme", file, shifted)
+    if theme and theme not in themes:
+        known = ", ".join(sorted(themes)) or "none declared"
+        reader.problem(
+            file,
+            f"'{theme}' is not a theme of this campaign (themes: {known})",
+            _line_of(shifted, "theme"),
+            "theme",
+        )
+    position = reader.string(meta, "position", file, shifted, required=False, default="body")
+    if position not in POSITIONS:
+        reader.problem(
+            file,
+            f"'{position}' must be one of: {', '.join(POSITIONS)}",
+            _line_of(shifted, "position"),
+            "position",
+        )
+    cited: list[Source] = []
+    for source_id in reader.string_list(meta, "sources", file, shifted):
+        if source_id in sources:
+            cited.append(sources[source_id])
+        else:
+            reader.problem(
+                file,
+                f"'{source_id}' is not declared under [sources] in campaign.toml",
+                _line_of(shifted, "sources"),
+                "sources",
+            )
+    recipients = reader.string_list(meta, "recipients", file, shifted)
+    if not body.strip():
+        reader.problem(file, "has no paragraph after the front matter", closing_line + 1, "text")
+    _check_argument_text(reader, body, file, closing_line + 1)
+    return Argument(
+        id=argument_id or stem,
+        title=title,
+        theme=theme,
+        position=position,
+        text=body.strip(),
+        sources=tuple(cited),
+        recipients=recipients,
+    )
+
+
+def _parse_themes(reader: _Reader, raw: object, text: str) -> tuple[Theme, ...]:
+    file = "campaign.toml"
+    if not isinstance(raw, list) or not raw:
+        reader.problem(
+            file,
+            "needs at least one [[themes]] table with id and title",
+            _line_of(text, "themes"),
+            "themes",
+        )
+        return ()
+    themes: list[Theme] = []
+    for table in raw:
+        if not isinstance(table, dict):
+            reader.problem(
+                file, "each [[themes]] entry must be a table", _line_of(text, "themes"), "themes"
+            )
+            continue
+        theme_id = reader.string(table, "id", file, text)
+        reader.identifier(theme_id, file, text)
+        themes.append(Theme(theme_id, reader.string(table, "title", file, text)))
+    seen: set[str] = set()
+    for theme in themes:
+        if theme.id in seen:
+            reader.problem(
+                file, f"theme '{theme.id}' is declared twice", _line_of(text, "themes"), "themes"
+            )
+        seen.add(theme.id)
+    return tuple(themes)
+
+
+def _parse_recipients(reader: _Reader, raw: object, text: str) -> tuple[SuggestedRecipient, ...]:
+    file = "campaign.toml"
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        reader.problem(
+            file, "must be [[recipients]] tables", _line_of(text, "recipients"), "recipients"
+        )
+        return ()
+    found: list[SuggestedRecipient] = []
+    for table in raw:
+        if not isinstance(table, dict):
+            reader.problem(file, "each [[recipients]] entry must be a table", None, "recipients")
+            continue
+        found.append(
+            SuggestedRecipient(
+                target=reader.string(table, "target", file, text),
+                label=reader.string(table, "label", file, text),
+                why=reader.string(table, "why", file, text, required=False),
+                arguments=reader.string_list(table, "arguments", file, text),
+                subject=reader.string(table, "subject", file, text, required=False),
+            )
+        )
+    return tuple(found)
+
+
+def _read_templates(reader: _Reader) -> dict[str, str]:
+    folder = _child(reader.root, "templates")
+    if folder is None or not folder.is_dir():
+        return {}
+    templates: dict[str, str] = {}
+    for node in sorted(folder.iterdir(), key=lambda n: n.name):
+        file = f"templates/{node.name}"
+        name = node.name.removesuffix(".j2")
+        if not node.name.endswith(".j2") or not _TEMPLATE_NAME.match(name.split(".")[0]):
+            reader.problem(file, "is not a template: names look like 'formal.html.j2'")
+            continue
+        if len(templates) >= MAX_TEMPLATES:
+            reader.problem(file, f"a pack may hold at most {MAX_TEMPLATES} templates")
+            break
+        text = reader.read_text(node, file)
+        if text is not None:
+            from composer.core.render import template_problems
+
+            for line, message in template_problems(text):
+                reader.problem(file, message, line)
+            templates[name] = text
+    return templates
+
+
+def read_campaign(root: Traversable) -> tuple[Campaign | None, list[Problem]]:
+    """Read and check a pack folder; returns the campaign (if usable) and all problems."""
+    reader = _Reader(root)
+    loaded = _read_campaign_toml(reader)
+    if loaded is None:
+        return None, reader.problems
+    data, text = loaded
+    file = "campaign.toml"
+    version = data.get("format", FORMAT_VERSION)
+    if version != FORMAT_VERSION:
+        reader.problem(
+            file,
+            f"this program reads format {FORMAT_VERSION}; the pack says {version!r}. "
+            "Update the program or ask the organizer for a pack in format 1.",
+            _line_of(text, "format"),
+            "format",
+        )
+    campaign_id = reader.string(data, "id", file, text)
+    reader.identifier(campaign_id, file, text)
+    themes = _parse_themes(reader, data.get("themes"), text)
+    sources = _parse_sources(reader, data.get("sources"), text)
+    arguments: list[Argument] = []
+    folder = _child(root, "arguments")
+    if folder is None or not folder.is_dir():
+        reader.problem("arguments/", "not found: put each argument in arguments/<id>.md")
+    else:
+        nodes = sorted(
+            (n for n in folder.iterdir() if n.name.endswith(".md")), key=lambda n: n.name
+        )
+        if len(nodes) > MAX_ARGUMENTS:
+            reader.problem(
+                "arguments/", f"holds {len(nodes)} arguments; the limit is {MAX_ARGUMENTS}"
+            )
+            nodes = nodes[:MAX_ARGUMENTS]
+        theme_ids = {t.id for t in themes}
+        for node in nodes:
+            argument = _parse_argument(reader, node, theme_ids, sources)
+            if argument is not None:
+                arguments.append(argument)
+        if not nodes:
+            reader.problem("arguments/", "holds no argument files (*.md)")
+    known = {a.id for a in arguments}
+    default_arguments = reader.string_list(data, "default_arguments", file, text)
+    for argument_id in default_arguments:
+        if argument_id not in known:
+            reader.problem(
+                file,
+                f"names '{argument_id}', which is not in arguments/",
+                _line_of(text, "default_arguments"),
+                "default_arguments",
+            )
+    recipients = _parse_recipients(reader, data.get("recipients"), text)
+    for recipient in recipients:
+        for argument_id in recipient.arguments:
+            if argument_id not in known:
+                reader.problem(
+                    file,
+                    f"recipient '{recipient.target}' names '{argument_id}', "
+                    "which is not in arguments/",
+                    _line_of(text, "recipients"),
+                    "recipients.arguments",
+                )
+    templates = _read_templates(reader)
+    campaign = Campaign(
+        id=campaign_id,
+        title=reader.string(data, "title", file, text),
+        summary=reader.string(data, "summary", file, text),
+        language=reader.string(data, "language", file, text, required=False, default="en-US"),
+        default_subject=reader.string(data, "default_subject", file, text),
+        template=reader.string(data, "template", file, text, required=False, default="formal"),
+        email_template=reader.string(
+            data, "email_template", file, text, required=False, default="email"
+        ),
+        complimentary_close=reader.string(
+            data, "complimentary_close", file, text, required=False, default="Respectfully,"
+        ),
+        themes=themes,
+        arguments=tuple(arguments),
+        default_arguments=default_arguments,
+        recipients=recipients,
+        sources=sources,
+        templates=templates,
+        origin=str(root),
+    )
+    return campaign, reader.problems
+
+
+def load_campaign(root: Traversable) -> Campaign:
+    """Load a pack folder, refusing it when anything is wrong.
+
+    Raises:
+        CampaignError: lists every problem, the first one in the message.
+    """
+    campaign, problems = read_campaign(root)
+    if problems or campaign is None:
+        raise CampaignError(problems)
+    return campaign
+
+
+def bundled_campaign_roots() -> list[Traversable]:
+    """The campaign packs shipped with the program."""
+    from importlib.resources import files
+
+    folder = files("composer.resources").joinpath("campaigns")
+    if not folder.is_dir():
+        return []
+    return sorted(
+        (n for n in folder.iterdir() if n.joinpath("campaign.toml").is_file()), key=lambda n: n.name
+    )
+
+
+def imported_campaign_roots(campaigns_dir: Path) -> list[Path]:
+    """The packs the user imported into the data folder."""
+    if not campaigns_dir.is_dir():
+        return []
+    return sorted(p for p in campaigns_dir.iterdir() if (p / "campaign.toml").is_file())
+
+
+def available_campaigns(
+    campaigns_dir: Path | None = None,
+) -> Iterable[tuple[Traversable, Campaign | None, list[Problem]]]:
+    """Every bundled and imported pack with its campaign (None if broken) and problems."""
+    roots: list[Traversable] = list(bundled_campaign_roots())
+    if campaigns_dir is not None:
+        roots += imported_campaign_roots(campaigns_dir)
+    for root in roots:
+        campaign, problems = read_campaign(root)
+        yield root, (campaign if not problems else None), problems
+
+
+def find_campaign(key: str, campaigns_dir: Path | None = None) -> Campaign:
+    """A campaign by id (bundled or imported) or by the path of a pack folder.
+
+    Raises:
+        CampaignError: the pack is broken.
+        LookupError: no campaign has that id and no folder has that path.
+    """
+    path = Path(key)
+    if ("/" in key or key.startswith(".")) or (path.is_dir() and (path / "campaign.toml").exists()):
+        if not path.is_dir():
+            raise LookupError(f"no campaign folder at {key}")
+        return load_campaign(path)
+    for root, campaign, problems in available_campaigns(campaigns_dir):
+        if root.name == key or (campaign is not None and campaign.id == key):
+            if campaign is None:
+                raise CampaignError(problems)
+            return campaign
+    raise LookupError(f"no campaign with id '{key}' (see 'composer campaigns')")
+
+
+def default_campaign(campaigns_dir: Path | None = None) -> Campaign:
+    """The first usable bundled campaign.
+
+    Raises:
+        LookupError: none is usable.
+    """
+    for _root, campaign, _problems in available_campaigns(None):
+        if campaign is not None:
+            return campaign
+    raise LookupError("no usable campaign is bundled with this program")

@@ -1,0 +1,359 @@
+"""Building the e-mail for one letter: checked headers, plain text + HTML, final bytes.
+
+Everything a header will hold is checked here, before anything is queued:
+line breaks and other control characters are refused (they would let a value
+smuggle in extra headers), and every address must be well formed. Errors name
+the field, so the user knows what to correct.
+
+The copy to the sender is sent "Bcc-style": the sender's address is added to
+the envelope recipients only, never to a visible header. The officials see a
+letter addressed to them (and to anyone in Cc), the sender gets the very same
+bytes in their own mailbox, and nobody's inbox shows a "Bcc" line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.policy
+import re
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from email.headerregistry import Address
+from email.message import EmailMessage
+
+# Characters that must never reach a header: C0 controls (CR, LF, TAB, NUL…),
+# DEL, and the Unicode line separators some software treats as line breaks.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
+# RFC 5322 "atext": what an unquoted local part may contain, besides dots.
+_ATEXT = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+$")
+_LABEL = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
+_ANGLE_FORM = re.compile(r"^(?P<name>[^<>]*)<(?P<address>[^<>]*)>$")
+
+
+class MailError(ValueError):
+    """A letter cannot become an e-mail as it stands.
+
+    Attributes:
+        field: the field at fault, as the user knows it ("To", "Subject", …).
+    """
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+
+
+def _shown(value: str) -> str:
+    """A value quoted for an error message, control characters made visible."""
+    return repr(value) if _CONTROL.search(value) else f"“{value}”"
+
+
+def check_header_text(value: str, field: str) -> str:
+    """Refuse line breaks and control characters in a header value; return it trimmed.
+
+    Raises:
+        MailError: the value holds a line break or another control character.
+    """
+    if _CONTROL.search(value):
+        raise MailError(
+            field,
+            f"{_shown(value)} contains a line break or another control character; "
+            "type it on one line.",
+        )
+    return value.strip()
+
+
+def _ascii_domain(domain: str, field: str, original: str) -> str:
+    """The domain in its ASCII form (IDN labels as xn--), or MailError."""
+    problem = f"{_shown(original)} is not a valid e-mail address"
+    if not domain:
+        raise MailError(field, f"{problem}: nothing after the @.")
+    if domain.startswith("["):
+        raise MailError(field, f"{problem}: use a domain name after the @, not an IP address.")
+    try:
+        ascii_form = domain.rstrip(".").encode("idna").decode("ascii")
+    except UnicodeError as error:
+        raise MailError(field, f"{problem}: the domain “{domain}” is not valid.") from error
+    labels = ascii_form.split(".")
+    if len(labels) < 2:
+        raise MailError(
+            field, f"{problem}: the domain “{domain}” is incomplete (for example example.org)."
+        )
+    if len(ascii_form) > 253 or not all(_LABEL.match(label) for label in labels):
+        raise MailError(field, f"{problem}: the domain “{domain}” is not valid.")
+    if labels[-1].isdigit():
+        raise MailError(field, f"{problem}: the domain “{domain}” is not valid.")
+    return ascii_form
+
+
+@dataclass(frozen=True)
+class MailAddress:
+    """A checked e-mail address with an optional display name.
+
+    Attributes:
+        display_name: the name shown beside the address (may be empty).
+        local_part: what comes before the @ (ASCII).
+        domain: the domain in ASCII form (an IDN domain is stored as xn--…).
+    """
+
+    display_name: str
+    local_part: str
+    domain: str
+
+    @property
+    def address(self) -> str:
+        """The bare address as used in the SMTP envelope."""
+        return f"{self.local_part}@{self.domain}"
+
+    def header_address(self) -> Address:
+        """The address as an :class:`email.headerregistry.Address` for a header."""
+        return Address(display_name=self.display_name, username=self.local_part, domain=self.domain)
+
+    def __str__(self) -> str:
+        return str(self.header_address())
+
+
+def parse_address(text: str, field: str, display_name: str | None = None) -> MailAddress:
+    """Check one address, written as ``a@example.org`` or ``Name <a@example.org>``.
+
+    Args:
+        text: what the user typed.
+        field: the field name used in error messages ("To", "From", …).
+        display_name: a name to use instead of one written in `text`.
+
+    Raises:
+        MailError: the address is malformed, or holds control characters.
+    """
+    check_header_text(text, field)
+    value = text.strip()
+    name = ""
+    match = _ANGLE_FORM.match(value)
+    if match:
+        name = match.group("name").strip()
+        if len(name) >= 2 and name[0] == name[-1] == '"':
+            name = name[1:-1].strip()
+        value = match.group("address").strip()
+    if display_name is not None:
+        name = check_header_text(display_name, field)
+    problem = f"{_shown(text.strip())} is not a valid e-mail address"
+    if not value:
+        raise MailError(field, "no e-mail address given.")
+    if any(char in value for char in ' <>,;:"()[]\\'):
+        raise MailError(field, f"{problem}: it contains a space or a character not allowed there.")
+    if value.count("@") != 1:
+        raise MailError(field, f"{problem}: an address needs exactly one @.")
+    local, domain = value.split("@")
+    if not local:
+        raise MailError(field, f"{problem}: nothing before the @.")
+    if not local.isascii():
+        raise MailError(
+            field,
+            f"{problem}: letters with accents before the @ are not supported; "
+            "ask the owner for a plain-ASCII address.",
+        )
+    if len(local) > 64 or not all(part and _ATEXT.match(part) for part in local.split(".")):
+        raise MailError(field, f"{problem}: the part before the @ is not valid.")
+    ascii_domain = _ascii_domain(domain, field, text.strip())
+    checked = MailAddress(display_name=name, local_part=local, domain=ascii_domain)
+    try:
+        # The standard library has the last word on what a header may hold.
+        checked.header_address()
+    except (ValueError, TypeError) as error:
+        raise MailError(field, f"{problem}.") from error
+    if len(checked.address) > 254:
+        raise MailError(field, f"{problem}: it is too long.")
+    return checked
+
+
+def parse_address_list(texts: Iterable[str], field: str) -> list[MailAddress]:
+    """Check several addresses; each item may itself hold several, split by commas.
+
+    Raises:
+        MailError: one of them is malformed (the message names it).
+    """
+    found: list[MailAddress] = []
+    for text in texts:
+        check_header_text(text, field)
+        # A display name may be quoted and contain commas; split outside quotes only.
+        for part in _split_outside_quotes(text):
+            if part.strip():
+                found.append(parse_address(part, field))
+    return found
+
+
+def _split_outside_quotes(text: str) -> list[str]:
+    parts: list[str] = []
+    current: list[str] = []
+    quoted = False
+    for char in text:
+        if char == '"':
+            quoted = not quoted
+        if char in ",;" and not quoted:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    parts.append("".join(current))
+    return parts
+
+
+@dataclass(frozen=True)
+class OutgoingMessage:
+    """A finished e-mail: the exact bytes to send and the SMTP envelope.
+
+    Attributes:
+        raw: the message as sent (CRLF line ends).
+        message_id: the Message-ID header value, with its angle brackets.
+        envelope_from: the address given in MAIL FROM.
+        envelope_to: every address given in RCPT TO (To, Cc, and the sender's copy).
+        subject: the subject, for lists.
+        recipient_names: the To recipients as shown in lists (name or address).
+    """
+
+    raw: bytes
+    message_id: str
+    envelope_from: str
+    envelope_to: tuple[str, ...]
+    subject: str
+    recipient_names: tuple[str, ...]
+
+
+def make_message_id(domain: str) -> str:
+    """A new, globally unique Message-ID at the sender's domain (reveals nothing else)."""
+    return f"<{uuid.uuid4().hex}@{domain}>"
+
+
+def build_message(
+    *,
+    sender: MailAddress,
+    to: Sequence[MailAddress],
+    subject: str,
+    text: str,
+    html: str,
+    cc: Sequence[MailAddress] = (),
+    copy_to_sender: bool = False,
+    date: dt.datetime | None = None,
+    message_id: str | None = None,
+) -> OutgoingMessage:
+    """Build the e-mail for one letter: multipart/alternative, UTF-8, all headers checked.
+
+    Args:
+        sender: the From address with the sender's display name.
+        to: the officials the letter is addressed to (at least one).
+        subject: the subject line.
+        text: the plain-text version of the letter.
+        html: the HTML version of the letter.
+        cc: visible copies.
+        copy_to_sender: also deliver the letter to the sender (envelope only, no header).
+        date: the Date header (default: now, in local time).
+        message_id: a Message-ID to reuse (default: a new one at the sender's domain).
+
+    Raises:
+        MailError: a field is empty, malformed, or holds a control character.
+    """
+    if not to:
+        raise MailError("To", "add at least one recipient's e-mail address.")
+    clean_subject = check_header_text(subject, "Subject")
+    if not clean_subject:
+        raise MailError("Subject", "the subject is empty; write a short subject line.")
+    for field, group in (("From", [sender]), ("To", list(to)), ("Cc", list(cc))):
+        for address in group:
+            check_header_text(address.display_name, field)
+    if message_id is None:
+        message_id = make_message_id(sender.domain)
+    elif not re.fullmatch(r"<[^<>@\s]+@[^<>@\s]+>", message_id):
+        raise MailError("Message-ID", f"{_shown(message_id)} is not a valid Message-ID.")
+    when = date if date is not None else dt.datetime.now(dt.UTC).astimezone()
+    if when.tzinfo is None:
+        when = when.astimezone()
+
+    message = EmailMessage(policy=email.policy.SMTP)
+    message["From"] = sender.header_address()
+    message["To"] = [address.header_address() for address in to]
+    if cc:
+        message["Cc"] = [address.header_address() for address in cc]
+    message["Subject"] = clean_subject
+    message["Date"] = when
+    message["Message-ID"] = message_id
+    # Quoted-printable keeps every line short and 7-bit, whatever the server offers.
+    message.set_content(_with_final_newline(text), charset="utf-8", cte="quoted-printable")
+    message.add_alternative(
+        _with_final_newline(html), subtype="html", charset="utf-8", cte="quoted-printable"
+    )
+    for part in message.iter_parts():
+        # The library repeats MIME-Version in each part; it belongs in the top header only.
+        del part["MIME-Version"]
+
+    envelope: list[str] = []
+    for address in [*to, *cc, *([sender] if copy_to_sender else [])]:
+        if address.address.lower() not in (seen.lower() for seen in envelope):
+            envelope.append(address.address)
+    return OutgoingMessage(
+        raw=message.as_bytes(),
+        message_id=message_id,
+        envelope_from=sender.address,
+        envelope_to=tuple(envelope),
+        subject=clean_subject,
+        recipient_names=tuple(address.display_name or address.address for address in to),
+    )
+
+
+def _with_final_newline(text: str) -> str:
+    return text if text.endswith("\n") else text + "\n"
+
+
+@dataclass(frozen=True)
+class MessageContent:
+    """What a stored message says, read back for editing or display.
+
+    Attributes:
+        from_: the From header as written.
+        to: the To addresses as written.
+        cc: the Cc addresses as written.
+        subject: the subject.
+        date: the Date header as written.
+        message_id: the Message-ID.
+        text: the plain-text part ("" if none).
+        html: the HTML part ("" if none).
+    """
+
+    from_: str
+    to: tuple[str, ...]
+    cc: tuple[str, ...]
+    subject: str
+    date: str
+    message_id: str
+    text: str
+    html: str
+
+
+def read_message(raw: bytes) -> MessageContent:
+    """Read a stored message back into its headers and its text and HTML parts."""
+    import email
+
+    parsed = email.message_from_bytes(raw, policy=email.policy.default)
+    assert isinstance(parsed, EmailMessage)
+
+    def addresses(name: str) -> tuple[str, ...]:
+        header = parsed.get(name)
+        if header is None:
+            return ()
+        return tuple(str(address) for address in getattr(header, "addresses", ()))
+
+    def part(subtype: str) -> str:
+        body = parsed.get_body(preferencelist=(subtype,))
+        if body is None or body.get_content_subtype() != subtype:
+            return ""
+        content = body.get_content()
+        return content.replace("\r\n", "\n") if isinstance(content, str) else ""
+
+    return MessageContent(
+        from_=str(parsed.get("From", "")),
+        to=addresses("To"),
+        cc=addresses("Cc"),
+        subject=str(parsed.get("Subject", "")),
+        date=str(parsed.get("Date", "")),
+        message_id=str(parsed.get("Message-ID", "")),
+        text=part("plain"),
+        html=part("html"),
+    )

@@ -1,0 +1,96 @@
+"""Every setting, declared once with its type and default, stored in one JSON file."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from composer.core.fileio import atomic_write_text
+
+log = logging.getLogger(__name__)
+
+SETTINGS_VERSION = 1
+PAPER_CHOICES = ("auto", "letter", "a4")
+CHANNEL_CHOICES = ("print", "email")
+
+# Countries whose offices use US Letter paper; everyone else uses A4.
+LETTER_COUNTRIES = frozenset(
+    {"US", "CA", "MX", "PH", "CL", "CO", "VE", "GT", "PR", "CR", "SV", "PA", "DO", "NI", "BZ"}
+)
+
+
+@dataclass
+class Settings:
+    """The user's preferences. Unknown or ill-typed values fall back to the defaults."""
+
+    paper: str = "auto"
+    fold_marks: bool = True
+    default_channel: str = "print"
+    autosave_seconds: int = 3
+    spell_language: str = "en_US"
+    show_welcome: bool = True
+    campaign: str = ""
+
+    def validated(self) -> Settings:
+        """Return a copy with every out-of-range value replaced by its default."""
+        defaults = Settings()
+        clean = dataclasses.replace(self)
+        if clean.paper not in PAPER_CHOICES:
+            clean.paper = defaults.paper
+        if clean.default_channel not in CHANNEL_CHOICES:
+            clean.default_channel = defaults.default_channel
+        if not 1 <= clean.autosave_seconds <= 600:
+            clean.autosave_seconds = defaults.autosave_seconds
+        return clean
+
+
+def load_settings(path: Path) -> Settings:
+    """Read the settings file; a missing or damaged file gives the defaults (and a log line)."""
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return Settings()
+    except (OSError, ValueError) as error:
+        log.warning("Settings file %s could not be read (%s); using defaults", path, error)
+        return Settings()
+    if not isinstance(raw, dict):
+        return Settings()
+    values = raw.get("settings", {})
+    if not isinstance(values, dict):
+        return Settings()
+    kept: dict[str, object] = {}
+    for spec in dataclasses.fields(Settings):
+        value = values.get(spec.name)
+        default = getattr(Settings(), spec.name)
+        # bool is a subclass of int: compare exact types.
+        if value is not None and type(value) is type(default):
+            kept[spec.name] = value
+    return Settings(**kept).validated()  # type: ignore[arg-type]
+
+
+def save_settings(path: Path, settings: Settings) -> None:
+    """Write the settings atomically, with the format version for later migrations."""
+    document = {"version": SETTINGS_VERSION, "settings": dataclasses.asdict(settings.validated())}
+    atomic_write_text(path, json.dumps(document, indent=2, sort_keys=True) + "\n")
+
+
+def paper_for_locale(locale_name: str | None = None) -> str:
+    """Pick "letter" or "a4" from a locale name such as ``en_US.UTF-8`` or ``de-DE``."""
+    if locale_name is None:
+        locale_name = (
+            os.environ.get("LC_PAPER") or os.environ.get("LC_ALL") or os.environ.get("LANG", "")
+        )
+    base = locale_name.split(".")[0].split("@")[0].replace("-", "_")
+    parts = base.split("_")
+    if len(parts) < 2 or not parts[1]:
+        return "letter"
+    return "letter" if parts[1].upper() in LETTER_COUNTRIES else "a4"
+
+
+def effective_paper(settings: Settings, locale_name: str | None = None) -> str:
+    """The paper size to use: the user's choice, or the locale's when set to auto."""
+    return paper_for_locale(locale_name) if settings.paper == "auto" else settings.paper

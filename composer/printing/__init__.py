@@ -1,0 +1,1 @@
+"""Laying letters and envelopes out on paper, with QtGui only (no widgets): runs headless."""

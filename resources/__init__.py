@@ -1,0 +1,1 @@
+"""Bundled campaigns, templates and icons (found through importlib.resources)."""

@@ -1,0 +1,44 @@
+"""Fixtures shared by every test: no test ever touches the real user's files."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+# Qt must never try to open a real display unless a test asks for Xvfb itself.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from composer.core.locations import Locations
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Path]:
+    """Point every XDG folder at a fresh temporary folder for each test."""
+    root = tmp_path_factory.mktemp("home")
+    for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
+        folder = root / name.lower()
+        folder.mkdir()
+        monkeypatch.setenv(name, str(folder))
+    yield root
+
+
+@pytest.fixture
+def locations(tmp_path: Path) -> Locations:
+    """A Locations object below a temporary folder."""
+    return Locations.under(tmp_path / "app")
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """The public-domain datasets kept beside the project (never copied into it)."""
+    folder = SHARED / "data"
+    if not folder.is_dir():
+        pytest.fail(f"the shared data folder {folder} is missing")
+    return folder
