@@ -1,0 +1,1826 @@
+"""The recipient directory: the officials a letter can go to, found offline.
+
+Built in are the President and the Secretary of Homeland Security. Members of
+Congress come from the public-domain ``congress-legislators`` files
+(``legislators-current.yaml`` and ``legislators-district-offices.yaml``) and a
+ZIP-to-district table (``state_fips,state_abbr,zcta,cd``). An import turns
+them into one small SQLite file in the user's data folder, written in a single
+atomic step, so finding officials works offline, quickly, and never sees a
+half-updated directory.
+
+Forms of address follow the customary US usage: "The Honorable" and the full
+name on the first line of the inside address, the chamber (or the office held)
+on the next, and a salutation built from the office and the surname, which
+needs no guess at the official's sex ("Dear Senator Cantwell:").
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import datetime as dt
+import hashlib
+import io
+import ipaddress
+import json
+import re
+import sqlite3
+import unicodedata
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from composer import __version__
+from composer.core.fileio import StorageError, atomic_write_bytes
+from composer.core.locations import Locations
+from composer.core.models import PRESIDENT_ID, Recipient, format_date, white_house
+
+SECRETARY_ID = "dhs-secretary"
+BUILTIN_IDS = (PRESIDENT_ID, SECRETARY_ID)
+
+KINDS = ("senator", "representative", "delegate", "resident-commissioner", "president", "secretary")
+
+# The three files the directory is built from, by role.
+LEGISLATORS = "legislators"
+OFFICES = "offices"
+ZIPCODES = "zipcodes"
+FILE_NAMES = {
+    LEGISLATORS: "legislators-current.yaml",
+    OFFICES: "legislators-district-offices.yaml",
+    ZIPCODES: "zccd.csv",
+}
+
+# Their public addresses (raw files on each repository's default branch).
+DEFAULT_URLS: Mapping[str, str] = {
+    LEGISLATORS: "https://raw.githubusercontent.com/unitedstates/congress-legislators/"
+    "main/legislators-current.yaml",
+    OFFICES: "https://raw.githubusercontent.com/unitedstates/congress-legislators/"
+    "main/legislators-district-offices.yaml",
+    ZIPCODES: "https://raw.githubusercontent.com/OpenSourceActivismTech/"
+    "us-zipcodes-congress/master/zccd.csv",
+}
+
+DATABASE_NAME = "directory.sqlite3"
+SCHEMA_VERSION = 1
+
+# Each file is about 1 MB today; 32 MB leaves room to grow and stops a runaway download.
+MAX_DOWNLOAD_BYTES = 32 * 1024 * 1024
+DOWNLOAD_TIMEOUT = 30.0
+# A download is only trusted to replace the local copy if it looks like a whole Congress.
+MIN_MEMBERS = 400
+MIN_ZIP_ROWS = 10_000
+
+IRRADIATION_NOTE = (
+    "Letters to Washington, DC offices are sent away for security screening and "
+    "irradiation first, which delays them by days or weeks and can leave the paper "
+    "brittle. A letter posted to a home-state office arrives sooner and in better shape."
+)
+
+WEB_FORM_NOTE = (
+    "The official's web contact form opens in your browser; the letter is copied to "
+    "the clipboard so you can paste it in. Most forms only accept messages from "
+    "constituents and ask for your address."
+)
+
+ZCTA_NOTE = (
+    "The ZIP table follows the Census Bureau's ZIP Code Tabulation Areas, which match "
+    "most but not all postal ZIP codes."
+)
+
+WASHINGTON_ONLY_NOTE = (
+    "Letters to federal offices in Washington, DC are screened and irradiated before "
+    "delivery, which adds days; post early, or use the web form for anything urgent."
+)
+
+STATE_NAMES: Mapping[str, str] = {
+    "AL": "Alabama",
+    "AK": "Alaska",
+    "AZ": "Arizona",
+    "AR": "Arkansas",
+    "CA": "California",
+    "CO": "Colorado",
+    "CT": "Connecticut",
+    "DE": "Delaware",
+    "FL": "Florida",
+    "GA": "Georgia",
+    "HI": "Hawaii",
+    "ID": "Idaho",
+    "IL": "Illinois",
+    "IN": "Indiana",
+    "IA": "Iowa",
+    "KS": "Kansas",
+    "KY": "Kentucky",
+    "LA": "Louisiana",
+    "ME": "Maine",
+    "MD": "Maryland",
+    "MA": "Massachusetts",
+    "MI": "Michigan",
+    "MN": "Minnesota",
+    "MS": "Mississippi",
+    "MO": "Missouri",
+    "MT": "Montana",
+    "NE": "Nebraska",
+    "NV": "Nevada",
+    "NH": "New Hampshire",
+    "NJ": "New Jersey",
+    "NM": "New Mexico",
+    "NY": "New York",
+    "NC": "North Carolina",
+    "ND": "North Dakota",
+    "OH": "Ohio",
+    "OK": "Oklahoma",
+    "OR": "Oregon",
+    "PA": "Pennsylvania",
+    "RI": "Rhode Island",
+    "SC": "South Carolina",
+    "SD": "South Dakota",
+    "TN": "Tennessee",
+    "TX": "Texas",
+    "UT": "Utah",
+    "VT": "Vermont",
+    "VA": "Virginia",
+    "WA": "Washington",
+    "WV": "West Virginia",
+    "WI": "Wisconsin",
+    "WY": "Wyoming",
+    "DC": "the District of Columbia",
+    "PR": "Puerto Rico",
+    "GU": "Guam",
+    "VI": "the U.S. Virgin Islands",
+    "AS": "American Samoa",
+    "MP": "the Northern Mariana Islands",
+}
+
+# Places represented in the House by a Delegate (or, for Puerto Rico, the
+# Resident Commissioner) and with no senators.
+DELEGATE_AREAS = frozenset({"DC", "GU", "VI", "AS", "MP"})
+COMMISSIONER_AREAS = frozenset({"PR"})
+
+# The Census table has no rows for these territories; their USPS ZIP ranges
+# are fixed and few, so a ZIP there still finds its Delegate.
+TERRITORY_ZIP_RANGES: tuple[tuple[str, int, int], ...] = (
+    ("VI", 801, 851),
+    ("AS", 96799, 96799),
+    ("GU", 96910, 96932),
+    ("MP", 96950, 96952),
+)
+
+_BIOGUIDE = re.compile(r"^[A-Z][0-9]{6}$")
+_DC_ZIP = re.compile(r"\b(2\d{4}(?:-\d{4})?)\s*$")
+
+ProgressCallback = Callable[[str, float], None]
+CancelCheck = Callable[[], bool]
+
+
+class DirectoryError(Exception):
+    """The directory could not do what was asked; the message says why and what to do."""
+
+
+class DirectoryCancelled(DirectoryError):
+    """The user stopped an import or download; the local copy is unchanged."""
+
+
+# ---------------------------------------------------------------------------
+# Officials, their offices and the ways to reach them
+
+
+@dataclass(frozen=True)
+class Office:
+    """A postal address of an official: the Washington office or one at home.
+
+    `lines` is the address below the official's name and title: street lines,
+    then "City, ST ZIP".
+    """
+
+    id: str
+    label: str
+    lines: tuple[str, ...]
+    zip: str = ""
+    phone: str = ""
+    in_washington: bool = False
+
+    def as_json_dict(self) -> dict[str, object]:
+        """The office as plain data for JSON output."""
+        return {
+            "id": self.id,
+            "label": self.label,
+            "lines": list(self.lines),
+            "zip": self.zip,
+            "phone": self.phone,
+            "washington": self.in_washington,
+        }
+
+
+@dataclass(frozen=True)
+class Channel:
+    """One way to reach an official: by post to one office, a web form, or e-mail.
+
+    `id` is what :meth:`Official.recipient` and the user interface pass
+    around: ``post:<office id>``, ``web`` or ``email``.
+    """
+
+    id: str
+    kind: str
+    label: str
+    detail: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Official:
+    """An official in the directory, with every office and channel known for them.
+
+    A letter is addressed to one of the offices: :meth:`recipient` builds the
+    :class:`~composer.core.models.Recipient` for it.
+    """
+
+    id: str
+    kind: str
+    name: str
+    surname: str
+    title: str
+    salutation: str
+    addressee: str
+    washington_heading: tuple[str, ...]
+    home_heading: tuple[str, ...] = ()
+    washington: Office | None = None
+    district_offices: tuple[Office, ...] = ()
+    state: str = ""
+    district: int | None = None
+    party: str = ""
+    contact_form: str = ""
+    website: str = ""
+    email: str = ""
+    phone: str = ""
+    term_start: dt.date | None = None
+    term_end: dt.date | None = None
+
+    @property
+    def offices(self) -> tuple[Office, ...]:
+        """Every postal address, home offices first (the better choice for paper)."""
+        return self.district_offices + ((self.washington,) if self.washington else ())
+
+    @property
+    def builtin(self) -> bool:
+        """True for the President and the Secretary, which need no imported data."""
+        return self.id in BUILTIN_IDS
+
+    def preferred_office(self, near_zip: str = "") -> Office | None:
+        """The office a paper letter should go to by default.
+
+        A home-state office is preferred (see :data:`IRRADIATION_NOTE`); of
+        several, the one whose ZIP shares the most leading digits with
+        `near_zip` (ZIP codes are assigned by region, so this picks a nearby
+        office without needing any map data). Ties keep the data's order.
+        """
+        if not self.district_offices:
+            return self.washington
+        digits = normalize_zip(near_zip, strict=False)
+        if not digits:
+            return self.district_offices[0]
+        return max(self.district_offices, key=lambda office: _common_prefix(office.zip, digits))
+
+    def office(self, office_id: str) -> Office:
+        """The office with this id ("washington" or one from the district-office data)."""
+        for candidate in self.offices:
+            if candidate.id == office_id:
+                return candidate
+        known = ", ".join(office.id for office in self.offices) or "none"
+        raise DirectoryError(
+            f"{self.name} has no office '{office_id}' in the directory (known: {known})."
+        )
+
+    def inside_address(self, office: Office | None) -> tuple[str, ...]:
+        """The complete inside address for a letter posted to `office`."""
+        if office is None:
+            return (self.addressee, *self.washington_heading)
+        heading = self.washington_heading if office.in_washington else self.home_heading
+        return (self.addressee, *heading, *office.lines)
+
+    def recipient(self, office_id: str | None = None, near_zip: str = "") -> Recipient:
+        """The recipient of a letter to this official, addressed to one office.
+
+        Args:
+            office_id: "washington", a district office id, or None for the
+                default (see :meth:`preferred_office`).
+            near_zip: the writer's ZIP code, used to pick the nearest home office.
+        """
+        if self.id == PRESIDENT_ID:
+            return white_house()
+        office = self.office(office_id) if office_id else self.preferred_office(near_zip)
+        return Recipient(
+            id=self.id,
+            name=self.name,
+            title=self.title,
+            salutation=self.salutation,
+            address_lines=self.inside_address(office),
+            kind=self.kind,
+            email=self.email,
+            state=self.state,
+            district=self.district,
+            contact_form=self.contact_form,
+            phone=(office.phone if office and office.phone else self.phone),
+        )
+
+    def channels(self, near_zip: str = "") -> list[Channel]:
+        """Every way to reach this official, the default for paper first."""
+        result: list[Channel] = []
+        preferred = self.preferred_office(near_zip)
+        ordered = [preferred] if preferred else []
+        ordered += [office for office in self.offices if office is not preferred]
+        for office in ordered:
+            one_line = ", ".join(office.lines)
+            if office.in_washington:
+                note = IRRADIATION_NOTE if self.district_offices else WASHINGTON_ONLY_NOTE
+                label = "Post to the Washington, DC office"
+                if self.district_offices:
+                    label += " (slower: security screening)"
+            else:
+                note = ""
+                label = f"Post to the {office.label}"
+                if office is preferred:
+                    label += " (recommended for paper)"
+            result.append(Channel(f"post:{office.id}", "post", label, one_line, note))
+        if self.contact_form:
+            result.append(
+                Channel("web", "web", "Official web contact form", self.contact_form, WEB_FORM_NOTE)
+            )
+        elif self.website:
+            result.append(
+                Channel(
+                    "web",
+                    "web",
+                    "Official website (look for its Contact page)",
+                    self.website,
+                    WEB_FORM_NOTE,
+                )
+            )
+        if self.email:
+            result.append(Channel("email", "email", "E-mail", self.email))
+        return result
+
+    def term_warning(self, today: dt.date) -> str:
+        """A plain-words warning if this official's term in the data has ended, else ""."""
+        if self.term_end is None or today < self.term_end:
+            return ""
+        return (
+            f"The term of {self.title_and_name} ended on {_long_date(self.term_end)} "
+            f"according to this directory; {self.name} may no longer hold this office. "
+            "Update the directory (Directory ▸ Update from the internet) before sending."
+        )
+
+    @property
+    def title_and_name(self) -> str:
+        """How the official is named in a sentence ("Senator Maria Cantwell")."""
+        short = {
+            "senator": "Senator",
+            "representative": "Representative",
+            "delegate": "Delegate",
+            "resident-commissioner": "Resident Commissioner",
+        }.get(self.kind)
+        return f"{short} {self.name}" if short else self.name
+
+    def as_json_dict(self, near_zip: str = "") -> dict[str, object]:
+        """The official as plain data for ``composer directory find --json``."""
+        preferred = self.preferred_office(near_zip)
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "name": self.name,
+            "title": self.title,
+            "salutation": self.salutation,
+            "state": self.state,
+            "district": self.district,
+            "party": self.party,
+            "inside_address": list(self.inside_address(preferred)),
+            "addresses": {
+                "washington": self.washington.as_json_dict() if self.washington else None,
+                "district_offices": [office.as_json_dict() for office in self.district_offices],
+            },
+            "contact_form": self.contact_form,
+            "website": self.website,
+            "email": self.email,
+            "phone": self.phone,
+            "term_start": self.term_start.isoformat() if self.term_start else None,
+            "term_end": self.term_end.isoformat() if self.term_end else None,
+        }
+
+
+def president() -> Official:
+    """The President at the White House, as a directory entry (built in)."""
+    base = white_house()
+    street_and_city = base.address_lines[2:]
+    office = Office(
+        id="washington",
+        label="White House",
+        lines=tuple(street_and_city),
+        zip="20500",
+        in_washington=True,
+    )
+    return Official(
+        id=base.id,
+        kind=base.kind,
+        name=base.name,
+        surname="",
+        title=base.title,
+        salutation=base.salutation,
+        addressee=base.address_lines[0],
+        washington_heading=(base.address_lines[1],),
+        washington=office,
+        website="https://www.whitehouse.gov/",
+        contact_form=base.contact_form,
+    )
+
+
+def secretary_of_homeland_security(name: str = "", honorific: str = "") -> Official:
+    """The Secretary of Homeland Security, who designates countries for TPS (built in).
+
+    The holder changes with administrations, so the entry addresses the office.
+    Given `name` (and optionally `honorific`: "Mr." or "Madam"), the letter is
+    addressed to the person instead.
+    """
+    # 20528 is the Department's own ZIP code: the Postal Service delivers to it
+    # without a street line, so no street address is given (it has moved before).
+    office = Office(
+        id="washington",
+        label="Department headquarters",
+        lines=("Washington, DC 20528",),
+        zip="20528",
+        in_washington=True,
+    )
+    name = name.strip()
+    if name:
+        surname = name.split()[-1]
+        if honorific.strip().rstrip(".").lower() == "mr":
+            salutation = "Dear Mr. Secretary:"
+        elif honorific.strip().lower() == "madam":
+            salutation = "Dear Madam Secretary:"
+        else:
+            salutation = f"Dear Secretary {surname}:"
+        addressee = f"The Honorable {name}"
+        heading: tuple[str, ...] = (
+            "Secretary of Homeland Security",
+            "U.S. Department of Homeland Security",
+        )
+    else:
+        surname = ""
+        # Protocol greets a Cabinet secretary as "Mr. Secretary" or "Madam
+        # Secretary", which needs the holder's sex; without a name we cannot
+        # know it. For the highest offices protocol also addresses the office
+        # itself ("The Secretary of …") rather than the person, and the greeting
+        # that matches such an address is the office's full title, as
+        # government correspondence does with "Dear Secretary of State". A bare
+        # "Dear Secretary:" could be read as greeting a clerk.
+        salutation = "Dear Secretary of Homeland Security:"
+        addressee = "The Secretary of Homeland Security"
+        heading = ("U.S. Department of Homeland Security",)
+    return Official(
+        id=SECRETARY_ID,
+        kind="secretary",
+        name=name or "Secretary of Homeland Security",
+        surname=surname,
+        title="Secretary of Homeland Security",
+        salutation=salutation,
+        addressee=addressee,
+        washington_heading=heading,
+        washington=office,
+        website="https://www.dhs.gov/",
+    )
+
+
+def builtin_officials() -> list[Official]:
+    """The officials that need no imported data."""
+    return [president(), secretary_of_homeland_security()]
+
+
+@dataclass(frozen=True)
+class FindResult:
+    """What a search found.
+
+    `officials` are certain matches. `candidates` are possibilities of which
+    the user should choose one (a ZIP that spans districts); `reason` says
+    why in plain words. `warnings` say when the data may be out of date.
+    """
+
+    officials: tuple[Official, ...] = ()
+    candidates: tuple[Official, ...] = ()
+    reason: str = ""
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def everyone(self) -> tuple[Official, ...]:
+        """Certain matches followed by the candidates."""
+        return self.officials + self.candidates
+
+    def as_json_dict(self, near_zip: str = "") -> dict[str, object]:
+        """The result as plain data for JSON output."""
+        return {
+            "recipients": [official.as_json_dict(near_zip) for official in self.officials],
+            "candidates": [official.as_json_dict(near_zip) for official in self.candidates],
+            "reason": self.reason,
+            "warnings": list(self.warnings),
+        }
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    """Where one imported file came from."""
+
+    role: str
+    name: str
+    size: int
+    sha256: str
+    modified: str = ""
+    origin: str = ""
+
+    def as_json_dict(self) -> dict[str, object]:
+        """The source as plain data."""
+        return {
+            "role": self.role,
+            "name": self.name,
+            "size": self.size,
+            "sha256": self.sha256,
+            "modified": self.modified,
+            "origin": self.origin,
+        }
+
+
+@dataclass(frozen=True)
+class DirectoryInfo:
+    """What the local directory holds and how old it is."""
+
+    data_date: dt.date | None = None
+    imported_at: str = ""
+    counts: Mapping[str, int] = field(default_factory=dict)
+    office_count: int = 0
+    zip_count: int = 0
+    ended_terms: tuple[dt.date, ...] = ()
+    sources: tuple[SourceInfo, ...] = ()
+
+    @property
+    def member_count(self) -> int:
+        """How many members of Congress are in the directory."""
+        return sum(self.counts.values())
+
+    @property
+    def is_empty(self) -> bool:
+        """True when no members of Congress have been imported."""
+        return self.member_count == 0
+
+    def date_text(self) -> str:
+        """The data's date in words, for the window and ``directory info``."""
+        if self.data_date is None:
+            return "No Congress data imported yet"
+        return f"Congress data as of {_long_date(self.data_date)} (newest term start)"
+
+    def warnings(self, today: dt.date) -> list[str]:
+        """Plain-words warnings that the data may be out of date (or missing)."""
+        if self.is_empty:
+            return [
+                "No members of Congress are in the directory yet: use Directory ▸ Update "
+                "from the internet, or import the files (composer directory import)."
+            ]
+        result: list[str] = []
+        congress = new_congress_warning(self.data_date, today)
+        if congress:
+            result.append(congress)
+        ended = sorted(date for date in self.ended_terms if date <= today)
+        if ended:
+            count = len(ended)
+            members = "member" if count == 1 else "members"
+            result.append(
+                f"The terms of {count} {members} in this data have ended (the latest on "
+                f"{_long_date(ended[-1])}); they may have been replaced. Update the directory."
+            )
+        if self.zip_count == 0:
+            result.append(
+                "No ZIP code table is in the directory, so officials cannot be found by ZIP "
+                "code: import zccd.csv or update from the internet."
+            )
+        return result
+
+    def as_json_dict(self, today: dt.date) -> dict[str, object]:
+        """The information as plain data for ``composer directory info --json``."""
+        return {
+            "data_date": self.data_date.isoformat() if self.data_date else None,
+            "imported_at": self.imported_at,
+            "counts": dict(self.counts),
+            "members": self.member_count,
+            "district_offices": self.office_count,
+            "zip_rows": self.zip_count,
+            "sources": [source.as_json_dict() for source in self.sources],
+            "warnings": self.warnings(today),
+        }
+
+
+# ---------------------------------------------------------------------------
+# Small helpers
+
+
+def fold(text: str) -> str:
+    """Text for case- and accent-insensitive matching ("Hernández" → "hernandez")."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
+def normalize_zip(text: str, *, strict: bool = True) -> str:
+    """The 5-digit ZIP code in `text` ("98105", "98105-1234", "981051234").
+
+    Raises:
+        DirectoryError: `strict` and the text is not a ZIP code.
+    """
+    compact = re.sub(r"[\s-]", "", text or "")
+    if re.fullmatch(r"\d{5}(\d{4})?", compact):
+        return compact[:5]
+    if strict:
+        raise DirectoryError(
+            f"'{text.strip()}' is not a ZIP code: type the 5 digits of your ZIP code "
+            "(ZIP+4 is fine too), for example 98105."
+        )
+    return ""
+
+
+def normalize_state(text: str) -> str:
+    """The two-letter code for a state or territory given by code or name.
+
+    Raises:
+        DirectoryError: the text names no state or territory.
+    """
+    cleaned = text.strip()
+    if cleaned.upper() in STATE_NAMES:
+        return cleaned.upper()
+    wanted = fold(re.sub(r"^the\s+", "", cleaned, flags=re.IGNORECASE))
+    for code, name in STATE_NAMES.items():
+        if fold(re.sub(r"^the\s+", "", name)) == wanted:
+            return code
+    raise DirectoryError(
+        f"'{cleaned}' is not a US state or territory: use its two-letter code (WA) or its name."
+    )
+
+
+def ordinal(number: int) -> str:
+    """1 → "1st", 2 → "2nd", 11 → "11th", 23 → "23rd"."""
+    if 10 <= number % 100 <= 20:
+        suffix = "th"
+    else:
+        suffix = {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"
+
+
+def next_congress_start(date: dt.date) -> dt.date:
+    """The first day of the first Congress that begins after `date`.
+
+    Each Congress begins on January 3 of an odd-numbered year (20th Amendment).
+    """
+    year = date.year if date.year % 2 == 1 else date.year + 1
+    start = dt.date(year, 1, 3)
+    if start <= date:
+        start = dt.date(year + 2, 1, 3)
+    return start
+
+
+def new_congress_warning(data_date: dt.date | None, today: dt.date) -> str:
+    """A warning when a new Congress has begun since the data's date, else ""."""
+    if data_date is None:
+        return ""
+    begun = next_congress_start(data_date)
+    if today < begun:
+        return ""
+    return (
+        f"The {ordinal(congress_number(begun))} Congress began on {_long_date(begun)}, "
+        f"after this data was published (its newest entry is from {_long_date(data_date)}). "
+        "Senators and representatives may have changed: update the directory."
+    )
+
+
+def congress_number(start: dt.date) -> int:
+    """The number of the Congress that begins in the year of `start` (2025 → 119)."""
+    return (start.year - 1789) // 2 + 1
+
+
+def _long_date(date: dt.date) -> str:
+    return format_date(date, "en-US")
+
+
+def _common_prefix(left: str, right: str) -> int:
+    count = 0
+    for a, b in zip(left, right, strict=False):
+        if a != b:
+            break
+        count += 1
+    return count
+
+
+def _parse_date(value: object) -> dt.date | None:
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    return str(value).strip()
+
+
+def _territory_for_zip(zip5: str) -> str:
+    number = int(zip5)
+    for state, low, high in TERRITORY_ZIP_RANGES:
+        if low <= number <= high:
+            return state
+    return ""
+
+
+# ---------------------------------------------------------------------------
+# Reading the source files
+
+
+@dataclass
+class ParsedFiles:
+    """The contents of the source files, checked and reduced to what the directory keeps."""
+
+    members: list[dict[str, Any]] | None = None
+    offices: dict[str, list[dict[str, Any]]] | None = None
+    zip_rows: list[tuple[str, str, int]] | None = None
+    sources: dict[str, SourceInfo] = field(default_factory=dict)
+
+
+def _yaml_load(data: bytes, name: str) -> Any:
+    import yaml  # imported here: only an import needs it, and it is not small
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        return yaml.load(data, Loader=loader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        raise DirectoryError(
+            f"{name} is not valid YAML{where}: {error.problem}. "
+            "Download the file again or choose another one."
+        ) from error
+    except yaml.YAMLError as error:
+        raise DirectoryError(f"{name} is not valid YAML: {error}.") from error
+
+
+def detect_role(data: bytes, name: str = "the file") -> tuple[str, Any]:
+    """Work out which of the three source files `data` is, and parse it.
+
+    Returns:
+        The role (:data:`LEGISLATORS`, :data:`OFFICES` or :data:`ZIPCODES`)
+        and the parsed content (YAML data, or the CSV text).
+
+    Raises:
+        DirectoryError: the file is none of the three.
+    """
+    head = data[:200].lstrip(b"\xef\xbb\xbf").lstrip()
+    if head.lower().startswith(b"state_fips"):
+        try:
+            return ZIPCODES, data.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise DirectoryError(f"{name} is not UTF-8 text.") from error
+    parsed = _yaml_load(data, name) if head else None
+    if isinstance(parsed, list) and parsed and isinstance(parsed[0], dict):
+        if "terms" in parsed[0]:
+            return LEGISLATORS, parsed
+        if "offices" in parsed[0]:
+            return OFFICES, parsed
+    raise DirectoryError(
+        f"{name} is not a file the directory can import. Expected "
+        "legislators-current.yaml, legislators-district-offices.yaml (from the "
+        "congress-legislators project) or a ZIP-to-district CSV with the columns "
+        "state_fips,state_abbr,zcta,cd."
+    )
+
+
+def parse_legislators(data: Any, name: str = FILE_NAMES[LEGISLATORS]) -> list[dict[str, Any]]:
+    """Check the legislators YAML and keep, per member, what the directory needs.
+
+    Raises:
+        DirectoryError: an entry lacks what every member must have; the message
+            names the file, the entry and the field.
+    """
+    if not isinstance(data, list):
+        raise DirectoryError(f"{name}: expected a list of legislators at the top level.")
+    members: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for index, entry in enumerate(data, start=1):
+
+        def fail(problem: str, index: int = index, entry: Any = entry) -> DirectoryError:
+            ident = ""
+            if isinstance(entry, dict) and isinstance(entry.get("id"), dict):
+                ident = f" ({_text(entry['id'].get('bioguide'))})"
+            return DirectoryError(
+                f"{name}: legislator {index}{ident}: {problem}. The file may be damaged or "
+                "in another format; download it again."
+            )
+
+        if not isinstance(entry, dict):
+            raise fail("is not a mapping")
+        ids = entry.get("id")
+        bioguide = _text(ids.get("bioguide")) if isinstance(ids, dict) else ""
+        if not _BIOGUIDE.match(bioguide):
+            raise fail("has no valid 'id: bioguide'")
+        if bioguide in seen:
+            raise fail("appears twice")
+        seen.add(bioguide)
+        names = entry.get("name")
+        if not isinstance(names, dict) or not _text(names.get("last")):
+            raise fail("has no 'name: last'")
+        terms = entry.get("terms")
+        if not isinstance(terms, list) or not terms or not isinstance(terms[-1], dict):
+            raise fail("has no 'terms'")
+        term = terms[-1]
+        kind_code = _text(term.get("type"))
+        state = _text(term.get("state")).upper()
+        if kind_code not in ("sen", "rep"):
+            raise fail("the last term's 'type' is neither sen nor rep")
+        if state not in STATE_NAMES:
+            raise fail(f"the last term's 'state' '{state}' is unknown")
+        start, end = _parse_date(term.get("start")), _parse_date(term.get("end"))
+        if start is None or end is None:
+            raise fail("the last term has no valid 'start' or 'end' date")
+        district: int | None = None
+        if kind_code == "rep":
+            raw = term.get("district")
+            if not isinstance(raw, int) or isinstance(raw, bool) or raw < 0:
+                raise fail("the last term of a representative has no valid 'district'")
+            district = raw
+        if kind_code == "sen":
+            kind = "senator"
+        elif state in COMMISSIONER_AREAS:
+            kind = "resident-commissioner"
+        elif state in DELEGATE_AREAS:
+            kind = "delegate"
+        else:
+            kind = "representative"
+        members.append(
+            {
+                "id": bioguide,
+                "kind": kind,
+                "first": _text(names.get("first")),
+                "middle": _text(names.get("middle")),
+                "last": _text(names.get("last")),
+                "suffix": _text(names.get("suffix")),
+                "nickname": _text(names.get("nickname")),
+                "official_full": _text(names.get("official_full")),
+                "state": state,
+                "district": district,
+                "party": _text(term.get("party")),
+                "start": start.isoformat(),
+                "end": end.isoformat(),
+                "url": _text(term.get("url")),
+                "contact_form": _text(term.get("contact_form")),
+                "phone": _text(term.get("phone")),
+                "office": _text(term.get("office")),
+                "address": _text(term.get("address")),
+                "email": _text(term.get("email")),
+                "state_rank": _text(term.get("state_rank")),
+            }
+        )
+    if not members:
+        raise DirectoryError(f"{name} lists no legislators.")
+    return members
+
+
+def parse_offices(data: Any, name: str = FILE_NAMES[OFFICES]) -> dict[str, list[dict[str, Any]]]:
+    """Check the district-offices YAML; offices without a street or ZIP are left out.
+
+    Raises:
+        DirectoryError: the file is not a list of members with offices.
+    """
+    if not isinstance(data, list):
+        raise DirectoryError(f"{name}: expected a list of members at the top level.")
+    result: dict[str, list[dict[str, Any]]] = {}
+    for index, entry in enumerate(data, start=1):
+        ids = entry.get("id") if isinstance(entry, dict) else None
+        bioguide = _text(ids.get("bioguide")) if isinstance(ids, dict) else ""
+        offices = entry.get("offices") if isinstance(entry, dict) else None
+        if not _BIOGUIDE.match(bioguide) or not isinstance(offices, list):
+            raise DirectoryError(
+                f"{name}: entry {index} has no valid 'id: bioguide' or 'offices'. "
+                "The file may be damaged; download it again."
+            )
+        kept: list[dict[str, Any]] = []
+        for office in offices:
+            if not isinstance(office, dict):
+                continue
+            record = {
+                key: _text(office.get(key))
+                for key in ("id", "building", "address", "suite", "city", "state", "zip", "phone")
+            }
+            # Without a street and a ZIP code a letter cannot be posted there.
+            if not (record["address"] and record["city"] and record["state"]):
+                continue
+            if not re.fullmatch(r"\d{5}(-\d{4})?", record["zip"]):
+                continue
+            record["id"] = record["id"] or f"{bioguide}-{len(kept) + 1}"
+            kept.append(record)
+        result[bioguide] = kept
+    return result
+
+
+def parse_zip_table(text: str, name: str = FILE_NAMES[ZIPCODES]) -> list[tuple[str, str, int]]:
+    """Check the ZIP-to-district CSV and return (zcta, state, district) rows.
+
+    Raises:
+        DirectoryError: a column is missing or a row is malformed (with its line).
+    """
+    reader = csv.reader(io.StringIO(text))
+    try:
+        header = [column.strip().lower() for column in next(reader)]
+    except StopIteration:
+        raise DirectoryError(f"{name} is empty.") from None
+    try:
+        state_col, zcta_col, cd_col = (header.index(c) for c in ("state_abbr", "zcta", "cd"))
+    except ValueError:
+        raise DirectoryError(
+            f"{name}: the first line must name the columns state_fips,state_abbr,zcta,cd."
+        ) from None
+    rows: list[tuple[str, str, int]] = []
+    seen: set[tuple[str, str, int]] = set()
+    width = max(state_col, zcta_col, cd_col) + 1
+    for line_number, row in enumerate(reader, start=2):
+        if not row or not any(cell.strip() for cell in row):
+            continue
+        if len(row) < width:
+            raise DirectoryError(f"{name}, line {line_number}: too few columns.")
+        zcta, state, cd = row[zcta_col].strip(), row[state_col].strip().upper(), row[cd_col].strip()
+        if not re.fullmatch(r"\d{5}", zcta) or state not in STATE_NAMES or not cd.isdigit():
+            raise DirectoryError(
+                f"{name}, line {line_number}: expected a 5-digit ZCTA, a state code and a "
+                f"district number, found {','.join(row)!r}."
+            )
+        key = (zcta, state, int(cd))
+        if key not in seen:
+            seen.add(key)
+            rows.append(key)
+    if not rows:
+        raise DirectoryError(f"{name} has no rows.")
+    return rows
+
+
+def parse_files(
+    files: Mapping[str, tuple[bytes, str]] | Iterable[tuple[bytes, str]],
+    progress: ProgressCallback | None = None,
+) -> ParsedFiles:
+    """Detect, parse and check source files given as (content, name) pairs.
+
+    Raises:
+        DirectoryError: a file is unknown, malformed, or given twice.
+    """
+    items = list(files.values()) if isinstance(files, Mapping) else list(files)
+    parsed = ParsedFiles()
+    for position, (data, name) in enumerate(items):
+        if progress:
+            progress(f"Reading {name}", position / max(len(items), 1))
+        role, content = detect_role(data, name)
+        if role in parsed.sources:
+            raise DirectoryError(
+                f"{name} and {parsed.sources[role].name} are the same kind of file; give each "
+                "of the three files at most once."
+            )
+        if role == LEGISLATORS:
+            parsed.members = parse_legislators(content, name)
+        elif role == OFFICES:
+            parsed.offices = parse_offices(content, name)
+        else:
+            parsed.zip_rows = parse_zip_table(content, name)
+        parsed.sources[role] = SourceInfo(
+            role=role, name=name, size=len(data), sha256=hashlib.sha256(data).hexdigest()
+        )
+    return parsed
+
+
+# ---------------------------------------------------------------------------
+# Turning stored records into officials
+
+
+def _display_name(record: Mapping[str, Any]) -> str:
+    if record.get("official_full"):
+        return str(record["official_full"])
+    # "James (Jim)": the nickname in brackets is not part of the formal name.
+    first = re.sub(r"\s*\(.*?\)", "", str(record.get("first", ""))).strip()
+    parts = [first, str(record.get("last", "")), str(record.get("suffix", ""))]
+    return " ".join(part for part in parts if part)
+
+
+def _surname(record: Mapping[str, Any], display: str) -> str:
+    """The surname as the official uses it.
+
+    The data's `last` can be fuller than the name the official goes by (a
+    second family name, "Hernández Rivera" for "Pablo José Hernández"): use
+    the longest leading part of it that appears in the official name.
+    """
+    last = str(record.get("last", ""))
+    words = last.split()
+    for size in range(len(words), 0, -1):
+        candidate = " ".join(words[:size])
+        if candidate and candidate in display:
+            return candidate
+    return last
+
+
+def _washington_office(record: Mapping[str, Any], house: bool) -> Office:
+    default_zip = "20515" if house else "20510"
+    street = str(record.get("office") or "")
+    address = str(record.get("address") or "")
+    match = _DC_ZIP.search(address)
+    zip_code = match.group(1) if match else default_zip
+    if not street and address:
+        street = re.split(r"\s+Washington\b", address, maxsplit=1)[0].strip(" ,")
+    lines = ((street,) if street else ()) + (f"Washington, DC {zip_code}",)
+    return Office(
+        id="washington",
+        label="Washington, DC office",
+        lines=lines,
+        zip=zip_code,
+        phone=str(record.get("phone") or ""),
+        in_washington=True,
+    )
+
+
+def _home_office(record: Mapping[str, Any]) -> Office:
+    street = str(record["address"])
+    suite = str(record.get("suite", ""))
+    # A bare number or letter ("247", "B-128") is a suite; worded ones stay as given.
+    if suite and " " not in suite and not suite.startswith("#"):
+        suite = f"Suite {suite}"
+    lines: list[str] = []
+    if record.get("building"):
+        lines.append(str(record["building"]))
+    if not suite:
+        lines.append(street)
+    elif len(street) + len(suite) + 2 <= 40:
+        lines.append(f"{street}, {suite}")
+    else:
+        # The Postal Service wants the unit on the line above when both do not fit.
+        lines += [suite, street]
+    lines.append(f"{record['city']}, {record['state']} {record['zip']}")
+    return Office(
+        id=record["id"],
+        label=f"{record['city']} office",
+        lines=tuple(lines),
+        zip=record["zip"][:5],
+        phone=record.get("phone", ""),
+    )
+
+
+def official_from_record(
+    record: Mapping[str, Any], offices: Sequence[Mapping[str, Any]] = ()
+) -> Official:
+    """Build an :class:`Official` from a stored member record and its offices."""
+    kind = str(record["kind"])
+    state = str(record["state"])
+    district = record.get("district")
+    name = _display_name(record)
+    surname = _surname(record, name)
+    place = STATE_NAMES.get(state, state)
+    possessive = f"{place}'" if place.endswith("s") else f"{place}'s"
+    if kind == "senator":
+        title = f"United States Senator from {place}"
+        salutation = f"Dear Senator {surname}:"
+        washington_heading: tuple[str, ...] = ("United States Senate",)
+        home_heading: tuple[str, ...] = ("United States Senator",)
+    elif kind == "representative":
+        if district:
+            title = f"United States Representative for {possessive} {ordinal(district)} District"
+        else:
+            title = f"United States Representative for {place} (at large)"
+        salutation = f"Dear Representative {surname}:"
+        washington_heading = ("United States House of Representatives",)
+        home_heading = ("United States Representative",)
+    elif kind == "delegate":
+        title = f"Delegate from {place}"
+        salutation = f"Dear Delegate {surname}:"
+        washington_heading = ("United States House of Representatives",)
+        home_heading = (f"Delegate from {place}",)
+    else:
+        title = f"Resident Commissioner from {place}"
+        salutation = f"Dear Resident Commissioner {surname}:"
+        washington_heading = ("United States House of Representatives",)
+        home_heading = (f"Resident Commissioner from {place}",)
+    return Official(
+        id=str(record["id"]),
+        kind=kind,
+        name=name,
+        surname=surname,
+        title=title,
+        salutation=salutation,
+        addressee=f"The Honorable {name}",
+        washington_heading=washington_heading,
+        home_heading=home_heading,
+        washington=_washington_office(record, house=kind != "senator"),
+        district_offices=tuple(_home_office(office) for office in offices),
+        state=state,
+        district=district if isinstance(district, int) else None,
+        party=str(record.get("party", "")),
+        contact_form=str(record.get("contact_form", "")),
+        website=str(record.get("url", "")),
+        email=str(record.get("email", "")),
+        phone=str(record.get("phone", "")),
+        term_start=_parse_date(record.get("start")),
+        term_end=_parse_date(record.get("end")),
+    )
+
+
+def _sort_key(official: Official) -> tuple[int, str, int, str]:
+    order = {"senator": 0, "representative": 1, "delegate": 1, "resident-commissioner": 1}
+    return (
+        order.get(official.kind, 2),
+        official.state,
+        official.district or 0,
+        official.name,
+    )
+
+
+# ---------------------------------------------------------------------------
+# The local directory
+
+
+class Directory:
+    """The local copy of the directory, kept in one SQLite file under `folder`.
+
+    Every call opens its own short read-only connection, so one Directory can
+    be used from worker threads; imports build a complete new file and swap it
+    in with one rename, so readers never see half an update.
+
+    Args:
+        folder: where the directory lives (``Locations.directory_dir``).
+        today: gives today's date (tests pass a fixed one).
+    """
+
+    def __init__(self, folder: Path, today: Callable[[], dt.date] = dt.date.today) -> None:
+        self.folder = Path(folder)
+        self._today = today
+
+    @classmethod
+    def for_locations(
+        cls, locations: Locations, today: Callable[[], dt.date] = dt.date.today
+    ) -> Directory:
+        """The directory in the user's data folder."""
+        return cls(locations.directory_dir, today)
+
+    @property
+    def path(self) -> Path:
+        """The SQLite file."""
+        return self.folder / DATABASE_NAME
+
+    def today(self) -> dt.date:
+        """Today's date as this directory sees it."""
+        return self._today()
+
+    # -- reading -----------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection | None]:
+        if not self.path.exists():
+            yield None
+            return
+        try:
+            connection = sqlite3.connect(f"{self.path.as_uri()}?mode=ro", uri=True)
+        except sqlite3.Error as error:
+            raise DirectoryError(
+                f"The directory file {self.path} could not be opened ({error}). "
+                "Import or update the directory again."
+            ) from error
+        try:
+            yield connection
+        except sqlite3.DatabaseError as error:
+            raise DirectoryError(
+                f"The directory file {self.path} is damaged ({error}). "
+                "Import or update the directory again."
+            ) from error
+        finally:
+            connection.close()
+
+    def info(self) -> DirectoryInfo:
+        """What the directory holds: counts, the data's date and where it came from."""
+        with self._connect() as db:
+            if db is None:
+                return DirectoryInfo()
+            meta = {key: json.loads(value) for key, value in db.execute("SELECT * FROM meta")}
+            counts = dict(db.execute("SELECT kind, count(*) FROM members GROUP BY kind"))
+            office_count = db.execute("SELECT count(*) FROM offices").fetchone()[0]
+            zip_count = db.execute("SELECT count(DISTINCT zcta) FROM zcta").fetchone()[0]
+            ends = [row[0] for row in db.execute("SELECT end_date FROM members")]
+        sources = tuple(
+            SourceInfo(**source) for source in meta.get("sources", []) if isinstance(source, dict)
+        )
+        ended = tuple(date for date in (_parse_date(value) for value in ends) if date)
+        return DirectoryInfo(
+            data_date=_parse_date(meta.get("data_date")),
+            imported_at=str(meta.get("imported_at", "")),
+            counts=counts,
+            office_count=int(office_count),
+            zip_count=int(zip_count),
+            ended_terms=ended,
+            sources=sources,
+        )
+
+    def warnings(self) -> list[str]:
+        """The directory's staleness warnings as of today."""
+        return self.info().warnings(self.today())
+
+    def _members(
+        self, db: sqlite3.Connection, where: str, params: Sequence[object]
+    ) -> list[Official]:
+        rows = db.execute(f"SELECT id, record FROM members WHERE {where}", params).fetchall()
+        if not rows:
+            return []
+        ids = [row[0] for row in rows]
+        offices: dict[str, list[dict[str, Any]]] = {}
+        marks = ",".join("?" * len(ids))
+        for member_id, record in db.execute(
+            f"SELECT member_id, record FROM offices WHERE member_id IN ({marks}) "
+            "ORDER BY member_id, position",
+            ids,
+        ):
+            offices.setdefault(member_id, []).append(json.loads(record))
+        officials = [
+            official_from_record(json.loads(record), offices.get(member_id, []))
+            for member_id, record in rows
+        ]
+        return sorted(officials, key=_sort_key)
+
+    def all_officials(self) -> list[Official]:
+        """Every member of Congress in the directory (not the built-in officials)."""
+        with self._connect() as db:
+            return [] if db is None else self._members(db, "1", ())
+
+    def official(self, official_id: str) -> Official:
+        """The official with this id (a bioguide id, ``white-house`` or ``dhs-secretary``).
+
+        Raises:
+            DirectoryError: no such official.
+        """
+        wanted = official_id.strip()
+        for builtin in builtin_officials():
+            if builtin.id == wanted.lower():
+                return builtin
+        with self._connect() as db:
+            found = [] if db is None else self._members(db, "id = ?", (wanted.upper(),))
+        if not found:
+            hint = (
+                "The directory is empty: update it from the internet or import the files first."
+                if self.info().is_empty
+                else "Find ids with 'composer directory find --name NAME'."
+            )
+            raise DirectoryError(f"No official with the id '{wanted}' is in the directory. {hint}")
+        return found[0]
+
+    def resolve(self, recipient_id: str, near_zip: str = "") -> Recipient:
+        """The recipient for an id, addressed to the default office for paper.
+
+        `recipient_id` may name an office after an ``@``: ``C000127@washington``
+        or ``C000127@C000127-seattle``; without one, a home-state office near
+        `near_zip` is chosen (see :meth:`Official.preferred_office`).
+
+        Raises:
+            DirectoryError: unknown id or office.
+        """
+        official_id, _, office_id = recipient_id.partition("@")
+        return self.official(official_id).recipient(office_id or None, near_zip)
+
+    def _result(
+        self,
+        db: sqlite3.Connection | None,
+        officials: Sequence[Official],
+        candidates: Sequence[Official] = (),
+        reason: str = "",
+    ) -> FindResult:
+        today = self.today()
+        data_date = None
+        if db is not None:
+            row = db.execute("SELECT value FROM meta WHERE key = 'data_date'").fetchone()
+            data_date = _parse_date(json.loads(row[0])) if row else None
+        congress = new_congress_warning(data_date, today)
+        info_warnings = [congress] if congress else []
+        term_warnings = [
+            text
+            for text in (official.term_warning(today) for official in (*officials, *candidates))
+            if text
+        ]
+        return FindResult(
+            officials=tuple(officials),
+            candidates=tuple(candidates),
+            reason=reason,
+            warnings=tuple(info_warnings + term_warnings),
+        )
+
+    def find_by_state(self, state: str) -> FindResult:
+        """The senators and House members of a state or territory (code or name)."""
+        code = normalize_state(state)
+        with self._connect() as db:
+            found = [] if db is None else self._members(db, "state = ?", (code,))
+            reason = "" if found else self._empty_reason(db, f"for {STATE_NAMES[code]}")
+            return self._result(db, found, reason=reason)
+
+    def find_by_name(self, text: str) -> FindResult:
+        """Officials whose name contains `text` (ignoring case and accents)."""
+        wanted = fold(" ".join(text.split()))
+        if len(wanted) < 2:
+            raise DirectoryError("Type at least two letters of the name to search for.")
+        builtins = [
+            official
+            for official in builtin_officials()
+            if wanted in fold(f"{official.name} {official.title} {official.addressee}")
+        ]
+        with self._connect() as db:
+            found = [] if db is None else self._members(db, "instr(fold, ?) > 0", (wanted,))
+            if builtins or found:
+                return self._result(db, builtins + found)
+            return self._result(db, [], reason=self._empty_reason(db, f"named '{text.strip()}'"))
+
+    def _empty_reason(self, db: sqlite3.Connection | None, what: str) -> str:
+        if db is None or db.execute("SELECT 1 FROM members LIMIT 1").fetchone() is None:
+            return (
+                "The directory has no members of Congress yet: update it from the internet "
+                "or import the files first."
+            )
+        return f"No official {what} is in the directory."
+
+    def find_by_zip(self, zip_code: str) -> FindResult:
+        """The senators and representative for a ZIP code.
+
+        When the ZIP code's area spans several districts (or states), the
+        senators that are certain come as `officials` and the rest as
+        `candidates`, with a `reason` that says how to choose.
+
+        Raises:
+            DirectoryError: not a ZIP code, or no ZIP table has been imported.
+        """
+        zip5 = normalize_zip(zip_code)
+        with self._connect() as db:
+            if db is None or db.execute("SELECT 1 FROM zcta LIMIT 1").fetchone() is None:
+                raise DirectoryError(
+                    "The directory has no ZIP code table yet: update it from the internet "
+                    "or import zccd.csv, or search by state instead."
+                )
+            rows = db.execute(
+                "SELECT state, cd FROM zcta WHERE zcta = ? ORDER BY state, cd", (zip5,)
+            ).fetchall()
+            if rows:
+                return self._zip_found(db, zip5, [(str(s), int(cd)) for s, cd in rows])
+            territory = _territory_for_zip(zip5)
+            if territory:
+                members = self._members(db, "state = ?", (territory,))
+                place = STATE_NAMES[territory]
+                reason = (
+                    f"ZIP {zip5} is in {place}, which is represented in Congress by "
+                    f"{'a Delegate' if territory in DELEGATE_AREAS else 'a Resident Commissioner'}"
+                    " and has no senators."
+                )
+                if not members:
+                    reason += " That seat is vacant in this directory."
+                return self._result(db, members, reason=reason)
+            return self._zip_by_prefix(db, zip5)
+
+    def _zip_found(
+        self, db: sqlite3.Connection, zip5: str, rows: list[tuple[str, int]]
+    ) -> FindResult:
+        states = sorted({state for state, _ in rows})
+        senators = [
+            official
+            for official in self._members(
+                db, f"kind = 'senator' AND state IN ({','.join('?' * len(states))})", states
+            )
+        ]
+        house: list[Official] = []
+        vacant: list[str] = []
+        for state, cd in rows:
+            members = self._members(
+                db, "kind != 'senator' AND state = ? AND district = ?", (state, cd)
+            )
+            house += members
+            if not members:
+                vacant.append(_district_name(state, cd))
+        notes: list[str] = []
+        if vacant:
+            seats = " and ".join(vacant)
+            notes.append(
+                f"The seat for {seats} is vacant in this directory (or the data is out of "
+                "date); write to the senators, and update the directory to check."
+            )
+        if len(states) > 1:
+            names = " and ".join(STATE_NAMES[state] for state in states)
+            reason = (
+                f"ZIP {zip5} crosses a state line ({names}); choose the senators and "
+                "representative of the state you live and vote in. " + ZCTA_NOTE
+            )
+            return self._result(db, [], senators + house, " ".join([reason, *notes]))
+        if len(rows) > 1:
+            numbers = [cd for _, cd in rows]
+            listed = ", ".join(str(n) for n in numbers[:-1]) + f" and {numbers[-1]}"
+            reason = (
+                f"ZIP {zip5} is split between districts {listed}; choose the one on your "
+                "voter card or look up your street address. " + ZCTA_NOTE
+            )
+            return self._result(db, senators, house, " ".join([reason, *notes]))
+        if states[0] in DELEGATE_AREAS | COMMISSIONER_AREAS:
+            kind = "a Resident Commissioner" if states[0] in COMMISSIONER_AREAS else "a Delegate"
+            notes.insert(
+                0,
+                f"{STATE_NAMES[states[0]][0].upper()}{STATE_NAMES[states[0]][1:]} is "
+                f"represented in Congress by {kind} and has no senators.",
+            )
+        return self._result(db, senators + house, reason=" ".join(notes))
+
+    def _zip_by_prefix(self, db: sqlite3.Connection, zip5: str) -> FindResult:
+        # A ZIP with no Census area (P.O. boxes, large businesses) still tells
+        # its region by its first three digits.
+        prefix = zip5[:3]
+        upper = f"{int(prefix) + 1:03d}"
+        rows = db.execute(
+            "SELECT DISTINCT state, cd FROM zcta WHERE zcta >= ? AND zcta < ? ORDER BY state, cd",
+            (prefix, upper),
+        ).fetchall()
+        states = sorted({str(state) for state, _ in rows})
+        unknown = (
+            f"ZIP {zip5} is not in the directory's ZIP table. {ZCTA_NOTE} It may be a P.O. "
+            "box or a business ZIP code"
+        )
+        if len(states) != 1:
+            return self._result(
+                db,
+                [],
+                reason=f"{unknown}: try the ZIP code of your home address, or search by state.",
+            )
+        state = states[0]
+        senators = self._members(db, "kind = 'senator' AND state = ?", (state,))
+        house: list[Official] = []
+        for _, cd in rows:
+            house += self._members(
+                db, "kind != 'senator' AND state = ? AND district = ?", (state, int(cd))
+            )
+        reason = f"{unknown}. ZIP codes starting with {prefix} are in {STATE_NAMES[state]}"
+        if len(rows) == 1:
+            return self._result(db, senators + house, reason=f"{reason}.")
+        reason += (
+            ", so these are your senators; choose your representative from the districts "
+            "below by your voter card or your street address."
+        )
+        return self._result(db, senators, house, reason)
+
+    # -- writing -----------------------------------------------------------
+
+    def import_files(
+        self, paths: Sequence[Path], progress: ProgressCallback | None = None
+    ) -> DirectoryInfo:
+        """Import source files (any of the three, in any order) into the directory.
+
+        Files not given keep their previously imported contents.
+
+        Raises:
+            DirectoryError: a file cannot be read or is not valid; nothing changed.
+        """
+        loaded: list[tuple[bytes, str]] = []
+        modified: dict[str, str] = {}
+        for path in paths:
+            path = Path(path)
+            try:
+                loaded.append((path.read_bytes(), path.name))
+                stamp = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC)
+                modified[path.name] = stamp.isoformat(timespec="seconds")
+            except OSError as error:
+                raise DirectoryError(
+                    f"Could not read {path}: {error.strerror or error}. Check the file name."
+                ) from error
+        if not loaded:
+            raise DirectoryError("Name at least one file to import.")
+        parsed = parse_files(loaded, progress)
+        for role, source in list(parsed.sources.items()):
+            parsed.sources[role] = SourceInfo(
+                role=role,
+                name=source.name,
+                size=source.size,
+                sha256=source.sha256,
+                modified=modified.get(source.name, ""),
+                origin="file",
+            )
+        return self.store(parsed, progress)
+
+    def store(self, parsed: ParsedFiles, progress: ProgressCallback | None = None) -> DirectoryInfo:
+        """Write a new directory file from parsed sources, keeping stored parts not given.
+
+        Raises:
+            DirectoryError: nothing to store, or the file could not be written.
+        """
+        if progress:
+            progress("Building the directory", 0.8)
+        memory = sqlite3.connect(":memory:")
+        try:
+            _create_schema(memory)
+            old_sources: dict[str, dict[str, Any]] = {}
+            if self.path.exists():
+                old_sources = self._carry_over(memory, parsed)
+            if parsed.members is not None:
+                _insert_members(memory, parsed.members)
+            if parsed.offices is not None:
+                _insert_offices(memory, parsed.offices)
+            if parsed.zip_rows is not None:
+                memory.executemany("INSERT INTO zcta VALUES (?, ?, ?)", parsed.zip_rows)
+            if memory.execute("SELECT count(*) FROM members").fetchone()[0] == 0:
+                raise DirectoryError(
+                    "No members of Congress to store: import legislators-current.yaml as well."
+                )
+            newest = memory.execute("SELECT max(start_date) FROM members").fetchone()[0]
+            sources = {**old_sources}
+            for role, source in parsed.sources.items():
+                sources[role] = source.as_json_dict()
+            meta = {
+                "schema": SCHEMA_VERSION,
+                "data_date": newest,
+                "imported_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                "sources": [sources[role] for role in FILE_NAMES if role in sources],
+            }
+            memory.executemany(
+                "INSERT INTO meta VALUES (?, ?)", [(k, json.dumps(v)) for k, v in meta.items()]
+            )
+            memory.commit()
+            image = memory.serialize()
+        finally:
+            memory.close()
+        try:
+            atomic_write_bytes(self.path, image)
+        except StorageError as error:
+            raise DirectoryError(str(error)) from error
+        if progress:
+            progress("Done", 1.0)
+        return self.info()
+
+    def _carry_over(
+        self, memory: sqlite3.Connection, parsed: ParsedFiles
+    ) -> dict[str, dict[str, Any]]:
+        """Copy the parts of the current file that this import does not replace."""
+        try:
+            old = sqlite3.connect(f"{self.path.as_uri()}?mode=ro", uri=True)
+            try:
+                keep = {
+                    "members": parsed.members is None,
+                    "offices": parsed.offices is None,
+                    "zcta": parsed.zip_rows is None,
+                }
+                for table, wanted in keep.items():
+                    if wanted:
+                        rows = old.execute(f"SELECT * FROM {table}").fetchall()
+                        if rows:
+                            marks = ",".join("?" * len(rows[0]))
+                            memory.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
+                meta = dict(old.execute("SELECT key, value FROM meta").fetchall())
+            finally:
+                old.close()
+        except sqlite3.Error:
+            # A damaged old file is simply replaced.
+            return {}
+        sources = json.loads(meta.get("sources", "[]"))
+        return {
+            source["role"]: source
+            for source in sources
+            if isinstance(source, dict) and source.get("role") not in parsed.sources
+        }
+
+
+def _district_name(state: str, cd: int) -> str:
+    place = STATE_NAMES.get(state, state)
+    if cd == 0:
+        return f"{place} (at large)"
+    possessive = f"{place}'" if place.endswith("s") else f"{place}'s"
+    return f"{possessive} {ordinal(cd)} district"
+
+
+def _create_schema(db: sqlite3.Connection) -> None:
+    db.executescript(
+        """
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE members (
+            id TEXT PRIMARY KEY, kind TEXT NOT NULL, state TEXT NOT NULL,
+            district INTEGER, start_date TEXT, end_date TEXT, fold TEXT NOT NULL,
+            record TEXT NOT NULL);
+        CREATE INDEX members_place ON members (state, district);
+        CREATE TABLE offices (member_id TEXT NOT NULL, position INTEGER NOT NULL,
+            record TEXT NOT NULL);
+        CREATE INDEX offices_member ON offices (member_id, position);
+        CREATE TABLE zcta (zcta TEXT NOT NULL, state TEXT NOT NULL, cd INTEGER NOT NULL);
+        CREATE INDEX zcta_zcta ON zcta (zcta);
+        """
+    )
+
+
+def _insert_members(db: sqlite3.Connection, members: Sequence[Mapping[str, Any]]) -> None:
+    rows = []
+    for member in members:
+        names = " ".join(
+            str(member.get(key, "")) for key in ("official_full", "first", "nickname", "last")
+        )
+        rows.append(
+            (
+                member["id"],
+                member["kind"],
+                member["state"],
+                member["district"],
+                member["start"],
+                member["end"],
+                fold(" ".join(names.split())),
+                json.dumps(member, ensure_ascii=False, separators=(",", ":")),
+            )
+        )
+    db.executemany("INSERT INTO members VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+
+
+def _insert_offices(
+    db: sqlite3.Connection, offices: Mapping[str, Sequence[Mapping[str, Any]]]
+) -> None:
+    db.executemany(
+        "INSERT INTO offices VALUES (?, ?, ?)",
+        [
+            (member_id, position, json.dumps(office, ensure_ascii=False, separators=(",", ":")))
+            for member_id, member_offices in offices.items()
+            for position, office in enumerate(member_offices)
+        ],
+    )
+
+
+# ---------------------------------------------------------------------------
+# Downloading
+
+
+def urls_under(base: str) -> dict[str, str]:
+    """The three file addresses below one base URL (a mirror, or a test server)."""
+    base = base.rstrip("/")
+    return {role: f"{base}/{name}" for role, name in FILE_NAMES.items()}
+
+
+def _check_url(url: str) -> None:
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme == "https":
+        return
+    if parts.scheme == "http" and parts.hostname:
+        # Plain HTTP only to this machine (a local mirror or a test server).
+        with contextlib.suppress(ValueError):
+            if ipaddress.ip_address(parts.hostname).is_loopback:
+                return
+        if parts.hostname == "localhost":
+            return
+    raise DirectoryError(
+        f"Refusing to download from {url}: only https:// addresses are allowed "
+        "(plain http only to this computer)."
+    )
+
+
+def download(
+    url: str,
+    *,
+    timeout: float = DOWNLOAD_TIMEOUT,
+    max_bytes: int = MAX_DOWNLOAD_BYTES,
+    progress: Callable[[int, int], None] | None = None,
+    should_cancel: CancelCheck | None = None,
+) -> tuple[bytes, str]:
+    """Fetch one file; returns its bytes and its Last-Modified header ("" if none).
+
+    Raises:
+        DirectoryError: not reachable, an HTTP error, too large, or cancelled.
+    """
+    _check_url(url)
+    request = urllib.request.Request(url, headers={"User-Agent": f"letter-composer/{__version__}"})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            total = int(response.headers.get("Content-Length") or 0)
+            if total > max_bytes:
+                raise DirectoryError(
+                    f"{url} is {total:,} bytes, more than the {max_bytes:,} a directory file "
+                    "may be; the address is probably wrong."
+                )
+            chunks: list[bytes] = []
+            received = 0
+            while True:
+                if should_cancel and should_cancel():
+                    raise DirectoryCancelled("The download was cancelled; nothing was changed.")
+                chunk = response.read(64 * 1024)
+                if not chunk:
+                    break
+                received += len(chunk)
+                if received > max_bytes:
+                    raise DirectoryError(
+                        f"{url} is larger than the {max_bytes:,} bytes a directory file may "
+                        "be; the address is probably wrong."
+                    )
+                chunks.append(chunk)
+                if progress:
+                    progress(received, total)
+            modified = response.headers.get("Last-Modified") or ""
+    except urllib.error.HTTPError as error:
+        raise DirectoryError(
+            f"The server answered {error.code} ({error.reason}) for {url}. "
+            "The file may have moved; try again later."
+        ) from error
+    except urllib.error.URLError as error:
+        raise DirectoryError(
+            f"Could not reach {urllib.parse.urlsplit(url).hostname}: {error.reason}. "
+            "Check the internet connection and try again; the directory was not changed."
+        ) from error
+    except TimeoutError as error:
+        raise DirectoryError(
+            f"Downloading {url} took too long. Try again later; the directory was not changed."
+        ) from error
+    except OSError as error:
+        raise DirectoryError(
+            f"Downloading {url} failed: {error}. Try again later; the directory was not changed."
+        ) from error
+    return b"".join(chunks), modified
+
+
+def update_from_internet(
+    urls: Mapping[str, str],
+    dest: Directory,
+    *,
+    timeout: float = DOWNLOAD_TIMEOUT,
+    max_bytes: int = MAX_DOWNLOAD_BYTES,
+    progress: ProgressCallback | None = None,
+    should_cancel: CancelCheck | None = None,
+) -> DirectoryInfo:
+    """Download the three source files and replace the local directory with them.
+
+    All three are downloaded and checked before anything is written; on any
+    failure the local copy stays as it was.
+
+    Args:
+        urls: the address of each file by role (:data:`DEFAULT_URLS`, or
+            :func:`urls_under` a mirror).
+        dest: the directory to replace.
+
+    Raises:
+        DirectoryError: a download or a check failed (the message says which).
+    """
+    missing = [role for role in FILE_NAMES if role not in urls]
+    if missing:
+        raise DirectoryError(f"No address given for: {', '.join(missing)}.")
+    for url in urls.values():
+        _check_url(url)
+    files: list[tuple[bytes, str]] = []
+    modified: dict[str, tuple[str, str]] = {}
+    roles = list(FILE_NAMES)
+    for position, role in enumerate(roles):
+        url = urls[role]
+        name = urllib.parse.unquote(urllib.parse.urlsplit(url).path.rsplit("/", 1)[-1])
+        name = name or FILE_NAMES[role]
+
+        def step(received: int, total: int, position: int = position, name: str = name) -> None:
+            if progress:
+                share = received / total if total else 0.0
+                progress(f"Downloading {name}", (position + min(share, 1.0)) / len(roles) * 0.7)
+
+        if progress:
+            progress(f"Downloading {name}", position / len(roles) * 0.7)
+        data, last_modified = download(
+            url, timeout=timeout, max_bytes=max_bytes, progress=step, should_cancel=should_cancel
+        )
+        files.append((data, name))
+        modified[name] = (last_modified, url)
+    parsed = parse_files(files)
+    if set(parsed.sources) != set(FILE_NAMES):
+        got = ", ".join(sorted(source.name for source in parsed.sources.values()))
+        raise DirectoryError(
+            f"The downloaded files ({got}) are not the three the directory needs; "
+            "check the addresses. The directory was not changed."
+        )
+    members = parsed.members or []
+    if len(members) < MIN_MEMBERS or len(parsed.zip_rows or []) < MIN_ZIP_ROWS:
+        raise DirectoryError(
+            f"The downloaded data looks incomplete ({len(members)} members of Congress, "
+            f"{len(parsed.zip_rows or [])} ZIP rows); the directory was not changed. "
+            "Try again later."
+        )
+    if should_cancel and should_cancel():
+        raise DirectoryCancelled("The update was cancelled; nothing was changed.")
+    for role, source in list(parsed.sources.items()):
+        last_modified, url = modified.get(source.name, ("", ""))
+        parsed.sources[role] = SourceInfo(
+            role=role,
+            name=source.name,
+            size=source.size,
+            sha256=source.sha256,
+            modified=last_modified,
+            origin=url,
+        )
+    return dest.store(parsed, progress)
+
+
+def resolve(recipient_id: str, locations: Locations, near_zip: str = "") -> Recipient:
+    """The recipient for an id: ``white-house``, ``dhs-secretary`` or a bioguide id.
+
+    A shortcut for ``Directory.for_locations(locations).resolve(...)``; see
+    :meth:`Directory.resolve` for office selection with ``ID@office``.
+
+    Raises:
+        DirectoryError: unknown id or office.
+    """
+    return Directory.for_locations(locations).resolve(recipient_id, near_zip)
