@@ -302,7 +302,7 @@ def _parse_sources(reader: _Reader, raw: object, text: str) -> dict[str, Source]
         values: dict[str, str] = {}
         for key in ("outlet", "author", "date", "title", "url"):
             value = table.get(key, "")
-            if not isinstance(value, str) or (key != "url" and not value.strip()):
+            if not isinstance(value, str) or (key not in ("url", "author") and not value.strip()):
                 reader.problem(file, "must be non-empty text in quotes", start, f"{where}.{key}")
                 value = ""
             values[key] = value.strip()

@@ -8,6 +8,7 @@ preview show the letter exactly as it prints.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, QRectF, Qt
@@ -50,19 +51,19 @@ class LetterStyle:
     paragraph_gap_lines: float = 0.75
 
 
-_LAYOUT_DEVICE: QImage | None = None
+_PER_THREAD = threading.local()
 
 
 def layout_device() -> QImage:
-    """The paint device every letter is laid out on (720 dpi, never drawn to)."""
-    global _LAYOUT_DEVICE
-    if _LAYOUT_DEVICE is None:
+    """The paint device letters are laid out on (720 dpi, never drawn to); one per thread."""
+    image: QImage | None = getattr(_PER_THREAD, "device", None)
+    if image is None:
         image = QImage(4, 4, QImage.Format.Format_ARGB32)
         dots_per_metre = round(LAYOUT_DPI / 0.0254)
         image.setDotsPerMeterX(dots_per_metre)
         image.setDotsPerMeterY(dots_per_metre)
-        _LAYOUT_DEVICE = image
-    return _LAYOUT_DEVICE
+        _PER_THREAD.device = image
+    return image
 
 
 def _font(style: LetterStyle, points: float, bold: bool = False) -> QFont:

@@ -1,0 +1,187 @@
+"""``composer render``: write a letter to PDF, HTML or plain text with the window's own code."""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from composer.commands.base import EXIT_OK, CommandContext, CommandError
+from composer.core.campaigns import Campaign, CampaignError, default_campaign, find_campaign
+from composer.core.compose import new_letter
+from composer.core.fileio import StorageError, atomic_write_text
+from composer.core.locations import Locations
+from composer.core.models import PRESIDENT_ID, Letter, Recipient, Sender, white_house
+from composer.core.profile import ProfileError, load_saved_sender, load_sender
+from composer.core.render import RenderedLetter, Renderer, RenderError
+from composer.core.settings import effective_paper, load_settings
+
+OUTPUT_SUFFIXES = (".pdf", ".html", ".txt")
+
+
+def register(subparsers: Any) -> None:
+    """Add ``render``."""
+    parser = subparsers.add_parser("render", help="write a letter to a PDF, HTML or text file")
+    add_render_options(parser)
+    parser.add_argument(
+        "--out",
+        required=True,
+        type=Path,
+        metavar="FILE",
+        help="the file to write (.pdf, .html, .txt)",
+    )
+    parser.set_defaults(handler=run)
+
+
+def add_render_options(parser: argparse.ArgumentParser) -> None:
+    """The options that say which letter to build (shared with ``send`` and ``print``)."""
+    parser.add_argument("--campaign", metavar="ID|PATH", help="campaign id or pack folder")
+    parser.add_argument(
+        "--to",
+        action="append",
+        default=[],
+        metavar="RECIPIENT_ID",
+        help=f"recipient id (repeatable); default {PRESIDENT_ID}",
+    )
+    parser.add_argument(
+        "--arguments",
+        metavar="ID,ID,…",
+        help="argument ids in order; default: the campaign's choice",
+    )
+    parser.add_argument("--sender", type=Path, metavar="FILE.toml", help="sender profile file")
+    parser.add_argument("--subject", help="subject line; default: the campaign's")
+    parser.add_argument(
+        "--page", choices=("letter", "a4"), help="paper size; default: from settings or locale"
+    )
+
+
+@dataclass
+class LetterJob:
+    """Everything the render options describe."""
+
+    campaign: Campaign
+    letter: Letter
+    recipients: list[Recipient]
+    paper: str
+
+
+def resolve_recipient(recipient_id: str, locations: Locations) -> Recipient:
+    """A recipient by id: the built-in White House or an entry of the imported directory.
+
+    Raises:
+        CommandError: no recipient has that id.
+    """
+    if recipient_id == PRESIDENT_ID:
+        return white_house()
+    raise CommandError(f"composer: unknown recipient '{recipient_id}' (try '{PRESIDENT_ID}')")
+
+
+def _sender(args: argparse.Namespace, context: CommandContext) -> Sender:
+    if args.sender is not None:
+        try:
+            return load_sender(args.sender)
+        except ProfileError as error:
+            raise CommandError(f"composer: {error}") from error
+    saved = load_saved_sender(context.locations.profile_file)
+    if saved is None:
+        context.note(
+            "composer: no sender profile is saved, so the letter has no sender name or "
+            "address; pass --sender FILE.toml or fill in File ▸ Sender Profile in the window"
+        )
+        return Sender()
+    return saved
+
+
+def build_job(args: argparse.Namespace, context: CommandContext) -> LetterJob:
+    """Turn the render options into a letter, its recipients and a paper size.
+
+    Raises:
+        CommandError: a campaign, argument, recipient or sender file is wrong.
+    """
+    try:
+        campaign = (
+            find_campaign(args.campaign, context.locations.campaigns_dir)
+            if args.campaign
+            else default_campaign()
+        )
+    except CampaignError as error:
+        raise CommandError(f"composer: the campaign pack is broken: {error}") from error
+    except LookupError as error:
+        raise CommandError(f"composer: {error}") from error
+    argument_ids = None
+    if args.arguments:
+        argument_ids = [a.strip() for a in args.arguments.split(",") if a.strip()]
+        unknown = [a for a in argument_ids if a not in {x.id for x in campaign.arguments}]
+        if unknown:
+            raise CommandError(
+                f"composer: campaign '{campaign.id}' has no argument {', '.join(unknown)} "
+                "(see 'composer campaigns')"
+            )
+    recipients = [resolve_recipient(r, context.locations) for r in (args.to or [PRESIDENT_ID])]
+    letter = new_letter(
+        campaign,
+        argument_ids,
+        sender=_sender(args, context),
+        recipients=recipients,
+        subject=args.subject,
+    )
+    paper = args.page or effective_paper(load_settings(context.locations.settings_file))
+    return LetterJob(campaign, letter, recipients, paper)
+
+
+def render_all(job: LetterJob, template: str | None = None) -> list[RenderedLetter]:
+    """Render the letter once per recipient.
+
+    Raises:
+        CommandError: a placeholder has no value or a template is broken.
+    """
+    renderer = Renderer(job.campaign.templates)
+    try:
+        return [
+            renderer.render(job.letter, recipient, template or job.campaign.template)
+            for recipient in job.recipients
+        ]
+    except RenderError as error:
+        raise CommandError(f"composer: {error}") from error
+
+
+def write_output(path: Path, rendered: list[RenderedLetter], paper: str) -> int:
+    """Write rendered letters to `path` by its suffix; returns the pages (or letters) written.
+
+    Raises:
+        CommandError: unknown suffix or the file could not be written.
+    """
+    suffix = path.suffix.lower()
+    if suffix not in OUTPUT_SUFFIXES:
+        raise CommandError(
+            f"composer: {path}: write .pdf, .html or .txt (not '{suffix or path.name}')"
+        )
+    try:
+        if suffix == ".pdf":
+            from composer.printing.letter_layout import LetterPages
+            from composer.printing.output import ensure_gui_application, write_pdf
+            from composer.printing.paper import paper as paper_spec
+
+            ensure_gui_application()
+            spec = paper_spec(paper)
+            return write_pdf(
+                path, [LetterPages(r, spec) for r in rendered], title=rendered[0].subject
+            )
+        if suffix == ".html":
+            atomic_write_text(path, "\n".join(r.document_html for r in rendered))
+        else:
+            atomic_write_text(path, "\n\f\n".join(r.text for r in rendered))
+        return len(rendered)
+    except StorageError as error:
+        raise CommandError(f"composer: {error}") from error
+
+
+def run(args: argparse.Namespace, context: CommandContext) -> int:
+    """Render the letter and write it."""
+    job = build_job(args, context)
+    rendered = render_all(job)
+    count = write_output(args.out, rendered, job.paper)
+    unit = "page(s)" if args.out.suffix.lower() == ".pdf" else "letter(s)"
+    context.say(f"Wrote {args.out} ({count} {unit}, {job.paper} paper).")
+    return EXIT_OK

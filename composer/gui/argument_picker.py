@@ -1,0 +1,270 @@
+"""The argument picker: a campaign's paragraphs grouped by theme, ticked to go into the letter."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import QSignalBlocker, Qt, Signal
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QSplitter,
+    QTextBrowser,
+    QToolButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from composer.core.campaigns import Argument, Campaign
+
+ID_ROLE = Qt.ItemDataRole.UserRole
+POSITION_LABELS = {"opening": "Opening", "closing": "Closing", "body": ""}
+
+
+class ChosenList(QListWidget):
+    """The chosen arguments in letter order; drag to reorder.
+
+    Signals:
+        reordered(list): the ids in their new order, after a drag.
+    """
+
+    reordered = Signal(list)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
+        self.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+
+    def ids(self) -> list[str]:
+        """The ids in the order shown."""
+        return [self.item(row).data(ID_ROLE) for row in range(self.count())]
+
+    def dropEvent(self, event) -> None:
+        """Let Qt move the row, then tell the world the new order."""
+        super().dropEvent(event)
+        self.reordered.emit(self.ids())
+
+
+class ArgumentPicker(QWidget):
+    """Shows a campaign's arguments by theme, with a search box and the full text of each.
+
+    Signals:
+        toggled(str, bool): an argument was ticked (True) or unticked (False).
+        order_changed(list): the chosen ids, in the order the user put them.
+    """
+
+    toggled = Signal(str, bool)
+    order_changed = Signal(list)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._campaign: Campaign | None = None
+        self._items: dict[str, QTreeWidgetItem] = {}
+
+        self.title = QLabel()
+        self.title.setWordWrap(True)
+        self.title.setTextFormat(Qt.TextFormat.RichText)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search arguments (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleName("Search arguments")
+        self.tree = QTreeWidget()
+        self.tree.setHeaderHidden(True)
+        self.tree.setAccessibleName("Arguments by theme")
+        self.tree.setAccessibleDescription("Tick an argument to put its paragraph in the letter")
+        self.tree.setUniformRowHeights(True)
+        self.details = QTextBrowser()
+        self.details.setOpenExternalLinks(False)
+        self.details.setAccessibleName("Full text and sources of the selected argument")
+        self.chosen = ChosenList()
+        self.chosen.setAccessibleName("Chosen arguments, in letter order")
+        self.up_button = QToolButton(text="Move up")
+        self.up_button.setAccessibleName("Move the chosen argument up")
+        self.up_button.setShortcut(QKeySequence("Alt+Up"))
+        self.down_button = QToolButton(text="Move down")
+        self.down_button.setAccessibleName("Move the chosen argument down")
+        self.down_button.setShortcut(QKeySequence("Alt+Down"))
+
+        buttons = QHBoxLayout()
+        buttons.addWidget(QLabel("In the letter:"))
+        buttons.addStretch(1)
+        buttons.addWidget(self.up_button)
+        buttons.addWidget(self.down_button)
+        chosen_box = QWidget()
+        chosen_layout = QVBoxLayout(chosen_box)
+        chosen_layout.setContentsMargins(0, 0, 0, 0)
+        chosen_layout.addLayout(buttons)
+        chosen_layout.addWidget(self.chosen)
+
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.tree)
+        splitter.addWidget(self.details)
+        splitter.addWidget(chosen_box)
+        splitter.setStretchFactor(0, 5)
+        splitter.setStretchFactor(1, 3)
+        splitter.setStretchFactor(2, 2)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.title)
+        layout.addWidget(self.search)
+        layout.addWidget(splitter, 1)
+
+        self.search.textChanged.connect(self._filter)
+        self.tree.itemChanged.connect(self._item_changed)
+        self.tree.currentItemChanged.connect(self._show_details)
+        self.chosen.currentItemChanged.connect(self._show_chosen_details)
+        self.chosen.reordered.connect(self.order_changed)
+        self.up_button.clicked.connect(lambda: self._move(-1))
+        self.down_button.clicked.connect(lambda: self._move(1))
+
+    # --- content ------------------------------------------------------------------------------
+
+    def set_campaign(self, campaign: Campaign, chosen: list[str]) -> None:
+        """Show a campaign with `chosen` ticked (in that order)."""
+        self._campaign = campaign
+        self.title.setText(
+            f"<b>{html.escape(campaign.title)}</b><br><small>{html.escape(campaign.summary)}</small>"
+        )
+        with QSignalBlocker(self.tree):
+            self.tree.clear()
+            self._items.clear()
+            for theme, arguments in campaign.by_theme():
+                group = QTreeWidgetItem(self.tree, [theme.title])
+                group.setFlags(Qt.ItemFlag.ItemIsEnabled)
+                font = group.font(0)
+                font.setBold(True)
+                group.setFont(0, font)
+                for argument in arguments:
+                    label = POSITION_LABELS.get(argument.position, "")
+                    text = f"{label}: {argument.title}" if label else argument.title
+                    item = QTreeWidgetItem(group, [text])
+                    item.setData(0, ID_ROLE, argument.id)
+                    item.setFlags(
+                        Qt.ItemFlag.ItemIsEnabled
+                        | Qt.ItemFlag.ItemIsSelectable
+                        | Qt.ItemFlag.ItemIsUserCheckable
+                    )
+                    item.setCheckState(
+                        0,
+                        Qt.CheckState.Checked if argument.id in chosen else Qt.CheckState.Unchecked,
+                    )
+                    item.setToolTip(0, argument.plain_text)
+                    self._items[argument.id] = item
+            self.tree.expandAll()
+        self._set_chosen(chosen)
+
+    def _set_chosen(self, ids: list[str]) -> None:
+        if self._campaign is None:
+            return
+        with QSignalBlocker(self.chosen):
+            self.chosen.clear()
+            for argument_id in ids:
+                argument = self._campaign.argument(argument_id)
+                item = QListWidgetItem(argument.title)
+                item.setData(ID_ROLE, argument_id)
+                self.chosen.addItem(item)
+
+    def chosen_ids(self) -> list[str]:
+        """The ticked arguments in letter order."""
+        return self.chosen.ids()
+
+    def set_chosen_order(self, ids: list[str]) -> None:
+        """Show the chosen arguments in this order (after the letter moved them)."""
+        current = self.chosen.currentItem()
+        keep = current.data(ID_ROLE) if current else None
+        self._set_chosen(ids)
+        if keep in ids:
+            self.chosen.setCurrentRow(ids.index(keep))
+
+    def set_checked(self, argument_id: str, checked: bool) -> None:
+        """Tick or untick an argument without emitting ``toggled``."""
+        item = self._items.get(argument_id)
+        if item is None:
+            return
+        with QSignalBlocker(self.tree):
+            item.setCheckState(0, Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+        ids = self.chosen_ids()
+        if checked and argument_id not in ids:
+            ids.append(argument_id)
+        elif not checked and argument_id in ids:
+            ids.remove(argument_id)
+        self._set_chosen(ids)
+
+    # --- slots --------------------------------------------------------------------------------
+
+    def _item_changed(self, item: QTreeWidgetItem, _column: int) -> None:
+        argument_id = item.data(0, ID_ROLE)
+        if not argument_id:
+            return
+        checked = item.checkState(0) == Qt.CheckState.Checked
+        ids = self.chosen_ids()
+        if checked and argument_id not in ids:
+            ids.append(argument_id)
+        elif not checked and argument_id in ids:
+            ids.remove(argument_id)
+        self._set_chosen(ids)
+        self.toggled.emit(argument_id, checked)
+
+    def _move(self, step: int) -> None:
+        row = self.chosen.currentRow()
+        ids = self.chosen_ids()
+        target = row + step
+        if row < 0 or not 0 <= target < len(ids):
+            return
+        ids[row], ids[target] = ids[target], ids[row]
+        self._set_chosen(ids)
+        self.chosen.setCurrentRow(target)
+        self.order_changed.emit(ids)
+
+    def _filter(self, text: str) -> None:
+        needle = text.strip().lower()
+        for index in range(self.tree.topLevelItemCount()):
+            group = self.tree.topLevelItem(index)
+            visible = 0
+            for child_index in range(group.childCount()):
+                child = group.child(child_index)
+                argument = self._argument(child.data(0, ID_ROLE))
+                haystack = f"{argument.title} {argument.plain_text}".lower() if argument else ""
+                hidden = bool(needle) and needle not in haystack
+                child.setHidden(hidden)
+                visible += not hidden
+            group.setHidden(visible == 0)
+
+    def _argument(self, argument_id: str | None) -> Argument | None:
+        if self._campaign is None or not argument_id:
+            return None
+        try:
+            return self._campaign.argument(argument_id)
+        except KeyError:
+            return None
+
+    def _show_details(self, item: QTreeWidgetItem | None, _previous: object = None) -> None:
+        argument = self._argument(item.data(0, ID_ROLE) if item else None)
+        self.details.setHtml(self.details_html(argument) if argument else "")
+
+    def _show_chosen_details(self, item: QListWidgetItem | None, _previous: object = None) -> None:
+        argument = self._argument(item.data(ID_ROLE) if item else None)
+        if argument:
+            self.details.setHtml(self.details_html(argument))
+
+    def details_html(self, argument: Argument) -> str:
+        """The full paragraph with its title, word count and sources."""
+        sources = "".join(
+            f"<li>{html.escape(source.citation())}</li>" for source in argument.sources
+        )
+        theme = self._campaign.theme_title(argument.theme) if self._campaign else argument.theme
+        return (
+            f"<h3>{html.escape(argument.title)}</h3>"
+            f"<p><small>{html.escape(theme)} · {argument.word_count} words</small></p>"
+            f"{argument.html}"
+            f"<p><b>Sources</b></p><ul>{sources or '<li>none given</li>'}</ul>"
+        )

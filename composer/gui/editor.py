@@ -1,0 +1,320 @@
+"""The letter editor: rich text with the usual formatting, and paragraphs that follow the picker."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QFont,
+    QKeySequence,
+    QTextBlock,
+    QTextCharFormat,
+    QTextCursor,
+    QTextListFormat,
+)
+from PySide6.QtWidgets import QTextEdit, QToolBar, QVBoxLayout, QWidget
+
+from composer.core.markup import paragraphs
+
+
+def _normalise(text: str) -> str:
+    return " ".join(text.replace("\u2029", " ").replace("\u2028", " ").split())
+
+
+class LetterEditor(QWidget):
+    """A rich-text pane for the body of the letter, with its own formatting toolbar.
+
+    Argument paragraphs are inserted where a letter wants them (openings at the
+    top, closings at the end) as one undo step each, and removed again only
+    while they are still word for word what was inserted.
+
+    Signals:
+        changed(): the text changed.
+        word_count_changed(int): the number of words in the body.
+    """
+
+    changed = Signal()
+    word_count_changed = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.text = QTextEdit()
+        self.text.setAcceptRichText(True)
+        self.text.setAccessibleName("Letter text")
+        self.text.setAccessibleDescription(
+            "The body of your letter. Make it your own: add why this matters to you."
+        )
+        self.text.setTabChangesFocus(True)
+        self.text.setPlaceholderText(
+            "Tick arguments on the left, then make the letter your own here: "
+            "say who you are and why this matters to you."
+        )
+        font = QFont("DejaVu Serif")
+        font.setPointSizeF(11)
+        self.text.document().setDefaultFont(font)
+        self.toolbar = QToolBar("Format")
+        self.toolbar.setAccessibleName("Formatting")
+        self._build_actions()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.toolbar)
+        layout.addWidget(self.text, 1)
+        self.text.textChanged.connect(self._text_changed)
+        self.text.currentCharFormatChanged.connect(self._sync_format_actions)
+        self.text.cursorPositionChanged.connect(self._sync_alignment)
+
+    # --- actions ------------------------------------------------------------------------------
+
+    def _action(
+        self,
+        text: str,
+        shortcut: QKeySequence | QKeySequence.StandardKey | str | None,
+        slot,
+        checkable: bool = False,
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.setCheckable(checkable)
+        action.triggered.connect(slot)
+        self.toolbar.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        key = QKeySequence.StandardKey
+        self.undo_action = self._action("Undo", key.Undo, self.text.undo)
+        self.redo_action = self._action("Redo", key.Redo, self.text.redo)
+        self.undo_action.setEnabled(False)
+        self.redo_action.setEnabled(False)
+        self.text.undoAvailable.connect(self.undo_action.setEnabled)
+        self.text.redoAvailable.connect(self.redo_action.setEnabled)
+        self.toolbar.addSeparator()
+        self.bold_action = self._action("Bold", key.Bold, self._toggle_bold, True)
+        self.italic_action = self._action("Italic", key.Italic, self._toggle_italic, True)
+        self.underline_action = self._action(
+            "Underline", key.Underline, self._toggle_underline, True
+        )
+        self.toolbar.addSeparator()
+        self.bullets_action = self._action(
+            "Bullets",
+            "Ctrl+Shift+8",
+            lambda: self._toggle_list(QTextListFormat.Style.ListDisc),
+            True,
+        )
+        self.numbers_action = self._action(
+            "Numbering",
+            "Ctrl+Shift+7",
+            lambda: self._toggle_list(QTextListFormat.Style.ListDecimal),
+            True,
+        )
+        self.toolbar.addSeparator()
+        group = QActionGroup(self)
+        self.align_actions: dict[Qt.AlignmentFlag, QAction] = {}
+        for label, shortcut, flag in (
+            ("Align Left", "Ctrl+L", Qt.AlignmentFlag.AlignLeft),
+            ("Center", "Ctrl+E", Qt.AlignmentFlag.AlignHCenter),
+            ("Align Right", "Ctrl+R", Qt.AlignmentFlag.AlignRight),
+            ("Justify", "Ctrl+J", Qt.AlignmentFlag.AlignJustify),
+        ):
+            action = self._action(
+                label, shortcut, lambda _=False, f=flag: self.text.setAlignment(f), True
+            )
+            group.addAction(action)
+            self.align_actions[flag] = action
+        self.align_actions[Qt.AlignmentFlag.AlignLeft].setChecked(True)
+
+    def format_actions(self) -> list[QAction]:
+        """The formatting actions, for the Format menu."""
+        return [
+            self.bold_action,
+            self.italic_action,
+            self.underline_action,
+            self.bullets_action,
+            self.numbers_action,
+            *self.align_actions.values(),
+        ]
+
+    def _merge(self, fmt: QTextCharFormat) -> None:
+        cursor = self.text.textCursor()
+        if not cursor.hasSelection():
+            cursor.select(QTextCursor.SelectionType.WordUnderCursor)
+        cursor.mergeCharFormat(fmt)
+        self.text.mergeCurrentCharFormat(fmt)
+
+    def _toggle_bold(self) -> None:
+        fmt = QTextCharFormat()
+        fmt.setFontWeight(
+            QFont.Weight.Bold if self.bold_action.isChecked() else QFont.Weight.Normal
+        )
+        self._merge(fmt)
+
+    def _toggle_italic(self) -> None:
+        fmt = QTextCharFormat()
+        fmt.setFontItalic(self.italic_action.isChecked())
+        self._merge(fmt)
+
+    def _toggle_underline(self) -> None:
+        fmt = QTextCharFormat()
+        fmt.setFontUnderline(self.underline_action.isChecked())
+        self._merge(fmt)
+
+    def _toggle_list(self, style: QTextListFormat.Style) -> None:
+        cursor = self.text.textCursor()
+        cursor.beginEditBlock()
+        current = cursor.currentList()
+        if current is not None and current.format().style() == style:
+            block_format = cursor.blockFormat()
+            for index in range(current.count() - 1, -1, -1):
+                current.remove(current.item(index))
+            block_format.setIndent(0)
+            cursor.setBlockFormat(block_format)
+        else:
+            list_format = QTextListFormat()
+            list_format.setStyle(style)
+            cursor.createList(list_format)
+        cursor.endEditBlock()
+        self._sync_format_actions(self.text.currentCharFormat())
+
+    def _sync_format_actions(self, fmt: QTextCharFormat) -> None:
+        self.bold_action.setChecked(fmt.fontWeight() >= QFont.Weight.Bold)
+        self.italic_action.setChecked(fmt.fontItalic())
+        self.underline_action.setChecked(fmt.fontUnderline())
+        current = self.text.textCursor().currentList()
+        style = current.format().style() if current is not None else None
+        self.bullets_action.setChecked(style == QTextListFormat.Style.ListDisc)
+        self.numbers_action.setChecked(style == QTextListFormat.Style.ListDecimal)
+
+    def _sync_alignment(self) -> None:
+        alignment = self.text.alignment()
+        for flag, action in self.align_actions.items():
+            if alignment & flag:
+                action.setChecked(True)
+                break
+        self._sync_format_actions(self.text.currentCharFormat())
+
+    # --- content ------------------------------------------------------------------------------
+
+    def _text_changed(self) -> None:
+        self.changed.emit()
+        self.word_count_changed.emit(self.word_count())
+
+    def word_count(self) -> int:
+        """Words in the body."""
+        return len(self.text.toPlainText().split())
+
+    def html(self) -> str:
+        """The body as HTML (what is saved, printed and sent)."""
+        return self.text.toHtml()
+
+    def set_html(self, body: str) -> None:
+        """Replace the whole body (clears undo history: a new letter)."""
+        self.text.setHtml(body)
+        self.text.document().clearUndoRedoStacks()
+
+    def _blocks(self) -> list[QTextBlock]:
+        blocks = []
+        block = self.text.document().begin()
+        while block.isValid():
+            blocks.append(block)
+            block = block.next()
+        return blocks
+
+    def find_paragraphs(self, text: str) -> tuple[int, int] | None:
+        """The (first, last) block numbers holding `text`'s paragraphs unchanged, if present."""
+        wanted = [_normalise(p) for p in paragraphs(text)]
+        if not wanted:
+            return None
+        blocks = self._blocks()
+        contents = [_normalise(b.text()) for b in blocks]
+        for start in range(len(contents) - len(wanted) + 1):
+            if contents[start : start + len(wanted)] == wanted:
+                return start, start + len(wanted) - 1
+        return None
+
+    def _is_empty(self) -> bool:
+        return not self.text.toPlainText().strip()
+
+    def insert_paragraphs(self, html_text: str, where: str, before_text: str | None = None) -> None:
+        """Insert paragraphs at the top ("opening"), the end ("closing"), or before the closing.
+
+        Args:
+            html_text: the paragraphs as HTML.
+            where: "opening", "body" or "closing".
+            before_text: for "body", the text of a closing already in the letter to insert before.
+        """
+        cursor = QTextCursor(self.text.document())
+        cursor.beginEditBlock()
+        if self._is_empty():
+            cursor.select(QTextCursor.SelectionType.Document)
+            cursor.removeSelectedText()
+            cursor.insertHtml(html_text)
+        elif where == "opening":
+            cursor.movePosition(QTextCursor.MoveOperation.Start)
+            cursor.insertBlock()
+            cursor.movePosition(QTextCursor.MoveOperation.Start)
+            cursor.insertHtml(html_text)
+        else:
+            span = self.find_paragraphs(before_text) if (where == "body" and before_text) else None
+            if span is not None:
+                block = self.text.document().findBlockByNumber(span[0])
+                cursor.setPosition(block.position())
+                cursor.insertBlock()
+                cursor.movePosition(QTextCursor.MoveOperation.PreviousBlock)
+                cursor.insertHtml(html_text)
+            else:
+                cursor.movePosition(QTextCursor.MoveOperation.End)
+                cursor.insertBlock()
+                cursor.insertHtml(html_text)
+        cursor.endEditBlock()
+
+    def remove_paragraphs(self, text: str) -> bool:
+        """Remove `text`'s paragraphs if they are still unchanged; returns whether it did."""
+        span = self.find_paragraphs(text)
+        if span is None:
+            return False
+        document = self.text.document()
+        first = document.findBlockByNumber(span[0])
+        last = document.findBlockByNumber(span[1])
+        cursor = QTextCursor(document)
+        cursor.beginEditBlock()
+        cursor.setPosition(first.position())
+        end = last.position() + last.length() - 1
+        if last.next().isValid():
+            end += 1  # take the paragraph break too
+        elif first.previous().isValid():
+            cursor.setPosition(first.position() - 1)
+        cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+        cursor.removeSelectedText()
+        cursor.endEditBlock()
+        return True
+
+    def move_paragraphs(self, text: str, before_text: str | None) -> bool:
+        """Move `text`'s unchanged paragraphs before another's (or to the end); one undo step."""
+        span = self.find_paragraphs(text)
+        if span is None or (before_text is not None and self.find_paragraphs(before_text) is None):
+            return False
+        document = self.text.document()
+        first = document.findBlockByNumber(span[0])
+        last = document.findBlockByNumber(span[1])
+        cursor = QTextCursor(document)
+        cursor.setPosition(first.position())
+        cursor.setPosition(last.position() + last.length() - 1, QTextCursor.MoveMode.KeepAnchor)
+        fragment = cursor.selection()
+        cursor.beginEditBlock()
+        self.text.textCursor()  # keep the view's cursor untouched
+        removed = self.remove_paragraphs(text)
+        if removed:
+            target = self.find_paragraphs(before_text) if before_text else None
+            insert = QTextCursor(document)
+            if target is not None:
+                insert.setPosition(document.findBlockByNumber(target[0]).position())
+                insert.insertBlock()
+                insert.movePosition(QTextCursor.MoveOperation.PreviousBlock)
+            else:
+                insert.movePosition(QTextCursor.MoveOperation.End)
+                insert.insertBlock()
+            insert.insertFragment(fragment)
+        cursor.endEditBlock()
+        return removed

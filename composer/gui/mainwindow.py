@@ -1,0 +1,466 @@
+"""The main window: picker, editor and preview side by side, wired together in one place."""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+
+from PySide6.QtCore import QStandardPaths, Qt, QThreadPool, QTimer
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from composer import __version__
+from composer.core.campaigns import Campaign
+from composer.core.fileio import StorageError
+from composer.core.locations import Locations
+from composer.core.models import Letter, Sender
+from composer.core.profile import load_saved_sender, save_sender
+from composer.core.settings import Settings, effective_paper, save_settings
+from composer.gui.argument_picker import ArgumentPicker
+from composer.gui.editor import LetterEditor
+from composer.gui.preview import PagePreview
+from composer.gui.recipient_bar import RecipientBar
+
+log = logging.getLogger(__name__)
+
+PAPER_LABELS = {"letter": "US Letter (#10 envelope)", "a4": "A4 (DL envelope)"}
+
+
+class MainWindow(QMainWindow):
+    """The letter composer's window.
+
+    Args:
+        locations: where settings, profile and data live.
+        settings: the user's settings (saved again on close).
+        campaign: the campaign whose arguments are offered.
+        pool: the thread pool for background work.
+    """
+
+    def __init__(
+        self,
+        locations: Locations,
+        settings: Settings,
+        campaign: Campaign,
+        pool: QThreadPool | None = None,
+    ) -> None:
+        super().__init__()
+        self.locations = locations
+        self.settings = settings
+        self.campaign = campaign
+        self.pool = pool or QThreadPool.globalInstance()
+        self.sender = load_saved_sender(locations.profile_file) or Sender()
+        self.paper = effective_paper(settings)
+        self._renderer = None
+        self._jobs: list[object] = []
+        self._last_problem = ""
+
+        self.setWindowTitle(f"{campaign.title} — Letter Composer")
+        self._build_widgets()
+        self._build_actions()
+        self._build_menus()
+        self._connect_signals()
+        self._load_campaign(campaign)
+        self.resize(1360, 860)
+
+    # --- construction ---------------------------------------------------------------------
+
+    def _build_widgets(self) -> None:
+        self.picker = ArgumentPicker()
+        self.recipient_bar = RecipientBar()
+        self.editor = LetterEditor()
+        self.profile_banner = QLabel()
+        self.profile_banner.setWordWrap(True)
+        self.profile_banner.setTextFormat(Qt.TextFormat.RichText)
+        self.profile_banner.setStyleSheet(
+            "QLabel { background: palette(alternate-base); border: 1px solid palette(mid);"
+            " padding: 6px; }"
+        )
+        self.profile_banner.setText(
+            'Your name and address are not set yet. <a href="#profile">Add them</a> so the '
+            "letter is signed and shows that you are a constituent."
+        )
+        self.profile_banner.setAccessibleName("Sender profile missing")
+        centre = QWidget()
+        centre_layout = QVBoxLayout(centre)
+        centre_layout.setContentsMargins(0, 0, 0, 0)
+        centre_layout.addWidget(self.recipient_bar)
+        centre_layout.addWidget(self.profile_banner)
+        centre_layout.addWidget(self.editor, 1)
+
+        self.preview = PagePreview(self.pool)
+        self.paper_choice = QComboBox()
+        self.paper_choice.setAccessibleName("Paper size")
+        for key, label in PAPER_LABELS.items():
+            self.paper_choice.addItem(label, key)
+        self.page_label = QLabel()
+        preview_head = QHBoxLayout()
+        preview_head.setContentsMargins(6, 6, 6, 0)
+        preview_head.addWidget(QLabel("Preview:"))
+        preview_head.addWidget(self.paper_choice)
+        preview_head.addStretch(1)
+        preview_head.addWidget(self.page_label)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addLayout(preview_head)
+        right_layout.addWidget(self.preview, 1)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.picker)
+        self.splitter.addWidget(centre)
+        self.splitter.addWidget(right)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 4)
+        self.splitter.setStretchFactor(2, 4)
+        self.splitter.setSizes([380, 520, 460])
+        self.setCentralWidget(self.splitter)
+
+        self.word_label = QLabel()
+        self.word_label.setAccessibleName("Word count")
+        self.statusBar().addPermanentWidget(self.word_label)
+        self._preview_timer = QTimer(self, singleShot=True, interval=200)
+
+    def _action(self, text: str, slot, shortcut=None, tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+        action.triggered.connect(slot)
+        return action
+
+    def _build_actions(self) -> None:
+        key = QKeySequence.StandardKey
+        self.new_action = self._action(
+            "&New Letter",
+            self.new_letter,
+            key.New,
+            "Start again from the campaign's suggested arguments",
+        )
+        self.export_action = self._action(
+            "&Export PDF…",
+            self.export_pdf,
+            "Ctrl+Shift+E",
+            "Save the letter as a PDF, exactly as it prints",
+        )
+        self.preview_action = self._action("Print Pre&view", self.print_preview, "Ctrl+Shift+P")
+        self.print_action = self._action(
+            "&Print…",
+            self.print_letter,
+            key.Print,
+            "Print the letter through the system's print dialog",
+        )
+        self.profile_action = self._action(
+            "Sender &Profile…",
+            self.edit_profile,
+            None,
+            "Your name and address, printed on every letter",
+        )
+        self.quit_action = self._action("&Quit", self.close, key.Quit)
+        self.search_action = self._action("Find Argument", self._focus_search, key.Find)
+        self.about_action = self._action("&About Letter Composer", self.about)
+        self.paper_group = QActionGroup(self)
+        self.paper_actions: dict[str, QAction] = {}
+        for paper, label in PAPER_LABELS.items():
+            action = QAction(label, self, checkable=True)
+            action.triggered.connect(lambda _=False, p=paper: self.set_paper(p))
+            self.paper_group.addAction(action)
+            self.paper_actions[paper] = action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addActions([self.new_action])
+        file_menu.addSeparator()
+        file_menu.addActions([self.export_action, self.preview_action, self.print_action])
+        file_menu.addSeparator()
+        file_menu.addAction(self.profile_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        self.file_menu = file_menu
+        edit_menu = bar.addMenu("&Edit")
+        edit_menu.addActions([self.editor.undo_action, self.editor.redo_action])
+        edit_menu.addSeparator()
+        for text, slot, shortcut in (
+            ("Cu&t", self.editor.text.cut, QKeySequence.StandardKey.Cut),
+            ("&Copy", self.editor.text.copy, QKeySequence.StandardKey.Copy),
+            ("&Paste", self.editor.text.paste, QKeySequence.StandardKey.Paste),
+            ("Select &All", self.editor.text.selectAll, QKeySequence.StandardKey.SelectAll),
+        ):
+            action = self._action(text, slot, shortcut)
+            action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+            edit_menu.addAction(action)
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.search_action)
+        self.edit_menu = edit_menu
+        format_menu = bar.addMenu("F&ormat")
+        format_menu.addActions(self.editor.format_actions())
+        view_menu = bar.addMenu("&View")
+        view_menu.addActions(list(self.paper_actions.values()))
+        self.view_menu = view_menu
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self.about_action)
+        self.help_menu = help_menu
+
+    def _connect_signals(self) -> None:
+        self.picker.toggled.connect(self._argument_toggled)
+        self.picker.order_changed.connect(self._order_changed)
+        self.editor.changed.connect(self.schedule_preview)
+        self.editor.word_count_changed.connect(self._show_word_count)
+        self.recipient_bar.changed.connect(self.schedule_preview)
+        self.paper_choice.currentIndexChanged.connect(
+            lambda: self.set_paper(self.paper_choice.currentData())
+        )
+        self.preview.pages_changed.connect(self._show_page_count)
+        self.profile_banner.linkActivated.connect(lambda _link: self.edit_profile())
+        self._preview_timer.timeout.connect(self.refresh_preview)
+
+    # --- letter ---------------------------------------------------------------------------
+
+    def _load_campaign(self, campaign: Campaign) -> None:
+        self.campaign = campaign
+        chosen = list(campaign.default_arguments)
+        self.picker.set_campaign(campaign, chosen)
+        self.recipient_bar.subject.setText(campaign.default_subject)
+        self.editor.set_html("".join(campaign.argument(a).html for a in chosen))
+        self.set_paper(self.paper)
+        self._update_profile_banner()
+        self._show_word_count(self.editor.word_count())
+
+    def new_letter(self) -> None:
+        """Start a fresh letter from the campaign's suggested arguments."""
+        self._load_campaign(self.campaign)
+        self.statusBar().showMessage("New letter from the campaign's suggested arguments.", 4000)
+
+    def current_letter(self) -> Letter:
+        """The letter as it stands in the window."""
+        return Letter(
+            sender=self.sender,
+            recipients=[self.recipient_bar.recipient()],
+            subject=self.recipient_bar.subject.text().strip(),
+            body_html=self.editor.html(),
+            campaign_id=self.campaign.id,
+            argument_ids=self.picker.chosen_ids(),
+            complimentary_close=self.campaign.complimentary_close,
+            language=self.campaign.language,
+        )
+
+    def _argument_toggled(self, argument_id: str, checked: bool) -> None:
+        argument = self.campaign.argument(argument_id)
+        if checked:
+            closing = next(
+                (
+                    self.campaign.argument(a).text
+                    for a in self.picker.chosen_ids()
+                    if self.campaign.argument(a).position == "closing" and a != argument_id
+                ),
+                None,
+            )
+            self.editor.insert_paragraphs(argument.html, argument.position, closing)
+            self.statusBar().showMessage(f"Added “{argument.title}”.", 3000)
+        elif self.editor.remove_paragraphs(argument.text):
+            self.statusBar().showMessage(f"Removed “{argument.title}”.", 3000)
+        else:
+            self.statusBar().showMessage(
+                f"“{argument.title}” was edited, so it stays in the letter; delete it by hand "
+                "if you no longer want it.",
+                8000,
+            )
+
+    def _order_changed(self, ids: list[str]) -> None:
+        moved = 0
+        for index in range(len(ids) - 2, -1, -1):
+            here = self.campaign.argument(ids[index])
+            after = self.campaign.argument(ids[index + 1])
+            span_here = self.editor.find_paragraphs(here.text)
+            span_after = self.editor.find_paragraphs(after.text)
+            if span_here and span_after and span_here[0] > span_after[0]:
+                moved += self.editor.move_paragraphs(here.text, after.text)
+        if moved:
+            self.statusBar().showMessage("Paragraphs moved to the new order.", 3000)
+
+    def _show_word_count(self, words: int) -> None:
+        self.word_label.setText(f"{words} words")
+
+    def _show_page_count(self, pages: int) -> None:
+        self.page_label.setText(f"{pages} page" + ("s" if pages != 1 else ""))
+
+    def _update_profile_banner(self) -> None:
+        self.profile_banner.setVisible(not self.sender.name.strip())
+
+    def _focus_search(self) -> None:
+        self.picker.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.picker.search.selectAll()
+
+    # --- preview and output ---------------------------------------------------------------
+
+    def schedule_preview(self) -> None:
+        """Refresh the preview a moment after the last change."""
+        self._preview_timer.start()
+
+    def renderer(self):
+        """The template renderer for this campaign (built on first use)."""
+        if self._renderer is None:
+            from composer.core.render import Renderer
+
+            self._renderer = Renderer(self.campaign.templates)
+        return self._renderer
+
+    def rendered_letters(self, quiet: bool = False):
+        """The letter rendered for each recipient, or None after telling the user why not."""
+        from composer.core.render import RenderError
+
+        letter = self.current_letter()
+        try:
+            return [
+                self.renderer().render(letter, recipient, self.campaign.template)
+                for recipient in letter.recipients
+            ]
+        except RenderError as error:
+            if quiet:
+                self.preview.show_problem(str(error))
+            else:
+                QMessageBox.warning(self, "The letter is not ready", str(error))
+            return None
+
+    def refresh_preview(self) -> None:
+        """Render the letter and hand it to the preview (drawn in the background)."""
+        from composer.printing.paper import paper
+
+        rendered = self.rendered_letters(quiet=True)
+        if rendered:
+            self.preview.show_letter(
+                rendered[0], paper(self.paper), self.settings.fold_marks, immediately=True
+            )
+
+    def page_items(self):
+        """The laid-out pages of every copy of the letter, or None if it cannot be rendered."""
+        from composer.printing.letter_layout import LetterPages
+        from composer.printing.paper import paper
+
+        rendered = self.rendered_letters()
+        if rendered is None:
+            return None
+        spec = paper(self.paper)
+        return [LetterPages(r, spec, fold_marks=self.settings.fold_marks) for r in rendered]
+
+    def set_paper(self, paper: str) -> None:
+        """Lay the letter out on "letter" or "a4" paper."""
+        if paper not in PAPER_LABELS:
+            return
+        self.paper = paper
+        self.paper_actions[paper].setChecked(True)
+        index = self.paper_choice.findData(paper)
+        if self.paper_choice.currentIndex() != index:
+            self.paper_choice.setCurrentIndex(index)
+        if self.settings.paper != "auto" or paper != effective_paper(self.settings):
+            self.settings.paper = paper
+        self.schedule_preview()
+
+    def _suggested_file_name(self) -> str:
+        recipient = self.recipient_bar.recipient().short_name or "letter"
+        slug = re.sub(r"[^a-z0-9]+", "-", recipient.lower()).strip("-") or "letter"
+        return f"letter-to-{slug}.pdf"
+
+    def export_pdf(self, path: str | None = None) -> None:
+        """Ask where to save, then write the PDF in the background."""
+        items = self.page_items()
+        if items is None:
+            return
+        if path is None:
+            folder = QStandardPaths.writableLocation(
+                QStandardPaths.StandardLocation.DocumentsLocation
+            ) or str(Path.home())
+            path, _filter = QFileDialog.getSaveFileName(
+                self, "Export PDF", str(Path(folder) / self._suggested_file_name()), "PDF (*.pdf)"
+            )
+            if not path:
+                return
+            if not path.lower().endswith(".pdf"):
+                path += ".pdf"
+        from composer.gui.print_actions import PdfExportJob
+
+        job = PdfExportJob(Path(path), items, self.recipient_bar.subject.text() or "Letter")
+        job.setAutoDelete(False)
+        self._jobs.append(job)
+        job.signals.finished.connect(self._export_finished)
+        job.signals.failed.connect(self._export_failed)
+        self.statusBar().showMessage(f"Writing {path}…")
+        self.pool.start(job)
+
+    def _export_finished(self, path: str, pages: int) -> None:
+        self._jobs = [j for j in self._jobs if getattr(j, "path", None) != Path(path)]
+        self.statusBar().showMessage(
+            f"Saved {path} ({pages} page{'s' if pages != 1 else ''}).", 8000
+        )
+
+    def _export_failed(self, message: str) -> None:
+        self.statusBar().showMessage("The PDF was not saved.", 8000)
+        QMessageBox.warning(self, "The PDF was not saved", message)
+
+    def print_letter(self) -> None:
+        """Print through the system's print dialog."""
+        from composer.gui.print_actions import print_with_dialog
+
+        items = self.page_items()
+        if items and print_with_dialog(self, items, self.recipient_bar.subject.text() or "Letter"):
+            self.statusBar().showMessage("Sent to the printer.", 6000)
+
+    def print_preview(self) -> None:
+        """Show Qt's print preview of exactly what will print."""
+        from composer.gui.print_actions import print_preview
+
+        items = self.page_items()
+        if items:
+            print_preview(self, items, self.recipient_bar.subject.text() or "Letter")
+
+    # --- profile, about, closing ------------------------------------------------------------
+
+    def edit_profile(self) -> None:
+        """Edit and save the sender profile."""
+        from composer.gui.profile_dialog import ProfileDialog
+
+        dialog = ProfileDialog(self.sender, self)
+        if dialog.exec() != ProfileDialog.DialogCode.Accepted:
+            return
+        sender = dialog.sender()
+        try:
+            save_sender(self.locations.profile_file, sender)
+        except StorageError as error:
+            QMessageBox.warning(
+                self,
+                "The profile was not saved",
+                f"{error}\n\nThe profile is used for this session only.",
+            )
+        self.sender = sender
+        self._update_profile_banner()
+        self.schedule_preview()
+
+    def about(self) -> None:
+        """The About box."""
+        QMessageBox.about(
+            self,
+            "About Letter Composer",
+            f"<h3>Letter Composer {__version__}</h3>"
+            "<p>Write advocacy letters that officials read: choose arguments, make them "
+            "your own, preview the page, then print or e-mail.</p>",
+        )
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Save the settings on the way out."""
+        try:
+            save_settings(self.locations.settings_file, self.settings)
+        except StorageError as error:
+            log.warning("settings not saved: %s", error)
+        event.accept()
