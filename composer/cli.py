@@ -13,7 +13,11 @@ from composer.commands.base import EXIT_FAILURE, EXIT_USAGE, CommandContext, Com
 from composer.core.locations import Locations
 
 # Each module registers its own subcommands (see composer.commands).
-COMMAND_MODULES = ("composer.commands.campaigns", "composer.commands.render")
+COMMAND_MODULES = (
+    "composer.commands.campaigns",
+    "composer.commands.render",
+    "composer.commands.directory",
+)
 
 log = logging.getLogger(__name__)
 

@@ -1483,13 +1483,13 @@ class Directory:
             DirectoryError: a file cannot be read or is not valid; nothing changed.
         """
         loaded: list[tuple[bytes, str]] = []
-        modified: dict[str, str] = {}
+        modified: dict[str, tuple[str, str]] = {}
         for path in paths:
             path = Path(path)
             try:
                 loaded.append((path.read_bytes(), path.name))
                 stamp = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC)
-                modified[path.name] = stamp.isoformat(timespec="seconds")
+                modified[path.name] = (stamp.isoformat(timespec="seconds"), str(path.resolve()))
             except OSError as error:
                 raise DirectoryError(
                     f"Could not read {path}: {error.strerror or error}. Check the file name."
@@ -1498,13 +1498,14 @@ class Directory:
             raise DirectoryError("Name at least one file to import.")
         parsed = parse_files(loaded, progress)
         for role, source in list(parsed.sources.items()):
+            when, origin = modified.get(source.name, ("", ""))
             parsed.sources[role] = SourceInfo(
                 role=role,
                 name=source.name,
                 size=source.size,
                 sha256=source.sha256,
-                modified=modified.get(source.name, ""),
-                origin="file",
+                modified=when,
+                origin=origin,
             )
         return self.store(parsed, progress)
 
@@ -1723,6 +1724,11 @@ def download(
             "The file may have moved; try again later."
         ) from error
     except urllib.error.URLError as error:
+        if isinstance(error.reason, TimeoutError):
+            raise DirectoryError(
+                f"Connecting to {urllib.parse.urlsplit(url).hostname} took too long. Check the "
+                "internet connection and try again; the directory was not changed."
+            ) from error
         raise DirectoryError(
             f"Could not reach {urllib.parse.urlsplit(url).hostname}: {error.reason}. "
             "Check the internet connection and try again; the directory was not changed."
