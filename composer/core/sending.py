@@ -1,0 +1,350 @@
+"""Emptying the outbox: every due letter, over one SMTP connection, with a result for each.
+
+:class:`OutboxSender` is the one place that ties the outbox, the transport
+and the password together. It knows no Qt; the window runs it in a worker
+thread, the command line runs it directly.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from composer.core.accounts import Account
+from composer.core.outbox import Outbox, OutboxEntry
+from composer.core.transport import (
+    DEFAULT_TIMEOUT,
+    Disposition,
+    FailureKind,
+    SmtpError,
+    SmtpFailure,
+    SmtpSession,
+)
+
+log = logging.getLogger(__name__)
+
+
+class Outcome(enum.Enum):
+    """What happened to one letter in a flush."""
+
+    SENT = "sent"
+    """The server accepted it; it is in the sent history."""
+    QUEUED = "queued"
+    """Still in the outbox: it will be tried again (temporary trouble, or settings to fix)."""
+    FAILED = "failed"
+    """The server refused it for good; it waits to be edited."""
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How long to wait before trying again after temporary failures.
+
+    The delay doubles with each attempt: first, 2 × first, 4 × first… up to `longest`.
+    """
+
+    first: float = 60.0
+    longest: float = 3600.0
+
+    def delay(self, attempts: int) -> float:
+        """The wait after the given number of failed attempts (at least one)."""
+        exponent = max(0, min(attempts - 1, 30))
+        return float(min(self.longest, self.first * (2**exponent)))
+
+
+@dataclass(frozen=True)
+class MessageResult:
+    """The result for one letter.
+
+    Attributes:
+        entry_id: its outbox id (no longer in the outbox when sent).
+        subject: its subject.
+        recipients: whom it is addressed to, as shown in lists.
+        outcome: sent, still queued, or failed.
+        text: what happened, in plain words.
+        server_reply: the server's last reply ("" if none).
+        sent_id: its id in the sent history, when sent.
+        failure: the failure, when not sent.
+    """
+
+    entry_id: int
+    subject: str
+    recipients: tuple[str, ...]
+    outcome: Outcome
+    text: str
+    server_reply: str = ""
+    sent_id: int | None = None
+    failure: SmtpFailure | None = None
+
+
+@dataclass(frozen=True)
+class FlushReport:
+    """Everything one flush did.
+
+    Attributes:
+        results: one result per letter considered, in order.
+        connection_failure: the failure that stopped the whole batch, if any
+            (no connection, login refused, connection lost…).
+    """
+
+    results: tuple[MessageResult, ...] = ()
+    connection_failure: SmtpFailure | None = None
+    stopped: bool = False
+
+    @property
+    def sent(self) -> list[MessageResult]:
+        """The letters the server accepted."""
+        return [item for item in self.results if item.outcome is Outcome.SENT]
+
+    @property
+    def queued(self) -> list[MessageResult]:
+        """The letters still waiting."""
+        return [item for item in self.results if item.outcome is Outcome.QUEUED]
+
+    @property
+    def failed(self) -> list[MessageResult]:
+        """The letters the server refused for good."""
+        return [item for item in self.results if item.outcome is Outcome.FAILED]
+
+    @property
+    def needs_settings(self) -> bool:
+        """True when the user must fix the account (password, server, certificate…)."""
+        failure = self.connection_failure
+        return failure is not None and failure.disposition is Disposition.FIX_SETTINGS
+
+    def summary(self) -> str:
+        """One or two sentences for a status bar, a notification or the command line."""
+        if not self.results:
+            if self.connection_failure is not None:
+                return self.connection_failure.describe()
+            return "The outbox is empty: nothing to send."
+        parts: list[str] = []
+        if self.sent:
+            parts.append(
+                f"Sent: {_count(len(self.sent))} accepted by the server"
+                if len(self.sent) > 1
+                else f"Sent: “{self.sent[0].subject}” to {_names(self.sent[0])} "
+                "was accepted by the server"
+            )
+        if self.failed:
+            parts.append(
+                f"Not sent: {_count(len(self.failed))} refused by the server — open the "
+                "outbox to correct and resend"
+                if len(self.failed) > 1
+                else f"Not sent: {self.failed[0].text}"
+            )
+        if self.queued:
+            reason = self.connection_failure or self.queued[0].failure
+            because = f" — {reason.describe()}" if reason is not None else ""
+            parts.append(f"Still in the outbox: {_count(len(self.queued))}{because}")
+        return ". ".join(part.rstrip(".") for part in parts) + "."
+
+    def exit_status(self) -> int:
+        """0 when everything was accepted, 1 on a permanent failure or settings to fix,
+        75 when letters stay queued for later (offline, unreachable, temporary refusal)."""
+        if self.failed or self.needs_settings:
+            return 1
+        if any(
+            item.failure is not None and item.failure.disposition is Disposition.FIX_SETTINGS
+            for item in self.queued
+        ):
+            return 1
+        if self.queued or self.stopped:
+            return 75
+        return 0
+
+
+def _count(number: int) -> str:
+    return f"{number} letter" if number == 1 else f"{number} letters"
+
+
+def _names(result: MessageResult) -> str:
+    return ", ".join(result.recipients) or "its recipients"
+
+
+SessionFactory = Callable[[Account, "str | None", float], SmtpSession]
+Progress = Callable[[int, int, MessageResult], None]
+
+
+def _default_session(account: Account, password: str | None, timeout: float) -> SmtpSession:
+    return SmtpSession(account, password, timeout=timeout)
+
+
+@dataclass
+class OutboxSender:
+    """Sends the outbox's due letters through the account's server, in one session.
+
+    Attributes:
+        outbox: where the letters wait.
+        account: the SMTP account.
+        password: called once per flush for the password (None if there is none).
+        timeout: seconds to wait for each network step.
+        retry: the back-off for temporary failures.
+        session_factory: builds the SMTP session (tests hand in their own TLS settings).
+        clock: the current time.
+    """
+
+    outbox: Outbox
+    account: Account
+    password: Callable[[], str | None]
+    timeout: float = DEFAULT_TIMEOUT
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    session_factory: SessionFactory = _default_session
+    clock: Callable[[], float] = time.time
+    _session: SmtpSession | None = field(default=None, init=False, repr=False)
+    _stop: bool = field(default=False, init=False, repr=False)
+
+    def stop(self) -> None:
+        """Ask a running flush to stop: breaks the connection and leaves the rest queued.
+
+        Safe to call from another thread.
+        """
+        self._stop = True
+        session = self._session
+        if session is not None:
+            session.abort()
+
+    def flush(
+        self,
+        entry_ids: Sequence[int] | None = None,
+        *,
+        progress: Progress | None = None,
+    ) -> FlushReport:
+        """Send the given queued letters, or every due one; returns what happened to each.
+
+        Letters are claimed one at a time just before they are sent, so if the
+        program dies, at most one letter is left "sending".
+        """
+        self._stop = False
+        ids = list(self.outbox.due_ids() if entry_ids is None else entry_ids)
+        entries = [entry for entry in map(self.outbox.get, ids) if entry is not None]
+        entries = [entry for entry in entries if entry.state == "queued"]
+        if not entries:
+            return FlushReport()
+        password = self.password() if self.account.needs_login else None
+        session = self.session_factory(self.account, password, self.timeout)
+        self._session = session
+        try:
+            try:
+                session.open()
+            except SmtpError as error:
+                return self._session_failed(entries, error.failure)
+            return self._send_all(session, entries, progress)
+        finally:
+            self._session = None
+            session.close()
+
+    def _session_failed(self, entries: list[OutboxEntry], failure: SmtpFailure) -> FlushReport:
+        attempts = max(entry.attempts for entry in entries) + 1
+        self.outbox.note_failure(
+            [entry.id for entry in entries],
+            delay=self.retry.delay(attempts),
+            error=failure.message,
+            kind=failure.kind.value,
+            reply=failure.server_reply,
+        )
+        log.info("flush stopped before sending: %s", failure.kind.value)
+        results = tuple(
+            MessageResult(
+                entry.id,
+                entry.subject,
+                entry.recipient_names,
+                Outcome.QUEUED,
+                failure.describe(),
+                failure.server_reply,
+                failure=failure,
+            )
+            for entry in entries
+        )
+        return FlushReport(results, connection_failure=failure)
+
+    def _send_all(
+        self, session: SmtpSession, entries: list[OutboxEntry], progress: Progress | None
+    ) -> FlushReport:
+        results: list[MessageResult] = []
+        handled: set[int] = set()
+        broken: SmtpFailure | None = None
+        total = len(entries)
+        for position, entry in enumerate(entries):
+            if self._stop or broken is not None or not session.usable:
+                break
+            handled.add(entry.id)
+            claimed = self.outbox.claim(entry.id)
+            if claimed is None:
+                continue  # someone else sent, edited or cancelled it meanwhile
+            result = self._send_one(session, claimed)
+            results.append(result)
+            if result.failure is not None and not session.usable:
+                broken = result.failure
+            if progress is not None:
+                progress(position + 1, total, result)
+        untried = [entry for entry in entries if entry.id not in handled]
+        if untried and (broken is not None or self._stop):
+            reason = broken or SmtpFailure(
+                FailureKind.CONNECTION_LOST, "Sending was stopped; the letter stays in the outbox."
+            )
+            note = f"Not tried: {reason.message}"
+            self.outbox.note_failure(
+                [entry.id for entry in untried],
+                delay=0.0 if self._stop else self.retry.delay(1),
+                error=note,
+                kind=reason.kind.value,
+                count_attempt=False,
+            )
+            results.extend(
+                MessageResult(
+                    entry.id,
+                    entry.subject,
+                    entry.recipient_names,
+                    Outcome.QUEUED,
+                    note,
+                    failure=reason,
+                )
+                for entry in untried
+            )
+        return FlushReport(tuple(results), connection_failure=broken, stopped=self._stop)
+
+    def _send_one(self, session: SmtpSession, entry: OutboxEntry) -> MessageResult:
+        try:
+            raw = self.outbox.raw(entry.id)
+            reply = session.send(entry.envelope_from, entry.envelope_to, raw)
+        except SmtpError as error:
+            return self._record_failure(entry, error.failure)
+        sent_id = self.outbox.mark_sent(entry.id, str(reply))
+        return MessageResult(
+            entry.id,
+            entry.subject,
+            entry.recipient_names,
+            Outcome.SENT,
+            f"“{entry.subject}” to {', '.join(entry.recipient_names)} was accepted by the server.",
+            str(reply),
+            sent_id=sent_id,
+        )
+
+    def _record_failure(self, entry: OutboxEntry, failure: SmtpFailure) -> MessageResult:
+        if failure.disposition is Disposition.REJECTED:
+            self.outbox.mark_failed(
+                entry.id, error=failure.message, kind=failure.kind.value, reply=failure.server_reply
+            )
+            outcome = Outcome.FAILED
+        else:
+            self.outbox.mark_retry(
+                entry.id,
+                delay=self.retry.delay(entry.attempts),
+                error=failure.message,
+                kind=failure.kind.value,
+                reply=failure.server_reply,
+                possibly_delivered=failure.possibly_delivered,
+            )
+            outcome = Outcome.QUEUED
+        return MessageResult(
+            entry.id,
+            entry.subject,
+            entry.recipient_names,
+            outcome,
+            failure.describe(),
+            failure.server_reply,
+            failure=failure,
+        )

@@ -1,0 +1,684 @@
+"""Talking to the user's SMTP server: TLS always, one connection per batch, clear failures.
+
+Rules this module keeps, whatever the caller asks:
+
+- Implicit TLS (``ssl``) or STARTTLS, with the certificate verified against
+  the system's trust store (``ssl.create_default_context()``, which honours
+  ``SSL_CERT_FILE``) plus, if the account names one, an extra certificate.
+- A server that does not offer STARTTLS is an error; nothing is downgraded
+  and no password is sent.
+- Unencrypted SMTP only when the account says ``plain-localhost`` and the
+  host resolves to loopback addresses only.
+
+Every failure becomes an :class:`SmtpFailure`: what went wrong in plain
+words, the server's own reply when there was one, and what should happen to
+the letter (retry later, fix the settings, or edit it — see :class:`Disposition`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import enum
+import errno
+import logging
+import re
+import smtplib
+import socket
+import ssl
+import threading
+from dataclasses import dataclass
+from types import TracebackType
+
+from composer.core.accounts import (
+    SECURITY_PLAIN_LOCALHOST,
+    SECURITY_SSL,
+    SECURITY_STARTTLS,
+    Account,
+    is_loopback_host,
+)
+
+log = logging.getLogger(__name__)
+
+DEFAULT_TIMEOUT = 30.0
+
+
+class Disposition(enum.Enum):
+    """What a failure means for the letters waiting to go."""
+
+    RETRY = "retry"
+    """Temporary: the letters stay queued and are tried again automatically."""
+    FIX_SETTINGS = "fix-settings"
+    """The account or the connection needs the user: letters stay queued until then."""
+    REJECTED = "rejected"
+    """The server refused this letter for good: it must be edited before sending again."""
+
+
+class FailureKind(enum.Enum):
+    """Every way sending can fail, as the user needs to tell them apart."""
+
+    NAME_NOT_FOUND = "name-not-found"
+    OFFLINE = "offline"
+    REFUSED = "refused"
+    TIMED_OUT = "timed-out"
+    CERTIFICATE = "certificate"
+    TLS = "tls"
+    NO_STARTTLS = "no-starttls"
+    PLAIN_NOT_ALLOWED = "plain-not-allowed"
+    LOGIN_REJECTED = "login-rejected"
+    LOGIN_UNSUPPORTED = "login-unsupported"
+    NO_PASSWORD = "no-password"
+    CONNECTION_LOST = "connection-lost"
+    TEMPORARY = "temporary"
+    REJECTED = "rejected"
+    PROTOCOL = "protocol"
+
+
+_DISPOSITIONS = {
+    FailureKind.OFFLINE: Disposition.RETRY,
+    FailureKind.REFUSED: Disposition.RETRY,
+    FailureKind.TIMED_OUT: Disposition.RETRY,
+    FailureKind.CONNECTION_LOST: Disposition.RETRY,
+    FailureKind.TEMPORARY: Disposition.RETRY,
+    FailureKind.REJECTED: Disposition.REJECTED,
+}
+
+
+@dataclass(frozen=True)
+class SmtpFailure:
+    """One failure, explained.
+
+    Attributes:
+        kind: which failure it is.
+        message: what happened and what to do, in plain words.
+        reply_code: the server's reply code, when the server answered.
+        reply_text: the server's own words, when the server answered.
+        possibly_delivered: the connection broke after the whole letter was
+            sent but before the server confirmed it; sending it again may
+            produce a duplicate.
+    """
+
+    kind: FailureKind
+    message: str
+    reply_code: int | None = None
+    reply_text: str = ""
+    possibly_delivered: bool = False
+
+    @property
+    def disposition(self) -> Disposition:
+        """What should happen to the letter(s) concerned."""
+        return _DISPOSITIONS.get(self.kind, Disposition.FIX_SETTINGS)
+
+    @property
+    def server_reply(self) -> str:
+        """The server's reply as one line ("550 5.1.1 No such user"), or ""."""
+        if self.reply_code is None:
+            return ""
+        return f"{self.reply_code} {self.reply_text}".strip()
+
+    def describe(self) -> str:
+        """The message, followed by the server's own words when it gave any."""
+        if not self.server_reply:
+            return self.message
+        return f"{self.message} The server said: “{self.server_reply}”."
+
+
+class SmtpError(Exception):
+    """Sending failed; `failure` says how."""
+
+    def __init__(self, failure: SmtpFailure) -> None:
+        super().__init__(failure.describe())
+        self.failure = failure
+
+
+@dataclass(frozen=True)
+class ServerReply:
+    """A reply from the server: its code and its text."""
+
+    code: int
+    text: str
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.text}".strip()
+
+
+def _text(reply: bytes | str) -> str:
+    raw = reply.decode("utf-8", "replace") if isinstance(reply, bytes) else reply
+    # Multi-line replies become one line; control characters never reach a list or a log.
+    return " ".join(re.sub(r"[\x00-\x1f\x7f]", " ", raw).split())
+
+
+def make_tls_context(account: Account) -> ssl.SSLContext:
+    """The TLS settings for this account: system trust store (or ``SSL_CERT_FILE``) + extra.
+
+    Raises:
+        SmtpError: the extra certificate file cannot be read.
+    """
+    context = ssl.create_default_context()
+    if account.certificate_file:
+        try:
+            context.load_verify_locations(cafile=account.certificate_file)
+        except (OSError, ssl.SSLError) as error:
+            raise SmtpError(
+                SmtpFailure(
+                    FailureKind.TLS,
+                    f"The certificate file {account.certificate_file} could not be read "
+                    f"({getattr(error, 'strerror', None) or error}). Choose the right file "
+                    "in the account settings.",
+                )
+            ) from None
+    return context
+
+
+def _where(account: Account) -> str:
+    return f"{account.host}:{account.port}"
+
+
+def classify_error(error: BaseException, account: Account, phase: str) -> SmtpFailure:
+    """Turn an exception raised while talking to the server into a failure for the user.
+
+    Args:
+        error: what smtplib, ssl or socket raised.
+        account: the account (its server and port are named in the message).
+        phase: what was being done: "connect", "tls", "login", "send" or "confirm"
+            ("confirm" = the whole letter was sent, the server's answer was awaited).
+    """
+    where = _where(account)
+    possibly = phase == "confirm"
+    after = (
+        " The letter was sent completely but the server did not confirm it; it will "
+        "be sent again, which may deliver it twice."
+        if possibly
+        else " The letter stays in the outbox and will be tried again."
+    )
+    cause = error.__context__ if isinstance(error, smtplib.SMTPServerDisconnected) else None
+    if isinstance(error, socket.gaierror):
+        if error.errno in (socket.EAI_AGAIN,):
+            return SmtpFailure(
+                FailureKind.OFFLINE,
+                f"Could not look up the server name {account.host}: you seem to be "
+                "offline. The letter stays in the outbox and goes when the network is back.",
+            )
+        return SmtpFailure(
+            FailureKind.NAME_NOT_FOUND,
+            f"The server name {account.host} was not found. Check the server name in the "
+            "account settings (and that you are online).",
+        )
+    if isinstance(error, ConnectionRefusedError):
+        return SmtpFailure(
+            FailureKind.REFUSED,
+            f"The server {where} refused the connection: nothing accepts mail there "
+            "right now. Check the port number; the server may also be down. The letter "
+            "stays in the outbox.",
+        )
+    if isinstance(error, TimeoutError | socket.timeout) or isinstance(cause, TimeoutError):
+        hint = {
+            "connect": " Check the server name, the port and the security setting "
+            "(465 is usually SSL/TLS, 587 STARTTLS).",
+        }.get(phase, "")
+        return SmtpFailure(
+            FailureKind.TIMED_OUT,
+            f"The server {where} did not answer in time.{hint}{after}",
+            possibly_delivered=possibly,
+        )
+    if isinstance(error, ssl.SSLCertVerificationError):
+        return SmtpFailure(
+            FailureKind.CERTIFICATE,
+            f"The server {where} could not prove its identity: its certificate is not "
+            f"trusted ({error.verify_message or error.reason}). Nothing was sent. Someone "
+            "may be intercepting the connection, or the server is set up wrongly; check "
+            "the server name.",
+        )
+    if isinstance(error, ssl.SSLError):
+        hint = ""
+        if error.reason in ("WRONG_VERSION_NUMBER", "UNKNOWN_PROTOCOL", "RECORD_LAYER_FAILURE"):
+            hint = (
+                " The security setting probably does not match the port: 465 is usually "
+                "SSL/TLS, 587 STARTTLS."
+            )
+        return SmtpFailure(
+            FailureKind.TLS,
+            f"A secure connection to {where} could not be set up ({error.reason or error}). "
+            f"Nothing was sent.{hint}",
+        )
+    if isinstance(error, smtplib.SMTPAuthenticationError):
+        code, text = error.smtp_code, _text(error.smtp_error)
+        if 400 <= code < 500:
+            return SmtpFailure(
+                FailureKind.TEMPORARY,
+                "The server could not check the password just now; it will be tried again.",
+                code,
+                text,
+            )
+        return SmtpFailure(
+            FailureKind.LOGIN_REJECTED,
+            f"The server rejected the user name or password for {account.login_name}. "
+            "Check them in the account settings; many providers need an app password.",
+            code,
+            text,
+        )
+    if isinstance(error, smtplib.SMTPNotSupportedError) and phase == "login":
+        return SmtpFailure(
+            FailureKind.LOGIN_UNSUPPORTED,
+            f"The server {where} does not offer sign-in. Check the server name and port "
+            "(the submission port is usually 465 or 587).",
+        )
+    if isinstance(error, smtplib.SMTPResponseException):
+        return reply_failure(error.smtp_code, _text(error.smtp_error), phase)
+    if isinstance(error, smtplib.SMTPServerDisconnected | ConnectionError | EOFError):
+        return SmtpFailure(
+            FailureKind.CONNECTION_LOST,
+            f"The connection to {where} was lost.{after}",
+            possibly_delivered=possibly,
+        )
+    if isinstance(error, OSError) and error.errno in (
+        errno.ENETUNREACH,
+        errno.EHOSTUNREACH,
+        errno.ENETDOWN,
+        errno.ENONET,
+    ):
+        return SmtpFailure(
+            FailureKind.OFFLINE,
+            f"The server {where} cannot be reached: you seem to be offline. The letter "
+            "stays in the outbox and goes when the network is back.",
+        )
+    if isinstance(error, smtplib.SMTPException) and phase == "login":
+        return SmtpFailure(
+            FailureKind.LOGIN_UNSUPPORTED,
+            f"The server {where} offers no sign-in method this program knows "
+            f"({_text(str(error))}).",
+        )
+    if isinstance(error, OSError):
+        return SmtpFailure(
+            FailureKind.CONNECTION_LOST,
+            f"The connection to {where} failed ({error.strerror or error}).{after}",
+            possibly_delivered=possibly,
+        )
+    return SmtpFailure(
+        FailureKind.PROTOCOL,
+        f"The server {where} answered something this program did not expect ({_text(str(error))}).",
+    )
+
+
+def reply_failure(code: int, text: str, phase: str, subject: str = "") -> SmtpFailure:
+    """A failure from a server reply code (4xx temporary, 5xx permanent)."""
+    what = {
+        "connect": "The server refused the connection",
+        "mail": "The server refused the sender address",
+        "rcpt": "The server refused a recipient",
+        "data": "The server refused the letter",
+        "confirm": "The server refused the letter",
+        "login": "The server refused the sign-in",
+    }.get(phase, "The server refused")
+    if subject:
+        what = f"{what} “{subject}”"
+    if 400 <= code < 500:
+        return SmtpFailure(
+            FailureKind.TEMPORARY,
+            f"{what} for now (a temporary problem at the server). The letter stays in "
+            "the outbox and will be tried again.",
+            code,
+            text,
+        )
+    if code == 530 and phase in ("mail", "rcpt", "data"):
+        return SmtpFailure(
+            FailureKind.LOGIN_REJECTED,
+            "The server wants you to sign in first: set a user name and password in the "
+            "account settings. The letter stays in the outbox.",
+            code,
+            text,
+        )
+    return SmtpFailure(
+        FailureKind.REJECTED,
+        f"{what}. It was not sent; correct it and send it again.",
+        code,
+        text,
+    )
+
+
+class SmtpSession:
+    """One connection to the SMTP server, used for a whole batch of letters.
+
+    Use as a context manager, or call :meth:`open` and :meth:`close`. After a
+    failure that breaks the connection, :attr:`usable` is False and the
+    session must be closed; after a refused letter it can go on with the next.
+
+    Args:
+        account: the account to connect with.
+        password: the password (None when the account signs in without one).
+        timeout: seconds to wait for each network step.
+        ssl_context: TLS settings to use instead of :func:`make_tls_context`'s.
+        local_hostname: the name given in EHLO; by default the address literal
+            of this end of the connection (found without any slow name lookup).
+    """
+
+    def __init__(
+        self,
+        account: Account,
+        password: str | None,
+        *,
+        timeout: float = DEFAULT_TIMEOUT,
+        ssl_context: ssl.SSLContext | None = None,
+        local_hostname: str | None = None,
+    ) -> None:
+        self.account = account
+        self._password = password
+        self._timeout = timeout
+        self._context = ssl_context
+        self._local_hostname = local_hostname
+        self._smtp: smtplib.SMTP | None = None
+        self._lock = threading.Lock()
+        self._aborted = False
+        self.usable = False
+        self.tls_version: str | None = None
+
+    def __repr__(self) -> str:
+        # Never shows the password.
+        return f"<SmtpSession {_where(self.account)} usable={self.usable}>"
+
+    def __enter__(self) -> SmtpSession:
+        self.open()
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def _fail(self, error: BaseException, phase: str) -> SmtpError:
+        self._drop()
+        failure = classify_error(error, self.account, phase)
+        log.info("SMTP %s failed at %s: %s", _where(self.account), phase, failure.kind.value)
+        return SmtpError(failure)
+
+    def _drop(self) -> None:
+        self.usable = False
+        smtp = self._smtp
+        if smtp is not None:
+            with contextlib.suppress(OSError):
+                smtp.close()
+
+    def open(self) -> ServerReply:
+        """Connect, secure the connection, and sign in; returns the server's greeting.
+
+        Raises:
+            SmtpError: any failure, classified.
+        """
+        account = self.account
+        if account.security not in (SECURITY_SSL, SECURITY_STARTTLS, SECURITY_PLAIN_LOCALHOST):
+            raise SmtpError(
+                SmtpFailure(
+                    FailureKind.PLAIN_NOT_ALLOWED,
+                    f"The account's security setting “{account.security}” is unknown; "
+                    "choose SSL/TLS or STARTTLS.",
+                )
+            )
+        if account.needs_login and not self._password:
+            raise SmtpError(
+                SmtpFailure(
+                    FailureKind.NO_PASSWORD,
+                    f"There is no password for {account.login_name}. Enter it in the "
+                    "account settings (or run “composer account password”).",
+                )
+            )
+        context = self._context
+        if account.security != SECURITY_PLAIN_LOCALHOST and context is None:
+            context = make_tls_context(account)
+        if account.security == SECURITY_PLAIN_LOCALHOST:
+            self._check_loopback()
+        phase = "connect"
+        try:
+            if account.security == SECURITY_SSL:
+                smtp: smtplib.SMTP = smtplib.SMTP_SSL(
+                    local_hostname="localhost", timeout=self._timeout, context=context
+                )
+            else:
+                smtp = smtplib.SMTP(local_hostname="localhost", timeout=self._timeout)
+            self._smtp = smtp
+            with self._lock:
+                if self._aborted:
+                    raise ConnectionAbortedError(errno.ECONNABORTED, "stopped")
+            code, greeting = smtp.connect(account.host, account.port)
+            self._set_local_hostname(smtp)
+            phase = "ehlo"
+            self._ehlo(smtp)
+            if account.security == SECURITY_STARTTLS:
+                if not smtp.has_extn("starttls"):
+                    self._drop()
+                    raise SmtpError(
+                        SmtpFailure(
+                            FailureKind.NO_STARTTLS,
+                            f"The server {_where(account)} does not offer an encrypted "
+                            "connection (STARTTLS), so nothing was sent and the password "
+                            "was not given. Check the port and security setting; if the "
+                            "server really offers no encryption, do not use it.",
+                        )
+                    )
+                phase = "tls"
+                smtp.starttls(context=context)
+                phase = "ehlo"
+                self._ehlo(smtp)
+            if isinstance(smtp.sock, ssl.SSLSocket):
+                self.tls_version = smtp.sock.version()
+            if account.needs_login:
+                # Never a password over a connection that is not encrypted, except to
+                # a loopback server the user explicitly chose to reach unencrypted.
+                if self.tls_version is None and account.security != SECURITY_PLAIN_LOCALHOST:
+                    self._drop()
+                    raise SmtpError(
+                        SmtpFailure(
+                            FailureKind.TLS,
+                            "The connection is not encrypted, so the password was not sent.",
+                        )
+                    )
+                phase = "login"
+                assert self._password is not None
+                smtp.login(account.login_name, self._password)
+        except SmtpError:
+            raise
+        except smtplib.SMTPConnectError as error:
+            self._drop()
+            raise SmtpError(
+                reply_failure(error.smtp_code, _text(error.smtp_error), "connect")
+            ) from None
+        except (OSError, smtplib.SMTPException, EOFError) as error:
+            raise self._fail(error, phase) from None
+        self.usable = True
+        return ServerReply(code, _text(greeting))
+
+    def _ehlo(self, smtp: smtplib.SMTP) -> None:
+        code, text = smtp.ehlo()
+        if code != 250:
+            raise smtplib.SMTPHeloError(code, text)
+
+    def _set_local_hostname(self, smtp: smtplib.SMTP) -> None:
+        if self._local_hostname:
+            smtp.local_hostname = self._local_hostname
+            return
+        # The address literal of our end: cheap, and says nothing about the machine's name.
+        try:
+            address = smtp.sock.getsockname()[0] if smtp.sock else "127.0.0.1"
+        except OSError:
+            address = "127.0.0.1"
+        smtp.local_hostname = f"[IPv6:{address}]" if ":" in address else f"[{address}]"
+
+    def _check_loopback(self) -> None:
+        account = self.account
+        refusal = SmtpError(
+            SmtpFailure(
+                FailureKind.PLAIN_NOT_ALLOWED,
+                f"Unencrypted SMTP is only allowed to a server on this computer, and "
+                f"{account.host} is not one. Choose SSL/TLS or STARTTLS.",
+            )
+        )
+        if not is_loopback_host(account.host):
+            raise refusal
+        try:
+            infos = socket.getaddrinfo(account.host, account.port, type=socket.SOCK_STREAM)
+        except OSError as error:
+            raise self._fail(error, "connect") from None
+        if not all(is_loopback_host(str(info[4][0])) for info in infos):
+            raise refusal
+
+    def send(self, envelope_from: str, envelope_to: tuple[str, ...], raw: bytes) -> ServerReply:
+        """Send one message over the open connection; returns the server's acceptance.
+
+        All recipients must be accepted before the letter itself is sent, so a
+        letter is never delivered to some recipients and retried for all.
+
+        Raises:
+            SmtpError: the letter was refused (the session stays usable unless
+                the failure broke the connection — see :attr:`usable`).
+        """
+        smtp = self._smtp
+        if smtp is None or not self.usable:
+            raise SmtpError(SmtpFailure(FailureKind.CONNECTION_LOST, "The connection is not open."))
+        phase = "mail"
+        try:
+            code, text = smtp.mail(envelope_from)
+            if code != 250:
+                self._refused(code, text, "mail")
+            phase = "rcpt"
+            refusals: list[tuple[str, int, str]] = []
+            for recipient in envelope_to:
+                code, text = smtp.rcpt(recipient)
+                if code == 421:
+                    self._refused(code, text, "rcpt")
+                if code not in (250, 251):
+                    refusals.append((recipient, code, _text(text)))
+            if refusals:
+                self._refuse_recipients(refusals)
+            phase = "data"
+            smtp.putcmd("data")
+            code, text = smtp.getreply()
+            if code != 354:
+                self._refused(code, text, "data")
+            smtp.send(_dot_stuffed(raw))
+            phase = "confirm"
+            code, text = smtp.getreply()
+            if code != 250:
+                self._refused(code, text, "confirm")
+        except SmtpError:
+            raise
+        except (OSError, smtplib.SMTPException, EOFError) as error:
+            raise self._fail(error, phase) from None
+        return ServerReply(code, _text(text))
+
+    def _refused(self, code: int, text: bytes | str, phase: str) -> None:
+        failure = reply_failure(code, _text(text), phase)
+        if code == 421:
+            # "Service closing": the connection is finished, whatever we do.
+            self._drop()
+        elif phase != "confirm":
+            self._reset()
+        raise SmtpError(failure)
+
+    def _refuse_recipients(self, refusals: list[tuple[str, int, str]]) -> None:
+        permanent = [item for item in refusals if item[1] >= 500]
+        worst = permanent[0] if permanent else refusals[0]
+        names = ", ".join(address for address, _, _ in (permanent or refusals))
+        self._reset()
+        if permanent:
+            failure = SmtpFailure(
+                FailureKind.REJECTED,
+                f"The server refused the recipient {names}. The letter was sent to "
+                "nobody; correct the address (or remove it) and send it again.",
+                worst[1],
+                worst[2],
+            )
+        else:
+            failure = SmtpFailure(
+                FailureKind.TEMPORARY,
+                f"The server cannot take mail for {names} just now. The letter stays in "
+                "the outbox and will be tried again.",
+                worst[1],
+                worst[2],
+            )
+        raise SmtpError(failure)
+
+    def _reset(self) -> None:
+        smtp = self._smtp
+        if smtp is None:
+            return
+        try:
+            code, _ = smtp.rset()
+        except (OSError, smtplib.SMTPException):
+            self._drop()
+            return
+        if code != 250:
+            self._drop()
+
+    def close(self) -> None:
+        """Say goodbye (QUIT) if the connection is still good, then close it."""
+        smtp = self._smtp
+        if smtp is None:
+            return
+        if self.usable:
+            with contextlib.suppress(OSError, smtplib.SMTPException):
+                smtp.quit()
+        self._drop()
+        self._smtp = None
+
+    def abort(self) -> None:
+        """Break the connection from another thread (e.g. when the program quits).
+
+        The thread blocked in :meth:`open` or :meth:`send` gets a
+        "connection lost" failure at once instead of waiting for the timeout.
+        """
+        with self._lock:
+            self._aborted = True
+        smtp = self._smtp
+        sock = smtp.sock if smtp is not None else None
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+
+def _dot_stuffed(raw: bytes) -> bytes:
+    """The message as DATA: CRLF line ends, leading dots doubled, ended by CRLF.CRLF."""
+    body = re.sub(rb"\r\n|\r|\n", b"\r\n", raw)
+    body = re.sub(rb"(?m)^\.", b"..", body)
+    if not body.endswith(b"\r\n"):
+        body += b"\r\n"
+    return body + b".\r\n"
+
+
+@dataclass(frozen=True)
+class ConnectionCheck:
+    """The answer of "Test connection".
+
+    Attributes:
+        ok: the server was reached, the connection secured and the sign-in accepted.
+        message: the answer in plain words.
+        failure: the failure when not ok.
+    """
+
+    ok: bool
+    message: str
+    failure: SmtpFailure | None = None
+
+
+def check_connection(
+    account: Account,
+    password: str | None,
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    ssl_context: ssl.SSLContext | None = None,
+) -> ConnectionCheck:
+    """Connect, secure, sign in and say goodbye; never sends a letter."""
+    session = SmtpSession(account, password, timeout=timeout, ssl_context=ssl_context)
+    try:
+        session.open()
+    except SmtpError as error:
+        return ConnectionCheck(False, error.failure.describe(), error.failure)
+    finally:
+        session.close()
+    security = (
+        f"encrypted ({session.tls_version})" if session.tls_version else "not encrypted (local)"
+    )
+    signed_in = f", signed in as {account.login_name}" if account.needs_login else ""
+    return ConnectionCheck(
+        True, f"Connection OK: {_where(account)}, {security}{signed_in}. Ready to send."
+    )

@@ -1,0 +1,216 @@
+"""Flushing the outbox: results per letter, states after each kind of failure.
+
+A scripted session stands in for the server here; tests/integration/test_smtp.py
+runs the same flushes against a real SMTP server.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from composer.core.accounts import Account
+from composer.core.locations import Locations
+from composer.core.mail import build_message, parse_address
+from composer.core.outbox import Outbox
+from composer.core.sending import OutboxSender, Outcome, RetryPolicy
+from composer.core.transport import FailureKind, ServerReply, SmtpError, SmtpFailure, reply_failure
+
+ACCOUNT = Account("Ada", "ada@example.org", "smtp.example.org", 587, "starttls")
+
+
+class ScriptedSession:
+    """Answers each send from a script: a reply, or a failure (optionally breaking the link)."""
+
+    def __init__(self, script: list[object], open_failure: SmtpFailure | None = None) -> None:
+        self.script = script
+        self.open_failure = open_failure
+        self.usable = False
+        self.sent: list[bytes] = []
+        self.opened = 0
+        self.closed = 0
+
+    def open(self) -> ServerReply:
+        self.opened += 1
+        if self.open_failure is not None:
+            raise SmtpError(self.open_failure)
+        self.usable = True
+        return ServerReply(220, "ready")
+
+    def send(self, envelope_from: str, envelope_to: tuple[str, ...], raw: bytes) -> ServerReply:
+        step = self.script.pop(0)
+        if isinstance(step, tuple):
+            failure, breaks = step
+            if breaks:
+                self.usable = False
+            raise SmtpError(failure)
+        self.sent.append(raw)
+        return ServerReply(250, str(step))
+
+    def close(self) -> None:
+        self.closed += 1
+
+    def abort(self) -> None:
+        self.usable = False
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 5_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def outbox(locations: Locations, clock: Clock):
+    box = Outbox(locations.database_file, clock=clock)
+    yield box
+    box.close()
+
+
+def _queue(outbox: Outbox, count: int) -> list[int]:
+    sender = parse_address("Ada <ada@example.org>", "From")
+    return [
+        outbox.enqueue(
+            build_message(
+                sender=sender,
+                to=[parse_address(f"r{i}@example.gov", "To")],
+                subject=f"Letter {i}",
+                text="t",
+                html="<p>t</p>",
+            )
+        )
+        for i in range(count)
+    ]
+
+
+def _sender(
+    outbox: Outbox,
+    session: ScriptedSession,
+    clock: Clock,
+    password: Callable[[], str | None] = lambda: "pw",
+) -> OutboxSender:
+    return OutboxSender(
+        outbox,
+        ACCOUNT,
+        password,
+        retry=RetryPolicy(first=60, longest=600),
+        session_factory=lambda account, pw, timeout: session,  # type: ignore[arg-type,return-value]
+        clock=clock,
+    )
+
+
+def test_all_sent_over_one_session(outbox: Outbox, clock: Clock) -> None:
+    _queue(outbox, 3)
+    session = ScriptedSession(["ok 1", "ok 2", "ok 3"])
+    progress: list[tuple[int, int]] = []
+    report = _sender(outbox, session, clock).flush(
+        progress=lambda done, total, _: progress.append((done, total))
+    )
+    assert session.opened == 1 and session.closed == 1
+    assert [item.outcome for item in report.results] == [Outcome.SENT] * 3
+    assert progress == [(1, 3), (2, 3), (3, 3)]
+    assert outbox.entries() == [] and len(outbox.sent_entries()) == 3
+    assert report.exit_status() == 0
+    assert report.summary() == "Sent: 3 letters accepted by the server."
+
+
+def test_temporary_and_permanent_refusals_do_not_stop_the_batch(
+    outbox: Outbox, clock: Clock
+) -> None:
+    first, second, third = _queue(outbox, 3)
+    session = ScriptedSession(
+        [
+            (reply_failure(451, "4.3.0 busy", "confirm"), False),
+            (reply_failure(550, "5.1.1 no such user", "rcpt"), False),
+            "ok",
+        ]
+    )
+    report = _sender(outbox, session, clock).flush()
+    assert [item.outcome for item in report.results] == [
+        Outcome.QUEUED,
+        Outcome.FAILED,
+        Outcome.SENT,
+    ]
+    retried = outbox.get(first)
+    assert (
+        retried is not None
+        and retried.state == "queued"
+        and retried.next_attempt_at == clock.now + 60
+    )
+    assert retried.last_reply == "451 4.3.0 busy"
+    refused = outbox.get(second)
+    assert (
+        refused is not None
+        and refused.state == "failed"
+        and refused.last_reply == "550 5.1.1 no such user"
+    )
+    assert outbox.get(third) is None
+    assert report.exit_status() == 1
+    assert "550 5.1.1 no such user" in report.summary()
+
+
+def test_broken_connection_leaves_the_rest_queued_untried(outbox: Outbox, clock: Clock) -> None:
+    ids = _queue(outbox, 3)
+    lost = SmtpFailure(
+        FailureKind.CONNECTION_LOST, "The connection was lost.", possibly_delivered=True
+    )
+    session = ScriptedSession(["ok", (lost, True)])
+    report = _sender(outbox, session, clock).flush()
+    assert [item.outcome for item in report.results] == [
+        Outcome.SENT,
+        Outcome.QUEUED,
+        Outcome.QUEUED,
+    ]
+    assert report.connection_failure is lost
+    second = outbox.get(ids[1])
+    third = outbox.get(ids[2])
+    assert second is not None and second.attempts == 1 and second.possibly_delivered
+    assert third is not None and third.attempts == 0 and third.last_error.startswith("Not tried")
+    assert report.exit_status() == 75
+
+
+def test_no_connection_keeps_everything_queued_with_backoff(outbox: Outbox, clock: Clock) -> None:
+    _queue(outbox, 2)
+    refused = SmtpFailure(FailureKind.REFUSED, "The server refused the connection.")
+    sender = _sender(outbox, ScriptedSession([], open_failure=refused), clock)
+    report = sender.flush()
+    assert [item.outcome for item in report.results] == [Outcome.QUEUED] * 2
+    assert all(
+        entry.attempts == 1 and entry.next_attempt_at == clock.now + 60
+        for entry in outbox.entries()
+    )
+    assert report.exit_status() == 75
+    clock.now += 61
+    report = sender.flush()
+    assert all(
+        entry.attempts == 2 and entry.next_attempt_at == clock.now + 120
+        for entry in outbox.entries()
+    )
+
+
+def test_login_rejected_needs_settings(outbox: Outbox, clock: Clock) -> None:
+    _queue(outbox, 1)
+    rejected = SmtpFailure(FailureKind.LOGIN_REJECTED, "Wrong password.", 535, "5.7.8 bad")
+    report = _sender(outbox, ScriptedSession([], open_failure=rejected), clock).flush()
+    assert report.needs_settings and report.exit_status() == 1
+    assert outbox.pending_count() == 1
+
+
+def test_nothing_due_means_no_connection(outbox: Outbox, clock: Clock) -> None:
+    session = ScriptedSession([])
+    report = _sender(outbox, session, clock).flush()
+    assert session.opened == 0 and report.results == ()
+    assert report.summary() == "The outbox is empty: nothing to send."
+
+
+def test_backoff_doubles_up_to_the_limit() -> None:
+    policy = RetryPolicy(first=60, longest=600)
+    assert [policy.delay(n) for n in range(1, 7)] == [60, 120, 240, 480, 600, 600]
