@@ -17,6 +17,7 @@ COMMAND_MODULES = (
     "composer.commands.campaigns",
     "composer.commands.render",
     "composer.commands.directory",
+    "composer.commands.desktop",
 )
 
 log = logging.getLogger(__name__)
