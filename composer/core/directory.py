@@ -336,25 +336,26 @@ class Official:
             one_line = ", ".join(office.lines)
             if office.in_washington:
                 note = IRRADIATION_NOTE if self.district_offices else WASHINGTON_ONLY_NOTE
-                label = "Post to the Washington, DC office"
+                label = "Post: Washington, DC office"
                 if self.district_offices:
-                    label += " (slower: security screening)"
+                    label += " (slower)"
             else:
-                note = ""
-                label = f"Post to the {office.label}"
+                # Why a home office is the default for paper.
+                note = IRRADIATION_NOTE
+                label = f"Post: {office.label}"
                 if office is preferred:
-                    label += " (recommended for paper)"
+                    label += " (recommended)"
             result.append(Channel(f"post:{office.id}", "post", label, one_line, note))
         if self.contact_form:
             result.append(
-                Channel("web", "web", "Official web contact form", self.contact_form, WEB_FORM_NOTE)
+                Channel("web", "web", "Web contact form", self.contact_form, WEB_FORM_NOTE)
             )
         elif self.website:
             result.append(
                 Channel(
                     "web",
                     "web",
-                    "Official website (look for its Contact page)",
+                    "Website (find its Contact page)",
                     self.website,
                     WEB_FORM_NOTE,
                 )

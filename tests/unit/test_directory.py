@@ -130,7 +130,8 @@ def test_paper_goes_to_the_home_office_nearest_the_writer(directory: Directory) 
     assert spokane.address_lines[-1] == "Spokane, WA 99201"
     channels = cantwell.channels(near_zip="98105")
     assert channels[0].id == "post:C000127-seattle"
-    assert "recommended" in channels[0].label
+    assert channels[0].label == "Post: Seattle office (recommended)"
+    assert channels[0].note == IRRADIATION_NOTE
     washington = next(channel for channel in channels if channel.id == "post:washington")
     assert washington.note == IRRADIATION_NOTE
     assert "irradiat" in washington.note

@@ -1,0 +1,299 @@
+"""The Find my officials panel, with a real directory built from the shared data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import shutil
+import socket
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt, QThreadPool, QUrl
+from PySide6.QtGui import QGuiApplication
+from pytestqt.qtbot import QtBot
+
+from composer.core.directory import (
+    FILE_NAMES,
+    IRRADIATION_NOTE,
+    Directory,
+    urls_under,
+)
+from composer.core.models import Recipient
+from composer.gui.recipients_panel import (
+    RecipientChoice,
+    RecipientsDialog,
+    RecipientsPanel,
+    open_contact_form,
+)
+
+SUMMER = dt.date(2026, 7, 1)
+TIMEOUT = 15_000
+
+
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory: pytest.TempPathFactory, shared_data: Path) -> Path:
+    """A directory imported once for this module."""
+    folder = tmp_path_factory.mktemp("directory")
+    Directory(folder).import_files([shared_data / name for name in FILE_NAMES.values()])
+    return folder
+
+
+@pytest.fixture
+def pool() -> Iterator[QThreadPool]:
+    """A private thread pool, drained after each test so no worker outlives it."""
+    pool = QThreadPool()
+    yield pool
+    pool.waitForDone(30_000)
+
+
+def make_panel(
+    qtbot: QtBot,
+    folder: Path,
+    pool: QThreadPool,
+    today: dt.date = SUMMER,
+    **kwargs: Any,
+) -> RecipientsPanel:
+    panel = RecipientsPanel(Directory(folder, today=lambda: today), pool, **kwargs)
+    qtbot.addWidget(panel)
+    panel.show()
+    return panel
+
+
+def search(qtbot: QtBot, panel: RecipientsPanel, mode: str, text: str) -> None:
+    with qtbot.waitSignal(panel.results_shown, timeout=TIMEOUT):
+        panel.search(mode, text)
+
+
+def checked_ids(panel: RecipientsPanel) -> list[str]:
+    return [
+        official.id
+        for item, official, _ in panel.rows()
+        if item.checkState(0) == Qt.CheckState.Checked
+    ]
+
+
+def test_seattle_zip_ticks_the_senators_and_representative(
+    qtbot: QtBot, imported: Path, pool: QThreadPool
+) -> None:
+    panel = make_panel(qtbot, imported, pool)
+    assert panel.date_label.text() == "Congress data as of June 10, 2026 (newest term start)"
+    assert not panel.stale_box.isVisible()
+
+    search(qtbot, panel, "zip", "98105")
+
+    assert checked_ids(panel) == ["C000127", "M001111", "J000298"]
+    shown = [official.id for _, official, _ in panel.rows()]
+    assert shown[-2:] == ["white-house", "dhs-secretary"]  # always offered, not ticked
+    first_channel = panel.rows()[0][2].currentText()
+    assert first_channel == "Post: Seattle office (recommended)"
+    assert panel.rows()[2][0].text(0) == "Representative Pramila Jayapal (WA-7)"
+    assert not panel.reason_label.isVisible()
+
+    with qtbot.waitSignal(panel.recipients_chosen, timeout=TIMEOUT) as chosen:
+        qtbot.mouseClick(panel.use_button, Qt.MouseButton.LeftButton)
+    recipients: list[Recipient] = chosen.args[0]
+    assert [r.salutation for r in recipients] == [
+        "Dear Senator Cantwell:",
+        "Dear Senator Murray:",
+        "Dear Representative Jayapal:",
+    ]
+    assert recipients[0].address_lines[-1] == "Seattle, WA 98174"
+
+
+def test_a_split_zip_shows_the_reason_and_leaves_the_choice(
+    qtbot: QtBot, imported: Path, pool: QThreadPool
+) -> None:
+    panel = make_panel(qtbot, imported, pool)
+
+    search(qtbot, panel, "zip", "98101")
+
+    assert panel.reason_label.isVisible()
+    assert "split between districts 7 and 9" in panel.reason_label.text()
+    assert checked_ids(panel) == ["C000127", "M001111"]
+    labels = [item.text(0) for item, _, _ in panel.rows()]
+    assert sum(label.endswith("— choose one") for label in labels) == 2
+
+    panel.set_checked("S000510")
+    assert [c.official.id for c in panel.choices()] == ["C000127", "M001111", "S000510"]
+
+
+def test_choosing_the_washington_office_shows_why_it_is_slower(
+    qtbot: QtBot, imported: Path, pool: QThreadPool
+) -> None:
+    panel = make_panel(qtbot, imported, pool)
+    search(qtbot, panel, "name", "cantwell")
+
+    panel.set_channel("C000127", "post:washington")
+
+    assert IRRADIATION_NOTE in panel.note_label.text()
+    with qtbot.waitSignal(panel.choices_made, timeout=TIMEOUT) as made:
+        panel.use_selected()
+    choice: RecipientChoice = made.args[0][0]
+    assert choice.channel.id == "post:washington"
+    assert choice.recipient.address_lines[1] == "United States Senate"
+
+
+def test_nothing_ticked_is_explained_not_emitted(
+    qtbot: QtBot, imported: Path, pool: QThreadPool
+) -> None:
+    panel = make_panel(qtbot, imported, pool)
+    search(qtbot, panel, "state", "Guam")
+    for _, official, _ in panel.rows():
+        panel.set_checked(official.id, False)
+
+    with qtbot.assertNotEmitted(panel.recipients_chosen):
+        panel.use_selected()
+
+    assert panel.error_label.isVisible()
+    assert "Tick at least one" in panel.error_label.text()
+
+
+def test_a_bad_zip_is_reported_in_the_panel(
+    qtbot: QtBot, imported: Path, pool: QThreadPool
+) -> None:
+    panel = make_panel(qtbot, imported, pool)
+
+    with qtbot.waitSignal(panel.failed, timeout=TIMEOUT) as failed:
+        panel.search("zip", "98l05")
+
+    assert "is not a ZIP code" in failed.args[0]
+    assert panel.error_label.text() == failed.args[0]
+    assert not panel.busy
+
+
+def test_stale_data_is_warned_about_visibly(
+    qtbot: QtBot, imported: Path, pool: QThreadPool
+) -> None:
+    panel = make_panel(qtbot, imported, pool, today=dt.date(2027, 2, 1))
+
+    assert panel.stale_box.isVisible()
+    assert "The 120th Congress began on January 3, 2027" in panel.stale_label.text()
+
+
+def test_import_runs_in_the_background_and_refreshes(
+    qtbot: QtBot, tmp_path: Path, shared_data: Path, pool: QThreadPool
+) -> None:
+    panel = make_panel(qtbot, tmp_path / "empty", pool)
+    assert "No Congress data" in panel.date_label.text()
+    assert "No members of Congress" in panel.stale_label.text()
+    busy: list[bool] = []
+    panel.busy_changed.connect(busy.append)
+
+    with qtbot.waitSignal(panel.directory_changed, timeout=30_000):
+        panel.import_files([shared_data / name for name in FILE_NAMES.values()])
+
+    assert busy == [True, False]
+    assert "June 10, 2026" in panel.date_label.text()
+    assert not panel.stale_box.isVisible()
+    assert panel.import_action.isEnabled() and panel.update_action.isEnabled()
+
+
+def test_a_failed_import_changes_nothing(qtbot: QtBot, tmp_path: Path, pool: QThreadPool) -> None:
+    bogus = tmp_path / "bogus.yaml"
+    bogus.write_text("- just: a list\n")
+    panel = make_panel(qtbot, tmp_path / "empty", pool)
+
+    with qtbot.waitSignal(panel.failed, timeout=TIMEOUT) as failed:
+        panel.import_files([bogus])
+
+    assert "bogus.yaml is not a file the directory can import" in failed.args[0]
+    assert not (tmp_path / "empty").exists()
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def server(tmp_path: Path, shared_data: Path) -> Iterator[str]:
+    """The shared files served over HTTP on 127.0.0.1; stopped after the test."""
+    folder = tmp_path / "www"
+    folder.mkdir()
+    for name in FILE_NAMES.values():
+        shutil.copyfile(shared_data / name, folder / name)
+    httpd = ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(folder))
+    )
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(timeout=10)
+
+
+def test_update_from_the_internet_action(
+    qtbot: QtBot, tmp_path: Path, server: str, pool: QThreadPool
+) -> None:
+    panel = make_panel(qtbot, tmp_path / "dir", pool, urls=urls_under(server), near_zip="98105")
+    steps: list[int] = []
+    panel.progress.valueChanged.connect(steps.append)
+
+    with qtbot.waitSignal(panel.directory_changed, timeout=30_000):
+        panel.update_action.trigger()
+    # The ZIP code in the field is searched again with the new data.
+    qtbot.waitUntil(lambda: len(checked_ids(panel)) == 3, timeout=TIMEOUT)
+
+    assert steps and max(steps) >= 50
+    assert "June 10, 2026" in panel.date_label.text()
+
+
+def test_cancel_frees_the_panel_and_keeps_the_directory(
+    qtbot: QtBot, tmp_path: Path, pool: QThreadPool
+) -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(4)
+        base = f"http://127.0.0.1:{silent.getsockname()[1]}"
+        panel = make_panel(qtbot, tmp_path / "dir", pool, urls=urls_under(base))
+
+        with qtbot.waitSignal(panel.busy_changed, timeout=TIMEOUT):
+            panel.start_update()
+        assert panel.busy
+        with (
+            qtbot.assertNotEmitted(panel.directory_changed),
+            qtbot.waitSignal(panel.busy_changed, timeout=TIMEOUT) as idle,
+        ):
+            qtbot.mouseClick(panel.cancel_button, Qt.MouseButton.LeftButton)
+        assert idle.args == [False]
+        assert "Cancelled" in panel.error_label.text()
+        assert panel.update_action.isEnabled()
+    # The worker gives up when the connection closes; nothing was written.
+    pool.waitForDone(30_000)
+    assert not (tmp_path / "dir").exists()
+
+
+def test_the_dialog_closes_with_the_chosen_recipients(
+    qtbot: QtBot, imported: Path, pool: QThreadPool
+) -> None:
+    dialog = RecipientsDialog(Directory(imported, today=lambda: SUMMER), pool, near_zip="98105")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    with qtbot.waitSignal(dialog.panel.results_shown, timeout=TIMEOUT):
+        dialog.panel.run_search()
+
+    with qtbot.waitSignal(dialog.recipients_chosen, timeout=TIMEOUT) as chosen:
+        dialog.panel.use_selected()
+
+    assert len(chosen.args[0]) == 3
+    assert dialog.result() == RecipientsDialog.DialogCode.Accepted
+
+
+def test_open_contact_form_copies_the_letter(qtbot: QtBot) -> None:
+    opened: list[QUrl] = []
+
+    def fake_open(url: QUrl) -> bool:
+        opened.append(url)
+        return True
+
+    assert open_contact_form("https://www.example.gov/contact", "Dear Senator:", fake_open)
+    assert opened == [QUrl("https://www.example.gov/contact")]
+    assert QGuiApplication.clipboard().text() == "Dear Senator:"
