@@ -1,4 +1,4 @@
-"""``composer campaigns`` lists campaigns; ``composer campaign check PATH`` checks a pack."""
+"""``composer campaigns`` lists campaigns; ``composer campaign check|import PATH`` handle packs."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from composer.commands.base import EXIT_FAILURE, EXIT_OK, CommandContext, CommandError
-from composer.core.campaigns import Campaign, available_campaigns, read_campaign
+from composer.core.campaigns import Campaign, CampaignError, Problem, available_campaigns
+from composer.core.packs import PackError, PackExistsError, check_pack, import_pack
 
 
 def register(subparsers: Any) -> None:
@@ -22,6 +23,14 @@ def register(subparsers: Any) -> None:
     check = actions.add_parser("check", help="check a campaign pack and report every problem")
     check.add_argument("path", type=Path, help="a pack folder (or .zip)")
     check.set_defaults(handler=run_check)
+    importing = actions.add_parser(
+        "import", help="check a campaign pack and copy it into your data folder"
+    )
+    importing.add_argument("path", type=Path, help="a pack folder or .zip")
+    importing.add_argument(
+        "--replace", action="store_true", help="replace an imported pack with the same id"
+    )
+    importing.set_defaults(handler=run_import)
 
 
 def campaign_summary(campaign: Campaign) -> dict[str, Any]:
@@ -78,21 +87,45 @@ def run_list(args: argparse.Namespace, context: CommandContext) -> int:
     return EXIT_OK
 
 
-def run_check(args: argparse.Namespace, context: CommandContext) -> int:
-    """Check a pack folder; print every problem, one per line."""
-    path: Path = args.path
-    if not path.exists():
-        raise CommandError(f"composer: {path}: no such file or folder")
-    if not path.is_dir():
-        raise CommandError(f"composer: {path}: not a campaign folder (it needs a campaign.toml)")
-    campaign, problems = read_campaign(path)
+def _report_problems(path: Path, problems: list[Problem], context: CommandContext) -> None:
     for problem in problems:
         context.note(f"{path}/{problem}")
+    context.note(f"composer: {path}: {len(problems)} problem(s); the pack cannot be used")
+
+
+def run_check(args: argparse.Namespace, context: CommandContext) -> int:
+    """Check a pack folder or zip; print every problem, one per line."""
+    path: Path = args.path
+    try:
+        campaign, problems = check_pack(path)
+    except PackError as error:
+        raise CommandError(f"composer: {path}: refused: {error}") from error
     if problems or campaign is None:
-        context.note(f"composer: {path}: {len(problems)} problem(s); the pack cannot be used")
+        _report_problems(path, problems, context)
         return EXIT_FAILURE
     context.say(
         f"{path}: OK: campaign '{campaign.id}', {len(campaign.arguments)} arguments "
         f"in {len(list(campaign.by_theme()))} themes"
+    )
+    return EXIT_OK
+
+
+def run_import(args: argparse.Namespace, context: CommandContext) -> int:
+    """Check a pack and copy it into the data folder, where the window finds it."""
+    path: Path = args.path
+    try:
+        campaign, folder = import_pack(path, context.locations.campaigns_dir, replace=args.replace)
+    except PackExistsError as error:
+        raise CommandError(
+            f"composer: {path}: {error} (add --replace, or see 'composer campaigns')"
+        ) from error
+    except PackError as error:
+        raise CommandError(f"composer: {path}: refused: {error}") from error
+    except CampaignError as error:
+        _report_problems(path, error.problems, context)
+        return EXIT_FAILURE
+    context.say(
+        f"Imported '{campaign.id}' ({campaign.title}, {len(campaign.arguments)} arguments) "
+        f"into {folder}"
     )
     return EXIT_OK

@@ -7,7 +7,9 @@ organizer can fix the pack without guessing; nothing in a pack can run code.
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 import tomllib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -198,13 +200,15 @@ class _Reader:
         self.problems.append(Problem(file, message, line, field))
 
     def read_text(self, node: Traversable, name: str) -> str | None:
-        if isinstance(node, Path) and node.is_symlink():
-            self.problem(name, "links are not allowed in a campaign pack; copy the file instead")
-            return None
-        try:
-            data = node.read_bytes()
-        except OSError as error:
-            self.problem(name, f"cannot be read ({error})")
+        if isinstance(node, Path):
+            data = self._read_path(node, name)
+        else:
+            try:
+                data = node.read_bytes()
+            except OSError as error:
+                self.problem(name, f"cannot be read ({error})")
+                return None
+        if data is None:
             return None
         if len(data) > MAX_FILE_BYTES:
             self.problem(
@@ -216,6 +220,35 @@ class _Reader:
         except UnicodeDecodeError as error:
             line = data[: error.start].count(b"\n") + 1
             self.problem(name, "is not valid UTF-8 text; save it as UTF-8", line)
+            return None
+
+    def _read_path(self, path: Path, name: str) -> bytes | None:
+        """Read a file on disk without following links or reading more than the limit."""
+        try:
+            info = path.lstat()
+        except OSError as error:
+            self.problem(name, f"cannot be read ({error.strerror or error})")
+            return None
+        if stat.S_ISLNK(info.st_mode):
+            self.problem(name, "links are not allowed in a campaign pack; copy the file instead")
+            return None
+        if not stat.S_ISREG(info.st_mode):
+            self.problem(name, "is not an ordinary file")
+            return None
+        if info.st_size > MAX_FILE_BYTES:
+            self.problem(
+                name,
+                f"is {info.st_size // 1024} KiB; a pack file may be {MAX_FILE_BYTES // 1024} KiB",
+            )
+            return None
+        try:
+            # O_NOFOLLOW: the file must not turn into a link between lstat and open.
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+            with os.fdopen(fd, "rb") as handle:
+                # One byte more than allowed tells a file that grew after lstat.
+                return handle.read(MAX_FILE_BYTES + 1)
+        except OSError as error:
+            self.problem(name, f"cannot be read ({error.strerror or error})")
             return None
 
     def string(
@@ -262,15 +295,25 @@ class _Reader:
             )
 
 
-def _child(root: Traversable, name: str) -> Traversable | None:
+def _is_link(root: Traversable, name: str) -> bool:
+    return isinstance(root, Path) and (root / name).is_symlink()
+
+
+def _child(root: Traversable, name: str, reader: _Reader | None = None) -> Traversable | None:
     node = root.joinpath(name)
+    if isinstance(node, Path) and node.is_symlink():
+        # A linked folder could pull files from anywhere on the disk into the pack.
+        if reader is not None:
+            reader.problem(name, "links are not allowed in a campaign pack; copy it instead")
+        return None
     return node if node.is_file() or node.is_dir() else None
 
 
 def _read_campaign_toml(reader: _Reader) -> tuple[dict[str, object], str] | None:
-    node = _child(reader.root, "campaign.toml")
+    node = _child(reader.root, "campaign.toml", reader)
     if node is None or not node.is_file():
-        reader.problem("campaign.toml", "not found: a campaign pack needs a campaign.toml file")
+        if not _is_link(reader.root, "campaign.toml"):
+            reader.problem("campaign.toml", "not found: a campaign pack needs a campaign.toml file")
         return None
     text = reader.read_text(node, "campaign.toml")
     if text is None:
@@ -475,28 +518,104 @@ def _parse_recipients(reader: _Reader, raw: object, text: str) -> tuple[Suggeste
     return tuple(found)
 
 
+def template_hazards(source: str) -> list[tuple[int | None, str]]:
+    """Template code a pack may not use, found without running it.
+
+    The sandbox stops reaches for Python internals when a template runs; this
+    refuses them (and code that could stall the program) when the pack is
+    checked, so that an organizer learns of it before any supporter does.
+    """
+    import jinja2
+    from composer.core.render import template_problems
+    from jinja2 import nodes
+
+    problems = list(template_problems(source))
+    if problems and problems[0][1].startswith("template syntax error"):
+        return problems
+    tree = jinja2.Environment(autoescape=True).parse(source)
+    for node in tree.find_all(nodes.Node):
+        message = ""
+        if isinstance(node, (nodes.Filter, nodes.Test)) and node.name in _DENIED_FILTERS:
+            message = f"the '{node.name}' filter is not allowed in pack templates"
+        elif isinstance(node, nodes.Const) and isinstance(node.value, str) and "__" in node.value:
+            message = (
+                f"'{node.value[:40]}' reaches for Python internals, which templates may not use"
+            )
+        elif isinstance(node, (nodes.Pow, nodes.Mul)):
+            message = "arithmetic with * and ** is not allowed in pack templates"
+        elif (
+            isinstance(node, nodes.Call)
+            and isinstance(node.node, nodes.Name)
+            and node.node.name in _DENIED_CALLS
+        ):
+            message = f"'{node.node.name}()' is not available in pack templates"
+        if message:
+            problems.append((node.lineno, message))
+    return problems
+
+
+# Filters that look up attributes by a computed name, and helpers that can
+# make a template produce or loop over an enormous amount of text.
+_DENIED_FILTERS = frozenset({"attr"})
+_DENIED_CALLS = frozenset({"range", "lipsum", "cycler", "joiner", "namespace", "dict"})
+_TEMPLATE_FILE = re.compile(r"^([a-z0-9][a-z0-9_-]{0,63})\.(html|txt)\.j2$")
+
+
 def _read_templates(reader: _Reader) -> dict[str, str]:
-    folder = _child(reader.root, "templates")
+    folder = _child(reader.root, "templates", reader)
     if folder is None or not folder.is_dir():
         return {}
     templates: dict[str, str] = {}
     for node in sorted(folder.iterdir(), key=lambda n: n.name):
         file = f"templates/{node.name}"
-        name = node.name.removesuffix(".j2")
-        if not node.name.endswith(".j2") or not _TEMPLATE_NAME.match(name.split(".")[0]):
-            reader.problem(file, "is not a template: names look like 'formal.html.j2'")
+        if not _TEMPLATE_FILE.match(node.name):
+            reader.problem(
+                file,
+                "is not a template: names look like 'formal.html.j2' or 'formal.txt.j2' "
+                "(lowercase letters, digits, dashes)",
+            )
             continue
         if len(templates) >= MAX_TEMPLATES:
             reader.problem(file, f"a pack may hold at most {MAX_TEMPLATES} templates")
             break
         text = reader.read_text(node, file)
         if text is not None:
-            from composer.core.render import template_problems
-
-            for line, message in template_problems(text):
+            hazards = template_hazards(text)
+            for line, message in hazards:
                 reader.problem(file, message, line)
-            templates[name] = text
+            if not hazards:
+                templates[node.name.removesuffix(".j2")] = text
     return templates
+
+
+def _bundled_template_names() -> set[str]:
+    from importlib.resources import files
+
+    folder = files("composer.resources").joinpath("templates")
+    if not folder.is_dir():
+        return set()
+    return {n.name.removesuffix(".j2") for n in folder.iterdir() if n.name.endswith(".j2")}
+
+
+def _check_template_choice(
+    reader: _Reader, data: dict[str, object], text: str, templates: dict[str, str]
+) -> None:
+    """The templates a campaign names must exist, each as .html and .txt."""
+    available = _bundled_template_names() | set(templates)
+    for key, default in (("template", "formal"), ("email_template", "email")):
+        name = data.get(key, default)
+        if not isinstance(name, str) or not _TEMPLATE_NAME.match(name):
+            continue  # reported as a type problem, or as an empty value, elsewhere
+        wanted = (f"{name}.html", f"{name}.txt")
+        missing = [each for each in wanted if each not in available]
+        if missing:
+            reader.problem(
+                "campaign.toml",
+                f"'{name}' is not a template of this program or of the pack "
+                f"(missing {' and '.join(m + '.j2' for m in missing)} in templates/)",
+                _line_of(text, key),
+                key,
+            )
 
 
 def read_campaign(root: Traversable) -> tuple[Campaign | None, list[Problem]]:
@@ -521,9 +640,10 @@ def read_campaign(root: Traversable) -> tuple[Campaign | None, list[Problem]]:
     themes = _parse_themes(reader, data.get("themes"), text)
     sources = _parse_sources(reader, data.get("sources"), text)
     arguments: list[Argument] = []
-    folder = _child(root, "arguments")
+    folder = _child(root, "arguments", reader)
     if folder is None or not folder.is_dir():
-        reader.problem("arguments/", "not found: put each argument in arguments/<id>.md")
+        if not _is_link(root, "arguments"):
+            reader.problem("arguments/", "not found: put each argument in arguments/<id>.md")
     else:
         nodes = sorted(
             (n for n in folder.iterdir() if n.name.endswith(".md")), key=lambda n: n.name
@@ -562,6 +682,7 @@ def read_campaign(root: Traversable) -> tuple[Campaign | None, list[Problem]]:
                     "recipients.arguments",
                 )
     templates = _read_templates(reader)
+    _check_template_choice(reader, data, text, templates)
     campaign = Campaign(
         id=campaign_id,
         title=reader.string(data, "title", file, text),
@@ -614,7 +735,12 @@ def imported_campaign_roots(campaigns_dir: Path) -> list[Path]:
     """The packs the user imported into the data folder."""
     if not campaigns_dir.is_dir():
         return []
-    return sorted(p for p in campaigns_dir.iterdir() if (p / "campaign.toml").is_file())
+    # Names starting with a dot are imports in progress or left over from a crash.
+    return sorted(
+        p
+        for p in campaigns_dir.iterdir()
+        if not p.name.startswith(".") and not p.is_symlink() and (p / "campaign.toml").is_file()
+    )
 
 
 def available_campaigns(
