@@ -430,17 +430,23 @@ class SmtpSession:
             self._check_loopback()
         phase = "connect"
         try:
-            if account.security == SECURITY_SSL:
-                smtp: smtplib.SMTP = smtplib.SMTP_SSL(
-                    local_hostname="localhost", timeout=self._timeout, context=context
-                )
-            else:
-                smtp = smtplib.SMTP(local_hostname="localhost", timeout=self._timeout)
-            self._smtp = smtp
             with self._lock:
                 if self._aborted:
                     raise ConnectionAbortedError(errno.ECONNABORTED, "stopped")
-            code, greeting = smtp.connect(account.host, account.port)
+            # Host given to the constructor: smtplib uses it for the certificate's name check.
+            if account.security == SECURITY_SSL:
+                smtp: smtplib.SMTP = smtplib.SMTP_SSL(
+                    account.host,
+                    account.port,
+                    local_hostname="localhost",
+                    timeout=self._timeout,
+                    context=context,
+                )
+            else:
+                smtp = smtplib.SMTP(
+                    account.host, account.port, local_hostname="localhost", timeout=self._timeout
+                )
+            self._smtp = smtp
             self._set_local_hostname(smtp)
             phase = "ehlo"
             self._ehlo(smtp)
@@ -475,7 +481,7 @@ class SmtpSession:
                     )
                 phase = "login"
                 assert self._password is not None
-                smtp.login(account.login_name, self._password)
+                self._login(smtp, account.login_name, self._password)
         except SmtpError:
             raise
         except smtplib.SMTPConnectError as error:
@@ -486,7 +492,29 @@ class SmtpSession:
         except (OSError, smtplib.SMTPException, EOFError) as error:
             raise self._fail(error, phase) from None
         self.usable = True
-        return ServerReply(code, _text(greeting))
+        return ServerReply(250, _text(smtp.ehlo_resp or b""))
+
+    def _login(self, smtp: smtplib.SMTP, user: str, password: str) -> None:
+        """Sign in with one mechanism, once.
+
+        ``smtplib.SMTP.login`` tries every mechanism in turn after a refusal,
+        which doubles the failed attempts a provider counts towards a lock-out.
+        """
+        if not smtp.has_extn("auth"):
+            raise smtplib.SMTPNotSupportedError("SMTP AUTH extension not supported by server.")
+        offered = smtp.esmtp_features["auth"].upper().split()
+        mechanisms = (("PLAIN", smtp.auth_plain), ("LOGIN", smtp.auth_login))
+        chosen = next(((name, method) for name, method in mechanisms if name in offered), None)
+        if chosen is None:
+            raise smtplib.SMTPException(
+                f"no supported sign-in method among {' '.join(offered) or 'none'}"
+            )
+        smtp.user, smtp.password = user, password
+        try:
+            smtp.auth(chosen[0], chosen[1])
+        finally:
+            # smtplib keeps these on the object; do not let the password linger there.
+            smtp.user = smtp.password = ""
 
     def _ehlo(self, smtp: smtplib.SMTP) -> None:
         code, text = smtp.ehlo()

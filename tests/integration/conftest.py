@@ -1,0 +1,47 @@
+"""Fixtures for tests against real servers on loopback: SMTP (with a test CA) and keyring."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from composer.core.accounts import Account
+from tests.helpers.smtp_server import Pki, SmtpTestServer, make_test_pki
+
+USER = "ada@example.org"
+PASSWORD = "Tr0ub4dor&3-never-in-clear"
+
+
+@pytest.fixture(scope="session")
+def pki(tmp_path_factory: pytest.TempPathFactory) -> Pki:
+    """A test CA and server certificates, made for this run (never committed)."""
+    return make_test_pki(tmp_path_factory.mktemp("pki"))
+
+
+@pytest.fixture
+def trusted_ca(pki: Pki, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Make the test CA the trust store, the way a user would: through SSL_CERT_FILE."""
+    monkeypatch.setenv("SSL_CERT_FILE", str(pki.ca_file))
+    return pki.ca_file
+
+
+@pytest.fixture
+def smtp_server(pki: Pki, trusted_ca: Path) -> Iterator[SmtpTestServer]:
+    """A STARTTLS + AUTH server on 127.0.0.1 that requires STARTTLS first."""
+    with SmtpTestServer(pki, mode="starttls", users={USER: PASSWORD}) as server:
+        yield server
+
+
+@pytest.fixture
+def ssl_server(pki: Pki, trusted_ca: Path) -> Iterator[SmtpTestServer]:
+    """An implicit-TLS + AUTH server on 127.0.0.1."""
+    with SmtpTestServer(pki, mode="ssl", users={USER: PASSWORD}) as server:
+        yield server
+
+
+def account_for(server: SmtpTestServer, security: str | None = None) -> Account:
+    """The account that reaches `server` (STARTTLS or SSL to match its mode)."""
+    chosen = security or ("ssl" if server.mode == "ssl" else "starttls")
+    return Account("Ada Example", USER, server.host, server.port, chosen)
