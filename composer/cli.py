@@ -8,9 +8,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from composer import __version__
 from composer.commands.base import EXIT_FAILURE, EXIT_USAGE, CommandContext, CommandError
-from composer.core.locations import Locations
 
 # Each module registers its own subcommands (see composer.commands).
 COMMAND_MODULES = (
@@ -36,6 +34,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="composer",
         description="Write advocacy letters: pick arguments, make them your own, print or e-mail.",
     )
+    from composer import __version__
+
     parser.add_argument("--version", action="version", version=f"composer {__version__}")
     parser.add_argument(
         "--smoke",
@@ -56,7 +56,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         from composer.gui.app import run_app
 
         return run_app(smoke="--smoke" in args_list)
+    from composer.core.locations import Locations
+    from composer.core.logs import setup_logging
+
     context = CommandContext(locations=Locations.default())
+    setup_logging(context.locations.log_file)
     try:
         args = build_parser().parse_args(args_list)
         if args.command is None:

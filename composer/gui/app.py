@@ -70,8 +70,9 @@ def run_app(smoke: bool = False, locations: Locations | None = None) -> int:
     from composer.gui.crash import CrashHandler
 
     locations = locations or Locations.default()
-    setup_logging(locations.log_file)
     app = create_application()
+    # The log file (and its rotation module) can wait until the window is up.
+    QTimer.singleShot(0, lambda: setup_logging(locations.log_file))
     crash = CrashHandler(str(locations.log_file))
     crash.install()
     try:

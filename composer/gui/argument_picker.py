@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
 from composer.core.campaigns import Argument, Campaign
 
 ID_ROLE = Qt.ItemDataRole.UserRole
-POSITION_LABELS = {"opening": "Opening", "closing": "Closing", "body": ""}
 
 
 class ChosenList(QListWidget):
@@ -84,6 +83,7 @@ class ArgumentPicker(QWidget):
         self.details = QTextBrowser()
         self.details.setOpenExternalLinks(False)
         self.details.setAccessibleName("Full text and sources of the selected argument")
+        self.details.setPlaceholderText("Select an argument to read it in full, with its sources.")
         self.chosen = ChosenList()
         self.chosen.setAccessibleName("Chosen arguments, in letter order")
         self.up_button = QToolButton(text="Move up")
@@ -137,16 +137,14 @@ class ArgumentPicker(QWidget):
         with QSignalBlocker(self.tree):
             self.tree.clear()
             self._items.clear()
-            for theme, arguments in campaign.by_theme():
-                group = QTreeWidgetItem(self.tree, [theme.title])
+            for title, arguments in self.groups(campaign):
+                group = QTreeWidgetItem(self.tree, [title])
                 group.setFlags(Qt.ItemFlag.ItemIsEnabled)
                 font = group.font(0)
                 font.setBold(True)
                 group.setFont(0, font)
                 for argument in arguments:
-                    label = POSITION_LABELS.get(argument.position, "")
-                    text = f"{label}: {argument.title}" if label else argument.title
-                    item = QTreeWidgetItem(group, [text])
+                    item = QTreeWidgetItem(group, [argument.title])
                     item.setData(0, ID_ROLE, argument.id)
                     item.setFlags(
                         Qt.ItemFlag.ItemIsEnabled
@@ -161,6 +159,22 @@ class ArgumentPicker(QWidget):
                     self._items[argument.id] = item
             self.tree.expandAll()
         self._set_chosen(chosen)
+
+    @staticmethod
+    def groups(campaign: Campaign) -> list[tuple[str, list[Argument]]]:
+        """Openings first, then each theme's body paragraphs, then closings."""
+        found: list[tuple[str, list[Argument]]] = []
+        openings = [a for a in campaign.arguments if a.position == "opening"]
+        if openings:
+            found.append(("Openings", openings))
+        for theme, arguments in campaign.by_theme():
+            body = [a for a in arguments if a.position == "body"]
+            if body:
+                found.append((theme.title, body))
+        closings = [a for a in campaign.arguments if a.position == "closing"]
+        if closings:
+            found.append(("Closings", closings))
+        return found
 
     def _set_chosen(self, ids: list[str]) -> None:
         if self._campaign is None:

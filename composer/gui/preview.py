@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
-from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtGui import QImage, QPixmap, QResizeEvent
 from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
-from composer.core.render import RenderedLetter
-from composer.printing.letter_layout import LetterPages
-from composer.printing.paper import PaperSpec
+if TYPE_CHECKING:  # the renderer and the layout load after the first paint
+    from composer.core.render import RenderedLetter
+    from composer.printing.paper import PaperSpec
 
 PAGE_GAP = 14
 DEBOUNCE_MS = 250
@@ -42,6 +44,8 @@ class _PreviewJob(QRunnable):
 
     def run(self) -> None:
         try:
+            from composer.printing.letter_layout import LetterPages
+
             pages = LetterPages(self.rendered, self.spec, fold_marks=self.fold_marks)
             images = [pages.page_image(index, self.dpi) for index in range(pages.page_count)]
         except Exception as error:  # reported to the view; never kills the worker pool
@@ -70,6 +74,8 @@ class PagePreview(QWidget):
         self._latest = 0
         self._shown = 0
         self._pending: tuple[RenderedLetter, PaperSpec, bool] | None = None
+        self._last: tuple[RenderedLetter, PaperSpec, bool] | None = None
+        self._drawn_width = 0
         self._page_count = 0
         self._jobs: dict[int, _PreviewJob] = {}
         self._timer = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
@@ -104,6 +110,7 @@ class PagePreview(QWidget):
     ) -> None:
         """Ask for the preview of a letter; drawn a moment later in the background."""
         self._pending = (rendered, spec, fold_marks)
+        self._last = self._pending
         self.message.hide()
         if immediately:
             self._timer.stop()
@@ -119,7 +126,8 @@ class PagePreview(QWidget):
         self.message.show()
 
     def _target_dpi(self, spec: PaperSpec) -> float:
-        width = max(200, self._scroll.viewport().width() - 2 * PAGE_GAP)
+        scrollbar = self._scroll.verticalScrollBar().sizeHint().width()
+        width = max(200, self._scroll.width() - scrollbar - 2 * PAGE_GAP - 4)
         ratio = self.devicePixelRatioF()
         return width / (spec.width / 25.4) * ratio
 
@@ -163,6 +171,13 @@ class PagePreview(QWidget):
             self._page_count = len(images)
             self.pages_changed.emit(self._page_count)
         self.updated.emit()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Redraw the pages for the new width (coalesced like any other request)."""
+        super().resizeEvent(event)
+        if self._last is not None and abs(self.width() - self._drawn_width) > 8:
+            self._drawn_width = self.width()
+            self.show_letter(*self._last)
 
     def page_labels(self) -> list[QLabel]:
         """The page widgets on screen (for tests and accessibility checks)."""

@@ -1,0 +1,97 @@
+"""Rendering: placeholders in a sandbox, missing values named, both templates used."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from composer.core.markup import html_to_text, markdown_to_html
+from composer.core.models import Letter, Sender, white_house
+from composer.core.render import MissingValuesError, Renderer, RenderError, body_fragment
+
+
+def letter(body: str, **sender: str) -> Letter:
+    return Letter(
+        sender=Sender(**({"name": "Ana Ruiz", "city": "Seattle"} | sender)),
+        subject="Protect them",
+        body_html=body,
+        date=dt.date(2026, 11, 22),
+    )
+
+
+def test_formal_letter_has_every_part_in_order() -> None:
+    out = Renderer().render(letter("<p>I live in {{ sender.city }}.</p>"), white_house())
+    text = out.text
+    order = [
+        "Ana Ruiz",
+        "November 22, 2026",
+        "The White House",
+        "Re: Protect them",
+        "Dear Mr. President:",
+        "I live in Seattle.",
+        "Respectfully,",
+    ]
+    positions = [text.index(part) for part in order]
+    assert positions == sorted(positions)
+    assert text.rstrip().endswith("Ana Ruiz")
+    assert "1600 Pennsylvania Avenue NW" in out.document_html
+    assert "1600 Pennsylvania" not in out.flow_html  # the page layout draws the address itself
+
+
+def test_email_template_has_no_postal_header() -> None:
+    out = Renderer().render(letter("<p>Hello.</p>", street="1 Elm St"), white_house(), "email")
+    assert "1600 Pennsylvania" not in out.text
+    assert out.text.startswith("Dear Mr. President:")
+    assert "1 Elm St" in out.text
+
+
+def test_missing_values_are_all_named() -> None:
+    body = "<p>{{ sender.phone }} and {{ recipient.email }} and {{ sender.city }}</p>"
+    with pytest.raises(MissingValuesError) as caught:
+        Renderer().render(letter(body), white_house())
+    assert caught.value.names == ["sender.phone", "recipient.email"]
+    assert "sender.phone" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+        "{{ sender.__class__ }}",
+        "{{ cycler.__init__.__globals__ }}",
+        "{{ sender['__class__'] }}",
+        "{{ range(10**9) | list }}",
+        "{% for x in %}",
+        "{{ sender.city",
+    ],
+)
+def test_hostile_or_broken_placeholders_are_refused(body: str) -> None:
+    with pytest.raises(RenderError):
+        Renderer().render(letter(body), white_house())
+
+
+def test_values_are_escaped_into_html() -> None:
+    out = Renderer().render(
+        letter("<p>{{ sender.city }}</p>", city="<b>Gotham</b> & Co"), white_house()
+    )
+    assert "&lt;b&gt;Gotham&lt;/b&gt; &amp; Co" in out.body_html
+    assert "<b>Gotham</b> & Co" in out.text
+
+
+def test_body_fragment_takes_inside_of_body() -> None:
+    assert (
+        body_fragment("<html><head><style>p{}</style></head><body><p>x</p></body></html>")
+        == "<p>x</p>"
+    )
+    assert body_fragment("<p>y</p>") == "<p>y</p>"
+
+
+def test_markdown_and_text_conversion() -> None:
+    assert (
+        markdown_to_html("A **b** *c* <d>\n\nE") == "<p>A <b>b</b> <i>c</i> &lt;d&gt;</p><p>E</p>"
+    )
+    assert (
+        html_to_text("<p>One</p><ul><li>a</li><li>b</li></ul><script>x()</script>")
+        == "One\n\n- a\n- b"
+    )

@@ -1,0 +1,68 @@
+"""Settings and the sender profile survive a round trip; damaged files give defaults."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from composer.core.locations import Locations
+from composer.core.models import Sender
+from composer.core.profile import ProfileError, load_saved_sender, load_sender, save_sender
+from composer.core.settings import Settings, load_settings, paper_for_locale, save_settings
+
+
+def test_settings_round_trip(locations: Locations) -> None:
+    settings = Settings(paper="a4", fold_marks=False, autosave_seconds=10)
+    save_settings(locations.settings_file, settings)
+    assert load_settings(locations.settings_file) == settings
+
+
+def test_damaged_or_ill_typed_settings_fall_back(locations: Locations) -> None:
+    locations.config_dir.mkdir(parents=True)
+    locations.settings_file.write_text("{not json", encoding="utf-8")
+    assert load_settings(locations.settings_file) == Settings()
+    locations.settings_file.write_text(
+        '{"version": 1, "settings": {"paper": "tabloid", "fold_marks": 1, "autosave_seconds": 5}}',
+        encoding="utf-8",
+    )
+    loaded = load_settings(locations.settings_file)
+    assert (loaded.paper, loaded.fold_marks, loaded.autosave_seconds) == ("auto", True, 5)
+
+
+@pytest.mark.parametrize(
+    ("name", "paper"),
+    [
+        ("en_US.UTF-8", "letter"),
+        ("de_DE.UTF-8", "a4"),
+        ("fr-CA", "letter"),
+        ("C", "letter"),
+        ("en_GB", "a4"),
+    ],
+)
+def test_paper_from_locale(name: str, paper: str) -> None:
+    assert paper_for_locale(name) == paper
+
+
+def test_profile_round_trip(locations: Locations) -> None:
+    sender = Sender(
+        name="Ana Ruiz",
+        street="12 Elm St\nApt 3",
+        city="Seattle",
+        state="WA",
+        postal_code="98105",
+        email="ana@example.org",
+        phone="+1 206 555 0100",
+    )
+    save_sender(locations.profile_file, sender)
+    assert load_sender(locations.profile_file) == sender
+
+
+def test_profile_errors_name_the_file(tmp_path: Path) -> None:
+    bad = tmp_path / "sender.toml"
+    bad.write_text("name = ", encoding="utf-8")
+    with pytest.raises(ProfileError, match=r"sender\.toml: not valid TOML"):
+        load_sender(bad)
+    with pytest.raises(ProfileError, match="no such sender file"):
+        load_sender(tmp_path / "missing.toml")
+    assert load_saved_sender(bad) is None
