@@ -5,9 +5,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import keyring.core
 import pytest
 
 from composer.core.accounts import Account
+from composer.core.credentials import SERVICE
+from tests.helpers.keyring_session import (
+    KeyringSession,
+    KeyringSessionUnavailable,
+    delete_items,
+    start_keyring_session,
+)
 from tests.helpers.smtp_server import Pki, SmtpTestServer, make_test_pki
 
 USER = "ada@example.org"
@@ -45,3 +53,29 @@ def account_for(server: SmtpTestServer, security: str | None = None) -> Account:
     """The account that reaches `server` (STARTTLS or SSL to match its mode)."""
     chosen = security or ("ssl" if server.mode == "ssl" else "starttls")
     return Account("Ada Example", USER, server.host, server.port, chosen)
+
+
+@pytest.fixture(scope="session")
+def secret_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KeyringSession]:
+    """A private D-Bus session with an unlocked gnome-keyring, for the whole run."""
+    try:
+        session = start_keyring_session(tmp_path_factory.mktemp("keyring"))
+    except KeyringSessionUnavailable as error:
+        pytest.fail(f"no Secret Service for the keyring tests: {error}")
+    yield session
+    session.stop()
+
+
+@pytest.fixture
+def real_keyring(
+    secret_service: KeyringSession, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[KeyringSession]:
+    """Point this process (and programs it starts) at the private Secret Service.
+
+    ``keyring`` then finds it by itself, exactly as the program does on a desktop.
+    """
+    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", secret_service.address)
+    monkeypatch.setattr(keyring.core, "_keyring_backend", None)
+    delete_items(secret_service, SERVICE)
+    yield secret_service
+    delete_items(secret_service, SERVICE)
