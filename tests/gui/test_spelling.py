@@ -1,0 +1,255 @@
+"""Spell checking in the editor, with the real Enchant and the system's Hunspell en_US dictionary."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QContextMenuEvent, QImage, QTextCursor
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QTextEdit
+
+from composer.gui.spelling import (
+    UNDERLINE_COLOR,
+    PersonalDictionary,
+    SpellingSupport,
+    available_languages,
+    words_in,
+)
+
+TEXT = "This sentense has one mistake."
+
+
+@pytest.fixture
+def editor(qtbot) -> QTextEdit:
+    edit = QTextEdit()
+    edit.setAcceptRichText(True)
+    edit.resize(520, 200)
+    qtbot.addWidget(edit)
+    return edit
+
+
+def _support(edit: QTextEdit, tmp_path: Path, language: str = "en_US") -> SpellingSupport:
+    return SpellingSupport(edit, language, tmp_path / "words.txt")
+
+
+def _underlined(edit: QTextEdit) -> list[str]:
+    """The words that carry the spelling underline, read from the text layout."""
+    found = []
+    block = edit.document().begin()
+    while block.isValid():
+        for span in block.layout().formats():
+            if span.format.underlineStyle() == span.format.UnderlineStyle.SpellCheckUnderline:
+                found.append(block.text()[span.start : span.start + span.length])
+        block = block.next()
+    return found
+
+
+def _cursor_in(edit: QTextEdit, word: str) -> QTextCursor:
+    cursor = QTextCursor(edit.document())
+    cursor.setPosition(edit.toPlainText().index(word) + 2)
+    return cursor
+
+
+def _red_pixels(edit: QTextEdit) -> int:
+    image = edit.viewport().grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
+    count = 0
+    for y in range(image.height()):
+        for x in range(image.width()):
+            colour = image.pixelColor(x, y)
+            if colour.red() - max(colour.green(), colour.blue()) > 60:
+                count += 1
+    return count
+
+
+def test_words_in_skips_placeholders_acronyms_addresses_and_numbers() -> None:
+    text = "Dear {{ recipient.salutation }}, the DHS and I wrote 42 times to ann@example.org don’t"
+    words = [word for _start, _length, word in words_in(text)]
+    assert words == ["Dear", "the", "and", "wrote", "times", "to", "don’t"]
+
+
+def test_the_english_dictionary_is_installed() -> None:
+    # The rest of this file needs it; the platform notes list hunspell-en-us.
+    assert "en_US" in available_languages()
+
+
+def test_misspelt_words_get_a_red_wavy_underline(editor: QTextEdit, tmp_path: Path, qtbot) -> None:
+    editor.setPlainText(TEXT)
+    spelling = _support(editor, tmp_path)
+    assert spelling.available
+    assert _underlined(editor) == ["sentense"]
+    editor.show()
+    qtbot.waitExposed(editor)
+    with_mistake = _red_pixels(editor)
+    editor.setPlainText("This sentence has no mistake.")
+    assert _underlined(editor) == []
+    assert with_mistake > 10
+    assert _red_pixels(editor) == 0
+    # Colour and style as promised (checked on the format, the pixels above prove it is drawn).
+    fmt = spelling.highlighter.format
+    assert fmt.underlineColor() == UNDERLINE_COLOR
+
+
+def test_typing_is_checked_as_you_type(editor: QTextEdit, tmp_path: Path, qtbot) -> None:
+    _support(editor, tmp_path)
+    editor.show()
+    editor.setFocus()
+    QTest.keyClicks(editor, "I beleive it ")
+    assert _underlined(editor) == ["beleive"]
+
+
+def test_underlines_are_not_edits(editor: QTextEdit, tmp_path: Path, qtbot) -> None:
+    editor.setPlainText(TEXT)
+    editor.document().setModified(False)
+    with qtbot.assertNotEmitted(editor.textChanged, wait=50):
+        spelling = _support(editor, tmp_path)
+        spelling.set_language("")
+        spelling.set_language("en_US")
+    assert not editor.document().isModified()
+    assert not editor.document().isUndoAvailable()
+    assert "sentense" in _underlined(editor)
+    assert "text-decoration" not in editor.toHtml().split("<body")[1]
+
+
+def test_suggestion_replaces_the_word_in_one_undo_step(
+    editor: QTextEdit, tmp_path: Path, qtbot
+) -> None:
+    editor.setPlainText(TEXT)
+    spelling = _support(editor, tmp_path)
+    menu = spelling.build_context_menu(_cursor_in(editor, "sentense"), QPoint(5, 5))
+    texts = [action.text() for action in menu.actions()]
+    assert "sentence" in texts[:7]
+    assert "Add “sentense” to Dictionary" in texts
+    assert any("Copy" in text for text in texts)  # the usual editing entries stay
+    next(a for a in menu.actions() if a.text() == "sentence").trigger()
+    assert editor.toPlainText() == "This sentence has one mistake."
+    assert _underlined(editor) == []
+    editor.undo()
+    assert editor.toPlainText() == TEXT
+
+
+def test_no_suggestions_on_a_correct_word(editor: QTextEdit, tmp_path: Path) -> None:
+    editor.setPlainText(TEXT)
+    spelling = _support(editor, tmp_path)
+    menu = spelling.build_context_menu(_cursor_in(editor, "mistake"), QPoint(5, 5))
+    assert not any("Dictionary" in action.text() for action in menu.actions())
+
+
+def test_add_to_dictionary_is_remembered(editor: QTextEdit, tmp_path: Path, qtbot) -> None:
+    editor.setPlainText("Write to Frobnitz today.")
+    spelling = _support(editor, tmp_path)
+    assert _underlined(editor) == ["Frobnitz"]
+    menu = spelling.build_context_menu(_cursor_in(editor, "Frobnitz"), QPoint(5, 5))
+    add = next(a for a in menu.actions() if a.text().startswith("Add “Frobnitz”"))
+    with qtbot.waitSignal(spelling.message) as said:
+        add.trigger()
+    assert "Added" in said.args[0]
+    assert _underlined(editor) == []
+    assert (tmp_path / "words.txt").read_text(encoding="utf-8") == "Frobnitz\n"
+    # A later session (a new editor) knows the word too.
+    other = QTextEdit()
+    qtbot.addWidget(other)
+    other.setPlainText("Frobnitz and Quuxly")
+    _support(other, tmp_path)
+    assert _underlined(other) == ["Quuxly"]
+
+
+def test_a_word_that_cannot_be_saved_is_still_accepted(
+    editor: QTextEdit, tmp_path: Path, qtbot
+) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("", encoding="utf-8")
+    editor.setPlainText("Write to Frobnitz today.")
+    spelling = SpellingSupport(editor, "en_US", blocker / "words.txt")
+    with qtbot.waitSignal(spelling.message) as said:
+        spelling.add_word("Frobnitz")
+    assert "was not saved" in said.args[0]
+    assert _underlined(editor) == []
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support")  # popups under offscreen
+def test_right_click_opens_the_menu_on_the_word(editor: QTextEdit, tmp_path: Path, qtbot) -> None:
+    editor.setPlainText(TEXT)
+    spelling = _support(editor, tmp_path)
+    editor.show()
+    qtbot.waitExposed(editor)
+    cursor = _cursor_in(editor, "sentense")
+    where = editor.cursorRect(cursor).center()
+    event = QContextMenuEvent(
+        QContextMenuEvent.Reason.Mouse, where, editor.viewport().mapToGlobal(where)
+    )
+    QApplication.sendEvent(editor.viewport(), event)
+    menu = spelling.open_menu
+    assert menu is not None and menu.isVisible()
+    assert "sentence" in [a.text() for a in menu.actions()]
+    menu.close()
+    qtbot.waitUntil(lambda: spelling.open_menu is None)
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support")
+def test_shift_f10_opens_the_menu_at_the_text_cursor(
+    editor: QTextEdit, tmp_path: Path, qtbot
+) -> None:
+    editor.setPlainText(TEXT)
+    spelling = _support(editor, tmp_path)
+    editor.show()
+    qtbot.waitExposed(editor)
+    editor.setTextCursor(_cursor_in(editor, "sentense"))
+    QTest.keyClick(editor, Qt.Key.Key_F10, Qt.KeyboardModifier.ShiftModifier)
+    menu = spelling.open_menu
+    assert menu is not None
+    assert "sentence" in [a.text() for a in menu.actions()]
+    QTest.keyClick(menu, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: spelling.open_menu is None)
+
+
+def test_missing_dictionary_leaves_the_editor_working(
+    editor: QTextEdit, tmp_path: Path, qtbot
+) -> None:
+    spelling = _support(editor, tmp_path, language="xx_XX")
+    assert not spelling.available
+    assert "Spelling is off" in spelling.status
+    assert "xx_XX" in spelling.status and "en_US" in spelling.status
+    assert spelling.indicator.text() == "Spelling: off"
+    assert spelling.indicator.toolTip() == spelling.status
+    editor.show()
+    editor.setFocus()
+    QTest.keyClicks(editor, "I beleive it")
+    assert editor.toPlainText() == "I beleive it"
+    assert _underlined(editor) == []
+    menu = spelling.build_context_menu(_cursor_in(editor, "beleive"), QPoint(5, 5))
+    assert not any("Dictionary" in action.text() for action in menu.actions())
+
+
+def test_missing_pyenchant_says_so(
+    editor: QTextEdit, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The same import failure a machine without the package meets.
+    monkeypatch.setitem(sys.modules, "enchant", None)
+    editor.setPlainText(TEXT)
+    spelling = _support(editor, tmp_path)
+    assert not spelling.available
+    assert "pyenchant" in spelling.status
+    assert _underlined(editor) == []
+    assert available_languages() == []
+
+
+def test_language_switch_updates_status_and_underlines(
+    editor: QTextEdit, tmp_path: Path, qtbot
+) -> None:
+    editor.setPlainText(TEXT)
+    spelling = _support(editor, tmp_path, language="")
+    assert "turned off" in spelling.status and _underlined(editor) == []
+    with qtbot.waitSignal(spelling.status_changed) as changed:
+        spelling.set_language("en_US")
+    assert "English (United States)" in changed.args[0]
+    assert spelling.indicator.text() == "Spelling: en_US"
+    assert _underlined(editor) == ["sentense"]
+
+
+def test_personal_dictionary_ignores_an_unreadable_file(tmp_path: Path) -> None:
+    path = tmp_path / "words.txt"
+    path.write_bytes(b"\xff\xfe not utf-8")
+    assert PersonalDictionary(path).words() == []
