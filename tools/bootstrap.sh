@@ -49,7 +49,13 @@ stamp=.venv/.installed-$extras
 wanted=$(sha256sum pyproject.toml | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$wanted" ]; then
   echo "Installing Python packages into .venv ($extras)"
-  .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip >/dev/null
-  .venv/bin/python -m pip install -q --disable-pip-version-check -e ".[$extras]"
+  log=.venv/install.log
+  if ! { .venv/bin/python -m pip install --disable-pip-version-check --upgrade pip \
+         && .venv/bin/python -m pip install --disable-pip-version-check -e ".[$extras]"; } \
+       > "$log" 2>&1; then
+    tail -n 30 "$log" >&2
+    echo "Installing the Python packages failed; the whole output is in $log" >&2
+    exit 1
+  fi
   echo "$wanted" > "$stamp"
 fi
