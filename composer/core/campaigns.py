@@ -7,6 +7,7 @@ organizer can fix the pack without guessing; nothing in a pack can run code.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import stat
@@ -261,37 +262,51 @@ class _Reader:
         required: bool = True,
         default: str = "",
         start: int = 1,
+        prefix: str = "",
     ) -> str:
+        """A text value; `prefix` names the table it is in (``themes[2].``), `start` its line."""
         value = table.get(key)
+        name = prefix + key
         if value is None:
             if required:
-                self.problem(file, "is missing; add it", None, key)
+                self.problem(file, "is missing; add it", start if prefix else None, name)
             return default
         if not isinstance(value, str):
-            self.problem(file, "must be text in quotes", _line_of(text, key, start), key)
+            self.problem(file, "must be text in quotes", _line_of(text, key, start), name)
             return default
         if required and not value.strip():
-            self.problem(file, "must not be empty", _line_of(text, key, start), key)
+            self.problem(file, "must not be empty", _line_of(text, key, start), name)
         return value.strip()
 
     def string_list(
-        self, table: dict[str, object], key: str, file: str, text: str, start: int = 1
+        self,
+        table: dict[str, object],
+        key: str,
+        file: str,
+        text: str,
+        start: int = 1,
+        prefix: str = "",
     ) -> tuple[str, ...]:
         value = table.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             self.problem(
-                file, 'must be a list of texts, like ["a", "b"]', _line_of(text, key, start), key
+                file,
+                'must be a list of texts, like ["a", "b"]',
+                _line_of(text, key, start),
+                prefix + key,
             )
             return ()
         return tuple(value)
 
-    def identifier(self, value: str, file: str, text: str, key: str = "id") -> None:
+    def identifier(
+        self, value: str, file: str, text: str, key: str = "id", start: int = 1, prefix: str = ""
+    ) -> None:
         if value and not _ID.match(value):
             self.problem(
                 file,
                 f"'{value}' is not a valid id: use lowercase letters, digits and dashes",
-                _line_of(text, key),
-                key,
+                _line_of(text, key, start),
+                prefix + key,
             )
 
 
@@ -473,23 +488,30 @@ def _parse_themes(reader: _Reader, raw: object, text: str) -> tuple[Theme, ...]:
         )
         return ()
     themes: list[Theme] = []
-    for table in raw:
-        if not isinstance(table, dict):
-            reader.problem(
-                file, "each [[themes]] entry must be a table", _line_of(text, "themes"), "themes"
-            )
-            continue
-        theme_id = reader.string(table, "id", file, text)
-        reader.identifier(theme_id, file, text)
-        themes.append(Theme(theme_id, reader.string(table, "title", file, text)))
+    starts = _array_table_lines(text, "themes")
     seen: set[str] = set()
-    for theme in themes:
-        if theme.id in seen:
+    for index, table in enumerate(raw):
+        start = starts[index] if index < len(starts) else 1
+        prefix = f"themes[{index + 1}]."
+        if not isinstance(table, dict):
+            reader.problem(file, "each [[themes]] entry must be a table", start, "themes")
+            continue
+        theme_id = reader.string(table, "id", file, text, start=start, prefix=prefix)
+        reader.identifier(theme_id, file, text, start=start, prefix=prefix)
+        title = reader.string(table, "title", file, text, start=start, prefix=prefix)
+        if theme_id and theme_id in seen:
             reader.problem(
-                file, f"theme '{theme.id}' is declared twice", _line_of(text, "themes"), "themes"
+                file, f"theme '{theme_id}' is declared twice", _line_of(text, "id", start), "themes"
             )
-        seen.add(theme.id)
+        seen.add(theme_id)
+        themes.append(Theme(theme_id, title))
     return tuple(themes)
+
+
+def _array_table_lines(text: str, name: str) -> list[int]:
+    """The line numbers of each ``[[name]]`` header, in order."""
+    header = re.compile(rf"^\s*\[\[\s*{re.escape(name)}\s*\]\]")
+    return [n for n, line in enumerate(text.splitlines(), 1) if header.match(line)]
 
 
 def _parse_recipients(reader: _Reader, raw: object, text: str) -> tuple[SuggestedRecipient, ...]:
@@ -502,17 +524,24 @@ def _parse_recipients(reader: _Reader, raw: object, text: str) -> tuple[Suggeste
         )
         return ()
     found: list[SuggestedRecipient] = []
-    for table in raw:
+    starts = _array_table_lines(text, "recipients")
+    for index, table in enumerate(raw):
+        start = starts[index] if index < len(starts) else 1
+        prefix = f"recipients[{index + 1}]."
         if not isinstance(table, dict):
-            reader.problem(file, "each [[recipients]] entry must be a table", None, "recipients")
+            reader.problem(file, "each [[recipients]] entry must be a table", start, "recipients")
             continue
+
+        text_of = functools.partial(reader.string, table, file=file, text=text, start=start)
         found.append(
             SuggestedRecipient(
-                target=reader.string(table, "target", file, text),
-                label=reader.string(table, "label", file, text),
-                why=reader.string(table, "why", file, text, required=False),
-                arguments=reader.string_list(table, "arguments", file, text),
-                subject=reader.string(table, "subject", file, text, required=False),
+                target=text_of("target", prefix=prefix),
+                label=text_of("label", prefix=prefix),
+                why=text_of("why", required=False, prefix=prefix),
+                arguments=reader.string_list(
+                    table, "arguments", file, text, start=start, prefix=prefix
+                ),
+                subject=text_of("subject", required=False, prefix=prefix),
             )
         )
     return tuple(found)
@@ -640,6 +669,8 @@ def read_campaign(root: Traversable) -> tuple[Campaign | None, list[Problem]]:
     themes = _parse_themes(reader, data.get("themes"), text)
     sources = _parse_sources(reader, data.get("sources"), text)
     arguments: list[Argument] = []
+    # Arguments already reported as unreadable are not reported again as missing.
+    unreadable: set[str] = set()
     folder = _child(root, "arguments", reader)
     if folder is None or not folder.is_dir():
         if not _is_link(root, "arguments"):
@@ -658,12 +689,14 @@ def read_campaign(root: Traversable) -> tuple[Campaign | None, list[Problem]]:
             argument = _parse_argument(reader, node, theme_ids, sources)
             if argument is not None:
                 arguments.append(argument)
+            else:
+                unreadable.add(node.name.removesuffix(".md"))
         if not nodes:
             reader.problem("arguments/", "holds no argument files (*.md)")
     known = {a.id for a in arguments}
     default_arguments = reader.string_list(data, "default_arguments", file, text)
     for argument_id in default_arguments:
-        if argument_id not in known:
+        if argument_id not in known | unreadable:
             reader.problem(
                 file,
                 f"names '{argument_id}', which is not in arguments/",
@@ -671,15 +704,17 @@ def read_campaign(root: Traversable) -> tuple[Campaign | None, list[Problem]]:
                 "default_arguments",
             )
     recipients = _parse_recipients(reader, data.get("recipients"), text)
-    for recipient in recipients:
+    recipient_lines = _array_table_lines(text, "recipients")
+    for index, recipient in enumerate(recipients):
+        start = recipient_lines[index] if index < len(recipient_lines) else 1
         for argument_id in recipient.arguments:
-            if argument_id not in known:
+            if argument_id not in known | unreadable:
                 reader.problem(
                     file,
                     f"recipient '{recipient.target}' names '{argument_id}', "
                     "which is not in arguments/",
-                    _line_of(text, "recipients"),
-                    "recipients.arguments",
+                    _line_of(text, "arguments", start),
+                    f"recipients[{index + 1}].arguments",
                 )
     templates = _read_templates(reader)
     _check_template_choice(reader, data, text, templates)
