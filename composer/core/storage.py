@@ -1,0 +1,356 @@
+"""Opening the letters database safely, and finding out at start-up what is wrong with storage.
+
+The database (drafts, outbox, history) is one SQLite file in write-ahead-log
+mode. At start-up :func:`check_storage` looks at it and at the folders the
+program writes to, before anything else opens the file:
+
+* a database SQLite cannot read (damaged, truncated, not a database at all) is
+  moved aside to ``letters.sqlite3.corrupt-<timestamp>`` together with its
+  write-ahead log, a fresh one is started, and the drafts that can still be
+  read from the damaged copy are copied over;
+* a folder that cannot be written (no permission, read-only disk, a file
+  where the folder should be, a full disk) is reported.
+
+Nothing here deletes a user's file. Every problem comes back as a
+:class:`StorageProblem` whose message says what happened, where the old file
+went, and what the user can do.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import errno
+import logging
+import os
+import sqlite3
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from composer.core.fileio import describe_os_error
+from composer.core.locations import Locations
+
+log = logging.getLogger(__name__)
+
+BUSY_TIMEOUT_MS = 15_000
+CORRUPT_SUFFIX = ".corrupt-"
+SQLITE_HEADER = b"SQLite format 3\x00"
+# Words in SQLite's messages that mean the file itself is bad (not merely busy or locked).
+_CORRUPTION_WORDS = ("malformed", "not a database", "corrupt", "disk image")
+
+
+class DatabaseUnavailable(Exception):
+    """The database cannot be opened or written; the message says why in plain words."""
+
+
+def is_disk_full(error: BaseException) -> bool:
+    """Whether an error from SQLite or the OS means the disk (or quota) is full."""
+    if isinstance(error, OSError):
+        return error.errno in (errno.ENOSPC, errno.EDQUOT)
+    code = getattr(error, "sqlite_errorcode", None)
+    if code is not None and code == getattr(sqlite3, "SQLITE_FULL", 13):
+        return True
+    return "disk is full" in str(error) or "database or disk is full" in str(error)
+
+
+def is_corruption(error: BaseException) -> bool:
+    """Whether an SQLite error means the file is damaged (as opposed to locked or unwritable)."""
+    code = getattr(error, "sqlite_errorcode", None)
+    if code in (getattr(sqlite3, "SQLITE_CORRUPT", 11), getattr(sqlite3, "SQLITE_NOTADB", 26)):
+        return True
+    text = str(error).lower()
+    return any(word in text for word in _CORRUPTION_WORDS)
+
+
+def describe_database_error(error: BaseException, path: Path) -> str:
+    """A sentence a user can act on, for an error met while using the database."""
+    if is_disk_full(error):
+        return (
+            f"The disk is full: {path} cannot be written. Free some space; until then "
+            "your letter is kept in memory only, so save it somewhere else (File ▸ Save As…)."
+        )
+    if isinstance(error, OSError):
+        return describe_os_error(error, path)
+    text = str(error).lower()
+    if "readonly" in text or "read-only" in text or "permission" in text:
+        return (
+            f"No permission to write {path}. Check that its folder is writable; until then "
+            "save your letter somewhere else (File ▸ Save As…)."
+        )
+    if "locked" in text or "busy" in text:
+        return (
+            f"{path} is in use by another program and could not be written just now. "
+            "Your letter is kept in memory; it will be saved again shortly."
+        )
+    if "unable to open" in text:
+        return (
+            f"{path} could not be opened. Check that its folder exists and is writable; "
+            "until then save your letter somewhere else (File ▸ Save As…)."
+        )
+    if is_corruption(error):
+        return (
+            f"{path} is damaged. Restart the program: it will move the damaged file aside "
+            "and start a new one. Save your letter somewhere else first (File ▸ Save As…)."
+        )
+    return f"{path} could not be used: {error}."
+
+
+def connect(path: Path, *, create_folder: bool = True) -> sqlite3.Connection:
+    """Open the letters database in write-ahead-log mode, ready for use from one thread.
+
+    Raises:
+        DatabaseUnavailable: the file or its folder cannot be opened.
+    """
+    path = Path(path)
+    try:
+        if create_folder:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    except (OSError, sqlite3.Error) as error:
+        raise DatabaseUnavailable(describe_database_error(error, path)) from error
+    try:
+        db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        db.execute("PRAGMA journal_mode=WAL")
+        # FULL: what was reported saved survives a power cut, not only a crash.
+        db.execute("PRAGMA synchronous=FULL")
+    except sqlite3.Error as error:
+        db.close()
+        raise DatabaseUnavailable(describe_database_error(error, path)) from error
+    return db
+
+
+@dataclass(frozen=True)
+class StorageProblem:
+    """Something wrong with where the program keeps its files.
+
+    Attributes:
+        kind: "database", "data folder", "config folder" or "state folder".
+        message: what happened and what to do, in plain words.
+        moved_to: where a damaged file was moved, when it was.
+        blocks_drafts: drafts cannot be saved automatically this session.
+    """
+
+    kind: str
+    message: str
+    moved_to: Path | None = None
+    blocks_drafts: bool = False
+
+
+@dataclass
+class StorageReport:
+    """What :func:`check_storage` found.
+
+    Attributes:
+        problems: everything wrong, in the order found (empty when all is well).
+        salvaged_drafts: how many drafts were copied out of a damaged database.
+    """
+
+    problems: list[StorageProblem] = field(default_factory=list)
+    salvaged_drafts: int = 0
+
+    @property
+    def drafts_usable(self) -> bool:
+        """Whether drafts can be saved to the database this session."""
+        return not any(problem.blocks_drafts for problem in self.problems)
+
+
+def _timestamp(clock: Callable[[], float]) -> str:
+    return dt.datetime.fromtimestamp(clock()).strftime("%Y%m%d-%H%M%S")
+
+
+def _companions(path: Path) -> list[tuple[Path, str]]:
+    """The write-ahead log and shared-memory files that belong to a database file."""
+    return [(path.with_name(path.name + suffix), suffix) for suffix in ("-wal", "-shm")]
+
+
+def move_aside(path: Path, clock: Callable[[], float] = time.time) -> Path:
+    """Rename a damaged database (and its log files) to ``<name>.corrupt-<timestamp>``.
+
+    The log files keep their suffix after the new name, so SQLite finds them
+    if someone opens the moved copy to rescue what it holds.
+
+    Raises:
+        OSError: the file could not be renamed.
+    """
+    stamp = _timestamp(clock)
+    target = path.with_name(f"{path.name}{CORRUPT_SUFFIX}{stamp}")
+    counter = 1
+    while target.exists():
+        counter += 1
+        target = path.with_name(f"{path.name}{CORRUPT_SUFFIX}{stamp}-{counter}")
+    os.replace(path, target)
+    for companion, suffix in _companions(path):
+        if companion.exists():
+            try:
+                os.replace(companion, target.with_name(target.name + suffix))
+            except OSError as error:
+                # A stale log beside a new database would be applied to it: remove it.
+                log.warning("could not move %s aside (%s); removing it", companion, error)
+                with contextlib.suppress(OSError):
+                    companion.unlink()
+    return target
+
+
+def database_damage(path: Path) -> str | None:
+    """Why SQLite cannot use the database file, or None when it reads fine (or is absent).
+
+    Only damage counts: a file that is locked by another program, or that cannot be
+    opened for lack of permission, is not damaged and is never moved aside.
+    """
+    path = Path(path)
+    if not path.exists() or path.is_dir():
+        return None
+    try:
+        with open(path, "rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+    except OSError:
+        return None
+    if header and header != SQLITE_HEADER:
+        # Not opened at all: SQLite would delete a write-ahead log beside it on closing,
+        # and that log goes with the file when it is moved aside.
+        return "file is not a database"
+    try:
+        # Not read-only: a database in WAL mode may need its -shm file created to be read.
+        db = sqlite3.connect(path, timeout=2.0)
+    except sqlite3.Error as error:
+        return str(error) if is_corruption(error) else None
+    try:
+        rows = db.execute("PRAGMA quick_check").fetchall()
+    except sqlite3.Error as error:
+        return str(error) if is_corruption(error) else None
+    finally:
+        db.close()
+    results = [str(row[0]) for row in rows]
+    return None if results == ["ok"] else "; ".join(results[:3])
+
+
+def probe_folder(folder: Path) -> OSError | None:
+    """Try to create the folder and write a small file in it; the error, or None if it works."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix=".write-test-", dir=folder)
+        try:
+            os.write(fd, b"ok")
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+            os.unlink(name)
+    except OSError as error:
+        return error
+    return None
+
+
+def _folder_problem(kind: str, folder: Path, error: OSError, consequence: str) -> str:
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        reason = "the disk is full"
+    elif error.errno in (errno.ENOTDIR, errno.EEXIST):
+        reason = "a file is in the way where the folder should be"
+    elif error.errno in (errno.EACCES, errno.EPERM):
+        reason = "there is no permission to write there"
+    elif error.errno == errno.EROFS:
+        reason = "the disk is read-only"
+    else:
+        reason = error.strerror or str(error)
+    return f"The {kind} {folder} cannot be written: {reason}. {consequence}"
+
+
+def check_storage(
+    locations: Locations,
+    clock: Callable[[], float] = time.time,
+    salvage: Callable[[Path, Path], int] | None = None,
+) -> StorageReport:
+    """Check the database and the folders before the window opens.
+
+    Args:
+        locations: where the program keeps its files.
+        clock: the time used to stamp a moved-aside file (tests pass their own).
+        salvage: copies what can be read from a damaged database (old path, new path)
+            into the new one and returns how many letters it saved; by default the
+            drafts are rescued with :func:`composer.core.drafts.salvage_drafts`.
+    """
+    report = StorageReport()
+    data_error = probe_folder(locations.data_dir)
+    if data_error is not None:
+        report.problems.append(
+            StorageProblem(
+                "data folder",
+                _folder_problem(
+                    "data folder",
+                    locations.data_dir,
+                    data_error,
+                    "Letters cannot be saved automatically. Your text stays in the window; "
+                    "use File ▸ Save As… to keep it somewhere else.",
+                ),
+                blocks_drafts=True,
+            )
+        )
+    config_error = probe_folder(locations.config_dir)
+    if config_error is not None:
+        report.problems.append(
+            StorageProblem(
+                "config folder",
+                _folder_problem(
+                    "settings folder",
+                    locations.config_dir,
+                    config_error,
+                    "Changes to settings and to your sender profile last only until you quit.",
+                ),
+            )
+        )
+    state_error = probe_folder(locations.state_dir)
+    if state_error is not None:
+        report.problems.append(
+            StorageProblem(
+                "state folder",
+                _folder_problem(
+                    "log folder",
+                    locations.state_dir,
+                    state_error,
+                    "Error reports cannot be written to the log; they are shown on screen only.",
+                ),
+            )
+        )
+    path = locations.database_file
+    damage = database_damage(path)
+    if damage is None:
+        return report
+    log.error("the database %s is damaged: %s", path, damage)
+    try:
+        moved = move_aside(path, clock)
+    except OSError as error:
+        report.problems.append(
+            StorageProblem(
+                "database",
+                f"The letters database {path} is damaged ({damage}) and could not be moved "
+                f"aside: {error.strerror or error}. It was left untouched. Letters cannot be "
+                "saved automatically; use File ▸ Save As… to keep your text somewhere else.",
+                blocks_drafts=True,
+            )
+        )
+        return report
+    if salvage is None:
+        from composer.core.drafts import salvage_drafts
+
+        salvage = salvage_drafts
+    try:
+        report.salvaged_drafts = salvage(moved, path) if data_error is None else 0
+    except Exception:  # rescuing is a bonus; the move aside already protects the user
+        log.exception("no drafts could be rescued from %s", moved)
+    rescued = (
+        f" {report.salvaged_drafts} draft(s) could still be read from it and are in File ▸ Drafts…."
+        if report.salvaged_drafts
+        else " No drafts could be read from it."
+    )
+    report.problems.append(
+        StorageProblem(
+            "database",
+            f"The letters database was damaged and could not be read, so it was moved to "
+            f"{moved} and a new one was started.{rescued} Keep the old file if letters "
+            "are missing: it may still hold them.",
+            moved_to=moved,
+        )
+    )
+    return report

@@ -1,0 +1,54 @@
+"""Letters for tests: one that uses every field the program keeps."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from composer.core.models import Letter, Recipient, Sender, white_house
+
+
+def full_letter() -> Letter:
+    return Letter(
+        sender=Sender(
+            name="Ann Example",
+            street="1 Main St\nApt 2",
+            city="Springfield",
+            state="IL",
+            postal_code="62701",
+            country="",
+            email="ann@example.org",
+            phone="555-0100",
+        ),
+        recipients=[
+            white_house(),
+            Recipient(
+                id="S000001",
+                name="Sen. Jane Roe",
+                title="Senator",
+                salutation="Dear Senator Roe:",
+                address_lines=("Sen. Jane Roe", "1 Senate Office Building", "Washington, DC 20510"),
+                kind="senator",
+                email="",
+                state="IL",
+                district=None,
+                contact_form="https://example.org/contact",
+                phone="202-555-0100",
+            ),
+            Recipient(
+                id="R1",
+                name="Rep. Joe Doe",
+                title="Representative",
+                salutation="Dear Representative Doe:",
+                address_lines=("Rep. Joe Doe",),
+                kind="representative",
+                district=7,
+            ),
+        ],
+        subject="Protect those who refuse to fight — «ünïcödé» 🕊",
+        body_html="<p>Dear {{ recipient.salutation }}</p><p><b>Bold</b> and <i>more</i>.</p>",
+        date=dt.date(2025, 3, 14),
+        campaign_id="protect-russian-defectors",
+        argument_ids=["opening-citizen-concern", "tps-limits", "closing-thank-you"],
+        complimentary_close="Sincerely,",
+        language="en-US",
+    )
