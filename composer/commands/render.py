@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,8 +29,13 @@ def register(subparsers: Any) -> None:
         "--out",
         required=True,
         type=Path,
-        metavar="FILE",
-        help="the file to write (.pdf, .html, .txt)",
+        metavar="FILE|DIR/",
+        help="the file to write (.pdf, .html, .txt), or a folder: one PDF per recipient",
+    )
+    parser.add_argument(
+        "--combined",
+        action="store_true",
+        help="with several recipients, write all their letters into one PDF (--out FILE.pdf)",
     )
     parser.set_defaults(handler=run)
 
@@ -66,15 +72,25 @@ class LetterJob:
     paper: str
 
 
-def resolve_recipient(recipient_id: str, locations: Locations) -> Recipient:
+def resolve_recipient(recipient_id: str, locations: Locations, near_zip: str = "") -> Recipient:
     """A recipient by id: the built-in White House or an entry of the imported directory.
+
+    ``ID@washington`` (or ``ID@OFFICE-ID``) picks the office; otherwise paper
+    goes to the home-state office nearest `near_zip` (see composer.core.directory).
 
     Raises:
         CommandError: no recipient has that id.
     """
     if recipient_id == PRESIDENT_ID:
         return white_house()
-    raise CommandError(f"composer: unknown recipient '{recipient_id}' (try '{PRESIDENT_ID}')")
+    from composer.core.directory import Directory, DirectoryError
+
+    try:
+        return Directory.for_locations(locations).resolve(recipient_id, near_zip)
+    except DirectoryError as error:
+        raise CommandError(
+            f"composer: unknown recipient '{recipient_id}' (try '{PRESIDENT_ID}'): {error}"
+        ) from error
 
 
 def _sender(args: argparse.Namespace, context: CommandContext) -> Sender:
@@ -118,11 +134,16 @@ def build_job(args: argparse.Namespace, context: CommandContext) -> LetterJob:
                 f"composer: campaign '{campaign.id}' has no argument {', '.join(unknown)} "
                 "(see 'composer campaigns')"
             )
-    recipients = [resolve_recipient(r, context.locations) for r in (args.to or [PRESIDENT_ID])]
+    wanted = args.to or [PRESIDENT_ID]
+    recipients = [resolve_recipient(r, context.locations) for r in wanted]
+    sender = _sender(args, context)
+    if sender.postal_code.strip():
+        # Paper goes to the home-state office nearest the writer.
+        recipients = [resolve_recipient(r, context.locations, sender.postal_code) for r in wanted]
     letter = new_letter(
         campaign,
         argument_ids,
-        sender=_sender(args, context),
+        sender=sender,
         recipients=recipients,
         subject=args.subject,
     )
@@ -177,9 +198,106 @@ def write_output(path: Path, rendered: list[RenderedLetter], paper: str) -> int:
         raise CommandError(f"composer: {error}") from error
 
 
+class _LaidOutOnDemand(Sequence[Any]):
+    """The letters of a combined PDF, each laid out only when its pages are drawn.
+
+    The PDF writer asks for them in order, once; holding only the current
+    letter keeps memory flat however many recipients there are.
+    """
+
+    def __init__(self, copies: Iterator[RenderedLetter], count: int, paper: str) -> None:
+        from composer.printing.paper import paper as paper_spec
+
+        self._copies = copies
+        self._count = count
+        self._next = 0
+        self._spec = paper_spec(paper)
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, index: Any) -> Any:
+        from composer.printing.letter_layout import LetterPages
+
+        if index != self._next:
+            raise IndexError(index)  # only the writer's one pass, in order
+        copy = next(self._copies, None)
+        if copy is None:
+            raise IndexError(index)  # the batch was cancelled
+        self._next += 1
+        return LetterPages(copy, self._spec)
+
+
+def _merge_progress(context: CommandContext, total: int) -> Callable[[int, int, Recipient], None]:
+    def progress(done: int, _total: int, _recipient: Recipient) -> None:
+        if total > 20 and (done % 50 == 0 or done == total):
+            context.note(f"composer: {done} of {total} letters…")
+
+    return progress
+
+
+def run_merge(args: argparse.Namespace, context: CommandContext, job: LetterJob) -> int:
+    """Several letters: one PDF per recipient in a folder, or all in one PDF (--combined)."""
+    from composer.core.merge import MailMerge, MergeError
+    from composer.printing.letter_layout import LetterPages
+    from composer.printing.output import ensure_gui_application, write_pdf
+    from composer.printing.paper import paper as paper_spec
+
+    out: Path = args.out
+    merge = MailMerge(
+        job.letter, job.recipients, Renderer(job.campaign.templates), job.campaign.template
+    )
+    progress = _merge_progress(context, len(merge))
+    ensure_gui_application()
+    try:
+        if args.combined:
+            if out.suffix.lower() != ".pdf":
+                raise CommandError(
+                    f"composer: --combined writes one PDF: give --out FILE.pdf (not {out})"
+                )
+            report = merge.to_one(
+                lambda copies: write_pdf(
+                    out,
+                    _LaidOutOnDemand(copies, len(merge), job.paper),
+                    title=job.letter.subject or "Letters",
+                ),
+                progress=progress,
+            )
+            where = str(out)
+        else:
+            if out.exists() and not out.is_dir():
+                raise CommandError(f"composer: {out} is a file; give a folder for one PDF each")
+            spec = paper_spec(job.paper)
+            report = merge.to_files(
+                out,
+                lambda path, copy: write_pdf(path, [LetterPages(copy, spec)], title=copy.subject),
+                progress=progress,
+            )
+            where = f"{len(report.files)} files in {out}"
+    except MergeError as error:
+        raise CommandError(f"composer: {error}") from error
+    except RenderError as error:
+        raise CommandError(f"composer: {error}") from error
+    except StorageError as error:
+        raise CommandError(f"composer: {error}") from error
+    context.say(
+        f"Wrote {report.letters} letter(s), {report.pages} page(s), {job.paper} paper: {where}."
+    )
+    return EXIT_OK
+
+
 def run(args: argparse.Namespace, context: CommandContext) -> int:
     """Render the letter and write it."""
     job = build_job(args, context)
+    # A folder (no suffix), --combined, or several recipients for a PDF: mail merge.
+    pdf = args.out.suffix.lower() == ".pdf"
+    if args.combined or args.out.is_dir() or not args.out.suffix:
+        return run_merge(args, context, job)
+    if pdf and len(job.recipients) > 1:
+        raise CommandError(
+            f"composer: {len(job.recipients)} recipients: write one PDF each with "
+            "--out FOLDER/, or all in one with --combined --out FILE.pdf"
+        )
     rendered = render_all(job)
     count = write_output(args.out, rendered, job.paper)
     unit = "page(s)" if args.out.suffix.lower() == ".pdf" else "letter(s)"

@@ -1,0 +1,215 @@
+"""Mail merge: one letter, many recipients, each copy with its own address and greeting.
+
+Every copy is rendered for its recipient (inside address, salutation and any
+``{{ recipient.… }}`` placeholder), so a letter to three officials gives
+three complete letters. All copies are checked before anything is written: a
+missing value is named with the recipient it is missing for. Copies are then
+rendered one at a time and handed to a writer (PDF, printer, outbox), so
+memory stays flat however long the batch; progress is reported and the
+batch can be cancelled between letters.
+
+The writers are passed in, which keeps this module free of Qt.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import unicodedata
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from composer.core.models import Letter, Recipient
+from composer.core.render import RenderedLetter, Renderer, RenderError
+
+# progress(done, total, recipient just finished); should_cancel() → stop before the next letter
+MergeProgress = Callable[[int, int, Recipient], None]
+CancelCheck = Callable[[], bool]
+
+
+class MergeError(RenderError):
+    """Some copies cannot be rendered; `problems` names each recipient and what is wrong."""
+
+    def __init__(self, problems: Sequence[tuple[Recipient, str]]) -> None:
+        self.problems = list(problems)
+        shown = [f"{recipient.short_name}: {message}" for recipient, message in self.problems[:5]]
+        more = len(self.problems) - len(shown)
+        tail = f" (and {more} more)" if more > 0 else ""
+        count = len(self.problems)
+        letters = "letter" if count == 1 else "letters"
+        super().__init__(
+            f"{count} {letters} cannot be made, nothing was written. " + " ".join(shown) + tail
+        )
+
+
+@dataclass
+class MergeReport:
+    """What a merge did."""
+
+    letters: int = 0
+    pages: int = 0
+    files: list[Path] = field(default_factory=list)
+    cancelled: bool = False
+    seconds: float = 0.0
+
+    @property
+    def letters_per_second(self) -> float:
+        """The batch's speed."""
+        return self.letters / self.seconds if self.seconds > 0 else 0.0
+
+
+def _slug(text: str, limit: int = 40) -> str:
+    ascii_text = (
+        unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    )
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")[:limit].strip("-")
+
+
+def file_names(recipients: Sequence[Recipient], suffix: str = ".pdf") -> list[str]:
+    """One safe, distinct file name per recipient, numbered in order.
+
+    ``001-C000127-maria-cantwell.pdf``: the number keeps the batch's order
+    when the files are printed or listed; the id and name say whose it is.
+    """
+    width = max(3, len(str(len(recipients))))
+    names: list[str] = []
+    for position, recipient in enumerate(recipients, start=1):
+        ident = re.sub(r"[^A-Za-z0-9-]+", "-", recipient.id).strip("-") or "recipient"
+        parts = [f"{position:0{width}d}", ident]
+        name_slug = _slug(recipient.short_name)
+        if name_slug and name_slug != ident.lower():
+            parts.append(name_slug)
+        names.append("-".join(parts) + suffix)
+    return names
+
+
+class MailMerge:
+    """One letter to many recipients, through one renderer and template.
+
+    Args:
+        letter: the letter; its own ``recipients`` are ignored in favour of `recipients`.
+        recipients: who gets a copy, in order.
+        renderer: renders each copy (the campaign's templates).
+        template: the template name (``formal``…).
+    """
+
+    def __init__(
+        self,
+        letter: Letter,
+        recipients: Sequence[Recipient],
+        renderer: Renderer,
+        template: str = "formal",
+    ) -> None:
+        if not recipients:
+            raise RenderError("Choose at least one recipient for the letter.")
+        self.letter = letter
+        self.recipients = list(recipients)
+        self.renderer = renderer
+        self.template = template
+
+    def __len__(self) -> int:
+        return len(self.recipients)
+
+    def render(self, index: int) -> RenderedLetter:
+        """The copy for recipient number `index` (the preview steps through these).
+
+        Raises:
+            RenderError: this copy cannot be rendered (a missing value…).
+        """
+        return self.renderer.render(self.letter, self.recipients[index], self.template)
+
+    def problems(self) -> list[tuple[Recipient, str]]:
+        """Render every copy once and collect what is wrong, per recipient."""
+        found: list[tuple[Recipient, str]] = []
+        for index, recipient in enumerate(self.recipients):
+            try:
+                self.render(index)
+            except RenderError as error:
+                found.append((recipient, str(error)))
+        return found
+
+    def check(self) -> None:
+        """Raise :class:`MergeError` naming every copy that cannot be rendered."""
+        found = self.problems()
+        if found:
+            raise MergeError(found)
+
+    def copies(self) -> Iterator[RenderedLetter]:
+        """Each copy in order, rendered when asked for (memory stays flat)."""
+        for index in range(len(self.recipients)):
+            yield self.render(index)
+
+    def to_files(
+        self,
+        folder: Path,
+        write: Callable[[Path, RenderedLetter], int],
+        *,
+        suffix: str = ".pdf",
+        progress: MergeProgress | None = None,
+        should_cancel: CancelCheck | None = None,
+        check_first: bool = True,
+    ) -> MergeReport:
+        """Write one file per recipient into `folder` with `write(path, copy) -> pages`.
+
+        Everything is checked before the first file is written. A cancelled
+        batch keeps the files already written (listed in the report).
+
+        Raises:
+            MergeError: some copies cannot be rendered; nothing was written.
+        """
+        if check_first:
+            self.check()
+        started = time.perf_counter()
+        report = MergeReport()
+        names = file_names(self.recipients, suffix)
+        total = len(self.recipients)
+        for index, copy in enumerate(self.copies()):
+            if should_cancel is not None and should_cancel():
+                report.cancelled = True
+                break
+            path = Path(folder) / names[index]
+            report.pages += write(path, copy)
+            report.files.append(path)
+            report.letters += 1
+            if progress is not None:
+                progress(index + 1, total, self.recipients[index])
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def to_one(
+        self,
+        write_all: Callable[[Iterator[RenderedLetter]], int],
+        *,
+        progress: MergeProgress | None = None,
+        should_cancel: CancelCheck | None = None,
+        check_first: bool = True,
+    ) -> MergeReport:
+        """Hand every copy, lazily and in order, to `write_all(copies) -> pages` (one file).
+
+        If the batch is cancelled the iterator simply ends early; the writer
+        decides whether a partial file is kept (a PDF writer should not).
+
+        Raises:
+            MergeError: some copies cannot be rendered; nothing was written.
+        """
+        if check_first:
+            self.check()
+        started = time.perf_counter()
+        report = MergeReport()
+        total = len(self.recipients)
+
+        def counted() -> Iterator[RenderedLetter]:
+            for index, copy in enumerate(self.copies()):
+                if should_cancel is not None and should_cancel():
+                    report.cancelled = True
+                    return
+                # Counted when handed over: the writer may not ask for the next one.
+                report.letters += 1
+                if progress is not None:
+                    progress(index + 1, total, self.recipients[index])
+                yield copy
+
+        report.pages = write_all(counted())
+        report.seconds = time.perf_counter() - started
+        return report
