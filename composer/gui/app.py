@@ -43,6 +43,10 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationVersion(__version__)
     app.setOrganizationName("Letter Composer")
     app.setDesktopFileName(APP_ID)
+    if app.windowIcon().isNull():
+        from composer.gui.theme import app_icon
+
+        app.setWindowIcon(app_icon())
     return app
 
 
@@ -89,6 +93,10 @@ def run_app(smoke: bool = False, locations: Locations | None = None) -> int:
         window.installEventFilter(watcher)
         QTimer.singleShot(SMOKE_TIMEOUT_MS, lambda: app.exit(3))
     window.show()
+    if not smoke and window.settings.show_welcome:
+        from composer.gui.welcome import show_welcome
+
+        show_welcome(window, locations, window.settings)
     status = app.exec()
     crash.uninstall()
     if smoke and watcher is not None and not watcher.painted:

@@ -31,6 +31,7 @@ from composer.gui.argument_picker import ArgumentPicker
 from composer.gui.editor import LetterEditor
 from composer.gui.preview import PagePreview
 from composer.gui.recipient_bar import RecipientBar
+from composer.gui.spelling import WORD_LIST_NAME, SpellingSupport
 
 log = logging.getLogger(__name__)
 
@@ -129,6 +130,15 @@ class MainWindow(QMainWindow):
         self.word_label = QLabel()
         self.word_label.setAccessibleName("Word count")
         self.statusBar().addPermanentWidget(self.word_label)
+        # The dictionary opens a moment after start-up so loading it never delays the first paint.
+        self.spelling = SpellingSupport(
+            self.editor.text,
+            self.settings.spell_language,
+            self.locations.config_dir / WORD_LIST_NAME,
+            self,
+            start_after_ms=300,
+        )
+        self.statusBar().addPermanentWidget(self.spelling.indicator)
         self._preview_timer = QTimer(self, singleShot=True, interval=200)
 
     def _action(self, text: str, slot, shortcut=None, tip: str = "") -> QAction:
@@ -170,6 +180,12 @@ class MainWindow(QMainWindow):
         self.quit_action = self._action("&Quit", self.close, key.Quit)
         self.search_action = self._action("Find Argument", self._focus_search, key.Find)
         self.about_action = self._action("&About Letter Composer", self.about)
+        self.settings_action = self._action(
+            "Se&ttings…", self.edit_settings, "Ctrl+,", "Paper, sending, autosave and spelling"
+        )
+        self.shortcuts_action = self._action(
+            "&Keyboard Shortcuts", self.show_shortcuts, "Ctrl+/", "Every shortcut of this window"
+        )
         self.paper_group = QActionGroup(self)
         self.paper_actions: dict[str, QAction] = {}
         for paper, label in PAPER_LABELS.items():
@@ -203,6 +219,8 @@ class MainWindow(QMainWindow):
             edit_menu.addAction(action)
         edit_menu.addSeparator()
         edit_menu.addAction(self.search_action)
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.settings_action)
         self.edit_menu = edit_menu
         format_menu = bar.addMenu("F&ormat")
         format_menu.addActions(self.editor.format_actions())
@@ -210,6 +228,7 @@ class MainWindow(QMainWindow):
         view_menu.addActions(list(self.paper_actions.values()))
         self.view_menu = view_menu
         help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self.shortcuts_action)
         help_menu.addAction(self.about_action)
         self.help_menu = help_menu
 
@@ -225,6 +244,8 @@ class MainWindow(QMainWindow):
         self.preview.pages_changed.connect(self._show_page_count)
         self.profile_banner.linkActivated.connect(lambda _link: self.edit_profile())
         self._preview_timer.timeout.connect(self.refresh_preview)
+        self.spelling.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
+        self.spelling.status_changed.connect(self._spelling_status)
 
     # --- letter ---------------------------------------------------------------------------
 
@@ -446,6 +467,43 @@ class MainWindow(QMainWindow):
         self.sender = sender
         self._update_profile_banner()
         self.schedule_preview()
+
+    def _spelling_status(self, status: str) -> None:
+        if not self.spelling.available and self.settings.spell_language:
+            self.statusBar().showMessage(status, 15000)
+
+    def edit_settings(self) -> None:
+        """Open the settings dialog (without blocking); changes apply when it is accepted."""
+        from composer.gui.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.settings, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self.apply_settings(dialog.settings()))
+        dialog.open()
+
+    def apply_settings(self, new: Settings) -> None:
+        """Use and save new settings (the same Settings object is updated for everyone)."""
+        import dataclasses
+
+        for spec in dataclasses.fields(new):
+            setattr(self.settings, spec.name, getattr(new, spec.name))
+        self.spelling.set_language(self.settings.spell_language)
+        self.set_paper(effective_paper(self.settings))
+        self.schedule_preview()
+        try:
+            save_settings(self.locations.settings_file, self.settings)
+        except StorageError as error:
+            QMessageBox.warning(
+                self, "The settings were not saved", f"{error}\n\nThey apply until you quit."
+            )
+
+    def show_shortcuts(self) -> None:
+        """Help ▸ Keyboard Shortcuts, listed from the window's own actions."""
+        from composer.gui.shortcuts_dialog import ShortcutsDialog
+
+        dialog = ShortcutsDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
 
     def about(self) -> None:
         """The About box."""

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QLocale, QObject, QPoint, QSignalBlocker, Qt, Signal
+from PySide6.QtCore import QEvent, QLocale, QObject, QPoint, QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QColor,
@@ -138,15 +138,17 @@ class SpellChecker:
     Args:
         language: a dictionary code such as ``en_US``; empty turns spelling off.
         personal: the user's own words, always accepted.
+        load: open the dictionary now; otherwise call :meth:`set_language` later.
     """
 
-    def __init__(self, language: str, personal: PersonalDictionary) -> None:
+    def __init__(self, language: str, personal: PersonalDictionary, load: bool = True) -> None:
         self.personal = personal
-        self.language = ""
-        self.reason = ""
+        self.language = language
+        self.reason = "the dictionary is still loading"
         self._dictionary: Any = None
         self._cache: dict[str, bool] = {}
-        self.set_language(language)
+        if load:
+            self.set_language(language)
 
     @property
     def available(self) -> bool:
@@ -238,6 +240,8 @@ class SpellingSupport(QObject):
         word_list: the personal word list file.
         parent: the owning object (the editor when not given, so the support lives as
             long as the editor does).
+        start_after_ms: open the dictionary this long after construction rather than at
+            once, so that loading it does not delay the window's first paint.
 
     Signals:
         status_changed(str): the spelling status line changed (see :attr:`status`).
@@ -253,18 +257,33 @@ class SpellingSupport(QObject):
         language: str,
         word_list: Path,
         parent: QObject | None = None,
+        start_after_ms: int | None = None,
     ) -> None:
         super().__init__(parent if parent is not None else text_edit)
         self.text_edit = text_edit
         self.personal = PersonalDictionary(word_list)
-        self.checker = SpellChecker(language, self.personal)
+        self.checker = SpellChecker(language, self.personal, load=False)
         self.highlighter = SpellHighlighter(self.checker, self)
         self.indicator = QLabel()
         self.indicator.setAccessibleName("Spell checking")
         self._menu: QMenu | None = None
+        self._started = False
         self._attach(text_edit.document())
         text_edit.installEventFilter(self)
         text_edit.viewport().installEventFilter(self)
+        if start_after_ms is None:
+            self.start()
+        else:
+            self._show_status()
+            QTimer.singleShot(start_after_ms, self, self.start)
+
+    def start(self) -> None:
+        """Open the dictionary and underline the text (does nothing the second time)."""
+        if self._started:
+            return
+        self._started = True
+        self.checker.set_language(self.checker.language)
+        self._rehighlight()
         self._show_status()
 
     # --- state --------------------------------------------------------------------------------
@@ -283,8 +302,9 @@ class SpellingSupport(QObject):
 
     def set_language(self, language: str) -> None:
         """Check in another language (from the settings dialog)."""
-        if language == self.checker.language:
+        if self._started and language == self.checker.language:
             return
+        self._started = True
         self.checker.set_language(language)
         self._rehighlight()
         self._show_status()
@@ -292,6 +312,8 @@ class SpellingSupport(QObject):
     def _show_status(self) -> None:
         if self.checker.available:
             self.indicator.setText(f"Spelling: {self.checker.language}")
+        elif not self._started:
+            self.indicator.setText("Spelling: starting…")
         else:
             self.indicator.setText("Spelling: off")
         self.indicator.setToolTip(self.status)
