@@ -16,6 +16,8 @@ COMMAND_MODULES = (
     "composer.commands.render",
     "composer.commands.directory",
     "composer.commands.desktop",
+    "composer.commands.account",
+    "composer.commands.outbox",
 )
 
 log = logging.getLogger(__name__)
