@@ -18,6 +18,8 @@ COMMAND_MODULES = (
     "composer.commands.desktop",
     "composer.commands.account",
     "composer.commands.outbox",
+    "composer.commands.envelope",
+    "composer.commands.printcmd",
 )
 
 log = logging.getLogger(__name__)

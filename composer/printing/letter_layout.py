@@ -8,6 +8,7 @@ preview show the letter exactly as it prints.
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass
 
@@ -25,7 +26,7 @@ from PySide6.QtGui import (
 )
 
 from composer.core.render import RenderedLetter
-from composer.printing.paper import PaperSpec
+from composer.printing.paper import PaperSpec, Rect
 
 LAYOUT_DPI = 720
 UNITS_PER_MM = LAYOUT_DPI / 25.4
@@ -67,10 +68,17 @@ def layout_device() -> QImage:
 
 
 def _font(style: LetterStyle, points: float, bold: bool = False) -> QFont:
-    font = QFont(style.font_family)
+    return text_font(style.font_family, points, bold)
+
+
+def text_font(family: str, points: float, bold: bool = False) -> QFont:
+    """A font of `family` at `points`, falling back to any serif or sans face like it."""
+    font = QFont(family)
     font.setPointSizeF(points)
     font.setBold(bold)
-    font.setStyleHint(QFont.StyleHint.Serif)
+    font.setStyleHint(
+        QFont.StyleHint.SansSerif if "sans" in family.lower() else QFont.StyleHint.Serif
+    )
     return font
 
 
@@ -91,12 +99,13 @@ def _document(html: str, width: float, font: QFont, *, plain: bool = False) -> Q
     return document
 
 
-def _lines_document(
+def lines_document(
     lines: tuple[str, ...] | list[str],
     width: float,
     font: QFont,
     align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft,
 ) -> QTextDocument:
+    """Plain lines, single-spaced, laid out `width` wide in `font`."""
     document = _document("\n".join(lines), width, font, plain=True)
     cursor = QTextCursor(document)
     cursor.select(QTextCursor.SelectionType.Document)
@@ -105,6 +114,39 @@ def _lines_document(
     block.setLineHeight(100, QTextBlockFormat.LineHeightTypes.ProportionalHeight.value)
     cursor.mergeBlockFormat(block)
     return document
+
+
+def fitted_lines_document(
+    lines: list[str],
+    area: Rect,
+    family: str,
+    points: float,
+    floor: float,
+    align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft,
+    *,
+    wrap: bool = True,
+) -> QTextDocument:
+    """Lines in the largest size from `points` down to `floor` that fits `area`.
+
+    With `wrap` false a line may not wrap either: a wrapped address line would read
+    as two lines to a sorting machine, so the size shrinks until each line fits.
+    """
+    while True:
+        document = lines_document(lines, mm(area.width), text_font(family, points), align)
+        fits = document.size().height() <= mm(area.height) + 0.5
+        if fits and not wrap:
+            fits = document.lineCount() <= len(lines)
+        if fits or points <= floor:
+            return document
+        points = max(floor, points - 0.5)
+
+
+_CONTACT_LINE = re.compile(r"@|^[\d\s()+./-]{6,}$|^(?:tel|phone|fax)\b", re.IGNORECASE)
+
+
+def postal_lines(sender_lines: tuple[str, ...] | list[str]) -> list[str]:
+    """The name and postal address from a sender block, without its e-mail and phone lines."""
+    return [line for line in sender_lines if line.strip() and not _CONTACT_LINE.search(line)]
 
 
 class LetterPages:
@@ -186,25 +228,70 @@ class LetterPages:
     def _next_page_height(self) -> float:
         return mm(self.spec.height - self.spec.margin_bottom) - self._next_page_top()
 
+    def _closing_block(self) -> int:
+        """The block number of the complimentary close (the start of the signature group)."""
+        closing = self.rendered.closing.strip()
+        block = self._flow.lastBlock()
+        while closing and block.isValid():
+            if block.text().strip() == closing:
+                return block.blockNumber()
+            block = block.previous()
+        # A template that does not end with the closing: keep its last three blocks together.
+        return max(0, self._flow.blockCount() - 3)
+
     def _paginate(self) -> list[float]:
         """Where each page's slice of the flowing text starts (document y)."""
         spans = self._line_spans()
         if not spans:
             return [0.0]
-        # The closing, the room to sign and the name stay together on one page.
-        last_blocks = self._flow.blockCount()
-        keep_from = next(
-            (top for top, _bottom, number in spans if number >= last_blocks - 3), spans[-1][0]
+        blocks = [number for _top, _bottom, number in spans]
+        first_line: dict[int, int] = {}
+        last_line: dict[int, int] = {}
+        for index, number in enumerate(blocks):
+            first_line.setdefault(number, index)
+            last_line[number] = index
+        closing_block = self._closing_block()
+        closing_start = next(
+            (index for index, number in enumerate(blocks) if number >= closing_block), len(spans)
         )
+
+        def keep_rules(line: int) -> int:
+            # The closing, the room to sign and the name stay together, with at least
+            # the last two lines of the text before them (a closing alone looks lost).
+            if line >= closing_start and closing_start > 0:
+                line = max(first_line[blocks[closing_start - 1]], closing_start - 2)
+            # No widows or orphans: at least two lines of a paragraph on each side.
+            first, last = first_line[blocks[line]], last_line[blocks[line]]
+            if line > first:
+                if last - line + 1 < 2:
+                    line = last - 1
+                if line - first < 2:
+                    line = first
+            # A one-line block just before the break (the subject, the salutation)
+            # goes over with the text it introduces.
+            if line == first_line[blocks[line]] and line > 0:
+                previous = blocks[line - 1]
+                if first_line[previous] == last_line[previous] and previous < closing_block:
+                    line -= 1
+            return line
+
         starts = [0.0]
+        start_line, origin = 0, 0.0
         available = self._first_page_height()
-        for top, bottom, _number in spans:
-            if bottom - starts[-1] <= available or top <= starts[-1]:
-                continue
-            start = top
-            if top > keep_from and keep_from > starts[-1]:
-                start = keep_from
-            starts.append(start)
+        while True:
+            overflow = next(
+                (k for k in range(start_line, len(spans)) if spans[k][1] - origin > available),
+                None,
+            )
+            if overflow is None:
+                break
+            line = keep_rules(overflow)
+            if line <= start_line:  # the rules cannot be kept on this page: break where full
+                line = max(overflow, start_line + 1)
+            if line >= len(spans):
+                break
+            start_line, origin = line, spans[line][0]
+            starts.append(origin)
             available = self._next_page_height()
         return starts
 
@@ -244,7 +331,7 @@ class LetterPages:
         self._flow.drawContents(painter, QRectF(0, start, mm(self.spec.text_width), end - start))
         painter.restore()
         if self.fold_marks:
-            self._paint_marks(painter)
+            self._paint_marks(painter, fold=page == 0)
         painter.restore()
 
     def _paint_document(
@@ -265,27 +352,35 @@ class LetterPages:
         )
         lines = list(rendered.sender_lines)
         if lines:
-            document = _lines_document(
-                lines, mm(sender.width), _font(style, style.header_points), align
+            document = fitted_lines_document(
+                lines, sender, style.font_family, style.header_points, style.small_points, align
             )
             self._first_line_bold(document, style)
             self._paint_document(painter, document, mm(sender.x), mm(sender.y))
-        if spec.return_line is not None and rendered.sender_lines:
-            compact = " \u00b7 ".join(rendered.sender_lines[:3])
-            document = _lines_document(
-                [compact], mm(spec.return_line.width), _font(style, style.small_points)
+        postal = postal_lines(rendered.sender_lines)
+        if spec.return_line is not None and postal:
+            compact = " \u00b7 ".join(postal)
+            document = fitted_lines_document(
+                [compact], spec.return_line, style.font_family, style.small_points, 6.0, wrap=False
             )
             self._paint_document(painter, document, mm(spec.return_line.x), mm(spec.return_line.y))
         date_align = (
             Qt.AlignmentFlag.AlignRight if spec.name == "a4" else Qt.AlignmentFlag.AlignLeft
         )
-        date = _lines_document(
+        date = lines_document(
             [rendered.date_text], mm(spec.text_width), _font(style, style.body_points), date_align
         )
         self._paint_document(painter, date, mm(spec.margin_left), mm(spec.date_top))
-        self._paint_document(
-            painter, self.address_document(), mm(spec.address_area.x), mm(spec.address_area.y)
-        )
+        address = self.address_document()
+        self._paint_document(painter, address, mm(spec.address_area.x), self.address_top(address))
+
+    def address_top(self, address: QTextDocument | None = None) -> float:
+        """The top of the inside address in layout units (it may sit at the area's bottom)."""
+        area = self.spec.address_area
+        if self.spec.address_anchor != "bottom":
+            return mm(area.y)
+        height = (address or self.address_document()).size().height()
+        return mm(area.bottom) - min(height, mm(area.height))
 
     @staticmethod
     def _first_line_bold(document: QTextDocument, style: LetterStyle) -> None:
@@ -297,22 +392,21 @@ class LetterPages:
 
     def address_document(self) -> QTextDocument:
         """The inside address, in the largest size (down to a floor) that fits the window."""
-        area, style = self.spec.address_area, self.style
-        points = style.address_points
-        while True:
-            document = _lines_document(
-                list(self.rendered.address_lines), mm(area.width), _font(style, points)
-            )
-            fits = document.size().height() <= mm(area.height)
-            if fits or points <= style.min_address_points:
-                return document
-            points -= 0.5
+        style = self.style
+        return fitted_lines_document(
+            list(self.rendered.address_lines),
+            self.spec.address_area,
+            style.font_family,
+            style.address_points,
+            style.min_address_points,
+            wrap=False,
+        )
 
     def _paint_continuation_head(self, painter: QPainter, page: int) -> None:
         spec, style, rendered = self.spec, self.style, self.rendered
         dot = "  \u00b7  "
         text = f"{rendered.recipient.short_name}{dot}{rendered.date_text}{dot}Page {page + 1}"
-        head = _lines_document([text], mm(spec.text_width), _font(style, style.header_points))
+        head = lines_document([text], mm(spec.text_width), _font(style, style.header_points))
         self._paint_document(painter, head, mm(spec.margin_left), mm(spec.margin_top))
         y = mm(spec.margin_top) + head.size().height() + style.header_points * UNITS_PER_POINT * 0.6
         painter.setPen(QPen(QColor(120, 120, 120), UNITS_PER_POINT * 0.5))
@@ -320,9 +414,11 @@ class LetterPages:
             QPointF(mm(spec.margin_left), y), QPointF(mm(spec.width - spec.margin_right), y)
         )
 
-    def _paint_marks(self, painter: QPainter) -> None:
+    def _paint_marks(self, painter: QPainter, *, fold: bool) -> None:
+        # The pages are folded together along the first page's marks; the punch mark
+        # helps on every page of a filed letter.
         painter.setPen(QPen(QColor(110, 110, 110), UNITS_PER_POINT * 0.5))
-        for y in self.spec.fold_marks:
+        for y in self.spec.fold_marks if fold else ():
             painter.drawLine(QPointF(mm(4), mm(y)), QPointF(mm(9), mm(y)))
         if self.spec.punch_mark is not None:
             y = self.spec.punch_mark

@@ -1,4 +1,4 @@
-"""Putting laid-out pages on a PDF file or a printer."""
+"""Putting laid-out pages on a PDF file or a printer (the same drawing for both)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import os
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QMarginsF, QSizeF
 from PySide6.QtGui import (
@@ -20,15 +20,17 @@ from PySide6.QtGui import (
 )
 
 from composer.core.fileio import StorageError, describe_os_error
-from composer.printing.paper import PaperSpec
+
+if TYPE_CHECKING:
+    # Printing support is loaded only when something is printed: writing PDFs and the
+    # preview need QtGui alone.
+    from PySide6.QtPrintSupport import QPrinter
 
 PDF_DPI = 600
 
 
 class Paintable(Protocol):
-    """Anything laid out on pages of one paper size: a letter, an envelope."""
-
-    spec: PaperSpec
+    """Anything laid out on pages of one size: a letter, a batch of envelopes."""
 
     @property
     def page_count(self) -> int: ...
@@ -48,22 +50,45 @@ def ensure_gui_application() -> QGuiApplication:
 
 
 def page_size(item: Paintable) -> QPageSize:
-    """The QPageSize of an item, using the standard size id where there is one."""
+    """The QPageSize of an item, using the standard size id where there is one.
+
+    Page sizes are defined upright (an envelope is taller than wide in Qt's
+    list), so the size is given upright here and :func:`page_layout` turns it.
+    """
     width, height = item.page_size_points()
-    size = QPageSize(
-        QSizeF(width, height), QPageSize.Unit.Point, "", QPageSize.SizeMatchPolicy.FuzzyMatch
+    return QPageSize(
+        QSizeF(min(width, height), max(width, height)),
+        QPageSize.Unit.Point,
+        "",
+        QPageSize.SizeMatchPolicy.FuzzyMatch,
     )
-    return size
 
 
-def _set_layout(device: QPagedPaintDevice, item: Paintable) -> None:
-    size = page_size(item)
+def page_layout(item: Paintable) -> QPageLayout:
+    """The page layout of an item: its size, landscape when wider than tall, no margins."""
+    width, height = item.page_size_points()
+    orientation = (
+        QPageLayout.Orientation.Landscape if width > height else QPageLayout.Orientation.Portrait
+    )
     layout = QPageLayout(
-        size, QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0), QPageLayout.Unit.Point
+        page_size(item), orientation, QMarginsF(0, 0, 0, 0), QPageLayout.Unit.Point
     )
-    if size.rectPoints().width() > size.rectPoints().height():
-        layout.setOrientation(QPageLayout.Orientation.Landscape)
-    device.setPageLayout(layout)
+    # The drawing places everything itself, from the sheet's edge; a printer's own
+    # minimum margins must not push it inwards.
+    layout.setMode(QPageLayout.Mode.FullPageMode)
+    return layout
+
+
+def selected_pages(device: QPagedPaintDevice, total: int) -> list[int]:
+    """The 1-based page numbers to draw: the device's page ranges, or all of them.
+
+    A printer carries the ranges chosen in the print dialog (``fromPage()`` to
+    ``toPage()``, or a list such as "1-2,4"); a PDF writer has none.
+    """
+    ranges = device.pageRanges()
+    if ranges.isEmpty():
+        return list(range(1, total + 1))
+    return [number for number in range(1, total + 1) if ranges.contains(number)]
 
 
 def paint_items(
@@ -72,30 +97,40 @@ def paint_items(
     dpi: float,
     progress: Callable[[int], bool] | None = None,
 ) -> int:
-    """Draw every page of every item on a paged device; returns the number of pages.
+    """Draw the pages of every item on a paged device; returns the number of pages drawn.
 
-    `progress` is called after each item with its index; returning False stops early.
+    Pages are numbered through all items (letter 1 is pages 1-2, letter 2 pages
+    3-4…); when the device has page ranges (a print dialog's "Pages from … to"),
+    only those pages are drawn. `progress` is called after each item with its
+    index; returning False stops early.
     """
+    total = sum(item.page_count for item in items)
+    wanted = set(selected_pages(device, total))
     painter = QPainter()
-    pages = 0
+    drawn = 0
+    number = 0
     try:
         for index, item in enumerate(items):
             for page in range(item.page_count):
-                if pages:
-                    _set_layout(device, item)
-                    device.newPage()
-                elif not painter.isActive():
-                    _set_layout(device, item)
+                number += 1
+                if number not in wanted:
+                    continue
+                if not painter.isActive():
+                    device.setPageLayout(page_layout(item))
                     if not painter.begin(device):
                         raise StorageError("The output could not be opened for drawing.")
+                else:
+                    device.setPageLayout(page_layout(item))
+                    if not device.newPage():
+                        raise StorageError("The next page could not be started.")
                 item.paint(painter, page, dpi)
-                pages += 1
+                drawn += 1
             if progress is not None and not progress(index):
                 break
     finally:
         if painter.isActive():
             painter.end()
-    return pages
+    return drawn
 
 
 def write_pdf(
@@ -137,3 +172,81 @@ def write_pdf(
     finally:
         with contextlib.suppress(OSError):
             os.unlink(tmp_name)
+
+
+class PrinterError(Exception):
+    """A printer could not be used; the message says what happened and what to do."""
+
+
+def available_printers() -> tuple[list[str], str]:
+    """The printers the system's print service offers, and the default one ("" if none)."""
+    from PySide6.QtPrintSupport import QPrinterInfo
+
+    ensure_gui_application()
+    default = QPrinterInfo.defaultPrinterName()
+    return list(QPrinterInfo.availablePrinterNames()), default
+
+
+def _listed(names: list[str], default: str) -> str:
+    if not names:
+        return "none"
+    return ", ".join(f"{name} (default)" if name == default else name for name in names)
+
+
+def open_printer(name: str | None = None) -> QPrinter:
+    """A printer by queue name, or the system's default printer, ready for :func:`print_items`.
+
+    Raises:
+        PrinterError: no printer is set up, there is no default, or no printer has that name
+            (the message lists the ones there are).
+    """
+    from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
+
+    names, default = available_printers()
+    if not names:
+        raise PrinterError(
+            "No printer is set up on this computer (or its print service is not running). "
+            "Add a printer in the system's printer settings, or write a PDF and print that."
+        )
+    if name is None:
+        if not default:
+            raise PrinterError(
+                f"No default printer is set. Choose one by name; available: {_listed(names, '')}."
+            )
+        name = default
+    if name not in names:
+        raise PrinterError(
+            f"There is no printer named '{name}'. Available: {_listed(names, default)}."
+        )
+    return QPrinter(QPrinterInfo.printerInfo(name), QPrinter.PrinterMode.HighResolution)
+
+
+def print_items(
+    printer: QPrinter, items: Sequence[Paintable], *, title: str = "Letter", copies: int = 1
+) -> int:
+    """Print the items' pages on a printer, honouring its page ranges; returns pages printed.
+
+    Raises:
+        PrinterError: the print service refused the job or the printer is in error.
+    """
+    from PySide6.QtPrintSupport import QPrinter
+
+    ensure_gui_application()
+    printer.setDocName(title)
+    printer.setCreator("Letter Composer")
+    printer.setFullPage(True)
+    if copies > 1:
+        printer.setCopyCount(copies)
+    try:
+        pages = paint_items(printer, items, printer.resolution())
+    except StorageError as error:
+        raise PrinterError(
+            f"The printer '{printer.printerName()}' could not be used: {error} "
+            "Check that it is switched on and that the print service is running."
+        ) from error
+    if printer.printerState() == QPrinter.PrinterState.Error:
+        raise PrinterError(
+            f"The printer '{printer.printerName()}' reported an error and may not have printed. "
+            "Check the printer and its queue in the system's printer settings."
+        )
+    return pages

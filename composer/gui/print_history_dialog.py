@@ -1,0 +1,183 @@
+"""The "Printed letters" dialog: what was printed when, and which letters are mailed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from composer.core.models import format_date
+from composer.core.print_history import PrintHistory, PrintHistoryError, PrintRecord
+
+COLUMNS = ("Printed", "Recipient", "Subject", "Pages", "Printer", "Mailed")
+
+
+class _TaskSignals(QObject):
+    """Signals of one history task.
+
+    Signals:
+        done(object): the task's result.
+        failed(str): what went wrong, in plain words.
+    """
+
+    done = Signal(object)
+    failed = Signal(str)
+
+
+class _HistoryTask(QRunnable):
+    """Runs one print-history call in a worker thread (the database is disk work)."""
+
+    def __init__(self, call: Callable[[], Any]) -> None:
+        super().__init__()
+        self.call = call
+        self.signals = _TaskSignals()
+
+    def run(self) -> None:
+        try:
+            result = self.call()
+        except PrintHistoryError as error:
+            self.signals.failed.emit(str(error))
+        else:
+            self.signals.done.emit(result)
+
+
+class PrintHistoryDialog(QDialog):
+    """Lists printed letters, newest first, and marks the chosen ones mailed.
+
+    Args:
+        history: the print-history store.
+        pool: where the database work runs.
+        parent: the owning window.
+
+    Signals:
+        loaded(int): the list was (re)loaded with this many letters.
+        failed(str): the history could not be read or written.
+    """
+
+    loaded = Signal(int)
+    failed = Signal(str)
+
+    def __init__(
+        self, history: PrintHistory, pool: QThreadPool | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.history = history
+        self.pool = pool or QThreadPool.globalInstance()
+        self.records: list[PrintRecord] = []
+        self._tasks: list[_HistoryTask] = []
+        self.setWindowTitle("Printed Letters")
+        self.resize(820, 420)
+
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels(list(COLUMNS))
+        self.table.setAccessibleName("Printed letters")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.status = QLabel("Loading…")
+        self.status.setWordWrap(True)
+        self.mark_button = QPushButton("Mark as &Mailed")
+        self.mark_button.setToolTip("Note that the chosen letters are in the post")
+        self.mark_button.setEnabled(False)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.addButton(self.mark_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.status)
+        layout.addWidget(buttons)
+
+        self.mark_button.clicked.connect(self.mark_selected_mailed)
+        self.table.itemSelectionChanged.connect(self._update_button)
+        self.reload()
+
+    def _start(self, call: Callable[[], Any], done: Callable[[Any], None]) -> None:
+        task = _HistoryTask(call)
+        task.setAutoDelete(False)
+        self._tasks.append(task)
+
+        def finish(result: Any) -> None:
+            self._tasks.remove(task)
+            done(result)
+
+        def fail(message: str) -> None:
+            self._tasks.remove(task)
+            self.status.setText(message)
+            self.failed.emit(message)
+
+        task.signals.done.connect(finish)
+        task.signals.failed.connect(fail)
+        self.pool.start(task)
+
+    def reload(self) -> None:
+        """Read the history again (in the background)."""
+        self._start(self.history.records, self._show)
+
+    def _show(self, records: list[PrintRecord]) -> None:
+        self.records = records
+        self.table.setRowCount(len(records))
+        for row, record in enumerate(records):
+            values = (
+                format_date(record.printed_at.date()),
+                record.recipient_name,
+                record.subject,
+                str(record.pages),
+                record.printer,
+                format_date(record.mailed_at.date()) if record.mailed_at else "not yet",
+            )
+            for column, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                if column == 3:
+                    item.setTextAlignment(
+                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    )
+                self.table.setItem(row, column, item)
+        waiting = sum(1 for record in records if not record.mailed)
+        if not records:
+            self.status.setText("No letters have been printed yet.")
+        else:
+            self.status.setText(
+                f"{len(records)} printed letter{'s' if len(records) != 1 else ''}; "
+                f"{waiting} not marked as mailed yet."
+            )
+        self._update_button()
+        self.loaded.emit(len(records))
+
+    def selected_records(self) -> list[PrintRecord]:
+        """The letters whose rows are selected."""
+        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+        return [self.records[row] for row in rows if row < len(self.records)]
+
+    def _update_button(self) -> None:
+        self.mark_button.setEnabled(any(not r.mailed for r in self.selected_records()))
+
+    def mark_selected_mailed(self) -> None:
+        """Mark the selected letters mailed today, then show the list again."""
+        ids = [record.id for record in self.selected_records() if not record.mailed]
+        if not ids:
+            return
+        self.mark_button.setEnabled(False)
+
+        def mark() -> int:
+            for record_id in ids:
+                self.history.mark_mailed(record_id)
+            return len(ids)
+
+        self._start(mark, lambda _count: self.reload())
