@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -198,34 +198,103 @@ def write_output(path: Path, rendered: list[RenderedLetter], paper: str) -> int:
         raise CommandError(f"composer: {error}") from error
 
 
-class _LaidOutOnDemand(Sequence[Any]):
-    """The letters of a combined PDF, each laid out only when its pages are drawn.
+def write_pdf_stream(path: Path, copies: Iterator[RenderedLetter], paper: str, title: str) -> int:
+    """Write many letters into one PDF, each laid out just before it is drawn.
 
-    The PDF writer asks for them in order, once; holding only the current
-    letter keeps memory flat however many recipients there are.
+    Holding only the current letter keeps memory flat however many recipients
+    there are. The file appears in one step (temporary file, then rename); an
+    error or an interruption (Ctrl+C) leaves nothing behind. If `copies` ends
+    early (a cancelled batch), the letters so far are written.
+
+    Raises:
+        StorageError: the file could not be written.
     """
+    import contextlib
+    import os
+    import tempfile
 
-    def __init__(self, copies: Iterator[RenderedLetter], count: int, paper: str) -> None:
-        from composer.printing.paper import paper as paper_spec
+    from PySide6.QtCore import QMarginsF, QSizeF
+    from PySide6.QtGui import QPageLayout, QPageSize, QPainter, QPdfWriter
 
-        self._copies = copies
-        self._count = count
-        self._next = 0
-        self._spec = paper_spec(paper)
+    from composer.core.fileio import describe_os_error
+    from composer.printing.letter_layout import LetterPages
+    from composer.printing.output import PDF_DPI, ensure_gui_application
+    from composer.printing.paper import paper as paper_spec
 
-    def __len__(self) -> int:
-        return self._count
+    ensure_gui_application()
+    spec = paper_spec(paper)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".pdf", dir=path.parent)
+        os.close(fd)
+    except OSError as error:
+        raise StorageError(describe_os_error(error, path)) from error
+    try:
+        writer = QPdfWriter(tmp_name)
+        writer.setResolution(PDF_DPI)
+        writer.setTitle(title)
+        writer.setCreator("Letter Composer")
+        painter = QPainter()
+        pages = 0
+        try:
+            for copy in copies:
+                letter_pages = LetterPages(copy, spec)
+                width, height = letter_pages.page_size_points()
+                layout = QPageLayout(
+                    QPageSize(
+                        QSizeF(width, height),
+                        QPageSize.Unit.Point,
+                        "",
+                        QPageSize.SizeMatchPolicy.FuzzyMatch,
+                    ),
+                    QPageLayout.Orientation.Portrait,
+                    QMarginsF(0, 0, 0, 0),
+                    QPageLayout.Unit.Point,
+                )
+                for page in range(letter_pages.page_count):
+                    writer.setPageLayout(layout)
+                    if not painter.isActive():
+                        if not painter.begin(writer):
+                            raise StorageError(f"{path} could not be opened for drawing.")
+                    elif not writer.newPage():
+                        raise StorageError(f"A new page could not be started in {path}.")
+                    letter_pages.paint(painter, page, PDF_DPI)
+                    pages += 1
+        finally:
+            if painter.isActive():
+                painter.end()
+        del writer  # closes the file
+        if pages == 0 or os.path.getsize(tmp_name) == 0:
+            raise StorageError(f"Nothing could be written to {path}. Is the disk full?")
+        os.replace(tmp_name, path)
+        return pages
+    except OSError as error:
+        raise StorageError(describe_os_error(error, path)) from error
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp_name)
 
-    def __getitem__(self, index: Any) -> Any:
-        from composer.printing.letter_layout import LetterPages
 
-        if index != self._next:
-            raise IndexError(index)  # only the writer's one pass, in order
-        copy = next(self._copies, None)
-        if copy is None:
-            raise IndexError(index)  # the batch was cancelled
-        self._next += 1
-        return LetterPages(copy, self._spec)
+def guard_none_refcount() -> None:
+    """Keep PySide6 from freeing ``None`` in a long batch (Python before 3.12).
+
+    PySide6 6.12 returns ``None`` from its void methods without taking a
+    reference; Python 3.12+ does not count references to ``None`` (PEP 683),
+    but 3.11 does, and after a few thousand such calls (a few dozen letters)
+    the count reaches zero and the process aborts with "deallocating None".
+    Raising the count once leaves room for about 10**12 such calls.
+    """
+    import platform
+    import sys
+
+    if sys.version_info >= (3, 12) or platform.python_implementation() != "CPython":
+        return
+    import ctypes
+
+    # ob_refcnt is the first field of every object in CPython's release builds.
+    count = ctypes.c_ssize_t.from_address(id(None))
+    if count.value < 1 << 40:
+        count.value += 1 << 40
 
 
 def _merge_progress(context: CommandContext, total: int) -> Callable[[int, int, Recipient], None]:
@@ -236,30 +305,74 @@ def _merge_progress(context: CommandContext, total: int) -> Callable[[int, int, 
     return progress
 
 
-def run_merge(args: argparse.Namespace, context: CommandContext, job: LetterJob) -> int:
-    """Several letters: one PDF per recipient in a folder, or all in one PDF (--combined)."""
-    from composer.core.merge import MailMerge, MergeError
+def write_letter_pdf(path: Path, copy: RenderedLetter, paper: str) -> int:
+    """Lay out one letter and write it to its own PDF; returns its pages.
+
+    A module-level function so that worker processes can run it.
+    """
     from composer.printing.letter_layout import LetterPages
     from composer.printing.output import ensure_gui_application, write_pdf
     from composer.printing.paper import paper as paper_spec
+
+    ensure_gui_application()
+    guard_none_refcount()
+    return write_pdf(path, [LetterPages(copy, paper_spec(paper))], title=copy.subject)
+
+
+# Below this many letters, starting worker processes costs more than it saves.
+PARALLEL_MIN_LETTERS = 24
+
+
+def _pdf_workers(letters: int) -> Any:
+    """Worker processes for one-PDF-per-letter batches, or None to write them here.
+
+    Finishing each PDF (embedding its fonts) takes most of the time and uses
+    one core, so a long batch is spread over the machine's cores. Workers are
+    forked, which is only safe before this process has started Qt itself.
+    """
+    import multiprocessing
+    import os
+    import sys
+
+    cores = os.cpu_count() or 1
+    if letters < PARALLEL_MIN_LETTERS or cores < 2:
+        return None
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    gui = sys.modules.get("PySide6.QtGui")
+    if gui is not None and gui.QGuiApplication.instance() is not None:
+        return None
+    from concurrent.futures import ProcessPoolExecutor
+
+    return ProcessPoolExecutor(
+        max_workers=min(cores, 4), mp_context=multiprocessing.get_context("fork")
+    )
+
+
+def run_merge(args: argparse.Namespace, context: CommandContext, job: LetterJob) -> int:
+    """Several letters: one PDF per recipient in a folder, or all in one PDF (--combined)."""
+    import functools
+    from concurrent.futures.process import BrokenProcessPool
+
+    from composer.core.merge import MailMerge, MergeError
+    from composer.printing.output import ensure_gui_application
 
     out: Path = args.out
     merge = MailMerge(
         job.letter, job.recipients, Renderer(job.campaign.templates), job.campaign.template
     )
     progress = _merge_progress(context, len(merge))
-    ensure_gui_application()
     try:
         if args.combined:
             if out.suffix.lower() != ".pdf":
                 raise CommandError(
                     f"composer: --combined writes one PDF: give --out FILE.pdf (not {out})"
                 )
+            ensure_gui_application()
+            guard_none_refcount()
             report = merge.to_one(
-                lambda copies: write_pdf(
-                    out,
-                    _LaidOutOnDemand(copies, len(merge), job.paper),
-                    title=job.letter.subject or "Letters",
+                lambda copies: write_pdf_stream(
+                    out, copies, job.paper, job.letter.subject or "Letters"
                 ),
                 progress=progress,
             )
@@ -267,12 +380,16 @@ def run_merge(args: argparse.Namespace, context: CommandContext, job: LetterJob)
         else:
             if out.exists() and not out.is_dir():
                 raise CommandError(f"composer: {out} is a file; give a folder for one PDF each")
-            spec = paper_spec(job.paper)
-            report = merge.to_files(
-                out,
-                lambda path, copy: write_pdf(path, [LetterPages(copy, spec)], title=copy.subject),
-                progress=progress,
-            )
+            write = functools.partial(write_letter_pdf, paper=job.paper)
+            merge.check()  # before any worker starts
+            workers = _pdf_workers(len(merge))
+            try:
+                report = merge.to_files(
+                    out, write, progress=progress, executor=workers, check_first=False
+                )
+            finally:
+                if workers is not None:
+                    workers.shutdown(cancel_futures=True)
             where = f"{len(report.files)} files in {out}"
     except MergeError as error:
         raise CommandError(f"composer: {error}") from error
@@ -280,6 +397,11 @@ def run_merge(args: argparse.Namespace, context: CommandContext, job: LetterJob)
         raise CommandError(f"composer: {error}") from error
     except StorageError as error:
         raise CommandError(f"composer: {error}") from error
+    except BrokenProcessPool as error:
+        raise CommandError(
+            "composer: a worker process writing the PDFs stopped unexpectedly; "
+            "the files written so far are in place. Run the command again."
+        ) from error
     context.say(
         f"Wrote {report.letters} letter(s), {report.pages} page(s), {job.paper} paper: {where}."
     )

@@ -16,7 +16,9 @@ from __future__ import annotations
 import re
 import time
 import unicodedata
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -149,14 +151,23 @@ class MailMerge:
         progress: MergeProgress | None = None,
         should_cancel: CancelCheck | None = None,
         check_first: bool = True,
+        executor: Executor | None = None,
+        max_pending: int = 8,
     ) -> MergeReport:
         """Write one file per recipient into `folder` with `write(path, copy) -> pages`.
 
         Everything is checked before the first file is written. A cancelled
         batch keeps the files already written (listed in the report).
 
+        With an `executor` (worker processes, say), the copies are rendered
+        here and written there, at most `max_pending` at a time so memory
+        stays flat; progress is still reported in order. `write` must then
+        be something the executor can send (a module-level function or a
+        ``functools.partial`` of one, for processes).
+
         Raises:
             MergeError: some copies cannot be rendered; nothing was written.
+            Exception: whatever `write` raised (the remaining letters are dropped).
         """
         if check_first:
             self.check()
@@ -164,16 +175,37 @@ class MailMerge:
         report = MergeReport()
         names = file_names(self.recipients, suffix)
         total = len(self.recipients)
-        for index, copy in enumerate(self.copies()):
-            if should_cancel is not None and should_cancel():
-                report.cancelled = True
-                break
-            path = Path(folder) / names[index]
-            report.pages += write(path, copy)
+        pending: deque[tuple[int, Path, Future[int]]] = deque()
+
+        def finish_oldest() -> None:
+            index, path, future = pending.popleft()
+            report.pages += future.result()
             report.files.append(path)
             report.letters += 1
             if progress is not None:
                 progress(index + 1, total, self.recipients[index])
+
+        try:
+            for index, copy in enumerate(self.copies()):
+                if should_cancel is not None and should_cancel():
+                    report.cancelled = True
+                    break
+                path = Path(folder) / names[index]
+                if executor is None:
+                    report.pages += write(path, copy)
+                    report.files.append(path)
+                    report.letters += 1
+                    if progress is not None:
+                        progress(index + 1, total, self.recipients[index])
+                    continue
+                pending.append((index, path, executor.submit(write, path, copy)))
+                if len(pending) >= max(1, max_pending):
+                    finish_oldest()
+            while pending:
+                finish_oldest()
+        finally:
+            for _index, _path, future in pending:
+                future.cancel()
         report.seconds = time.perf_counter() - started
         return report
 

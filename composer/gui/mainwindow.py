@@ -28,7 +28,9 @@ from composer.core.models import Letter, Sender
 from composer.core.profile import load_saved_sender, save_sender
 from composer.core.settings import Settings, effective_paper, save_settings
 from composer.gui.argument_picker import ArgumentPicker
+from composer.gui.coach_panel import CoachPanel
 from composer.gui.editor import LetterEditor
+from composer.gui.open_campaign import CampaignOpener
 from composer.gui.preview import PagePreview
 from composer.gui.recipient_bar import RecipientBar
 from composer.gui.spelling import WORD_LIST_NAME, SpellingSupport
@@ -98,6 +100,9 @@ class MainWindow(QMainWindow):
         centre_layout.addWidget(self.recipient_bar)
         centre_layout.addWidget(self.profile_banner)
         centre_layout.addWidget(self.editor, 1)
+        self.coach_panel = CoachPanel(self.editor)
+        centre_layout.addWidget(self.coach_panel)
+        self.campaign_opener = CampaignOpener(self, self.locations.campaigns_dir, self.pool)
 
         self.preview = PagePreview(self.pool)
         self.paper_choice = QComboBox()
@@ -171,6 +176,18 @@ class MainWindow(QMainWindow):
             key.Print,
             "Print the letter through the system's print dialog",
         )
+        self.open_campaign_action = self._action(
+            "&Open Campaign…",
+            self.campaign_opener.choose_pack,
+            key.Open,
+            "Open a campaign pack (.zip, or the campaign.toml in its folder)",
+        )
+        self.open_campaign_folder_action = self._action(
+            "Open Campaign &Folder…",
+            self.campaign_opener.choose_folder,
+            None,
+            "Open a campaign pack that is a folder",
+        )
         self.profile_action = self._action(
             "Sender &Profile…",
             self.edit_profile,
@@ -198,6 +215,10 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
         file_menu.addActions([self.new_action])
+        file_menu.addSeparator()
+        file_menu.addActions([self.open_campaign_action, self.open_campaign_folder_action])
+        self.campaign_menu = file_menu.addMenu("Switch &Campaign")
+        self.campaign_menu.aboutToShow.connect(self.campaign_opener.refresh_list)
         file_menu.addSeparator()
         file_menu.addActions([self.export_action, self.preview_action, self.print_action])
         file_menu.addSeparator()
@@ -244,6 +265,8 @@ class MainWindow(QMainWindow):
         self.preview.pages_changed.connect(self._show_page_count)
         self.profile_banner.linkActivated.connect(lambda _link: self.edit_profile())
         self._preview_timer.timeout.connect(self.refresh_preview)
+        self.campaign_opener.opened.connect(self._campaign_opened)
+        self.campaign_opener.campaigns_listed.connect(self._fill_campaign_menu)
         self.spelling.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
         self.spelling.status_changed.connect(self._spelling_status)
 
@@ -255,9 +278,41 @@ class MainWindow(QMainWindow):
         self.picker.set_campaign(campaign, chosen)
         self.recipient_bar.subject.setText(campaign.default_subject)
         self.editor.set_html("".join(campaign.argument(a).html for a in chosen))
+        self._renderer = None  # a campaign may bring its own templates
+        self.coach_panel.set_campaign(campaign)
+        self.setWindowTitle(f"{campaign.title} — Letter Composer")
         self.set_paper(self.paper)
         self._update_profile_banner()
         self._show_word_count(self.editor.word_count())
+
+    def _campaign_opened(self, campaign: Campaign) -> None:
+        """Use a campaign the opener loaded: a new letter from its suggested arguments."""
+        if self.coach_panel.refresh().own_words:
+            answer = QMessageBox.question(
+                self,
+                "Start a new letter?",
+                f"Open “{campaign.title}”? The letter you are writing will be replaced by "
+                "a new one from this campaign's suggested arguments.",
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        self._load_campaign(campaign)
+        self.settings.campaign = campaign.id
+        self.statusBar().showMessage(f"Opened the campaign “{campaign.title}”.", 6000)
+
+    def _fill_campaign_menu(self, found: list[tuple[str, str]]) -> None:
+        self.campaign_menu.clear()
+        for campaign_id, title in found:
+            action = self.campaign_menu.addAction(title)
+            action.setCheckable(True)
+            action.setChecked(campaign_id == self.campaign.id)
+            action.triggered.connect(
+                lambda _=False, key=campaign_id: self.campaign_opener.open_known(key)
+            )
+
+    def _confirm_personal(self, verb: str) -> bool:
+        """Before a letter leaves: let the coach warn about a letter with nothing personal."""
+        return self.coach_panel.confirm_output(verb)
 
     def new_letter(self) -> None:
         """Start a fresh letter from the campaign's suggested arguments."""
@@ -396,6 +451,8 @@ class MainWindow(QMainWindow):
 
     def export_pdf(self, path: str | None = None) -> None:
         """Ask where to save, then write the PDF in the background."""
+        if not self._confirm_personal("Export"):
+            return
         items = self.page_items()
         if items is None:
             return
@@ -434,6 +491,8 @@ class MainWindow(QMainWindow):
         """Print through the system's print dialog."""
         from composer.gui.print_actions import print_with_dialog
 
+        if not self._confirm_personal("Print"):
+            return
         items = self.page_items()
         if items and print_with_dialog(self, items, self.recipient_bar.subject.text() or "Letter"):
             self.statusBar().showMessage("Sent to the printer.", 6000)
@@ -442,6 +501,8 @@ class MainWindow(QMainWindow):
         """Show Qt's print preview of exactly what will print."""
         from composer.gui.print_actions import print_preview
 
+        if not self._confirm_personal("Preview"):
+            return
         items = self.page_items()
         if items:
             print_preview(self, items, self.recipient_bar.subject.text() or "Letter")

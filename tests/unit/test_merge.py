@@ -182,3 +182,45 @@ def test_file_names_are_safe_and_distinct() -> None:
 def test_no_recipients_is_a_plain_error() -> None:
     with pytest.raises(RenderError, match="at least one recipient"):
         MailMerge(letter("<p>x</p>"), [], Renderer())
+
+
+def test_an_executor_writes_in_parallel_but_reports_in_order(tmp_path: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    recipients = [custom_recipient(f"Person {n}", "Somewhere") for n in range(12)]
+    merge = MailMerge(letter("<p>Hello.</p>"), recipients, Renderer())
+    seen: list[int] = []
+
+    def write(path: Path, copy: RenderedLetter) -> int:
+        path.write_text(copy.salutation, encoding="utf-8")
+        return 1
+
+    with ThreadPoolExecutor(3) as pool:
+        report = merge.to_files(
+            tmp_path,
+            write,
+            executor=pool,
+            max_pending=4,
+            progress=lambda done, total, who: seen.append(done),
+        )
+
+    assert seen == list(range(1, 13))
+    assert report.letters == 12 and report.pages == 12
+    assert [path.read_text(encoding="utf-8") for path in report.files] == [
+        f"Dear Person {n}:" for n in range(12)
+    ]
+
+
+def test_a_failing_writer_stops_the_batch(tmp_path: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    recipients = [custom_recipient(f"Person {n}", "Somewhere") for n in range(10)]
+    merge = MailMerge(letter("<p>Hello.</p>"), recipients, Renderer())
+
+    def write(path: Path, copy: RenderedLetter) -> int:
+        if path.name.startswith("003-"):
+            raise OSError("disk full")
+        return 1
+
+    with ThreadPoolExecutor(2) as pool, pytest.raises(OSError, match="disk full"):
+        merge.to_files(tmp_path, write, executor=pool, max_pending=2)

@@ -1,0 +1,190 @@
+"""The coach under the editor: how much of the letter is the writer's own, and a nudge to add some."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QTextCursor
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from composer.core.campaigns import Campaign
+from composer.core.coach import INVITATION, WHY_IT_MATTERS, Coach, CoachReport
+from composer.gui.editor import LetterEditor
+
+DELAY_MS = 250
+# Far beyond any letter; a pasted book is judged by its beginning so typing never stalls.
+MAX_CHARS = 20_000
+
+
+class CoachPanel(QFrame):
+    """Shows the share of the writer's own words and invites a personal sentence.
+
+    It re-reads the letter a moment after the last keystroke (the comparison
+    takes a few milliseconds even for a long letter), so typing never stalls.
+
+    Args:
+        editor: the letter editor it watches.
+        delay_ms: how long after the last change it looks again.
+
+    Signals:
+        report_changed(object): a new :class:`CoachReport` after the letter changed.
+    """
+
+    report_changed = Signal(object)
+
+    def __init__(
+        self, editor: LetterEditor, parent: QWidget | None = None, delay_ms: int = DELAY_MS
+    ) -> None:
+        super().__init__(parent)
+        self.editor = editor
+        self.coach = Coach.for_campaign(None)
+        self.last_report = CoachReport()
+        self.truncated = False
+        # Others may turn the warning off (e.g. a batch run); the panel stays.
+        self.warn_before_output = True
+        self._accepted_text: str | None = None  # the letter the user chose to send as it is
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setAccessibleName("Personal touch")
+
+        self.meter = QProgressBar()
+        self.meter.setRange(0, 100)
+        self.meter.setTextVisible(True)
+        self.meter.setFormat("%p% your own words")
+        self.meter.setAccessibleName("Share of your own words")
+        self.meter.setToolTip(WHY_IT_MATTERS)
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.summary.setAccessibleName("Own words summary")
+        self.summary.setToolTip(WHY_IT_MATTERS)
+
+        self.invitation = QWidget()
+        self.invitation.setAccessibleName("Invitation to add a personal sentence")
+        self.invitation_label = QLabel(INVITATION)
+        self.invitation_label.setWordWrap(True)
+        self.invitation_label.setAccessibleName("Invitation")
+        self.add_button = QPushButton("Add a personal sentence")
+        self.add_button.setToolTip("Opens a new paragraph after the first one for your own words")
+        self.why_label = QLabel(f"Why it matters: {WHY_IT_MATTERS}")
+        self.why_label.setWordWrap(True)
+        self.why_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.why_label.setAccessibleName("Why it matters")
+        self.why_label.setStyleSheet("QLabel { color: palette(placeholder-text); }")
+        invitation_row = QHBoxLayout()
+        invitation_row.setContentsMargins(0, 0, 0, 0)
+        invitation_row.addWidget(self.invitation_label, 1)
+        invitation_row.addWidget(self.add_button, 0, Qt.AlignmentFlag.AlignTop)
+        invitation_layout = QVBoxLayout(self.invitation)
+        invitation_layout.setContentsMargins(0, 0, 0, 0)
+        invitation_layout.addLayout(invitation_row)
+        invitation_layout.addWidget(self.why_label)
+
+        head = QHBoxLayout()
+        head.addWidget(self.meter, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 4, 6, 4)
+        layout.addLayout(head)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.invitation)
+
+        self._timer = QTimer(self, singleShot=True, interval=delay_ms)
+        self._timer.timeout.connect(self.refresh)
+        self.editor.changed.connect(self._timer.start)
+        self.add_button.clicked.connect(self.add_personal_sentence)
+        self.refresh()
+
+    def set_campaign(self, campaign: Campaign | None) -> None:
+        """Compare letters with this campaign's arguments from now on."""
+        self.coach = Coach.for_campaign(campaign)
+        self.refresh()
+
+    def refresh(self) -> CoachReport:
+        """Look at the letter now and show the result."""
+        self._timer.stop()
+        report = self.coach.assess(self._letter_text())
+        self.last_report = report
+        self._show(report)
+        self.report_changed.emit(report)
+        return report
+
+    def _letter_text(self) -> str:
+        document = self.editor.text.document()
+        self.truncated = document.characterCount() > MAX_CHARS
+        if not self.truncated:
+            return self.editor.text.toPlainText()
+        cursor = QTextCursor(document)
+        cursor.setPosition(MAX_CHARS, QTextCursor.MoveMode.KeepAnchor)
+        return cursor.selectedText()
+
+    def _show(self, report: CoachReport) -> None:
+        self.meter.setValue(report.own_percent)
+        if not report.total_words:
+            self.summary.setText("Your letter is empty. Tick arguments, then add your own words.")
+        else:
+            stock = len(report.stock_arguments)
+            paragraphs = f"{stock} stock paragraph" + ("s" if stock != 1 else "")
+            self.summary.setText(
+                f"Your own words: {report.own_percent}% ({report.own_words} of "
+                f"{report.total_words} words); {paragraphs}."
+                + (
+                    " (Only the beginning of this very long text was read.)"
+                    if self.truncated
+                    else ""
+                )
+            )
+        self.invitation.setVisible(not report.has_personal_sentence)
+
+    def add_personal_sentence(self) -> None:
+        """Open an empty paragraph after the first one and put the cursor there."""
+        text = self.editor.text
+        document = text.document()
+        cursor = QTextCursor(document)
+        if text.toPlainText().strip():
+            first = document.firstBlock()
+            cursor.setPosition(first.position() + first.length() - 1)
+            cursor.insertBlock()
+        else:
+            cursor.movePosition(QTextCursor.MoveOperation.End)
+        text.setTextCursor(cursor)
+        text.ensureCursorVisible()
+        text.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def confirm_output(self, verb: str) -> bool:
+        """Before a letter leaves: warn if it is only stock paragraphs; True to go on.
+
+        Args:
+            verb: what is about to happen, capitalised ("Print", "Export", "Send").
+        """
+        report = self.refresh()
+        text = self.editor.text.toPlainText()
+        if not self.warn_before_output or not report.is_stock_only or text == self._accepted_text:
+            return True
+        box = QMessageBox(self.window())
+        box.setObjectName("coach-warning")
+        box.setIcon(QMessageBox.Icon.Information)
+        box.setWindowTitle("Make the letter your own?")
+        box.setText(
+            "This letter is made only of the campaign's ready-made paragraphs. Offices "
+            "recognise identical letters and often count them as one form message."
+        )
+        box.setInformativeText(
+            "One or two sentences of your own make it count: why this matters to you, "
+            f"where you live, or what you do.\n\n{WHY_IT_MATTERS}"
+        )
+        add = box.addButton("Add a personal sentence", QMessageBox.ButtonRole.RejectRole)
+        anyway = box.addButton(f"{verb} anyway", QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(add)
+        box.setEscapeButton(add)
+        box.exec()
+        if box.clickedButton() is anyway:
+            self._accepted_text = text  # do not ask again for this very letter
+            return True
+        self.add_personal_sentence()
+        return False
