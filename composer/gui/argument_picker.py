@@ -75,6 +75,9 @@ class ArgumentPicker(QWidget):
         self.search.setPlaceholderText("Search arguments (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
         self.search.setAccessibleName("Search arguments")
+        self.search.setAccessibleDescription(
+            "Type words to show only the arguments that contain them; Ctrl+F comes back here"
+        )
         self.tree = QTreeWidget()
         self.tree.setHeaderHidden(True)
         self.tree.setAccessibleName("Arguments by theme")
@@ -83,14 +86,27 @@ class ArgumentPicker(QWidget):
         self.details = QTextBrowser()
         self.details.setOpenExternalLinks(False)
         self.details.setAccessibleName("Full text and sources of the selected argument")
+        self.details.setAccessibleDescription(
+            "The whole paragraph of the selected argument, its word count and where it comes from"
+        )
         self.details.setPlaceholderText("Select an argument to read it in full, with its sources.")
         self.chosen = ChosenList()
         self.chosen.setAccessibleName("Chosen arguments, in letter order")
+        self.chosen.setAccessibleDescription(
+            "The ticked arguments in the order they appear in the letter; "
+            "Alt+Up and Alt+Down move the selected one"
+        )
         self.up_button = QToolButton(text="Move up")
         self.up_button.setAccessibleName("Move the chosen argument up")
+        self.up_button.setAccessibleDescription(
+            "Moves its paragraph earlier in the letter (Alt+Up)"
+        )
         self.up_button.setShortcut(QKeySequence("Alt+Up"))
         self.down_button = QToolButton(text="Move down")
         self.down_button.setAccessibleName("Move the chosen argument down")
+        self.down_button.setAccessibleDescription(
+            "Moves its paragraph later in the letter (Alt+Down)"
+        )
         self.down_button.setShortcut(QKeySequence("Alt+Down"))
 
         buttons = QHBoxLayout()

@@ -107,6 +107,7 @@ class MainWindow(QMainWindow):
         self.preview = PagePreview(self.pool)
         self.paper_choice = QComboBox()
         self.paper_choice.setAccessibleName("Paper size")
+        self.paper_choice.setAccessibleDescription("The paper the preview and the print use")
         for key, label in PAPER_LABELS.items():
             self.paper_choice.addItem(label, key)
         self.page_label = QLabel()

@@ -30,19 +30,30 @@ class RecipientBar(QWidget):
         self._known: dict[str, Recipient] = {}
         self.choice = QComboBox()
         self.choice.setAccessibleName("Recipient")
+        self.choice.setAccessibleDescription(
+            "Who the letter is addressed to; choose Someone else to type a name and address"
+        )
         self.custom_name = QLineEdit()
         self.custom_name.setPlaceholderText("Name, e.g. Mayor Jane Doe")
         self.custom_name.setAccessibleName("Recipient name")
+        self.custom_name.setAccessibleDescription("The full name and title of the recipient")
         self.custom_address = QPlainTextEdit()
         self.custom_address.setPlaceholderText("Street\nCity, State ZIP")
         self.custom_address.setAccessibleName("Recipient postal address")
+        self.custom_address.setAccessibleDescription(
+            "The recipient's postal address, one line per line of the envelope"
+        )
         self.custom_address.setTabChangesFocus(True)
         self.custom_address.setFixedHeight(self.fontMetrics().lineSpacing() * 4)
         self.custom_salutation = QLineEdit()
         self.custom_salutation.setPlaceholderText("Dear Mayor Doe:")
         self.custom_salutation.setAccessibleName("Greeting")
+        self.custom_salutation.setAccessibleDescription(
+            "How the letter greets the recipient, for example Dear Mayor Doe:"
+        )
         self.subject = QLineEdit()
         self.subject.setAccessibleName("Subject")
+        self.subject.setAccessibleDescription("The subject line of the letter and of the e-mail")
 
         self.form = QFormLayout(self)
         self.form.setContentsMargins(6, 6, 6, 0)

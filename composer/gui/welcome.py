@@ -29,6 +29,18 @@ WELCOME_HTML = (
     "You can change them later under File ▸ Sender Profile.</p>"
 )
 
+# Why each field is asked for, read out by screen readers.
+FIELD_DESCRIPTIONS = {
+    "name": "Printed under the letter as your signature",
+    "street": "Your street address; officials answer constituents first",
+    "city": "Your city, printed in your address at the top of the letter",
+    "state": "Your state; it shows which senators represent you",
+    "postal_code": "Your ZIP code; it shows which representative serves you",
+    "country": "Leave empty inside the United States",
+    "email": "Where replies can reach you; also the sender of e-mailed letters",
+    "phone": "Optional; printed with your address",
+}
+
 
 class WelcomeDialog(ProfileDialog):
     """The profile dialog with a short welcome on top and "Start Writing" / "Later" buttons."""
@@ -48,6 +60,8 @@ class WelcomeDialog(ProfileDialog):
         if buttons is not None:
             buttons.button(QDialogButtonBox.StandardButton.Save).setText("&Start Writing")
             buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("&Later")
+        for field, description in FIELD_DESCRIPTIONS.items():
+            getattr(self, field).setAccessibleDescription(description)
         self.name.setFocus(Qt.FocusReason.OtherFocusReason)
         self.resize(500, self.sizeHint().height())
 
