@@ -166,7 +166,7 @@ class MainWindow(QMainWindow):
         )
         self.export_action = self._action(
             "&Export PDF…",
-            self.export_pdf,
+            lambda: self.export_pdf(),  # not the slot itself: triggered(bool) would be the path
             "Ctrl+Shift+E",
             "Save the letter as a PDF, exactly as it prints",
         )

@@ -1,0 +1,130 @@
+"""The whole flow with the keyboard alone: find and tick an argument, write, preview, export a PDF."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
+
+from tests.helpers.pdf import pdf_text, squash
+
+ARGUMENT_ID = "hessian-deserters"
+OWN_SENTENCE = "I write from Tacoma because my neighbour fled the draft last spring."
+CTRL = Qt.KeyboardModifier.ControlModifier
+SHIFT = Qt.KeyboardModifier.ShiftModifier
+
+
+def _focus() -> QWidget:
+    widget = QApplication.focusWidget()
+    assert widget is not None, "nothing has the keyboard focus"
+    return widget
+
+
+def _press(key: Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
+    """Press a key where the keyboard focus is, as a person would."""
+    QTest.keyClick(_focus(), key, modifier)
+
+
+def _tab_to(target: QWidget, limit: int = 15) -> int:
+    """Press Tab until `target` has the focus; returns how many presses it took."""
+    for presses in range(limit + 1):
+        if _focus() is target:
+            return presses
+        _press(Qt.Key.Key_Tab)
+    raise AssertionError(f"Tab never reached {target.accessibleName()!r} in {limit} presses")
+
+
+@pytest.fixture
+def pdf_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The file the save dialog "chooses" (the only part not driven by keys: a native dialog)."""
+    path = tmp_path / "out" / "my letter.pdf"
+    path.parent.mkdir()
+    asked: list[str] = []
+
+    def choose(parent, caption, directory, filters, *args, **kwargs):
+        asked.append(caption)
+        return str(path.with_suffix("")), filters  # the window adds ".pdf" itself
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(choose))
+    return path
+
+
+def test_whole_flow_with_keys_only(main_window, pdf_path: Path, qtbot) -> None:
+    window = main_window
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    argument = window.campaign.argument(ARGUMENT_ID)
+    assert ARGUMENT_ID not in window.picker.chosen_ids()
+
+    # 1. Ctrl+F goes to the argument search; typing filters the list.
+    QTest.keyClick(window, Qt.Key.Key_F, CTRL)
+    assert _focus() is window.picker.search
+    QTest.keyClicks(_focus(), "Hessian")
+
+    # 2. Tab into the list, arrow down to the argument, Space ticks it.
+    _press(Qt.Key.Key_Tab)
+    tree = window.picker.tree
+    assert _focus() is tree
+    for _ in range(6):
+        current = tree.currentItem()
+        if current is not None and current.data(0, Qt.ItemDataRole.UserRole) == ARGUMENT_ID:
+            break
+        _press(Qt.Key.Key_Down)
+    assert tree.currentItem().data(0, Qt.ItemDataRole.UserRole) == ARGUMENT_ID
+    with qtbot.waitSignal(window.picker.toggled) as ticked:
+        _press(Qt.Key.Key_Space)
+    assert ticked.args == [ARGUMENT_ID, True]
+    assert window.picker.chosen_ids()[-1] == ARGUMENT_ID
+    assert argument.plain_text.split(".")[0] in window.editor.text.toPlainText()
+
+    # 3. Tab on to the letter (past the picker's other parts and the recipient fields).
+    presses = _tab_to(window.editor.text)
+    assert presses <= 10
+
+    # 4. Write a sentence of one's own at the end; the preview follows.
+    shown = []
+    original_show = window.preview.show_letter
+
+    def spy(rendered, *args, **kwargs):
+        shown.append(rendered.text)
+        return original_show(rendered, *args, **kwargs)
+
+    window.preview.show_letter = spy
+    _press(Qt.Key.Key_End, CTRL)
+    _press(Qt.Key.Key_Return)
+    with qtbot.waitSignal(window.preview.updated, timeout=10000):
+        QTest.keyClicks(_focus(), OWN_SENTENCE)
+    qtbot.waitUntil(lambda: bool(shown) and OWN_SENTENCE in squash(shown[-1]), timeout=10000)
+    assert window.preview.page_count >= 1
+
+    # 5. Ctrl+Shift+E exports the PDF (the save dialog answers with a fixed path).
+    QTest.keyClick(_focus(), Qt.Key.Key_E, CTRL | SHIFT)
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage().startswith("Saved"), timeout=20000)
+    assert pdf_path.is_file()
+    text = squash(pdf_text(pdf_path))
+    assert OWN_SENTENCE in text
+    assert squash(argument.plain_text.split(".")[0]) in text
+    assert "Mr. President" in text  # the letter, not an empty page
+
+
+def test_chosen_arguments_reorder_with_alt_arrows(main_window, qtbot) -> None:
+    window = main_window
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    chosen = window.picker.chosen
+    QTest.keyClick(window, Qt.Key.Key_F, CTRL)
+    _tab_to(chosen)
+    _press(Qt.Key.Key_Home)
+    _press(Qt.Key.Key_Down)  # the second argument
+    before = window.picker.chosen_ids()
+    with qtbot.waitSignal(window.picker.order_changed):
+        _press(Qt.Key.Key_Up, Qt.KeyboardModifier.AltModifier)
+    after = window.picker.chosen_ids()
+    assert after[:2] == [before[1], before[0]] and after[2:] == before[2:]
+    first = window.campaign.argument(after[0]).plain_text.split(".")[0]
+    second = window.campaign.argument(after[1]).plain_text.split(".")[0]
+    body = window.editor.text.toPlainText()
+    assert body.index(first) < body.index(second)
