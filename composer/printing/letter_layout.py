@@ -135,10 +135,21 @@ def fitted_lines_document(
         document = lines_document(lines, mm(area.width), text_font(family, points), align)
         fits = document.size().height() <= mm(area.height) + 0.5
         if fits and not wrap:
-            fits = document.lineCount() <= len(lines)
+            fits = laid_out_lines(document) <= len(lines)
         if fits or points <= floor:
             return document
         points = max(floor, points - 0.5)
+
+
+def laid_out_lines(document: QTextDocument) -> int:
+    """How many lines the document takes once laid out (wrapped lines count twice)."""
+    document.size()  # makes sure the layout is done
+    count = 0
+    block = document.begin()
+    while block.isValid():
+        count += block.layout().lineCount()
+        block = block.next()
+    return count
 
 
 _CONTACT_LINE = re.compile(r"@|^[\d\s()+./-]{6,}$|^(?:tel|phone|fax)\b", re.IGNORECASE)
@@ -328,11 +339,47 @@ class LetterPages:
         end = self._breaks[page + 1] if page + 1 < len(self._breaks) else self._flow.size().height()
         painter.save()
         painter.translate(mm(self.spec.margin_left), top - start)
-        self._flow.drawContents(painter, QRectF(0, start, mm(self.spec.text_width), end - start))
+        self._paint_flow_slice(painter, start, end)
         painter.restore()
         if self.fold_marks:
             self._paint_marks(painter, fold=page == 0)
         painter.restore()
+
+    def _paint_flow_slice(self, painter: QPainter, start: float, end: float) -> None:
+        """Draw the flowing text from document y `start` up to `end`, and nothing else.
+
+        A page must not carry clipped copies of its neighbours' lines: a PDF keeps
+        clipped text, which search, copy and screen readers then find twice. Qt
+        draws the line just above a clip when a paragraph is cut by it, so the lines
+        of a paragraph cut by the page's top are drawn one by one here, and the
+        rest of the slice, from the next paragraph on, by the document.
+        """
+        layout = self._flow.documentLayout()
+        width = mm(self.spec.text_width)
+        resume = start
+        block = self._flow.begin()
+        while block.isValid():
+            rect = layout.blockBoundingRect(block)
+            if rect.top() >= start - 0.5:
+                break
+            if rect.bottom() > start + 0.5:  # this paragraph is cut by the page's top
+                text_layout = block.layout()
+                origin = text_layout.position()
+                painter.setPen(QColor("black"))
+                for index in range(text_layout.lineCount()):
+                    line = text_layout.lineAt(index)
+                    line_top = rect.top() + line.y()
+                    if start - 0.5 <= line_top and line_top + line.height() <= end + 0.5:
+                        line.draw(painter, origin)
+                resume = rect.bottom()
+                break
+            block = block.next()
+        if end - resume > 2:
+            # Lines touching the clip's edges are drawn (and kept in a PDF): stay clear.
+            inset = 1.0
+            self._flow.drawContents(
+                painter, QRectF(0, resume + inset, width, end - resume - 2 * inset)
+            )
 
     def _paint_document(
         self, painter: QPainter, document: QTextDocument, x: float, y: float
@@ -401,6 +448,22 @@ class LetterPages:
             style.min_address_points,
             wrap=False,
         )
+
+    def address_problem(self) -> str | None:
+        """Why the inside address may not show whole in the window, or None when it fits."""
+        area, document = self.spec.address_area, self.address_document()
+        lines = [line for line in self.rendered.address_lines if line.strip()]
+        if not lines:
+            return "The letter has no address for the envelope window."
+        too_tall = document.size().height() > mm(area.height) + 0.5
+        wrapped = laid_out_lines(document) > len(lines)
+        if too_tall or wrapped:
+            return (
+                f"The address has {'too many' if too_tall else 'too long'} lines for the "
+                "envelope window, even in small type. Shorten it (at most five lines of about "
+                "40 characters), or use a plain envelope."
+            )
+        return None
 
     def _paint_continuation_head(self, painter: QPainter, page: int) -> None:
         spec, style, rendered = self.spec, self.style, self.rendered
