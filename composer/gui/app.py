@@ -38,6 +38,9 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     if app is None:
         app = QApplication(argv if argv is not None else sys.argv[:1])
     assert isinstance(app, QApplication)
+    from composer.gui.refcount_guard import protect_singletons
+
+    protect_singletons()  # PySide6 6.12 on Python < 3.12 would otherwise abort the program
     app.setApplicationName("Letter Composer")
     app.setApplicationDisplayName("Letter Composer")
     app.setApplicationVersion(__version__)

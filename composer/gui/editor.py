@@ -13,9 +13,10 @@ from PySide6.QtGui import (
     QTextCursor,
     QTextListFormat,
 )
-from PySide6.QtWidgets import QTextEdit, QToolBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QToolBar, QVBoxLayout, QWidget
 
 from composer.core.markup import paragraphs
+from composer.gui.paste import CleanPasteTextEdit
 
 
 def _normalise(text: str) -> str:
@@ -39,7 +40,7 @@ class LetterEditor(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.text = QTextEdit()
+        self.text = CleanPasteTextEdit()  # pastes are cleaned (composer.gui.paste)
         self.text.setAcceptRichText(True)
         self.text.setAccessibleName("Letter text")
         self.text.setAccessibleDescription(

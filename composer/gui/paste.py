@@ -1,0 +1,226 @@
+"""The letter's text box: pasted and dropped content is cleaned, and huge pastes never freeze it.
+
+Everything that enters the editor from the clipboard or a drop goes through
+:class:`CleanPasteTextEdit.insertFromMimeData`: HTML is cleaned by
+:func:`composer.core.paste.clean_html` (no scripts, images, hidden text or
+link tracking), plain text loses its invisible characters. A large paste is
+inserted a piece at a time from the event loop, so the window keeps
+repainting and answering while it goes in; it is one step for Undo.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+
+from PySide6.QtCore import QMimeData, QObject, QRunnable, QThreadPool, QTimer, Signal
+from PySide6.QtGui import QTextCursor
+from PySide6.QtWidgets import QTextEdit, QWidget
+
+from composer.core.paste import (
+    CleanResult,
+    clean_html,
+    clean_text,
+    describe_removed,
+    split_long_lines,
+    text_chunks,
+)
+
+# Below these sizes a paste goes in at once (a few milliseconds).
+DIRECT_TEXT_CHARS = 64 * 1024
+DIRECT_HTML_CHARS = 256 * 1024
+# Each step of a large paste inserts about this much, then lets the window breathe.
+CHUNK_CHARS = 24 * 1024
+# A paste larger than this is refused: it is not a letter, and the editor would
+# need minutes and gigabytes to hold it.
+MAX_PASTE_CHARS = 32 * 1024 * 1024
+
+
+class _CleanSignals(QObject):
+    """Signals of a cleaning job.
+
+    Signals:
+        done(object): the :class:`composer.core.paste.CleanResult`.
+    """
+
+    done = Signal(object)
+
+
+class _CleanJob(QRunnable):
+    """Cleans a large HTML paste away from the GUI thread (pure Python, no widgets)."""
+
+    def __init__(self, source: str) -> None:
+        super().__init__()
+        self.source = source
+        self.signals = _CleanSignals()
+
+    def run(self) -> None:
+        self.signals.done.emit(clean_html(self.source))
+
+
+class CleanPasteTextEdit(QTextEdit):
+    """A QTextEdit whose pastes and drops are cleaned and, when large, inserted in steps.
+
+    Signals:
+        paste_started(int): a large paste began; the number of characters to insert.
+        paste_progress(int): percent of a large paste inserted so far.
+        paste_finished(str): a paste ended; what was left out of it ("" if nothing).
+    """
+
+    paste_started = Signal(int)
+    paste_progress = Signal(int)
+    paste_finished = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None, pool: QThreadPool | None = None) -> None:
+        super().__init__(parent)
+        self._pool = pool or QThreadPool.globalInstance()
+        self._pending: list[tuple[str, str]] = []  # (kind, piece) still to insert
+        self._total = 0
+        self._done = 0
+        self._cursor: QTextCursor | None = None
+        self._removed: Counter[str] = Counter()
+        self._jobs: list[_CleanJob] = []
+        self._was_read_only = False
+        self._first_piece = True
+        self._step = QTimer(self)
+        self._step.setInterval(0)
+        self._step.timeout.connect(self._insert_next)
+
+    # -- what may be pasted --
+
+    def canInsertFromMimeData(self, source: QMimeData) -> bool:
+        """Text and HTML only: images and files are not part of a letter."""
+        return source.hasText() or source.hasHtml()
+
+    def is_pasting(self) -> bool:
+        """Whether a large paste is still going in."""
+        return bool(self._pending) or bool(self._jobs)
+
+    def insertFromMimeData(self, source: QMimeData) -> None:
+        """Insert cleaned content at the cursor (the one entry for paste, drop and middle-click)."""
+        if self.is_pasting():
+            return  # one large paste at a time; the editor is read-only meanwhile anyway
+        if source.hasHtml() and self.acceptRichText():
+            self._paste_html(source.html(), source.text())
+        elif source.hasText():
+            self._paste_text(source.text())
+
+    def _too_large(self, size: int) -> bool:
+        if size <= MAX_PASTE_CHARS:
+            return False
+        megabytes = size / (1024 * 1024)
+        self.paste_finished.emit(
+            f"Nothing was pasted: that is {megabytes:.0f} MB of text, far more than a letter "
+            "can hold. Copy a smaller part."
+        )
+        return True
+
+    def _paste_text(self, text: str) -> None:
+        if self._too_large(len(text)):
+            return
+        removed: Counter[str] = Counter()
+        if len(text) <= DIRECT_TEXT_CHARS:
+            cleaned, invisible = clean_text(text)
+            if invisible:
+                removed["invisible characters"] = invisible
+            self.textCursor().insertText(cleaned)
+            self.ensureCursorVisible()
+            self.paste_finished.emit(describe_removed(removed))
+            return
+        # Only quick whole-text passes here; each piece is cleaned as it goes in.
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        text, split = split_long_lines(text)
+        if split:
+            removed["long lines split"] = split
+        self._start([("text", piece) for piece in text_chunks(text, CHUNK_CHARS)], removed)
+
+    def _paste_html(self, source_html: str, fallback_text: str) -> None:
+        if self._too_large(len(source_html)):
+            return
+        if len(source_html) <= DIRECT_HTML_CHARS:
+            result = clean_html(source_html)
+            self.textCursor().insertHtml(result.html)
+            self.ensureCursorVisible()
+            self.paste_finished.emit(result.summary())
+            return
+        job = _CleanJob(source_html)
+        job.setAutoDelete(False)
+        self._jobs.append(job)
+        job.signals.done.connect(self._cleaned)
+        self._lock()
+        self.paste_started.emit(len(source_html))
+        self._pool.start(job)
+
+    def _cleaned(self, result: object) -> None:
+        self._jobs.clear()
+        assert isinstance(result, CleanResult)
+        self._start([("html", piece) for piece in result.chunks(CHUNK_CHARS)], result.removed)
+
+    # -- inserting a large paste in steps --
+
+    def _lock(self) -> None:
+        if not self._was_read_only and not self.isReadOnly():
+            self._was_read_only = True
+            # Typing while a paste goes in would land in the middle of it.
+            self.setReadOnly(True)
+
+    def _unlock(self) -> None:
+        if self._was_read_only:
+            self._was_read_only = False
+            self.setReadOnly(False)
+
+    def _start(self, pieces: list[tuple[str, str]], removed: Counter[str]) -> None:
+        self._pending = list(reversed(pieces))
+        self._total = sum(len(piece) for _kind, piece in pieces) or 1
+        self._done = 0
+        self._removed = removed
+        self._cursor = self.textCursor()
+        self._first_piece = True
+        self._lock()
+        self.paste_started.emit(self._total)
+        self._step.start()
+
+    def _insert_next(self) -> None:
+        cursor = self._cursor
+        if cursor is None or not self._pending:
+            self._finish()
+            return
+        deadline = time.monotonic() + 0.025
+        # The rest of the program hears of the change once, at the end: counting the
+        # words of a growing document after every piece would make the paste quadratic.
+        blocked = self.blockSignals(True)
+        try:
+            while self._pending and time.monotonic() < deadline:
+                kind, piece = self._pending.pop()
+                if self._first_piece:
+                    cursor.beginEditBlock()
+                    cursor.removeSelectedText()  # the selection the paste replaces
+                    self._first_piece = False
+                else:
+                    cursor.joinPreviousEditBlock()
+                if kind == "html":
+                    cursor.insertHtml(piece)
+                else:
+                    cleaned, invisible = clean_text(piece)
+                    self._removed["invisible characters"] += invisible
+                    cursor.insertText(cleaned)
+                cursor.endEditBlock()
+                self._done += len(piece)
+        finally:
+            self.blockSignals(blocked)
+        self.paste_progress.emit(min(99, self._done * 100 // self._total))
+        if not self._pending:
+            self._finish()
+
+    def _finish(self) -> None:
+        self._step.stop()
+        if self._cursor is not None:
+            self.setTextCursor(self._cursor)
+        self._cursor = None
+        self._unlock()
+        self.ensureCursorVisible()
+        self.paste_progress.emit(100)
+        # The one change notice for the whole paste; what listens to it (word count,
+        # spelling, preview) runs now, once.
+        self.textChanged.emit()
+        self.paste_finished.emit(describe_removed(self._removed))
