@@ -16,7 +16,7 @@ from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor, QImage, QPainter, QTextDocument
 
 from composer.core.models import Sender
-from composer.printing.letter_layout import LAYOUT_DPI, fitted_lines_document, mm
+from composer.printing.letter_layout import LAYOUT_DPI, draw_document, fitted_lines_document, mm
 from composer.printing.paper import ENVELOPE_10, ENVELOPE_DL, Rect, inches
 
 
@@ -255,7 +255,7 @@ class EnvelopePages:
         painter.save()
         painter.translate(x, y)
         size = document.size()
-        document.drawContents(painter, QRectF(0, 0, size.width(), size.height()))
+        draw_document(painter, document, QRectF(0, 0, size.width(), size.height()))
         painter.restore()
 
     def page_image(self, page: int, dpi: float = 96) -> QImage:

@@ -14,10 +14,12 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import (
+    QAbstractTextDocumentLayout,
     QColor,
     QFont,
     QImage,
     QPainter,
+    QPalette,
     QPen,
     QTextBlockFormat,
     QTextCursor,
@@ -158,6 +160,27 @@ _CONTACT_LINE = re.compile(r"@|^[\d\s()+./-]{6,}$|^(?:tel|phone|fax)\b", re.IGNO
 def postal_lines(sender_lines: tuple[str, ...] | list[str]) -> list[str]:
     """The name and postal address from a sender block, without its e-mail and phone lines."""
     return [line for line in sender_lines if line.strip() and not _CONTACT_LINE.search(line)]
+
+
+def draw_document(painter: QPainter, document: QTextDocument, clip: QRectF | None = None) -> None:
+    """Draw a document in black ink whatever the desktop's colours.
+
+    ``QTextDocument.drawContents`` takes its text colour from the application palette,
+    which is white under a dark desktop theme: paper is always white, so the pages
+    get a palette of their own.
+    """
+    context = QAbstractTextDocumentLayout.PaintContext()
+    palette = QPalette()
+    palette.setColor(QPalette.ColorRole.Text, QColor("black"))
+    palette.setColor(QPalette.ColorRole.WindowText, QColor("black"))
+    context.palette = palette
+    if clip is not None:
+        painter.save()
+        painter.setClipRect(clip)
+        context.clip = clip
+    document.documentLayout().draw(painter, context)
+    if clip is not None:
+        painter.restore()
 
 
 class LetterPages:
@@ -377,8 +400,8 @@ class LetterPages:
         if end - resume > 2:
             # Lines touching the clip's edges are drawn (and kept in a PDF): stay clear.
             inset = 1.0
-            self._flow.drawContents(
-                painter, QRectF(0, resume + inset, width, end - resume - 2 * inset)
+            draw_document(
+                painter, self._flow, QRectF(0, resume + inset, width, end - resume - 2 * inset)
             )
 
     def _paint_document(
@@ -386,7 +409,7 @@ class LetterPages:
     ) -> None:
         painter.save()
         painter.translate(x, y)
-        document.drawContents(painter)
+        draw_document(painter, document)
         painter.restore()
 
     def _paint_first_page_head(self, painter: QPainter) -> None:

@@ -78,11 +78,6 @@ def test_the_window_is_light_in_a_light_palette(main_window) -> None:
     assert _mean_lightness(main_window.editor.text.viewport()) > 180
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="composer/printing draws pages with the application palette (QTextDocument "
-    "drawContents): under a dark desktop, text on the preview and in PDFs is white",
-)
 def test_pages_print_black_text_under_a_dark_palette(main_window, dark_system) -> None:
     from composer.printing.letter_layout import LetterPages
 
