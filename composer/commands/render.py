@@ -93,6 +93,26 @@ def resolve_recipient(recipient_id: str, locations: Locations, near_zip: str = "
         ) from error
 
 
+def resolve_recipients(
+    recipient_ids: list[str], locations: Locations, near_zip: str = ""
+) -> list[Recipient]:
+    """Many recipients at once (one directory query, for long mail-merge batches).
+
+    Raises:
+        CommandError: an id is unknown (the first one is named).
+    """
+    if len(recipient_ids) == 1:
+        return [resolve_recipient(recipient_ids[0], locations, near_zip)]
+    from composer.core.directory import Directory, DirectoryError
+
+    try:
+        return Directory.for_locations(locations).resolve_many(recipient_ids, near_zip)
+    except DirectoryError:
+        for recipient_id in recipient_ids:  # name the id the way a single look-up does
+            resolve_recipient(recipient_id, locations, near_zip)
+        raise
+
+
 def _sender(args: argparse.Namespace, context: CommandContext) -> Sender:
     if args.sender is not None:
         try:
@@ -135,11 +155,11 @@ def build_job(args: argparse.Namespace, context: CommandContext) -> LetterJob:
                 "(see 'composer campaigns')"
             )
     wanted = args.to or [PRESIDENT_ID]
-    recipients = [resolve_recipient(r, context.locations) for r in wanted]
+    recipients = resolve_recipients(wanted, context.locations)
     sender = _sender(args, context)
     if sender.postal_code.strip():
         # Paper goes to the home-state office nearest the writer.
-        recipients = [resolve_recipient(r, context.locations, sender.postal_code) for r in wanted]
+        recipients = resolve_recipients(wanted, context.locations, sender.postal_code)
     letter = new_letter(
         campaign,
         argument_ids,

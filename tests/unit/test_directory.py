@@ -447,3 +447,14 @@ def test_importing_the_shared_files_takes_a_few_seconds_at_most(
 ) -> None:
     elapsed = import_timer(Directory(tmp_path / "dir"), shared_files(shared_data))
     assert elapsed < 8.0, f"import took {elapsed:.1f} s"
+
+
+def test_resolve_many_matches_single_look_ups(directory: Directory) -> None:
+    ids = ["white-house", CANTWELL, f"{JAYAPAL}@washington", "dhs-secretary", NORTON]
+
+    many = directory.resolve_many(ids, near_zip="99205")
+
+    assert many == [directory.resolve(one, near_zip="99205") for one in ids]
+    assert many[1].address_lines[-1] == "Spokane, WA 99201"
+    with pytest.raises(DirectoryError, match="No official with the id 'X000000'"):
+        directory.resolve_many([CANTWELL, "X000000"])
