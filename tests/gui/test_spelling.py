@@ -253,3 +253,38 @@ def test_personal_dictionary_ignores_an_unreadable_file(tmp_path: Path) -> None:
     path = tmp_path / "words.txt"
     path.write_bytes(b"\xff\xfe not utf-8")
     assert PersonalDictionary(path).words() == []
+
+
+def test_a_delayed_start_says_so_then_checks(editor: QTextEdit, tmp_path: Path, qtbot) -> None:
+    editor.setPlainText(TEXT)
+    spelling = SpellingSupport(editor, "en_US", tmp_path / "words.txt", start_after_ms=10)
+    assert spelling.indicator.text() == "Spelling: starting…"
+    assert _underlined(editor) == []
+    with qtbot.waitSignal(spelling.status_changed):
+        pass
+    assert spelling.available
+    assert _underlined(editor) == ["sentense"]
+
+
+def test_the_main_window_checks_its_letter(main_window, qtbot) -> None:
+    spelling = main_window.spelling
+    assert main_window.statusBar().isAncestorOf(spelling.indicator)
+    qtbot.waitUntil(lambda: spelling.available)  # it starts by itself just after start-up
+    main_window.editor.text.setFocus()
+    main_window.editor.text.moveCursor(QTextCursor.MoveOperation.End)
+    QTest.keyClicks(main_window.editor.text, " I beleive it.")
+    assert "beleive" in _underlined(main_window.editor.text)
+
+
+def test_the_main_window_says_why_spelling_is_off(qtbot, locations) -> None:
+    from composer.core.campaigns import default_campaign
+    from composer.core.settings import Settings
+    from composer.gui.mainwindow import MainWindow
+
+    window = MainWindow(locations, Settings(spell_language="xx_XX"), default_campaign())
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.spelling.indicator.text() == "Spelling: off")
+    message = window.statusBar().currentMessage()
+    assert message.startswith("Spelling is off: no") and "xx_XX" in message
+    window.pool.waitForDone(5000)
