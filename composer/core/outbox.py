@@ -664,16 +664,17 @@ class Outbox:
         log.info("outbox #%d cancelled", entry_id)
 
     def retry_now(self, entry_ids: Iterable[int] | None = None) -> int:
-        """Make queued (and failed) letters due now; all of them when no ids are given.
+        """Make letters due now: the given ones (queued or refused), or every queued one.
 
-        Returns how many letters were made due.
+        Refused letters go back to the queue only when named: unchanged, the
+        server would most likely refuse them again. Returns how many were made due.
         """
         now = self._clock()
         with self._transaction() as db:
             if entry_ids is None:
                 cursor = db.execute(
-                    "UPDATE outbox_messages SET state = 'queued', next_attempt_at = ?, "
-                    "updated_at = ? WHERE state IN ('queued', 'failed')",
+                    "UPDATE outbox_messages SET next_attempt_at = ?, updated_at = ? "
+                    "WHERE state = 'queued'",
                     (now, now),
                 )
                 return int(cursor.rowcount)

@@ -1,0 +1,345 @@
+"""The Outbox and Sent lists: what waits, what went, what the server said.
+
+A thin view over :class:`composer.gui.send_worker.SendController`: it shows
+the lists the controller loads in the background and turns buttons into the
+controller's actions. Editing a letter is the editor's job: the view only
+says which one (``edit_requested``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QTabWidget,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from composer.core.mail import read_message
+from composer.core.outbox import FAILED, QUEUED, SENDING, OutboxEntry, SentEntry
+from composer.gui.send_worker import SendController
+
+_ID_ROLE = Qt.ItemDataRole.UserRole
+
+
+def _when(seconds: float) -> str:
+    moment = dt.datetime.fromtimestamp(seconds)
+    today = dt.date.today()
+    return moment.strftime("%H:%M" if moment.date() == today else "%Y-%m-%d %H:%M")
+
+
+def state_text(entry: OutboxEntry, now: float | None = None) -> str:
+    """How a waiting letter's state reads in the list."""
+    moment = time.time() if now is None else now
+    if entry.state == SENDING:
+        return "Sending…"
+    if entry.state == FAILED:
+        return "Refused — edit and resend"
+    if entry.attempts and entry.next_attempt_at > moment:
+        return f"Waiting — next try {_when(entry.next_attempt_at)}"
+    return "Waiting to be sent"
+
+
+class OutboxView(QWidget):
+    """The Outbox and Sent lists with their actions.
+
+    Args:
+        controller: the send controller (it loads the lists and does the work).
+        parent: the parent widget.
+
+    Signals:
+        edit_requested(int): open this waiting letter (outbox id) in the editor.
+        reopen_requested(int): open a copy of this sent letter (history id).
+        pending_count_changed(int): letters still to go, for the status bar.
+    """
+
+    edit_requested = Signal(int)
+    reopen_requested = Signal(int)
+    pending_count_changed = Signal(int)
+
+    def __init__(self, controller: SendController, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        self.setWindowTitle("Outbox")
+
+        self.waiting = QTreeWidget()
+        self.waiting.setHeaderLabels(["State", "To", "Subject", "Tries", "Server's last reply"])
+        self.waiting.setRootIsDecorated(False)
+        self.waiting.setSelectionMode(QTreeWidget.SelectionMode.ExtendedSelection)
+        self.waiting.setAccessibleName("Letters waiting to be sent")
+        self.sent = QTreeWidget()
+        self.sent.setHeaderLabels(["Sent", "To", "Subject", "Server's reply"])
+        self.sent.setRootIsDecorated(False)
+        self.sent.setAccessibleName("Letters sent")
+
+        self.send_button = QPushButton("&Send Now")
+        self.retry_button = QPushButton("&Retry")
+        self.edit_button = QPushButton("&Edit…")
+        self.cancel_button = QPushButton("&Cancel Letter")
+        self.export_button = QPushButton("E&xport .eml…")
+        self.view_button = QPushButton("&View")
+        self.reopen_button = QPushButton("Re-&open")
+        self.export_sent_button = QPushButton("Export .e&ml…")
+
+        waiting_page = QWidget()
+        waiting_buttons = QHBoxLayout()
+        for button in (
+            self.send_button,
+            self.retry_button,
+            self.edit_button,
+            self.cancel_button,
+            self.export_button,
+        ):
+            waiting_buttons.addWidget(button)
+        waiting_buttons.addStretch(1)
+        waiting_layout = QVBoxLayout(waiting_page)
+        waiting_layout.addWidget(self.waiting)
+        waiting_layout.addLayout(waiting_buttons)
+
+        sent_page = QWidget()
+        sent_buttons = QHBoxLayout()
+        for button in (self.view_button, self.reopen_button, self.export_sent_button):
+            sent_buttons.addWidget(button)
+        sent_buttons.addStretch(1)
+        sent_layout = QVBoxLayout(sent_page)
+        sent_layout.addWidget(self.sent)
+        sent_layout.addLayout(sent_buttons)
+
+        self.tabs = QTabWidget()
+        self.tabs.addTab(waiting_page, "Outbox")
+        self.tabs.addTab(sent_page, "Sent")
+        self.progress = QProgressBar()
+        self.progress.setVisible(False)
+        self.progress.setTextVisible(True)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.status)
+
+        self.send_button.clicked.connect(lambda: self.controller.send_now())
+        self.retry_button.clicked.connect(self.retry_selected)
+        self.edit_button.clicked.connect(self.edit_selected)
+        self.cancel_button.clicked.connect(self.cancel_selected)
+        self.export_button.clicked.connect(self.export_selected)
+        self.view_button.clicked.connect(self.view_selected_sent)
+        self.reopen_button.clicked.connect(self.reopen_selected_sent)
+        self.export_sent_button.clicked.connect(self.export_selected_sent)
+        self.waiting.itemSelectionChanged.connect(self._update_buttons)
+        self.sent.itemSelectionChanged.connect(self._update_buttons)
+        self.waiting.itemDoubleClicked.connect(lambda *_: self.edit_selected())
+        self.sent.itemDoubleClicked.connect(lambda *_: self.view_selected_sent())
+
+        controller.lists_changed.connect(self.show_lists)
+        controller.counts_changed.connect(self._counts)
+        controller.announcement.connect(self._announce)
+        controller.busy_changed.connect(self._busy)
+        controller.progress.connect(self._progress)
+        self._entries: dict[int, OutboxEntry] = {}
+        self._update_buttons()
+
+    # -- showing -----------------------------------------------------------------
+
+    def show_lists(self, entries: list[OutboxEntry], sent: list[SentEntry]) -> None:
+        """Show the waiting letters and the sent history (keeps the selection)."""
+        chosen = set(self.selected_ids())
+        self.waiting.clear()
+        self._entries = {entry.id: entry for entry in entries}
+        now = time.time()
+        for entry in entries:
+            note = entry.last_reply or entry.last_error
+            item = QTreeWidgetItem(
+                [
+                    state_text(entry, now),
+                    ", ".join(entry.recipient_names),
+                    entry.subject,
+                    str(entry.attempts),
+                    note,
+                ]
+            )
+            item.setData(0, _ID_ROLE, entry.id)
+            tip = entry.last_error
+            if entry.last_reply:
+                tip = f"{tip}\nThe server said: “{entry.last_reply}”.".strip()
+            if entry.possibly_delivered:
+                tip = f"{tip}\nThis letter may already have been delivered once.".strip()
+            for column in range(5):
+                item.setToolTip(column, tip)
+            self.waiting.addTopLevelItem(item)
+            item.setSelected(entry.id in chosen)
+        chosen_sent = set(self.selected_sent_ids())
+        self.sent.clear()
+        for record in sent:
+            item = QTreeWidgetItem(
+                [
+                    _when(record.sent_at),
+                    ", ".join(record.recipient_names),
+                    record.subject,
+                    record.server_reply,
+                ]
+            )
+            item.setData(0, _ID_ROLE, record.id)
+            item.setToolTip(1, ", ".join(record.envelope_to))
+            self.sent.addTopLevelItem(item)
+            item.setSelected(record.id in chosen_sent)
+        for tree in (self.waiting, self.sent):
+            for column in range(tree.columnCount() - 1):
+                tree.resizeColumnToContents(column)
+        self.tabs.setTabText(0, f"Outbox ({len(entries)})" if entries else "Outbox")
+        self._update_buttons()
+
+    def _counts(self, pending: int, failed: int) -> None:
+        self.pending_count_changed.emit(pending)
+
+    def _announce(self, text: str, good: bool) -> None:
+        self.status.setText(text)
+
+    def _busy(self, busy: bool) -> None:
+        self.progress.setVisible(busy)
+        self.progress.setRange(0, 0)  # "working" until the first letter is done
+        self.send_button.setEnabled(not busy)
+
+    def _progress(self, done: int, total: int, text: str) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+        self.progress.setFormat(f"{done} of {total}")
+
+    def _update_buttons(self) -> None:
+        selected = [self._entries.get(entry_id) for entry_id in self.selected_ids()]
+        changeable = [e for e in selected if e is not None and e.state in (QUEUED, FAILED)]
+        self.retry_button.setEnabled(bool(changeable))
+        self.cancel_button.setEnabled(bool(changeable))
+        self.edit_button.setEnabled(len(changeable) == 1)
+        self.export_button.setEnabled(len(selected) == 1)
+        one_sent = len(self.selected_sent_ids()) == 1
+        for button in (self.view_button, self.reopen_button, self.export_sent_button):
+            button.setEnabled(one_sent)
+
+    # -- selection ---------------------------------------------------------------
+
+    def selected_ids(self) -> list[int]:
+        """The outbox ids of the selected waiting letters."""
+        return [int(item.data(0, _ID_ROLE)) for item in self.waiting.selectedItems()]
+
+    def selected_sent_ids(self) -> list[int]:
+        """The history ids of the selected sent letters."""
+        return [int(item.data(0, _ID_ROLE)) for item in self.sent.selectedItems()]
+
+    # -- actions -----------------------------------------------------------------
+
+    def retry_selected(self) -> None:
+        """Try the selected letters again now."""
+        ids = self.selected_ids()
+        if ids:
+            self.controller.retry_now(ids)
+
+    def edit_selected(self) -> None:
+        """Ask for the selected letter to be opened in the editor."""
+        ids = self.selected_ids()
+        entry = self._entries.get(ids[0]) if len(ids) == 1 else None
+        if entry is not None and entry.state in (QUEUED, FAILED):
+            self.edit_requested.emit(entry.id)
+
+    def confirm(self, question: str) -> bool:
+        """Ask a yes/no question (a method, so it can be answered in tests)."""
+        answer = QMessageBox.question(
+            self,
+            "Cancel letter",
+            question,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def cancel_selected(self) -> None:
+        """Remove the selected letters from the outbox, after asking."""
+        ids = self.selected_ids()
+        if not ids:
+            return
+        what = "this letter" if len(ids) == 1 else f"these {len(ids)} letters"
+        if self.confirm(f"Remove {what} from the outbox? It will not be sent."):
+            self.controller.cancel(ids)
+
+    def choose_eml_path(self, suggestion: str) -> Path | None:
+        """Ask where to save an .eml file (a method, so tests can answer it)."""
+        name, _ = QFileDialog.getSaveFileName(
+            self, "Save letter as", suggestion, "E-mail messages (*.eml)"
+        )
+        return Path(name) if name else None
+
+    def export_selected(self) -> None:
+        """Save the selected waiting letter as an .eml file."""
+        ids = self.selected_ids()
+        if len(ids) != 1:
+            return
+        path = self.choose_eml_path(f"letter-{ids[0]}.eml")
+        if path is not None:
+            self.controller.export_eml(path, entry_id=ids[0])
+
+    def export_selected_sent(self) -> None:
+        """Save the selected sent letter as an .eml file."""
+        ids = self.selected_sent_ids()
+        if len(ids) != 1:
+            return
+        path = self.choose_eml_path(f"sent-{ids[0]}.eml")
+        if path is not None:
+            self.controller.export_eml(path, sent_id=ids[0])
+
+    def reopen_selected_sent(self) -> None:
+        """Ask for a copy of the selected sent letter to be opened in the editor."""
+        ids = self.selected_sent_ids()
+        if len(ids) == 1:
+            self.reopen_requested.emit(ids[0])
+
+    def view_selected_sent(self) -> None:
+        """Show the selected sent letter as it was sent (loaded in the background)."""
+        ids = self.selected_sent_ids()
+        if len(ids) == 1:
+            self.controller.load_raw(self._show_message, sent_id=ids[0])
+
+    def _show_message(self, raw: bytes) -> None:
+        self.viewer = MessageViewer(raw, self)
+        self.viewer.show()
+
+
+class MessageViewer(QDialog):
+    """A read-only view of a stored message: its headers and its plain text."""
+
+    def __init__(self, raw: bytes, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        content = read_message(raw)
+        self.setWindowTitle(content.subject or "Letter")
+        lines = [
+            f"From: {content.from_}",
+            f"To: {', '.join(content.to)}",
+            *([f"Cc: {', '.join(content.cc)}"] if content.cc else []),
+            f"Date: {content.date}",
+            f"Subject: {content.subject}",
+            "",
+            content.text,
+        ]
+        self.text = QPlainTextEdit("\n".join(lines))
+        self.text.setReadOnly(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.text)
+        layout.addWidget(buttons)
+        self.resize(640, 480)
