@@ -10,6 +10,7 @@ import pytest
 
 from composer.core.accounts import Account
 from composer.core.credentials import SERVICE
+from tests.helpers.cups import cups_queue, cups_server  # noqa: F401 (fixtures)
 from tests.helpers.keyring_session import (
     KeyringSession,
     KeyringSessionUnavailable,
