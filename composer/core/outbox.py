@@ -335,8 +335,18 @@ class Outbox:
         return f"The outbox ({self.path}) cannot be used: {text}."
 
     @contextlib.contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
+    def _transaction(self, durable: bool = True) -> Iterator[sqlite3.Connection]:
+        """One write transaction.
+
+        `durable` transactions (queueing, edits, the user's actions) are synced
+        to disk before they return, so they survive a power cut. The steps of
+        the sending cycle (claim, sent, retry) are not synced one by one: in WAL
+        mode they still survive a crash of the program, and a power cut can at
+        worst undo the last of them — the letter is then sent again, exactly
+        as after an interrupted send. This halves the cost of sending a batch.
+        """
         db = self._db()
+        self._set_synchronous(db, durable)
         try:
             db.execute("BEGIN IMMEDIATE")
             yield db
@@ -349,6 +359,12 @@ class Outbox:
             if db.in_transaction:
                 db.execute("ROLLBACK")
             raise
+
+    def _set_synchronous(self, db: sqlite3.Connection, durable: bool) -> None:
+        level = "FULL" if durable else "NORMAL"
+        if getattr(self._local, "synchronous", "FULL") != level:
+            db.execute(f"PRAGMA synchronous={level}")
+            self._local.synchronous = level
 
     def _query(self, sql: str, parameters: Iterable[object] = ()) -> list[sqlite3.Row]:
         try:
@@ -475,17 +491,29 @@ class Outbox:
         Only one thread or process can claim a letter: this is what stops two
         senders from sending the same letter.
         """
+        claimed = self.claim_with_raw(entry_id)
+        return None if claimed is None else claimed[0]
+
+    def claim_with_raw(self, entry_id: int) -> tuple[OutboxEntry, bytes] | None:
+        """Like :meth:`claim`, and also return the letter's bytes (one statement, for speed)."""
         now = self._clock()
-        with self._transaction() as db:
-            cursor = db.execute(
-                "UPDATE outbox_messages SET state = 'sending', attempts = attempts + 1, "
-                "last_attempt_at = ?, updated_at = ?, claimed_by = ?, claimed_at = ? "
-                "WHERE id = ? AND state = 'queued'",
-                (now, now, _process_tag(), now, entry_id),
+        db = self._db()
+        self._set_synchronous(db, durable=False)
+        try:
+            # One statement is its own transaction: atomic, and cheaper than BEGIN…COMMIT.
+            rows = list(
+                db.execute(
+                    "UPDATE outbox_messages SET state = 'sending', attempts = attempts + 1, "
+                    "last_attempt_at = ?, updated_at = ?, claimed_by = ?, claimed_at = ? "
+                    f"WHERE id = ? AND state = 'queued' RETURNING {_ENTRY_COLUMNS}, raw",
+                    (now, now, _process_tag(), now, entry_id),
+                )
             )
-        if cursor.rowcount != 1:
+        except sqlite3.Error as error:
+            raise OutboxError(self._describe(error)) from error
+        if not rows:
             return None
-        return self.get(entry_id)
+        return _entry(rows[0]), bytes(rows[0]["raw"])
 
     def mark_sent(self, entry_id: int, server_reply: str) -> int:
         """Move a letter the server accepted into the sent history; returns its history id.
@@ -494,7 +522,7 @@ class Outbox:
             OutboxError: the letter is not in the outbox.
         """
         now = self._clock()
-        with self._transaction() as db:
+        with self._transaction(durable=False) as db:
             cursor = db.execute(
                 "INSERT INTO sent_messages (message_id, raw, envelope_from, envelope_to, "
                 "subject, recipient_names, campaign_id, source, queued_at, sent_at, attempts, "
@@ -523,7 +551,7 @@ class Outbox:
     ) -> None:
         """Put a letter back in the queue after a temporary failure, due after `delay` seconds."""
         now = self._clock()
-        with self._transaction() as db:
+        with self._transaction(durable=False) as db:
             db.execute(
                 "UPDATE outbox_messages SET state = 'queued', next_attempt_at = ?, "
                 "updated_at = ?, last_reply = ?, last_error = ?, last_error_kind = ?, "
@@ -535,7 +563,7 @@ class Outbox:
     def mark_failed(self, entry_id: int, *, error: str, kind: str, reply: str = "") -> None:
         """Mark a letter the server refused for good: it waits to be edited or retried."""
         now = self._clock()
-        with self._transaction() as db:
+        with self._transaction(durable=False) as db:
             db.execute(
                 "UPDATE outbox_messages SET state = 'failed', updated_at = ?, last_reply = ?, "
                 "last_error = ?, last_error_kind = ?, claimed_by = '', claimed_at = NULL "
@@ -555,7 +583,7 @@ class Outbox:
     ) -> None:
         """Record a failure on queued letters that were not claimed (e.g. the server was down)."""
         now = self._clock()
-        with self._transaction() as db:
+        with self._transaction(durable=False) as db:
             db.executemany(
                 "UPDATE outbox_messages SET next_attempt_at = ?, updated_at = ?, "
                 "last_reply = ?, last_error = ?, last_error_kind = ?, "

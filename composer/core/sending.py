@@ -271,10 +271,10 @@ class OutboxSender:
             if self._stop or broken is not None or not session.usable:
                 break
             handled.add(entry.id)
-            claimed = self.outbox.claim(entry.id)
+            claimed = self.outbox.claim_with_raw(entry.id)
             if claimed is None:
                 continue  # someone else sent, edited or cancelled it meanwhile
-            result = self._send_one(session, claimed)
+            result = self._send_one(session, *claimed)
             results.append(result)
             if result.failure is not None and not session.usable:
                 broken = result.failure
@@ -306,9 +306,8 @@ class OutboxSender:
             )
         return FlushReport(tuple(results), connection_failure=broken, stopped=self._stop)
 
-    def _send_one(self, session: SmtpSession, entry: OutboxEntry) -> MessageResult:
+    def _send_one(self, session: SmtpSession, entry: OutboxEntry, raw: bytes) -> MessageResult:
         try:
-            raw = self.outbox.raw(entry.id)
             reply = session.send(entry.envelope_from, entry.envelope_to, raw)
         except SmtpError as error:
             return self._record_failure(entry, error.failure)
