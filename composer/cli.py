@@ -18,6 +18,7 @@ COMMAND_MODULES = (
     "composer.commands.desktop",
     "composer.commands.account",
     "composer.commands.outbox",
+    "composer.commands.send",
     "composer.commands.envelope",
     "composer.commands.printcmd",
 )

@@ -176,8 +176,9 @@ def test_password_is_in_no_file_after_a_full_send(
     assert composer("account", "password", stdin=PASSWORD + "\n").returncode == 0
     assert composer("account", "test", "--timeout", "2").returncode == 0
     _queue("first")
-    _queue("second")
     assert composer("outbox", "flush", "--timeout", "2").returncode == 0
+    sent = composer("send", "--to-email", "office@example.gov", "--copy-to-me", "--timeout", "2")
+    assert sent.returncode == 0, sent.stdout + sent.stderr
     assert len(smtp_server.recording.messages) == 2
     # A failed sign-in and a failure are logged too: they must not carry it either.
     smtp_server.reply_data = "451 4.3.0 busy"
@@ -202,4 +203,54 @@ def test_password_is_in_no_file_after_a_full_send(
         data = path.read_bytes()
         for form in forms:
             assert form not in data, f"the password is in {path}"
+    smtp_server.assert_no_secret_in_clear(USER, PASSWORD)
+
+
+def test_send_command_exit_codes(real_keyring: KeyringSession, smtp_server: SmtpTestServer) -> None:
+    import email
+    import email.policy
+
+    _set_account(smtp_server)
+    assert composer("account", "password", stdin=PASSWORD).returncode == 0
+    send = ("send", "--to-email", "Office <office@example.gov>", "--timeout", "2")
+
+    done = composer(*send, "--subject", "Protect those who refuse to fight")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.strip() == (
+        "Sent: “Protect those who refuse to fight” to Office was accepted by the server."
+    )
+    (received,) = smtp_server.recording.messages
+    assert received.rcpt_tos == ("office@example.gov",)
+    parsed = email.message_from_bytes(received.data, policy=email.policy.default)
+    assert parsed["Subject"] == "Protect those who refuse to fight"
+    assert str(parsed["From"]) == f"Ada Example <{USER}>"
+    assert [part.get_content_type() for part in parsed.iter_parts()] == ["text/plain", "text/html"]
+    assert "Mr. President" in parsed.get_body(("plain",)).get_content()
+
+    # A malformed address: nothing is queued, one line, exit 1.
+    bad = composer("send", "--to-email", "office at example.gov", "--timeout", "2")
+    assert bad.returncode == 1
+    assert bad.stderr.strip().endswith(
+        "is not a valid e-mail address: it contains a space or a character not allowed there."
+    )
+    assert _pending() == 0
+
+    # A subject with a line break is refused before anything is queued.
+    injected = composer(*send, "--subject", "Hello\r\nBcc: someone@example.net")
+    assert injected.returncode == 1 and "Subject" in injected.stderr
+    assert _pending() == 0
+
+    # The server refuses the recipient: exit 1 with its words; the letter waits to be edited.
+    smtp_server.reject_recipients["office@example.gov"] = "550 5.1.1 Mailbox unavailable"
+    refused = composer(*send)
+    assert refused.returncode == 1
+    assert "550 5.1.1 Mailbox unavailable" in refused.stdout and refused.stdout.count("\n") == 1
+    assert _pending() == 1
+
+    # The server is down: exit 75, still queued.
+    smtp_server.stop()
+    later = composer(*send)
+    assert later.returncode == 75
+    assert later.stdout.count("\n") == 1 and "Still in the outbox" in later.stdout
+    assert _pending() == 2
     smtp_server.assert_no_secret_in_clear(USER, PASSWORD)
