@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import sqlite3
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -118,6 +119,8 @@ class PrintHistory:
     def __init__(self, path: Path, clock: Callable[[], dt.datetime] = _now) -> None:
         self.path = Path(path)
         self._clock = clock
+        self._schema_lock = threading.Lock()
+        self._schema_ready = False
 
     @contextlib.contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
@@ -125,18 +128,35 @@ class PrintHistory:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
             raise PrintHistoryError(describe_os_error(error, self.path.parent)) from error
+        with self._schema_lock:
+            if not self._schema_ready:
+                self._initialize()
+                self._schema_ready = True
         try:
             db = sqlite3.connect(self.path, timeout=15)
         except sqlite3.Error as error:
             raise PrintHistoryError(self._describe(error)) from error
         try:
             db.row_factory = sqlite3.Row
-            # Others share the file: WAL lets readers and one writer work side by side.
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA busy_timeout=15000")
-            db.executescript(SCHEMA)
             with db:
                 yield db
+        except sqlite3.Error as error:
+            raise PrintHistoryError(self._describe(error)) from error
+        finally:
+            db.close()
+
+    def _initialize(self) -> None:
+        """Switch the file to WAL and create the table, once, before any other use."""
+        try:
+            db = sqlite3.connect(self.path, timeout=15)
+        except sqlite3.Error as error:
+            raise PrintHistoryError(self._describe(error)) from error
+        try:
+            # Others share the file: WAL lets readers and one writer work side by side.
+            # Switching modes needs the file to itself, so it is done only when needed.
+            if db.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                db.execute("PRAGMA journal_mode=WAL")
+            db.executescript(SCHEMA)
         except sqlite3.Error as error:
             raise PrintHistoryError(self._describe(error)) from error
         finally:

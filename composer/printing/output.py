@@ -237,16 +237,18 @@ def print_items(
     printer.setFullPage(True)
     if copies > 1:
         printer.setCopyCount(copies)
+    name = printer.printerName()
+    which = f"The printer '{name}'" if name else "The printer"
     try:
         pages = paint_items(printer, items, printer.resolution())
     except StorageError as error:
         raise PrinterError(
-            f"The printer '{printer.printerName()}' could not be used: {error} "
+            f"{which} could not be used: {error} "
             "Check that it is switched on and that the print service is running."
         ) from error
     if printer.printerState() == QPrinter.PrinterState.Error:
         raise PrinterError(
-            f"The printer '{printer.printerName()}' reported an error and may not have printed. "
+            f"{which} reported an error and may not have printed. "
             "Check the printer and its queue in the system's printer settings."
         )
     return pages
