@@ -296,25 +296,14 @@ def write_pdf_stream(path: Path, copies: Iterator[RenderedLetter], paper: str, t
 
 
 def guard_none_refcount() -> None:
-    """Keep PySide6 from freeing ``None`` in a long batch (Python before 3.12).
+    """Keep PySide6 6.12 from freeing ``None`` during a long batch (Python before 3.12).
 
-    PySide6 6.12 returns ``None`` from its void methods without taking a
-    reference; Python 3.12+ does not count references to ``None`` (PEP 683),
-    but 3.11 does, and after a few thousand such calls (a few dozen letters)
-    the count reaches zero and the process aborts with "deallocating None".
-    Raising the count once leaves room for about 10**12 such calls.
+    See :mod:`composer.gui.refcount_guard`: without it a batch of a few dozen
+    letters aborts the process with "deallocating None".
     """
-    import platform
-    import sys
+    from composer.gui.refcount_guard import protect_singletons
 
-    if sys.version_info >= (3, 12) or platform.python_implementation() != "CPython":
-        return
-    import ctypes
-
-    # ob_refcnt is the first field of every object in CPython's release builds.
-    count = ctypes.c_ssize_t.from_address(id(None))
-    if count.value < 1 << 40:
-        count.value += 1 << 40
+    protect_singletons()
 
 
 def _merge_progress(context: CommandContext, total: int) -> Callable[[int, int, Recipient], None]:
