@@ -219,6 +219,7 @@ class LetterPages:
         line_px = style.body_points * 96 / 72 * style.line_height_percent / 100
         gap = line_px * style.paragraph_gap_lines
         cursor = QTextCursor(document)
+        cursor.beginEditBlock()  # one relayout for all blocks, not one per block
         block = document.begin()
         while block.isValid():
             cursor.setPosition(block.position())
@@ -233,6 +234,7 @@ class LetterPages:
             )
             cursor.setBlockFormat(fmt)
             block = block.next()
+        cursor.endEditBlock()
         return document
 
     def _line_spans(self) -> list[tuple[float, float, int]]:
