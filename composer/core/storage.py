@@ -108,7 +108,11 @@ def connect(path: Path, *, create_folder: bool = True) -> sqlite3.Connection:
     try:
         if create_folder:
             path.parent.mkdir(parents=True, exist_ok=True)
-        db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        # check_same_thread=False only so that a store can close every thread's connection
+        # at shutdown; each connection is still used by the thread that opened it.
+        db = sqlite3.connect(
+            path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
+        )
     except (OSError, sqlite3.Error) as error:
         raise DatabaseUnavailable(describe_database_error(error, path)) from error
     try:
@@ -234,7 +238,6 @@ def probe_folder(folder: Path) -> OSError | None:
         fd, name = tempfile.mkstemp(prefix=".write-test-", dir=folder)
         try:
             os.write(fd, b"ok")
-            os.fsync(fd)
         finally:
             os.close(fd)
             os.unlink(name)

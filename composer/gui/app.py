@@ -82,6 +82,11 @@ def run_app(smoke: bool = False, locations: Locations | None = None) -> int:
     QTimer.singleShot(0, lambda: setup_logging(locations.log_file))
     crash = CrashHandler(str(locations.log_file))
     crash.install()
+    from composer.core.storage import check_storage
+
+    # Before anything opens the database: a damaged one is moved aside, unwritable
+    # folders are found; the window tells the user (composer.gui.recovery).
+    storage_report = check_storage(locations)
     try:
         window = build_main_window(locations)
     except Exception as error:
@@ -90,12 +95,15 @@ def run_app(smoke: bool = False, locations: Locations | None = None) -> int:
             None, "Letter Composer cannot start", f"{error}\n\nDetails are in {locations.log_file}."
         )
         return 1
+    window.keeper.show_storage_report(storage_report)
+    crash.before_report = window.keeper.save_for_crash  # the letter is saved before the report
     watcher = None
     if smoke:
         watcher = _FirstPaint(app)
         window.installEventFilter(watcher)
         QTimer.singleShot(SMOKE_TIMEOUT_MS, lambda: app.exit(3))
     window.show()
+    window.keeper.offer_recovery()  # letters a crash left open: a bar, nothing blocks
     if not smoke and window.settings.show_welcome:
         from composer.gui.welcome import show_welcome
 

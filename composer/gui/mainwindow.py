@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from composer import __version__
 from composer.core.campaigns import Campaign
+from composer.core.drafts import DraftStore
 from composer.core.fileio import StorageError
 from composer.core.locations import Locations
 from composer.core.models import Letter, Sender
@@ -33,6 +34,7 @@ from composer.gui.editor import LetterEditor
 from composer.gui.open_campaign import CampaignOpener
 from composer.gui.preview import PagePreview
 from composer.gui.recipient_bar import RecipientBar
+from composer.gui.recovery import LetterKeeper
 from composer.gui.spelling import WORD_LIST_NAME, SpellingSupport
 
 log = logging.getLogger(__name__)
@@ -74,6 +76,8 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._connect_signals()
         self._load_campaign(campaign)
+        # Drafts, letter files, crash recovery and exports (composer.gui.recovery).
+        self.keeper = LetterKeeper(self, DraftStore(locations.database_file))
         self.resize(1360, 860)
 
     # --- construction ---------------------------------------------------------------------
@@ -274,6 +278,9 @@ class MainWindow(QMainWindow):
     # --- letter ---------------------------------------------------------------------------
 
     def _load_campaign(self, campaign: Campaign) -> None:
+        keeper = getattr(self, "keeper", None)  # the letter being replaced is kept as a draft
+        if keeper is not None:
+            keeper.letter_replacing()
         self.campaign = campaign
         chosen = list(campaign.default_arguments)
         self.picker.set_campaign(campaign, chosen)
@@ -285,6 +292,8 @@ class MainWindow(QMainWindow):
         self.set_paper(self.paper)
         self._update_profile_banner()
         self._show_word_count(self.editor.word_count())
+        if keeper is not None:
+            keeper.letter_replaced()
 
     def _campaign_opened(self, campaign: Campaign) -> None:
         """Use a campaign the opener loaded: a new letter from its suggested arguments."""
@@ -578,7 +587,10 @@ class MainWindow(QMainWindow):
         )
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        """Save the settings on the way out."""
+        """Save the letter and the settings on the way out."""
+        if not self.keeper.close_letter():  # the letter could not be saved: the user stays
+            event.ignore()
+            return
         try:
             save_settings(self.locations.settings_file, self.settings)
         except StorageError as error:

@@ -1,0 +1,210 @@
+"""File ▸ Drafts…: every saved letter, to reopen, rename or delete."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QInputDialog,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from composer.core.drafts import DraftError, DraftInfo, DraftStore
+
+ID_ROLE = Qt.ItemDataRole.UserRole
+
+
+def describe_time(timestamp: float, now: dt.datetime | None = None) -> str:
+    """When a draft was saved, the way people say it: "today 14:05", "3 March 2025"."""
+    when = dt.datetime.fromtimestamp(timestamp)
+    now = now or dt.datetime.now()
+    if when.date() == now.date():
+        return f"today {when:%H:%M}"
+    if when.date() == (now - dt.timedelta(days=1)).date():
+        return f"yesterday {when:%H:%M}"
+    return f"{when.day} {when:%B %Y}"
+
+
+class DraftsDialog(QDialog):
+    """Lists the drafts; opening one hands its id to the window.
+
+    Args:
+        store: the drafts store.
+        current_id: the draft open in the window (it cannot be deleted from here).
+        highlight: drafts to point out (letters a crash left open).
+        parent: the window.
+
+    Signals:
+        open_requested(str): the user chose a draft to open.
+    """
+
+    open_requested = Signal(str)
+
+    def __init__(
+        self,
+        store: DraftStore,
+        current_id: str | None = None,
+        highlight: frozenset[str] = frozenset(),
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.current_id = current_id
+        self.highlight = highlight
+        self.setWindowTitle("Drafts")
+        self.resize(720, 420)
+        self.intro = QLabel("Every letter is saved here as you write. Open one to go on with it.")
+        self.intro.setWordWrap(True)
+        self.tree = QTreeWidget()
+        self.tree.setAccessibleName("Drafts")
+        self.tree.setRootIsDecorated(False)
+        self.tree.setHeaderLabels(["Letter", "Saved", "Begins"])
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.tree.setColumnWidth(0, 260)
+        self.tree.setColumnWidth(1, 140)
+        self.problem = QLabel()
+        self.problem.setWordWrap(True)
+        self.problem.hide()
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.open_button = QPushButton("&Open")
+        self.rename_button = QPushButton("&Rename…")
+        self.delete_button = QPushButton("&Delete")
+        for button in (self.open_button, self.rename_button, self.delete_button):
+            buttons.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.open_button.setDefault(True)
+        buttons.rejected.connect(self.reject)
+        self.open_button.clicked.connect(self.open_selected)
+        self.rename_button.clicked.connect(lambda: self.rename_selected())
+        self.delete_button.clicked.connect(lambda: self.delete_selected())
+        self.tree.itemActivated.connect(lambda _item, _column: self.open_selected())
+        self.tree.currentItemChanged.connect(lambda *_: self._update_buttons())
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.intro)
+        layout.addWidget(self.tree, 1)
+        layout.addWidget(self.problem)
+        layout.addWidget(buttons)
+        self.refresh()
+
+    def _show_problem(self, text: str) -> None:
+        self.problem.setText(text)
+        self.problem.setVisible(bool(text))
+
+    def refresh(self) -> None:
+        """Read the list again from the store."""
+        selected = self.selected_id()
+        try:
+            drafts = self.store.entries()
+        except DraftError as error:
+            self._show_problem(f"The drafts cannot be read: {error}")
+            drafts = []
+        self.tree.clear()
+        for info in drafts:
+            self._add(info)
+        ids = self.ids()
+        if ids:
+            self.tree.setCurrentItem(
+                self.tree.topLevelItem(ids.index(selected) if selected in ids else 0)
+            )
+        self._update_buttons()
+
+    def _add(self, info: DraftInfo) -> None:
+        title = info.title
+        notes = []
+        if info.id == self.current_id:
+            notes.append("open now")
+        if info.id in self.highlight:
+            notes.append("not closed properly")
+        if notes:
+            title = f"{title} ({', '.join(notes)})"
+        item = QTreeWidgetItem([title, describe_time(info.updated_at), info.summary[:120]])
+        item.setData(0, ID_ROLE, info.id)
+        item.setToolTip(2, info.summary)
+        if info.id in self.highlight:
+            font = item.font(0)
+            font.setBold(True)
+            item.setFont(0, font)
+        self.tree.addTopLevelItem(item)
+
+    def ids(self) -> list[str]:
+        """The draft ids in the order shown."""
+        return [
+            self.tree.topLevelItem(row).data(0, ID_ROLE)
+            for row in range(self.tree.topLevelItemCount())
+        ]
+
+    def titles(self) -> list[str]:
+        """The titles as shown."""
+        return [self.tree.topLevelItem(row).text(0) for row in range(self.tree.topLevelItemCount())]
+
+    def selected_id(self) -> str | None:
+        """The id of the selected draft, if any."""
+        item = self.tree.currentItem() if hasattr(self, "tree") else None
+        return None if item is None else item.data(0, ID_ROLE)
+
+    def select(self, draft_id: str) -> None:
+        """Select a draft by id."""
+        if draft_id in self.ids():
+            self.tree.setCurrentItem(self.tree.topLevelItem(self.ids().index(draft_id)))
+
+    def _update_buttons(self) -> None:
+        chosen = self.selected_id()
+        self.open_button.setEnabled(chosen is not None and chosen != self.current_id)
+        self.rename_button.setEnabled(chosen is not None)
+        self.delete_button.setEnabled(chosen is not None and chosen != self.current_id)
+
+    def open_selected(self) -> None:
+        """Open the selected draft in the window."""
+        chosen = self.selected_id()
+        if chosen is None or chosen == self.current_id:
+            return
+        self.open_requested.emit(chosen)
+        self.accept()
+
+    def rename_selected(self, name: str | None = None) -> None:
+        """Rename the selected draft (asks for the name when none is given)."""
+        chosen = self.selected_id()
+        if chosen is None:
+            return
+        if name is None:
+            item = self.tree.currentItem()
+            current = self.store.load(chosen).info.name if item is not None else ""
+            name, accepted = QInputDialog.getText(self, "Rename Draft", "Name:", text=current)
+            if not accepted:
+                return
+        try:
+            self.store.rename(chosen, name)
+        except DraftError as error:
+            self._show_problem(f"The draft was not renamed: {error}")
+            return
+        self.refresh()
+
+    def delete_selected(self, confirm: bool = True) -> None:
+        """Delete the selected draft, after asking."""
+        chosen = self.selected_id()
+        if chosen is None or chosen == self.current_id:
+            return
+        item = self.tree.currentItem()
+        if confirm:
+            answer = QMessageBox.question(
+                self,
+                "Delete Draft",
+                f"Delete the draft “{item.text(0)}” for good? This cannot be undone.",
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        try:
+            self.store.delete(chosen)
+        except DraftError as error:
+            self._show_problem(f"The draft was not deleted: {error}")
+            return
+        self.refresh()
