@@ -49,6 +49,9 @@ _QUOTED_SECRET = re.compile(
     (["'])(?:(?!\2).)*\2
     """
 )
+_OTHER_KEYS = re.compile(
+    r"(?i)\b(api[_-]?key|pwd|passphrase|access[_-]?token)(\s*[=:]\s*)([^\s\"',;]+)"
+)
 _URL_PASSWORD = re.compile(r"(?i)([a-z][a-z0-9+.-]*://[^/\s:@]+:)[^@\s/]+(@)")
 _SMTP_AUTH = re.compile(r"(?i)(AUTH\s+(?:PLAIN|LOGIN|XOAUTH2|CRAM-MD5)\s+)\S+")
 
@@ -58,6 +61,7 @@ def redact(text: str, secrets: Iterable[str] = ()) -> str:
     for secret in sorted({s for s in secrets if s and len(s) >= 3}, key=len, reverse=True):
         text = text.replace(secret, "***")
     text = _QUOTED_SECRET.sub(r"\1\2***\2", text)
+    text = _OTHER_KEYS.sub(r"\1\2***", text)
     text = _URL_PASSWORD.sub(r"\1***\2", text)
     text = _SMTP_AUTH.sub(r"\1***", text)
     return _SECRET.sub(r"\1\2***", text)
