@@ -6,6 +6,8 @@ The palette is the system's: run it under the desktop (or theme) you want to sho
         python tools/screenshot_themes.py --out window.png
     # the same, dark: add  QT_QPA_PLATFORMTHEME=gtk3 GTK_THEME=Adwaita:dark
     # high DPI: add  QT_SCALE_FACTOR=2
+    # the README's dark picture (under 300 KB): 256 colours, which ImageMagick keeps clean
+    convert-im6.q16 window.png -colors 256 PNG8:docs/images/window-dark.png
 
 Settings and profile live in a temporary folder; nothing of the user's is read or written.
 """
@@ -34,9 +36,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, required=True, help="the PNG file to write")
     parser.add_argument("--width", type=int, default=1360)
     parser.add_argument("--height", type=int, default=860)
-    parser.add_argument(
-        "--colors", type=int, default=0, help="reduce to this many colours (smaller file)"
-    )
     args = parser.parse_args(argv)
 
     from PySide6.QtCore import QEventLoop, QTimer
@@ -73,12 +72,6 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         app.processEvents()
         image = window.grab().toImage()
-        if args.colors:
-            from PySide6.QtCore import Qt
-
-            image = image.convertToFormat(
-                image.Format.Format_Indexed8, Qt.ImageConversionFlag.ThresholdDither
-            )
         args.out.parent.mkdir(parents=True, exist_ok=True)
         if not image.save(str(args.out), "PNG", 9):
             print(f"screenshot: could not write {args.out}", file=sys.stderr)

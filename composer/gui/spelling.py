@@ -22,6 +22,7 @@ from PySide6.QtGui import (
     QColor,
     QContextMenuEvent,
     QKeyEvent,
+    QPalette,
     QSyntaxHighlighter,
     QTextCharFormat,
     QTextCursor,
@@ -30,11 +31,14 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QLabel, QMenu, QTextEdit, QWidget
 
 from composer.core.fileio import StorageError, atomic_write_text
+from composer.gui.theme import is_dark
 
 log = logging.getLogger(__name__)
 
 MAX_SUGGESTIONS = 7
 UNDERLINE_COLOR = QColor(220, 30, 30)
+# On a dark page the same red is too dim to notice; a lighter one reads as well.
+UNDERLINE_COLOR_DARK = QColor(255, 105, 105)
 WORD_LIST_NAME = "personal-dictionary.txt"
 
 # A word: letters, with inner apostrophes ("don't", "Russia’s"). Digits and "_" end a word.
@@ -222,6 +226,14 @@ class SpellHighlighter(QSyntaxHighlighter):
         self.format.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SpellCheckUnderline)
         self.format.setUnderlineColor(UNDERLINE_COLOR)
 
+    def follow_palette(self, palette: QPalette) -> bool:
+        """Pick the underline colour for the editor's palette; True if it changed."""
+        colour = UNDERLINE_COLOR_DARK if is_dark(palette) else UNDERLINE_COLOR
+        if self.format.underlineColor() == colour:
+            return False
+        self.format.setUnderlineColor(colour)
+        return True
+
     def highlightBlock(self, text: str) -> None:
         """Mark the misspelt words of one paragraph."""
         if not self.checker.available:
@@ -268,6 +280,7 @@ class SpellingSupport(QObject):
         self.indicator.setAccessibleName("Spell checking")
         self._menu: QMenu | None = None
         self._started = False
+        self.highlighter.follow_palette(text_edit.palette())
         self._attach(text_edit.document())
         text_edit.installEventFilter(self)
         text_edit.viewport().installEventFilter(self)
@@ -425,6 +438,10 @@ class SpellingSupport(QObject):
         """Show our menu for right-clicks, the Menu key and Shift+F10."""
         # Look at nothing else: this also sees the events of the editor's own teardown.
         kind = event.type()
+        if kind == QEvent.Type.PaletteChange and watched is self.text_edit:
+            if self.highlighter.follow_palette(self.text_edit.palette()):
+                self._rehighlight()
+            return False
         if kind == QEvent.Type.ContextMenu and isinstance(event, QContextMenuEvent):
             viewport = self.text_edit.viewport()
             if watched not in (self.text_edit, viewport):

@@ -90,3 +90,29 @@ def test_pages_print_black_text_under_a_dark_palette(main_window, dark_system) -
         for x in range(0, image.width(), 2)
     )
     assert darkest < 60
+
+
+def test_spelling_underline_brightens_on_a_dark_palette(qapp, qtbot, tmp_path) -> None:
+    from PySide6.QtWidgets import QTextEdit
+
+    from composer.gui.spelling import UNDERLINE_COLOR, UNDERLINE_COLOR_DARK, SpellingSupport
+
+    editor = QTextEdit()
+    qtbot.addWidget(editor)
+    editor.setPlainText("A sentense.")
+    spelling = SpellingSupport(editor, "en_US", tmp_path / "words.txt")
+    editor.show()
+    qtbot.waitExposed(editor)
+    assert spelling.highlighter.format.underlineColor() == UNDERLINE_COLOR
+    before = QPalette(qapp.palette())
+    try:
+        qapp.setPalette(_dark_palette())  # reaches the widgets as posted events
+        qtbot.waitUntil(
+            lambda: spelling.highlighter.format.underlineColor() == UNDERLINE_COLOR_DARK
+        )
+        block = editor.document().firstBlock()
+        colours = {span.format.underlineColor().name() for span in block.layout().formats()}
+        assert colours == {UNDERLINE_COLOR_DARK.name()}  # words drawn before follow too
+    finally:
+        qapp.setPalette(before)
+    qtbot.waitUntil(lambda: spelling.highlighter.format.underlineColor() == UNDERLINE_COLOR)
