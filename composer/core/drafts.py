@@ -38,7 +38,6 @@ from composer.core.letterfile import (
     letter_to_dict,
 )
 from composer.core.markup import html_to_text
-from composer.core.render import body_fragment
 from composer.core.storage import (
     DatabaseUnavailable,
     connect,
@@ -193,7 +192,9 @@ def _storable(text: str) -> str:
 
 def summary_of(body_html: str) -> str:
     """The first words of a body, for lists."""
-    text = html_to_text(body_fragment(body_html[:_SUMMARY_SOURCE_CHARS]))
+    # The editor's HTML has a <head> with a style sheet: start after <body> when there is one.
+    start = body_html.find("<body")
+    text = html_to_text(body_html[max(0, start) :][:_SUMMARY_SOURCE_CHARS])
     return _storable(" ".join(text.split())[:SUMMARY_CHARS])
 
 
