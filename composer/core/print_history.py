@@ -12,6 +12,7 @@ import contextlib
 import datetime as dt
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +36,9 @@ CREATE TABLE IF NOT EXISTS printed_letters (
 );
 CREATE INDEX IF NOT EXISTS printed_letters_printed_at ON printed_letters (printed_at);
 """
+
+
+WAL_SWITCH_SECONDS = 5.0
 
 
 class PrintHistoryError(Exception):
@@ -152,15 +156,33 @@ class PrintHistory:
         except sqlite3.Error as error:
             raise PrintHistoryError(self._describe(error)) from error
         try:
-            # Others share the file: WAL lets readers and one writer work side by side.
-            # Switching modes needs the file to itself, so it is done only when needed.
-            if db.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
-                db.execute("PRAGMA journal_mode=WAL")
+            self._use_wal(db)
             db.executescript(SCHEMA)
         except sqlite3.Error as error:
             raise PrintHistoryError(self._describe(error)) from error
         finally:
             db.close()
+
+    @staticmethod
+    def _use_wal(db: sqlite3.Connection) -> None:
+        """Put the shared file in WAL mode, so readers and one writer work side by side.
+
+        Switching modes needs the file to itself and SQLite does not wait for that
+        (it answers "locked" at once), so a busy file is tried again for a while; if
+        it stays busy, the history works in the mode the file is in.
+        """
+        deadline = time.monotonic() + WAL_SWITCH_SECONDS
+        while True:
+            try:
+                if db.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                    db.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) and "busy" not in str(error):
+                    raise
+                if time.monotonic() > deadline:
+                    return  # still busy: keep the file's present mode
+                time.sleep(0.05)
 
     def _describe(self, error: sqlite3.Error) -> str:
         text = str(error)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
-from PySide6.QtWidgets import QMessageBox, QWidget
+import shiboken6
+from PySide6.QtCore import QObject, QRunnable, QStandardPaths, QThreadPool, Signal
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from composer.core.fileio import StorageError
 from composer.core.models import Recipient, Sender
@@ -64,50 +66,71 @@ class PdfExportJob(QRunnable):
             self.signals.finished.emit(str(self.path), pages)
 
 
+def ask_pdf_path(parent: QWidget, title: str, suggested_name: str) -> Path | None:
+    """Ask where to save a PDF, starting in the Documents folder; None when cancelled."""
+    folder = QStandardPaths.writableLocation(
+        QStandardPaths.StandardLocation.DocumentsLocation
+    ) or str(Path.home())
+    path, _filter = QFileDialog.getSaveFileName(
+        parent, title, str(Path(folder) / suggested_name), "PDF (*.pdf)"
+    )
+    if not path:
+        return None
+    return Path(path if path.lower().endswith(".pdf") else f"{path}.pdf")
+
+
 def start_pdf_export(pool: QThreadPool, job: PdfExportJob) -> None:
     """Start an export job on the pool (kept alive until it reports)."""
     pool.start(job)
 
 
-class _HistorySignals(QObject):
-    """Signals of a print-history write.
+@dataclass(frozen=True)
+class _Printed:
+    """What the history keeps of one printed letter (plain data, safe in any thread)."""
 
-    Signals:
-        recorded(int): how many letters were noted.
-        failed(str): why they could not be noted.
-    """
-
-    recorded = Signal(int)
-    failed = Signal(str)
+    recipient_id: str
+    recipient_name: str
+    subject: str
+    paper: str
+    pages: int
 
 
 class RecordPrintedJob(QRunnable):
-    """Notes printed letters in the print history, in a worker thread."""
+    """Notes printed letters in the print history, in a worker thread.
+
+    It takes plain data, never the laid-out pages: their text documents belong to
+    the GUI thread and must not be deleted by the worker. It reports nothing back
+    (a failure is logged): the pool owns and deletes it when done.
+    """
 
     def __init__(self, history: PrintHistory, letters: Sequence[LetterPages], printer: str) -> None:
         super().__init__()
         self.history = history
-        self.letters = list(letters)
+        self.printed = [
+            _Printed(
+                letter.rendered.recipient.id,
+                letter.rendered.recipient.short_name,
+                letter.rendered.subject,
+                letter.spec.name,
+                letter.page_count,
+            )
+            for letter in letters
+        ]
         self.printer = printer
-        self.signals = _HistorySignals()
 
     def run(self) -> None:
         try:
-            for letter in self.letters:
-                rendered = letter.rendered
+            for printed in self.printed:
                 self.history.record(
-                    recipient_id=rendered.recipient.id,
-                    recipient_name=rendered.recipient.short_name,
-                    subject=rendered.subject,
-                    paper=letter.spec.name,
-                    pages=letter.page_count,
+                    recipient_id=printed.recipient_id,
+                    recipient_name=printed.recipient_name,
+                    subject=printed.subject,
+                    paper=printed.paper,
+                    pages=printed.pages,
                     printer=self.printer,
                 )
         except PrintHistoryError as error:
             log.warning("print history not written: %s", error)
-            self.signals.failed.emit(str(error))
-        else:
-            self.signals.recorded.emit(len(self.letters))
 
 
 def printed_letters(items: Sequence[Paintable], pages: Sequence[int]) -> list[LetterPages]:
@@ -171,9 +194,17 @@ def print_with_dialog(
     dialog.setOption(options.PrintPageRange, True)
     dialog.setOption(options.PrintSelection, False)
     dialog.setOption(options.PrintCurrentPage, False)
-    if dialog.exec() != QPrintDialog.DialogCode.Accepted:
+    accepted = dialog.exec() == QPrintDialog.DialogCode.Accepted
+    _let_go(dialog)
+    if not accepted:
         return False
     return print_now(parent, printer, items, title, history=history, pool=pool)
+
+
+def _let_go(dialog: QWidget) -> None:
+    """Delete a print dialog now: as the window's child it would outlive its printer."""
+    dialog.setParent(None)
+    shiboken6.delete(dialog)
 
 
 def print_now(
@@ -213,3 +244,4 @@ def print_preview(parent: QWidget, items: Sequence[Paintable], title: str) -> No
     dialog.paintRequested.connect(lambda p: print_items(p, items, title=title))
     dialog.resize(900, 1000)
     dialog.exec()
+    _let_go(dialog)

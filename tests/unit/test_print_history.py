@@ -151,3 +151,38 @@ def test_an_unwritable_folder_gives_a_plain_message(tmp_path: Path) -> None:
     history = PrintHistory(blocker / "sub" / "letters.sqlite3")
     with pytest.raises(PrintHistoryError):
         _print(history)
+
+
+def test_wal_switch_waits_for_a_reader_that_holds_the_file(
+    locations: Locations, clock: Clock
+) -> None:
+    path = locations.database_file
+    path.parent.mkdir(parents=True)
+    reader = sqlite3.connect(path, isolation_level=None)
+    reader.execute("CREATE TABLE drafts_example (id INTEGER PRIMARY KEY)")
+    reader.execute("BEGIN")
+    reader.execute("SELECT * FROM drafts_example").fetchall()  # holds a shared lock
+    done = threading.Event()
+    errors: list[BaseException] = []
+
+    def write() -> None:
+        try:
+            _print(PrintHistory(path, clock=clock))
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            done.set()
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    # The writer cannot switch the file to WAL while the reader holds it...
+    assert not done.wait(0.5)
+    reader.execute("COMMIT")
+    reader.close()
+    # ...and goes on as soon as the reader lets go.
+    assert done.wait(10)
+    writer.join(timeout=10)
+    assert not errors
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    db.close()
