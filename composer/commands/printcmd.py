@@ -63,6 +63,10 @@ def run(args: argparse.Namespace, context: CommandContext) -> int:
     spec = paper(job.paper)
     letters = [LetterPages(r, spec, fold_marks=settings.fold_marks) for r in rendered]
     title = rendered[0].subject or "Letter"
+    for pages_of in letters:
+        problem = pages_of.address_problem()
+        if problem:
+            context.note(f"composer: {pages_of.rendered.recipient.short_name}: {problem}")
     try:
         printer = open_printer(args.printer)
         name = printer.printerName()
