@@ -181,6 +181,24 @@ class MainWindow(QMainWindow):
             key.Print,
             "Print the letter through the system's print dialog",
         )
+        self.envelope_print_action = self._action(
+            "Print &Envelope…",
+            self.print_envelope,
+            None,
+            "Print an envelope for each recipient, with your return address",
+        )
+        self.envelope_export_action = self._action(
+            "Export Envelope PD&F…",
+            lambda: self.export_envelope_pdf(),
+            None,
+            "Save the envelopes (one per recipient) as a PDF",
+        )
+        self.history_action = self._action(
+            "Printed &Letters…",
+            self.show_print_history,
+            None,
+            "The letters you printed, and which of them you have mailed",
+        )
         self.open_campaign_action = self._action(
             "&Open Campaign…",
             self.campaign_opener.choose_pack,
@@ -226,6 +244,9 @@ class MainWindow(QMainWindow):
         self.campaign_menu.aboutToShow.connect(self.campaign_opener.refresh_list)
         file_menu.addSeparator()
         file_menu.addActions([self.export_action, self.preview_action, self.print_action])
+        file_menu.addActions(
+            [self.envelope_print_action, self.envelope_export_action, self.history_action]
+        )
         file_menu.addSeparator()
         file_menu.addAction(self.profile_action)
         file_menu.addSeparator()
@@ -499,12 +520,19 @@ class MainWindow(QMainWindow):
 
     def print_letter(self) -> None:
         """Print through the system's print dialog."""
+        from composer.core.print_history import PrintHistory
         from composer.gui.print_actions import print_with_dialog
 
         if not self._confirm_personal("Print"):
             return
         items = self.page_items()
-        if items and print_with_dialog(self, items, self.recipient_bar.subject.text() or "Letter"):
+        if items and print_with_dialog(
+            self,
+            items,
+            self.recipient_bar.subject.text() or "Letter",
+            history=PrintHistory(self.locations.database_file),
+            pool=self.pool,
+        ):
             self.statusBar().showMessage("Sent to the printer.", 6000)
 
     def print_preview(self) -> None:
@@ -516,6 +544,47 @@ class MainWindow(QMainWindow):
         items = self.page_items()
         if items:
             print_preview(self, items, self.recipient_bar.subject.text() or "Letter")
+
+    def envelope_items(self):
+        """Envelopes for the letter's recipients (in order), sized for the chosen paper."""
+        from composer.gui.print_actions import envelope_items
+
+        return envelope_items(self.sender, self.current_letter().recipients, self.paper)
+
+    def print_envelope(self) -> None:
+        """Print an envelope for each recipient through the system's print dialog."""
+        from composer.gui.print_actions import print_with_dialog
+
+        if print_with_dialog(
+            self, self.envelope_items(), "Envelope", dialog_title="Print Envelope"
+        ):
+            self.statusBar().showMessage("Envelopes sent to the printer.", 6000)
+
+    def export_envelope_pdf(self, path: str | None = None) -> None:
+        """Ask where to save, then write the envelopes to a PDF in the background."""
+        from composer.gui.print_actions import PdfExportJob, ask_pdf_path
+
+        name = self._suggested_file_name().replace("letter-to-", "envelope-to-", 1)
+        target = Path(path) if path else ask_pdf_path(self, "Export Envelope PDF", name)
+        if target is None:
+            return
+        job = PdfExportJob(target, self.envelope_items(), "Envelope")
+        job.setAutoDelete(False)
+        self._jobs.append(job)
+        job.signals.finished.connect(self._export_finished)
+        job.signals.failed.connect(self._export_failed)
+        self.statusBar().showMessage(f"Writing {target}…")
+        self.pool.start(job)
+
+    def show_print_history(self) -> None:
+        """Show the printed letters, where the user marks them mailed."""
+        from composer.core.print_history import PrintHistory
+        from composer.gui.print_history_dialog import PrintHistoryDialog
+
+        self.history_dialog = PrintHistoryDialog(
+            PrintHistory(self.locations.database_file), self.pool, self
+        )
+        self.history_dialog.open()
 
     # --- profile, about, closing ------------------------------------------------------------
 
