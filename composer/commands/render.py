@@ -229,70 +229,12 @@ def write_pdf_stream(path: Path, copies: Iterator[RenderedLetter], paper: str, t
     Raises:
         StorageError: the file could not be written.
     """
-    import contextlib
-    import os
-    import tempfile
-
-    from PySide6.QtCore import QMarginsF, QSizeF
-    from PySide6.QtGui import QPageLayout, QPageSize, QPainter, QPdfWriter
-
-    from composer.core.fileio import describe_os_error
     from composer.printing.letter_layout import LetterPages
-    from composer.printing.output import PDF_DPI, ensure_gui_application
+    from composer.printing.output import write_pdf_stream as write_stream
     from composer.printing.paper import paper as paper_spec
 
-    ensure_gui_application()
     spec = paper_spec(paper)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".pdf", dir=path.parent)
-        os.close(fd)
-    except OSError as error:
-        raise StorageError(describe_os_error(error, path)) from error
-    try:
-        writer = QPdfWriter(tmp_name)
-        writer.setResolution(PDF_DPI)
-        writer.setTitle(title)
-        writer.setCreator("Letter Composer")
-        painter = QPainter()
-        pages = 0
-        try:
-            for copy in copies:
-                letter_pages = LetterPages(copy, spec)
-                width, height = letter_pages.page_size_points()
-                layout = QPageLayout(
-                    QPageSize(
-                        QSizeF(width, height),
-                        QPageSize.Unit.Point,
-                        "",
-                        QPageSize.SizeMatchPolicy.FuzzyMatch,
-                    ),
-                    QPageLayout.Orientation.Portrait,
-                    QMarginsF(0, 0, 0, 0),
-                    QPageLayout.Unit.Point,
-                )
-                for page in range(letter_pages.page_count):
-                    writer.setPageLayout(layout)
-                    if not painter.isActive():
-                        if not painter.begin(writer):
-                            raise StorageError(f"{path} could not be opened for drawing.")
-                    elif not writer.newPage():
-                        raise StorageError(f"A new page could not be started in {path}.")
-                    letter_pages.paint(painter, page, PDF_DPI)
-                    pages += 1
-        finally:
-            if painter.isActive():
-                painter.end()
-        del writer  # closes the file
-        if pages == 0 or os.path.getsize(tmp_name) == 0:
-            raise StorageError(f"Nothing could be written to {path}. Is the disk full?")
-        os.replace(tmp_name, path)
-        return pages
-    except OSError as error:
-        raise StorageError(describe_os_error(error, path)) from error
-    finally:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp_name)
+    return write_stream(path, (LetterPages(copy, spec) for copy in copies), title=title)
 
 
 def guard_none_refcount() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -167,6 +167,66 @@ def write_pdf(
         pages = paint_items(writer, items, PDF_DPI, progress)
         del writer  # closes the file
         if os.path.getsize(tmp_name) == 0:
+            raise StorageError(f"Nothing could be written to {path}. Is the disk full?")
+        os.replace(tmp_name, path)
+        return pages
+    except OSError as error:
+        raise StorageError(describe_os_error(error, path)) from error
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp_name)
+
+
+def write_pdf_stream(
+    path: Path,
+    items: Iterable[Paintable],
+    *,
+    title: str = "Letter",
+) -> int:
+    """Write items into one PDF, each laid out only when its turn comes (memory stays flat).
+
+    For long batches: unlike :func:`write_pdf`, page ranges are not supported and
+    the items are not counted first. The file appears in one step; an error leaves
+    nothing behind. If `items` ends early (a cancelled batch), what came so far is
+    written.
+
+    Returns:
+        The number of pages written.
+
+    Raises:
+        StorageError: the file could not be written, or there was nothing to write.
+    """
+    ensure_gui_application()
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".pdf", dir=path.parent)
+        os.close(fd)
+    except OSError as error:
+        raise StorageError(describe_os_error(error, path)) from error
+    try:
+        writer = QPdfWriter(tmp_name)
+        writer.setResolution(PDF_DPI)
+        writer.setTitle(title)
+        writer.setCreator("Letter Composer")
+        painter = QPainter()
+        pages = 0
+        try:
+            for item in items:
+                for page in range(item.page_count):
+                    writer.setPageLayout(page_layout(item))
+                    if not painter.isActive():
+                        if not painter.begin(writer):
+                            raise StorageError(f"{path} could not be opened for drawing.")
+                    elif not writer.newPage():
+                        raise StorageError(f"A new page could not be started in {path}.")
+                    item.paint(painter, page, PDF_DPI)
+                    pages += 1
+        finally:
+            if painter.isActive():
+                painter.end()
+        del writer  # closes the file
+        if pages == 0 or os.path.getsize(tmp_name) == 0:
             raise StorageError(f"Nothing could be written to {path}. Is the disk full?")
         os.replace(tmp_name, path)
         return pages
