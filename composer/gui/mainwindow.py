@@ -15,7 +15,9 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
+    QProgressDialog,
     QSplitter,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -39,6 +41,7 @@ from composer.gui.spelling import WORD_LIST_NAME, SpellingSupport
 
 log = logging.getLogger(__name__)
 
+MANY_COPIES = 10  # above this, preparing the copies shows progress and can be cancelled
 PAPER_LABELS = {"letter": "US Letter (#10 envelope)", "a4": "A4 (DL envelope)"}
 
 
@@ -69,6 +72,9 @@ class MainWindow(QMainWindow):
         self._renderer = None
         self._jobs: list[object] = []
         self._last_problem = ""
+        self._copy_index = 0  # which copy the preview shows when writing to several officials
+        self._mail = None
+        self._directory_dialog = None
 
         self.setWindowTitle(f"{campaign.title} — Letter Composer")
         self._build_widgets()
@@ -78,6 +84,8 @@ class MainWindow(QMainWindow):
         self._load_campaign(campaign)
         # Drafts, letter files, crash recovery and exports (composer.gui.recovery).
         self.keeper = LetterKeeper(self, DraftStore(locations.database_file))
+        # E-mail and the built-in officials load after the first paint.
+        QTimer.singleShot(0, self._after_first_paint)
         self.resize(1360, 860)
 
     # --- construction ---------------------------------------------------------------------
@@ -115,12 +123,23 @@ class MainWindow(QMainWindow):
         for key, label in PAPER_LABELS.items():
             self.paper_choice.addItem(label, key)
         self.page_label = QLabel()
+        self.previous_copy = QToolButton(text="◀")
+        self.previous_copy.setAccessibleName("Previous recipient's copy")
+        self.next_copy = QToolButton(text="▶")
+        self.next_copy.setAccessibleName("Next recipient's copy")
+        self.copy_label = QLabel()
+        self.copy_label.setAccessibleName("Which copy the preview shows")
         preview_head = QHBoxLayout()
         preview_head.setContentsMargins(6, 6, 6, 0)
         preview_head.addWidget(QLabel("Preview:"))
         preview_head.addWidget(self.paper_choice)
         preview_head.addStretch(1)
+        preview_head.addWidget(self.previous_copy)
+        preview_head.addWidget(self.copy_label)
+        preview_head.addWidget(self.next_copy)
         preview_head.addWidget(self.page_label)
+        for widget in (self.previous_copy, self.copy_label, self.next_copy):
+            widget.hide()
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
@@ -217,6 +236,32 @@ class MainWindow(QMainWindow):
             None,
             "Your name and address, printed on every letter",
         )
+        self.send_action = self._action(
+            "Send by &E-mail…",
+            self.send_by_email,
+            "Ctrl+Return",
+            "Queue the letter in the outbox and send it through your account",
+        )
+        self.outbox_action = self._action(
+            "&Outbox and Sent", lambda: self.mail_center().show_outbox(), "Ctrl+Shift+O"
+        )
+        self.account_action = self._action(
+            "E-mail &Account…", lambda: self.mail_center().edit_account()
+        )
+        self.find_officials_action = self._action(
+            "&Find My Officials…",
+            self.find_officials,
+            "Ctrl+Shift+F",
+            "Your senators and representative by ZIP code, or anyone by state or name",
+        )
+        self.import_directory_action = self._action(
+            "&Import Directory Files…",
+            lambda: self.directory_dialog().panel.import_action.trigger(),
+        )
+        self.update_directory_action = self._action(
+            "&Update from the Internet",
+            lambda: self.directory_dialog().panel.update_action.trigger(),
+        )
         self.quit_action = self._action("&Quit", self.close, key.Quit)
         self.search_action = self._action("Find Argument", self._focus_search, key.Find)
         self.about_action = self._action("&About Letter Composer", self.about)
@@ -248,7 +293,9 @@ class MainWindow(QMainWindow):
             [self.envelope_print_action, self.envelope_export_action, self.history_action]
         )
         file_menu.addSeparator()
-        file_menu.addAction(self.profile_action)
+        file_menu.addActions([self.send_action, self.outbox_action])
+        file_menu.addSeparator()
+        file_menu.addActions([self.profile_action, self.account_action])
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         self.file_menu = file_menu
@@ -271,6 +318,15 @@ class MainWindow(QMainWindow):
         self.edit_menu = edit_menu
         format_menu = bar.addMenu("F&ormat")
         format_menu.addActions(self.editor.format_actions())
+        directory_menu = bar.addMenu("&Directory")
+        directory_menu.addActions(
+            [
+                self.find_officials_action,
+                self.import_directory_action,
+                self.update_directory_action,
+            ]
+        )
+        self.directory_menu = directory_menu
         view_menu = bar.addMenu("&View")
         view_menu.addActions(list(self.paper_actions.values()))
         self.view_menu = view_menu
@@ -289,6 +345,10 @@ class MainWindow(QMainWindow):
             lambda: self.set_paper(self.paper_choice.currentData())
         )
         self.preview.pages_changed.connect(self._show_page_count)
+        self.recipient_bar.find_requested.connect(self.find_officials)
+        self.recipient_bar.changed.connect(self._recipients_changed)
+        self.previous_copy.clicked.connect(lambda: self.show_copy(self._copy_index - 1))
+        self.next_copy.clicked.connect(lambda: self.show_copy(self._copy_index + 1))
         self.profile_banner.linkActivated.connect(lambda _link: self.edit_profile())
         self._preview_timer.timeout.connect(self.refresh_preview)
         self.campaign_opener.opened.connect(self._campaign_opened)
@@ -354,7 +414,7 @@ class MainWindow(QMainWindow):
         """The letter as it stands in the window."""
         return Letter(
             sender=self.sender,
-            recipients=[self.recipient_bar.recipient()],
+            recipients=self.recipient_bar.recipients(),
             subject=self.recipient_bar.subject.text().strip(),
             body_html=self.editor.html(),
             campaign_id=self.campaign.id,
@@ -424,17 +484,34 @@ class MainWindow(QMainWindow):
             self._renderer = Renderer(self.campaign.templates)
         return self._renderer
 
-    def rendered_letters(self, quiet: bool = False):
-        """The letter rendered for each recipient, or None after telling the user why not."""
+    def rendered_letters(self, quiet: bool = False, template: str | None = None):
+        """The letter rendered for each recipient, or None after telling the user why not.
+
+        With many recipients this shows a progress dialog that can cancel (None then).
+        """
+        from composer.core.merge import MailMerge, MergeError
         from composer.core.render import RenderError
 
         letter = self.current_letter()
+        merge = MailMerge(
+            letter, letter.recipients, self.renderer(), template or self.campaign.template
+        )
         try:
-            return [
-                self.renderer().render(letter, recipient, self.campaign.template)
-                for recipient in letter.recipients
-            ]
-        except RenderError as error:
+            if len(merge) <= MANY_COPIES:
+                return list(merge.copies())
+            merge.check()
+            progress = QProgressDialog("Preparing the letters…", "Cancel", 0, len(merge), self)
+            progress.setWindowTitle("Letters")
+            progress.setMinimumDuration(300)
+            copies = []
+            for index, copy in enumerate(merge.copies()):
+                progress.setValue(index)
+                if progress.wasCanceled():
+                    return None
+                copies.append(copy)
+            progress.setValue(len(merge))
+            return copies
+        except (MergeError, RenderError) as error:
             if quiet:
                 self.preview.show_problem(str(error))
             else:
@@ -442,14 +519,105 @@ class MainWindow(QMainWindow):
             return None
 
     def refresh_preview(self) -> None:
-        """Render the letter and hand it to the preview (drawn in the background)."""
+        """Render the copy being looked at and hand it to the preview (drawn in the background)."""
+        from composer.core.render import RenderError
         from composer.printing.paper import paper
 
-        rendered = self.rendered_letters(quiet=True)
-        if rendered:
-            self.preview.show_letter(
-                rendered[0], paper(self.paper), self.settings.fold_marks, immediately=True
+        letter = self.current_letter()
+        self._copy_index = max(0, min(self._copy_index, len(letter.recipients) - 1))
+        try:
+            rendered = self.renderer().render(
+                letter, letter.recipients[self._copy_index], self.campaign.template
             )
+        except RenderError as error:
+            self.preview.show_problem(str(error))
+            return
+        self.preview.show_letter(
+            rendered, paper(self.paper), self.settings.fold_marks, immediately=True
+        )
+
+    def show_copy(self, index: int) -> None:
+        """Preview the copy for recipient number `index` (mail merge)."""
+        total = len(self.recipient_bar.recipients())
+        self._copy_index = max(0, min(index, total - 1))
+        self._update_copy_controls()
+        self.refresh_preview()
+
+    def _recipients_changed(self) -> None:
+        total = len(self.recipient_bar.recipients())
+        if self._copy_index >= total:
+            self._copy_index = 0
+        self._update_copy_controls()
+
+    def _update_copy_controls(self) -> None:
+        recipients = self.recipient_bar.recipients()
+        several = len(recipients) > 1
+        for widget in (self.previous_copy, self.copy_label, self.next_copy):
+            widget.setVisible(several)
+        if several:
+            name = recipients[self._copy_index].short_name
+            self.copy_label.setText(f"Copy {self._copy_index + 1} of {len(recipients)}: {name}")
+            self.previous_copy.setEnabled(self._copy_index > 0)
+            self.next_copy.setEnabled(self._copy_index < len(recipients) - 1)
+
+    # --- recipients and e-mail -------------------------------------------------------------
+
+    def _after_first_paint(self) -> None:
+        from composer.core.directory import builtin_officials
+
+        self.recipient_bar.set_recipients([o.recipient() for o in builtin_officials()])
+        self.mail_center().start()
+
+    def mail_center(self):
+        """The outbox, the sending thread and the account (made on first use)."""
+        if self._mail is None:
+            from composer.gui.mail_center import MailCenter
+
+            self._mail = MailCenter(self, self.locations, self.pool)
+            self.statusBar().addPermanentWidget(self._mail.status_label)
+        return self._mail
+
+    def send_by_email(self) -> None:
+        """Queue the letter (one e-mail per recipient) and send it through the user's account."""
+        if not self._confirm_personal("Send"):
+            return
+        letters = self.rendered_letters(template=self.campaign.email_template)
+        if letters:
+            self.mail_center().send_letters(letters, self.campaign.id)
+
+    def directory_dialog(self):
+        """The Find My Officials dialog (made on first use)."""
+        if self._directory_dialog is None:
+            from composer.core.directory import Directory
+            from composer.gui.recipients_panel import RecipientsDialog
+
+            self._directory_dialog = RecipientsDialog(
+                Directory.for_locations(self.locations),
+                self.pool,
+                near_zip=self.sender.postal_code,
+                parent=self,
+            )
+            self._directory_dialog.recipients_chosen.connect(self.use_recipients)
+        return self._directory_dialog
+
+    def find_officials(self) -> None:
+        """Look up officials by ZIP code, state or name; the chosen ones get the letter."""
+        dialog = self.directory_dialog()
+        dialog.show()
+        dialog.raise_()
+
+    def use_recipients(self, recipients: list) -> None:
+        """Address the letter to these officials: one copy each when there are several."""
+        from composer.core.directory import builtin_officials
+
+        builtin = [o.recipient() for o in builtin_officials()]
+        select = "merge" if len(recipients) > 1 else (recipients[0].id if recipients else None)
+        self.recipient_bar.set_recipients(builtin, merge=recipients, select=select)
+        self._copy_index = 0
+        self._update_copy_controls()
+        names = ", ".join(r.short_name for r in recipients[:3])
+        more = f" and {len(recipients) - 3} more" if len(recipients) > 3 else ""
+        self.statusBar().showMessage(f"The letter goes to {names}{more}.", 6000)
 
     def page_items(self):
         """The laid-out pages of every copy of the letter, or None if it cannot be rendered."""
@@ -484,6 +652,9 @@ class MainWindow(QMainWindow):
         """Ask where to save, then write the PDF in the background."""
         if not self._confirm_personal("Export"):
             return
+        if len(self.recipient_bar.recipients()) > 1:
+            self.export_merge(path)
+            return
         items = self.page_items()
         if items is None:
             return
@@ -506,6 +677,79 @@ class MainWindow(QMainWindow):
         job.signals.finished.connect(self._export_finished)
         job.signals.failed.connect(self._export_failed)
         self.statusBar().showMessage(f"Writing {path}…")
+        self.pool.start(job)
+
+    def export_merge(self, path: str | None = None, combined: bool | None = None) -> None:
+        """Write a copy for each recipient: one combined PDF, or one PDF each in a folder."""
+        from composer.gui.merge_export import MergeExportJob
+
+        recipients = self.recipient_bar.recipients()
+        if combined is None:
+            box = QMessageBox(
+                QMessageBox.Icon.Question,
+                "Export PDF",
+                f"The letter goes to {len(recipients)} officials. Write one PDF with every "
+                "letter, or one PDF per official into a folder?",
+                QMessageBox.StandardButton.Cancel,
+                self,
+            )
+            one = box.addButton("One PDF", QMessageBox.ButtonRole.AcceptRole)
+            each = box.addButton("One PDF Each", QMessageBox.ButtonRole.AcceptRole)
+            box.exec()
+            if box.clickedButton() not in (one, each):
+                return
+            combined = box.clickedButton() is one
+        if path is None:
+            if combined:
+                folder = QStandardPaths.writableLocation(
+                    QStandardPaths.StandardLocation.DocumentsLocation
+                ) or str(Path.home())
+                path, _filter = QFileDialog.getSaveFileName(
+                    self, "Export PDF", str(Path(folder) / "letters.pdf"), "PDF (*.pdf)"
+                )
+            else:
+                path = QFileDialog.getExistingDirectory(self, "Folder for the letters")
+            if not path:
+                return
+        job = MergeExportJob(
+            self.current_letter(),
+            recipients,
+            self.campaign.templates,
+            self.campaign.template,
+            self.paper,
+            Path(path),
+            combined=combined,
+            fold_marks=self.settings.fold_marks,
+        )
+        job.setAutoDelete(False)
+        self._jobs.append(job)
+        progress = QProgressDialog("Writing the letters…", "Cancel", 0, len(recipients), self)
+        progress.setWindowTitle("Export PDF")
+        progress.setMinimumDuration(400)
+        progress.canceled.connect(job.cancel)
+        job.signals.progress.connect(
+            lambda done, total, name: (
+                progress.setValue(done),
+                progress.setLabelText(f"Wrote the letter to {name} ({done} of {total})."),
+            )
+        )
+
+        def finished(where: str, letters: int, pages: int, cancelled: bool) -> None:
+            progress.reset()
+            self._jobs = [j for j in self._jobs if j is not job]
+            state = "Stopped after" if cancelled else "Saved"
+            self.statusBar().showMessage(
+                f"{state} {letters} letter(s), {pages} page(s), in {where}.", 10000
+            )
+
+        def failed(message: str) -> None:
+            progress.reset()
+            self._jobs = [j for j in self._jobs if j is not job]
+            self._export_failed(message)
+
+        job.signals.finished.connect(finished)
+        job.signals.failed.connect(failed)
+        self.statusBar().showMessage("Writing the letters…")
         self.pool.start(job)
 
     def _export_finished(self, path: str, pages: int) -> None:
@@ -664,4 +908,6 @@ class MainWindow(QMainWindow):
             save_settings(self.locations.settings_file, self.settings)
         except StorageError as error:
             log.warning("settings not saved: %s", error)
+        if self._mail is not None:
+            self._mail.shutdown()
         event.accept()

@@ -6,28 +6,37 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
+    QHBoxLayout,
     QLineEdit,
     QPlainTextEdit,
+    QPushButton,
     QWidget,
 )
 
 from composer.core.models import Recipient, custom_recipient, white_house
 
 CUSTOM = "custom"
+MERGE = "merge"
 
 
 class RecipientBar(QWidget):
     """Chooses the recipient (built-in officials or one typed by hand) and the subject.
 
+    With several officials chosen, the first entry writes one copy to each of
+    them (mail merge), each copy with its own address and greeting.
+
     Signals:
         changed(): the recipient or the subject changed.
+        find_requested(): the user asked to find their officials.
     """
 
     changed = Signal()
+    find_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._known: dict[str, Recipient] = {}
+        self._merge: list[Recipient] = []
         self.choice = QComboBox()
         self.choice.setAccessibleName("Recipient")
         self.choice.setAccessibleDescription(
@@ -57,7 +66,17 @@ class RecipientBar(QWidget):
 
         self.form = QFormLayout(self)
         self.form.setContentsMargins(6, 6, 6, 0)
-        self.form.addRow("&To:", self.choice)
+        self.find_button = QPushButton("&Find My Officials…")
+        self.find_button.setAccessibleName("Find my officials")
+        self.find_button.setAccessibleDescription(
+            "Look up your senators and representative by ZIP code, state or name"
+        )
+        self.find_button.clicked.connect(self.find_requested)
+        to_row = QHBoxLayout()
+        to_row.addWidget(self.choice, 1)
+        to_row.addWidget(self.find_button)
+        self.form.addRow("&To:", to_row)
+        self.form.labelForField(to_row).setBuddy(self.choice)
         self.form.addRow("&Name:", self.custom_name)
         self.form.addRow("&Address:", self.custom_address)
         self.form.addRow("&Greeting:", self.custom_salutation)
@@ -70,13 +89,31 @@ class RecipientBar(QWidget):
         self.custom_address.textChanged.connect(self.changed)
         self._choice_changed()
 
-    def set_recipients(self, recipients: list[Recipient]) -> None:
-        """Offer these recipients (plus "Someone else…"), keeping the choice when possible."""
-        current = self.choice.currentData()
-        self._known = {r.id: r for r in recipients}
+    def set_recipients(
+        self,
+        recipients: list[Recipient],
+        merge: list[Recipient] | None = None,
+        select: str | None = None,
+    ) -> None:
+        """Offer these recipients (plus "Someone else…"), keeping the choice when possible.
+
+        Args:
+            recipients: the officials offered one by one.
+            merge: officials who each get a copy; offered first when there are several
+                (None keeps the ones chosen before).
+            select: the id (or "merge") to choose now.
+        """
+        current = select or self.choice.currentData()
+        if merge is not None:
+            self._merge = list(merge)
+        self._known = {r.id: r for r in [*recipients, *self._merge]}
         self.choice.blockSignals(True)
         self.choice.clear()
-        for recipient in recipients:
+        if len(self._merge) > 1:
+            self.choice.addItem(
+                f"Each of the {len(self._merge)} chosen officials (one letter each)", MERGE
+            )
+        for recipient in [*self._merge, *(r for r in recipients if r not in self._merge)]:
             label = recipient.name if recipient.name else recipient.id
             if recipient.title and recipient.title not in label:
                 label = f"{label} ({recipient.title})"
@@ -96,9 +133,19 @@ class RecipientBar(QWidget):
                 label.setVisible(custom)
         self.changed.emit()
 
+    def is_merge(self) -> bool:
+        """Whether one copy goes to each of several officials."""
+        return self.choice.currentData() == MERGE
+
+    def recipients(self) -> list[Recipient]:
+        """Everyone who gets a copy: all chosen officials, or the one recipient."""
+        return list(self._merge) if self.is_merge() else [self.recipient()]
+
     def recipient(self) -> Recipient:
-        """The recipient as chosen or typed."""
+        """The recipient as chosen or typed (the first copy's when merging)."""
         key = self.choice.currentData()
+        if key == MERGE:
+            return self._merge[0]
         if key != CUSTOM and key in self._known:
             return self._known[key]
         return custom_recipient(

@@ -1,0 +1,289 @@
+"""E-mail from the window: the send dialog, the outbox, the account, and what the user is told.
+
+The window owns one :class:`MailCenter`; it holds the outbox and the send
+controller (which sends in its own thread), offers the window its actions and
+a status-bar label, and turns the controller's reports into messages a person
+can act on.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+from PySide6.QtCore import QObject, QThreadPool, QTimer
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from composer.core.accounts import Account, AccountError, account_file, load_account
+from composer.core.credentials import KeyringCredentials, PasswordSource, SessionPasswords
+from composer.core.locations import Locations
+from composer.core.mail import (
+    MailAddress,
+    MailError,
+    OutgoingMessage,
+    build_message,
+    parse_address,
+)
+from composer.core.mail import parse_address_list as parse_addresses
+from composer.core.outbox import Outbox
+from composer.core.render import RenderedLetter
+
+log = logging.getLogger(__name__)
+
+
+class SendDialog(QDialog):
+    """Who each copy goes to by e-mail, an optional Cc, and a copy to the sender.
+
+    Args:
+        letters: the rendered copies (one per recipient).
+        parent: the window.
+    """
+
+    def __init__(self, letters: Sequence[RenderedLetter], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Send by E-mail")
+        self.letters = list(letters)
+        self.to_fields: list[QLineEdit] = []
+        form = QFormLayout()
+        for letter in self.letters:
+            field = QLineEdit(letter.recipient.email)
+            field.setPlaceholderText("name@example.org")
+            field.setAccessibleName(f"E-mail address of {letter.recipient.short_name}")
+            form.addRow(f"To {letter.recipient.short_name}:", field)
+            self.to_fields.append(field)
+        self.cc = QLineEdit()
+        self.cc.setAccessibleName("Copy to (Cc)")
+        self.cc.setPlaceholderText("optional; separate several with commas")
+        form.addRow("&Cc:", self.cc)
+        self.copy_to_me = QCheckBox("Send me a copy")
+        self.copy_to_me.setChecked(True)
+        form.addRow("", self.copy_to_me)
+        note = QLabel(
+            "Many officials take messages only through the contact form on their website; "
+            "where no address is known, print the letter or use the form."
+        )
+        note.setWordWrap(True)
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #b00020;")
+        self.error.hide()
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Cancel | QDialogButtonBox.StandardButton.Ok
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Send")
+        buttons.accepted.connect(self._check)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(note)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        self.addresses: list[list[MailAddress]] = []
+        self.cc_addresses: list[MailAddress] = []
+
+    def _check(self) -> None:
+        try:
+            addresses = []
+            for letter, field in zip(self.letters, self.to_fields, strict=True):
+                texts = [part for part in field.text().split(",") if part.strip()]
+                if not texts:
+                    raise MailError(f"Give an e-mail address for {letter.recipient.short_name}.")
+                name = letter.recipient.name or letter.recipient.short_name
+                addresses.append(
+                    [
+                        parse_address(text.strip(), "To", display_name=name)
+                        if "<" not in text and len(texts) == 1
+                        else parse_addresses([text], "To")[0]
+                        for text in texts
+                    ]
+                )
+            cc_texts = [part for part in self.cc.text().split(",") if part.strip()]
+            self.cc_addresses = parse_addresses(cc_texts, "Cc")
+        except MailError as error:
+            self.error.setText(str(error))
+            self.error.show()
+            return
+        self.addresses = addresses
+        self.accept()
+
+
+def build_messages(
+    letters: Sequence[RenderedLetter],
+    sender: MailAddress,
+    to: Sequence[Sequence[MailAddress]],
+    cc: Sequence[MailAddress],
+    copy_to_sender: bool,
+) -> list[OutgoingMessage]:
+    """One e-mail per copy, every one checked before any is queued.
+
+    Raises:
+        MailError: a header would be unsafe or an address is wrong.
+    """
+    return [
+        build_message(
+            sender=sender,
+            to=list(addresses),
+            cc=list(cc),
+            subject=letter.subject,
+            text=letter.email_body_text,
+            html=letter.document_html,
+            copy_to_sender=copy_to_sender,
+        )
+        for letter, addresses in zip(letters, to, strict=True)
+    ]
+
+
+class MailCenter(QObject):
+    """The window's e-mail: outbox, sending thread, account and announcements.
+
+    Args:
+        window: the main window (dialogs are centred on it, its status bar shows news).
+        locations: where the account file and the database are.
+        pool: the thread pool for short background jobs.
+    """
+
+    def __init__(self, window, locations: Locations, pool: QThreadPool) -> None:
+        super().__init__(window)
+        self.window = window
+        self.locations = locations
+        self.pool = pool
+        self.passwords = PasswordSource(KeyringCredentials(), SessionPasswords())
+        self.outbox = Outbox(locations.database_file)
+        from composer.gui.send_worker import SendController
+
+        self.controller = SendController(
+            self.outbox, self._load_account, self.passwords, pool=pool, parent=self
+        )
+        self.status_label = QLabel()
+        self.status_label.setAccessibleName("Outbox")
+        self.status_label.setToolTip("Letters waiting to be sent (View ▸ Outbox)")
+        self.outbox_window = None
+        self.controller.announcement.connect(self._announce)
+        self.controller.counts_changed.connect(self._show_counts)
+        self.controller.password_needed.connect(self._ask_password)
+        self.controller.account_needed.connect(self._account_needed)
+        self.controller.interrupted.connect(self._interrupted)
+        self.controller.failed.connect(self._failed)
+
+    def start(self) -> None:
+        """Recover letters a crash left behind and send what is due (after the first paint)."""
+        QTimer.singleShot(0, self.controller.start)
+
+    def shutdown(self) -> None:
+        """Stop the sending thread and close the outbox."""
+        self.controller.shutdown()
+        self.outbox.close()
+
+    def _load_account(self) -> Account | None:  # runs on worker threads
+        try:
+            return load_account(account_file(self.locations.config_dir))
+        except AccountError:
+            return None
+
+    def send_letters(self, letters: Sequence[RenderedLetter], campaign_id: str) -> bool:
+        """Ask for the addresses, build the e-mails and queue them; returns whether it did."""
+        account = self._load_account()
+        if account is None:
+            self._account_needed("Set up your e-mail account first: its server and address.")
+            return False
+        dialog = SendDialog(letters, self.window)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return False
+        try:
+            messages = build_messages(
+                letters,
+                account.sender_address(),
+                dialog.addresses,
+                dialog.cc_addresses,
+                dialog.copy_to_me.isChecked(),
+            )
+        except (MailError, AccountError) as error:
+            QMessageBox.warning(self.window, "The e-mail was not queued", str(error))
+            return False
+        self.controller.queue(messages, campaign_id=campaign_id, source="window")
+        self.window.statusBar().showMessage(
+            f"{len(messages)} e-mail(s) in the outbox; sending…", 6000
+        )
+        return True
+
+    def show_outbox(self) -> None:
+        """Show the outbox and the sent history."""
+        from composer.gui.outbox_view import OutboxView
+
+        if self.outbox_window is None:
+            self.outbox_window = OutboxView(self.controller)
+            self.outbox_window.setWindowTitle("Outbox and Sent — Letter Composer")
+            self.outbox_window.resize(820, 480)
+        self.controller.refresh()
+        self.outbox_window.show()
+        self.outbox_window.raise_()
+
+    def edit_account(self) -> None:
+        """The account dialog; a saved account wakes the sender."""
+        from composer.gui.account_dialog import AccountDialog
+
+        sender = self.window.sender
+        dialog = AccountDialog(
+            account_file(self.locations.config_dir),
+            self.passwords,
+            pool=self.pool,
+            sender_name=sender.name,
+            sender_email=sender.email,
+            parent=self.window,
+        )
+        dialog.saved.connect(lambda _account: self.controller.account_changed())
+        dialog.exec()
+
+    def _announce(self, text: str, good: bool) -> None:
+        self.window.statusBar().showMessage(text, 15000 if good else 0)
+        if not good:
+            log.info("send report: %s", text)
+
+    def _show_counts(self, pending: int, failed: int) -> None:
+        parts = []
+        if pending:
+            parts.append(f"{pending} waiting")
+        if failed:
+            parts.append(f"{failed} refused")
+        self.status_label.setText("Outbox: " + ", ".join(parts) if parts else "Outbox: empty")
+        self.status_label.setStyleSheet("color: #b00020;" if failed else "")
+
+    def _ask_password(self, key: str, reason: str) -> None:
+        from composer.gui.account_dialog import ask_password
+
+        account = self._load_account()
+        login = account.login_name if account is not None else key
+        password = ask_password(self.window, login, reason)
+        if password:
+            self.controller.provide_password(key, password)
+
+    def _account_needed(self, reason: str) -> None:
+        answer = QMessageBox.question(
+            self.window,
+            "E-mail account needed",
+            f"{reason}\n\nSet up the account now?",
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.edit_account()
+
+    def _interrupted(self, count: int) -> None:
+        QMessageBox.information(
+            self.window,
+            "Sending was interrupted",
+            f"{count} letter(s) were being sent when the program stopped. They are back in "
+            "the outbox and will be sent again; if the server had already taken one, the "
+            "official may receive it twice.",
+        )
+
+    def _failed(self, text: str) -> None:
+        QMessageBox.warning(self.window, "E-mail", text)
