@@ -262,6 +262,12 @@ class MainWindow(QMainWindow):
             "&Update from the Internet",
             lambda: self.directory_dialog().panel.update_action.trigger(),
         )
+        self.contact_form_action = self._action(
+            "Open &Contact Form",
+            self.open_contact_form,
+            None,
+            "Copy the letter and open the official's web form, for those who take no e-mail",
+        )
         self.quit_action = self._action("&Quit", self.close, key.Quit)
         self.search_action = self._action("Find Argument", self._focus_search, key.Find)
         self.about_action = self._action("&About Letter Composer", self.about)
@@ -326,6 +332,8 @@ class MainWindow(QMainWindow):
                 self.update_directory_action,
             ]
         )
+        directory_menu.addSeparator()
+        directory_menu.addAction(self.contact_form_action)
         self.directory_menu = directory_menu
         view_menu = bar.addMenu("&View")
         view_menu.addActions(list(self.paper_actions.values()))
@@ -605,6 +613,41 @@ class MainWindow(QMainWindow):
         dialog = self.directory_dialog()
         dialog.show()
         dialog.raise_()
+
+    def open_contact_form(self, open_url=None) -> bool:
+        """Copy the letter (as an e-mail's text) and open the shown copy's web contact form."""
+        from composer.core.render import RenderError
+        from composer.gui.recipients_panel import open_contact_form
+
+        recipients = self.recipient_bar.recipients()
+        recipient = recipients[min(self._copy_index, len(recipients) - 1)]
+        if not recipient.contact_form:
+            QMessageBox.information(
+                self,
+                "No contact form",
+                f"No web contact form is known for {recipient.short_name}. "
+                "Find the official with Directory ▸ Find My Officials, or print the letter.",
+            )
+            return False
+        try:
+            rendered = self.renderer().render(
+                self.current_letter(), recipient, self.campaign.email_template
+            )
+        except RenderError as error:
+            QMessageBox.warning(self, "The letter is not ready", str(error))
+            return False
+        opened = (
+            open_contact_form(recipient.contact_form, rendered.text)
+            if open_url is None
+            else open_contact_form(recipient.contact_form, rendered.text, open_url)
+        )
+        self.statusBar().showMessage(
+            f"The letter is on the clipboard: paste it into {recipient.short_name}'s form."
+            if opened
+            else f"The browser could not be opened; the form is at {recipient.contact_form}",
+            12000,
+        )
+        return opened
 
     def use_recipients(self, recipients: list) -> None:
         """Address the letter to these officials: one copy each when there are several."""

@@ -169,3 +169,13 @@ def test_sending_without_an_account_offers_to_set_one_up(
     )
     main_window.send_by_email()
     assert asked and "e-mail account" in asked[0]
+
+
+def test_contact_form_gets_the_letter_on_the_clipboard(main_window: MainWindow) -> None:
+    from PySide6.QtGui import QGuiApplication
+
+    opened: list[str] = []
+    main_window.recipient_bar.select("white-house")
+    assert main_window.open_contact_form(lambda url: opened.append(url.toString()) or True)
+    assert opened == ["https://www.whitehouse.gov/contact/"]
+    assert QGuiApplication.clipboard().text().startswith("Dear Mr. President:")
