@@ -180,8 +180,13 @@ class MailCenter(QObject):
         QTimer.singleShot(0, self.controller.start)
 
     def shutdown(self) -> None:
-        """Stop the sending thread and close the outbox."""
+        """Stop the sending thread and close the outbox once no job uses it any more."""
         self.controller.shutdown()
+        # Short outbox jobs (recovery, lists) run on the shared pool: closing the
+        # connections under them would pull the database away mid-statement.
+        if not self.pool.waitForDone(10_000):
+            log.warning("background jobs still running; the outbox stays open")
+            return
         self.outbox.close()
 
     def _load_account(self) -> Account | None:  # runs on worker threads

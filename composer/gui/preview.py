@@ -94,6 +94,7 @@ class PagePreview(QWidget):
         self._scroll.setWidgetResizable(True)
         self._scroll.setWidget(self._pages)
         self._scroll.setAccessibleName("Page preview")
+        self._scroll.setAccessibleDescription("The letter exactly as it will print, page by page")
         self._scroll.setBackgroundRole(self._scroll.backgroundRole().Dark)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -34,17 +34,23 @@ class ProfileDialog(QDialog):
         self.email = QLineEdit(sender.email)
         self.phone = QLineEdit(sender.phone)
         form = QFormLayout()
-        for label, widget, accessible in (
-            ("&Name:", self.name, "Your name"),
-            ("&Street:", self.street, "Street address"),
-            ("&City:", self.city, "City"),
-            ("S&tate:", self.state, "State"),
-            ("&ZIP code:", self.postal_code, "ZIP or postal code"),
-            ("C&ountry:", self.country, "Country"),
-            ("&E-mail:", self.email, "E-mail address"),
-            ("&Phone:", self.phone, "Phone number"),
+        for label, widget, accessible, description in (
+            ("&Name:", self.name, "Your name", "Printed under the signature and on the envelope"),
+            ("&Street:", self.street, "Street address", "One line per line of the address"),
+            ("&City:", self.city, "City", "The city or town you live in"),
+            ("S&tate:", self.state, "State", "Two-letter state code, for example WA"),
+            (
+                "&ZIP code:",
+                self.postal_code,
+                "ZIP or postal code",
+                "Used to find your senators and representative",
+            ),
+            ("C&ountry:", self.country, "Country", "Leave empty inside the United States"),
+            ("&E-mail:", self.email, "E-mail address", "Where replies can reach you"),
+            ("&Phone:", self.phone, "Phone number", "Optional; printed in the sender block"),
         ):
             widget.setAccessibleName(accessible)
+            widget.setAccessibleDescription(description)
             form.addRow(label, widget)
         note = QLabel(
             "Officials answer constituents first: your full postal address shows that you "

@@ -26,7 +26,7 @@ from composer.gui.welcome import WelcomeDialog
 # Controls that hold text or choices: a name alone does not say what goes in them.
 INPUTS = (QLineEdit, QTextEdit, QPlainTextEdit, QComboBox, QAbstractSpinBox, QAbstractItemView)
 # A picture of the pages; each page inside is named "Page n of m".
-NO_DESCRIPTION_NEEDED = {"Page preview"}
+NO_DESCRIPTION_NEEDED: set[str] = set()
 
 
 def _is_part_of_composite(widget: QWidget, top: QWidget) -> bool:
