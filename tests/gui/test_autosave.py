@@ -498,3 +498,19 @@ def test_an_immutable_config_folder_is_reported(qtbot, tmp_path) -> None:
         window.keeper.show_storage_report(report)
         assert "settings folder" in window.keeper.notice("storage").text()
         window.close()  # saving the settings fails quietly (the bar said so); no exception
+
+
+def test_file_menu_entries_and_their_shortcuts(window) -> None:
+    from PySide6.QtGui import QAction, QKeySequence
+
+    texts = [action.text() for action in window.file_menu.actions()]
+    for entry in ("Open &Letter…", "&Save", "Save &As…", "&Drafts…", "Export &As"):
+        assert entry in texts
+    assert texts.index("&New Letter") < texts.index("Open &Letter…") < texts.index("&Drafts…")
+    assert texts.index("&Export PDF…") + 1 == texts.index("Export &As")
+    keeper = window.keeper
+    assert keeper.save_action.shortcut() == QKeySequence(QKeySequence.StandardKey.Save)
+    assert keeper.save_as_action.shortcut() == QKeySequence(QKeySequence.StandardKey.SaveAs)
+    shortcuts = [a.shortcut().toString() for a in window.findChildren(QAction)]
+    shortcuts = [s for s in shortcuts if s]
+    assert len(shortcuts) == len(set(shortcuts)), "two actions share a shortcut"
