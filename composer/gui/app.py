@@ -109,6 +109,7 @@ def run_app(smoke: bool = False, locations: Locations | None = None) -> int:
 
         show_welcome(window, locations, window.settings)
     status = app.exec()
+    window.shutdown_background()  # the sending thread must end before Qt objects go away
     crash.uninstall()
     if smoke and watcher is not None and not watcher.painted:
         print("composer: the window did not paint within the time limit", file=sys.stderr)

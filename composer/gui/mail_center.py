@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
-from PySide6.QtCore import QObject, QThreadPool, QTimer
+from PySide6.QtCore import QObject, Qt, QThreadPool, QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -291,4 +291,9 @@ class MailCenter(QObject):
         )
 
     def _failed(self, text: str) -> None:
-        QMessageBox.warning(self.window, "E-mail", text)
+        # Not modal: a report from the sending thread must never stop the user's work.
+        log.warning("e-mail: %s", text)
+        self.window.statusBar().showMessage(text, 0)
+        box = QMessageBox(QMessageBox.Icon.Warning, "E-mail", text, parent=self.window)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()

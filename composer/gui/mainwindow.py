@@ -6,9 +6,10 @@ import logging
 import re
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, Qt, QThreadPool, QTimer
+from PySide6.QtCore import QEvent, QObject, QStandardPaths, Qt, QThreadPool, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QFileDialog,
     QHBoxLayout,
@@ -84,8 +85,9 @@ class MainWindow(QMainWindow):
         self._load_campaign(campaign)
         # Drafts, letter files, crash recovery and exports (composer.gui.recovery).
         self.keeper = LetterKeeper(self, DraftStore(locations.database_file))
-        # E-mail and the built-in officials load after the first paint.
-        QTimer.singleShot(0, self._after_first_paint)
+        # E-mail and the built-in officials load once the window has painted.
+        self._painted = False
+        self.installEventFilter(self)
         self.resize(1360, 860)
 
     # --- construction ---------------------------------------------------------------------
@@ -243,7 +245,7 @@ class MainWindow(QMainWindow):
             "Queue the letter in the outbox and send it through your account",
         )
         self.outbox_action = self._action(
-            "&Outbox and Sent", lambda: self.mail_center().show_outbox(), "Ctrl+Shift+O"
+            "&Outbox and Sent", lambda: self.mail_center().show_outbox(), "Ctrl+Shift+U"
         )
         self.account_action = self._action(
             "E-mail &Account…", lambda: self.mail_center().edit_account()
@@ -570,6 +572,14 @@ class MainWindow(QMainWindow):
 
     # --- recipients and e-mail -------------------------------------------------------------
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Start the work the first paint does not need, right after that paint."""
+        if watched is self and not self._painted and event.type() == QEvent.Type.Paint:
+            self._painted = True
+            self.removeEventFilter(self)
+            QTimer.singleShot(0, self._after_first_paint)
+        return False
+
     def _after_first_paint(self) -> None:
         from composer.core.directory import builtin_officials
 
@@ -582,6 +592,9 @@ class MainWindow(QMainWindow):
             from composer.gui.mail_center import MailCenter
 
             self._mail = MailCenter(self, self.locations, self.pool)
+            app = QApplication.instance()
+            if app is not None:  # quitting without closing the window stops the thread too
+                app.aboutToQuit.connect(self.shutdown_background)
             self.statusBar().addPermanentWidget(self._mail.status_label)
         return self._mail
 
@@ -951,6 +964,11 @@ class MainWindow(QMainWindow):
             save_settings(self.locations.settings_file, self.settings)
         except StorageError as error:
             log.warning("settings not saved: %s", error)
-        if self._mail is not None:
-            self._mail.shutdown()
+        self.shutdown_background()
         event.accept()
+
+    def shutdown_background(self) -> None:
+        """Stop the sending thread and close the outbox (on close, and when the app quits)."""
+        if self._mail is not None:
+            mail, self._mail = self._mail, None
+            mail.shutdown()

@@ -150,3 +150,18 @@ def test_paper_choice_changes_the_layout(qtbot: QtBot, main_window: MainWindow) 
     label = main_window.preview.page_labels()[0]
     ratio = label.pixmap().height() / label.pixmap().width()
     assert abs(ratio - 297 / 210) < 0.01
+
+
+def test_every_shortcut_is_used_once(main_window: MainWindow) -> None:
+    from PySide6.QtGui import QAction
+
+    seen: dict[str, str] = {}
+    for action in main_window.findChildren(QAction):
+        for sequence in action.shortcuts():
+            key = sequence.toString()
+            if not key:
+                continue
+            owner = action.text().replace("&", "")
+            assert key not in seen or seen[key] == owner, f"{key}: {seen.get(key)} and {owner}"
+            seen[key] = owner
+    assert "Ctrl+Return" in seen
