@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from composer.core.fileio import atomic_write_text
-from composer.core.render import RenderedLetter, body_fragment
+from composer.core.rendered import RenderedLetter, body_fragment
 
 _HEAD = re.compile(r"^(.*?<body[^>]*>)", re.DOTALL | re.IGNORECASE)
 

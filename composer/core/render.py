@@ -10,13 +10,24 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from importlib.resources import files
 from typing import Any, ClassVar
 
 import jinja2
 from composer.core.markup import html_to_text
 from composer.core.models import Letter, Recipient, format_date
+from composer.core.rendered import RenderedLetter, body_fragment
+
+__all__ = [
+    "MissingValuesError",
+    "RenderError",
+    "RenderedLetter",
+    "Renderer",
+    "body_fragment",
+    "fill_placeholders",
+    "placeholder_context",
+    "template_problems",
+]
 from jinja2 import nodes
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -24,7 +35,6 @@ from markupsafe import Markup
 
 TEMPLATE_PACKAGE = "composer.resources"
 _TEMPLATE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*\.(?:html|txt)$")
-_BODY = re.compile(r"<body[^>]*>(.*)</body>", re.DOTALL | re.IGNORECASE)
 
 
 class RenderError(Exception):
@@ -115,12 +125,6 @@ def template_problems(source: str) -> list[tuple[int | None, str]]:
     return problems
 
 
-def body_fragment(body_html: str) -> str:
-    """The inside of ``<body>`` when the editor handed a whole HTML document."""
-    match = _BODY.search(body_html)
-    return match.group(1).strip() if match else body_html.strip()
-
-
 def placeholder_context(letter: Letter, recipient: Recipient) -> dict[str, Any]:
     """The values placeholders in the body may use; empty values count as missing."""
 
@@ -189,29 +193,6 @@ class _PackageLoader(jinja2.BaseLoader):
         if not node.is_file():
             raise jinja2.TemplateNotFound(template)
         return node.read_text(encoding="utf-8"), None, lambda: True
-
-
-@dataclass(frozen=True)
-class RenderedLetter:
-    """One letter for one recipient, ready for the page, the mail or a file."""
-
-    recipient: Recipient
-    subject: str
-    sender_lines: tuple[str, ...]
-    date_text: str
-    address_lines: tuple[str, ...]
-    salutation: str
-    body_html: str
-    closing: str
-    signature: str
-    flow_html: str
-    document_html: str
-    text: str
-
-    @property
-    def email_body_text(self) -> str:
-        """Plain text of the letter as an e-mail (no postal header)."""
-        return self.text
 
 
 class Renderer:

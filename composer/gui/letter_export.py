@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
 
 from composer.core.export import FORMATS, ExportFormat, suggested_file_name, with_suffix
 from composer.core.fileio import StorageError
-from composer.core.render import RenderedLetter
+from composer.core.rendered import RenderedLetter
 
 log = logging.getLogger(__name__)
 

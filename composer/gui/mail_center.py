@@ -36,7 +36,7 @@ from composer.core.mail import (
 )
 from composer.core.mail import parse_address_list as parse_addresses
 from composer.core.outbox import Outbox
-from composer.core.render import RenderedLetter
+from composer.core.rendered import RenderedLetter
 
 log = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@ from PySide6.QtGui import QImage, QPixmap, QResizeEvent
 from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
 if TYPE_CHECKING:  # the renderer and the layout load after the first paint
-    from composer.core.render import RenderedLetter
+    from composer.core.rendered import RenderedLetter
     from composer.printing.paper import PaperSpec
 
 PAGE_GAP = 14

@@ -27,7 +27,7 @@ from PySide6.QtGui import (
     QTextOption,
 )
 
-from composer.core.render import RenderedLetter
+from composer.core.rendered import RenderedLetter
 from composer.printing.paper import PaperSpec, Rect
 
 LAYOUT_DPI = 720
