@@ -161,9 +161,11 @@ class CampaignOpener(QObject):
         self.busy.emit(bool(self._jobs))
 
     def _start_folder(self) -> str:
-        return QStandardPaths.writableLocation(
+        """Downloads, where packs usually arrive; the home folder when there is none."""
+        downloads = QStandardPaths.writableLocation(
             QStandardPaths.StandardLocation.DownloadLocation
-        ) or str(Path.home())
+        )
+        return downloads if downloads and Path(downloads).is_dir() else str(Path.home())
 
     def choose_pack(self) -> None:
         """Ask for a pack: a .zip, or the campaign.toml inside a pack folder."""
