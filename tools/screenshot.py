@@ -1,7 +1,9 @@
 """Regenerates the README's screenshot of the real window (run under an X server).
 
 usage: xvfb-run -a -s "-screen 0 1400x900x24" env QT_QPA_PLATFORM=xcb \
-           .venv/bin/python tools/screenshot.py docs/images/window.png
+           .venv/bin/python tools/screenshot.py /tmp/window.png
+       convert-im6.q16 /tmp/window.png -colors 256 PNG8:docs/images/window.png
+(ImageMagick's palette reduction keeps the README's picture small.)
 """
 
 from __future__ import annotations
