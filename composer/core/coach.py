@@ -35,7 +35,8 @@ INVITATION = (
     "or what you do for a living."
 )
 
-_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
+# "U.S.", "1,000", "call-up" and "don't" are one word each, as the editor counts them.
+_WORD = re.compile(r"[^\W_]+(?:['.,\u2010\u2011-][^\W_]+)*")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)]*\s+")
 _Shingle = tuple[str, ...]
 
