@@ -581,6 +581,8 @@ class MainWindow(QMainWindow):
         return False
 
     def _after_first_paint(self) -> None:
+        if not self.isVisible():
+            return  # closed before this ran: starting the sending thread now would outlive it
         from composer.core.directory import builtin_officials
 
         self.recipient_bar.set_recipients([o.recipient() for o in builtin_officials()])

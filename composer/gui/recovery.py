@@ -193,21 +193,37 @@ class LetterKeeper(QObject):
         self.state_label.setAccessibleName("Save state")
         window.statusBar().addPermanentWidget(self.state_label)
         self._build_actions()
+        self._last_fields = self._fields()
         self._connect()
-        self.autosaver.begin(None)
+        self._begin(None)
 
     # -- wiring -------------------------------------------------------------------------
 
     def _interval(self) -> float:
         return float(getattr(self.window.settings, "autosave_seconds", 3))
 
+    def _fields(self) -> tuple[object, ...]:
+        """What, besides the text, makes up the letter (to tell a real change from a refresh)."""
+        w = self.window
+        bar = w.recipient_bar
+        recipients = bar.recipients() if hasattr(bar, "recipients") else [bar.recipient()]
+        return (tuple(recipients), bar.subject.text(), w.paper, tuple(w.picker.chosen_ids()))
+
+    def _fields_changed(self) -> None:
+        # The recipient bar and the paper choice also signal when they are merely filled
+        # again (the officials list arrives after the first paint): only a difference counts.
+        fields = self._fields()
+        if fields != self._last_fields:
+            self._last_fields = fields
+            self.autosaver.changed()
+
     def _connect(self) -> None:
         w = self.window
         w.editor.changed.connect(self.autosaver.changed)
-        w.recipient_bar.changed.connect(self.autosaver.changed)
-        w.picker.toggled.connect(lambda *_: self.autosaver.changed())
-        w.picker.order_changed.connect(lambda *_: self.autosaver.changed())
-        w.paper_choice.currentIndexChanged.connect(lambda *_: self.autosaver.changed())
+        w.recipient_bar.changed.connect(self._fields_changed)
+        w.picker.toggled.connect(lambda *_: self._fields_changed())
+        w.picker.order_changed.connect(lambda *_: self._fields_changed())
+        w.paper_choice.currentIndexChanged.connect(lambda *_: self._fields_changed())
         self.autosaver.saved.connect(self._saved)
         self.autosaver.failed.connect(self._save_failed)
         self.autosaver.recovered.connect(self._save_recovered)
@@ -284,6 +300,11 @@ class LetterKeeper(QObject):
         index = actions.index(action) + 1
         return actions[index] if index < len(actions) else None
 
+    def _begin(self, draft_id: str | None) -> None:
+        """Start keeping the letter now in the window (a draft, or none yet)."""
+        self._last_fields = self._fields()
+        self.autosaver.begin(draft_id)
+
     # -- the letter as a document --------------------------------------------------------
 
     def snapshot(self) -> LetterDocument:
@@ -318,9 +339,7 @@ class LetterKeeper(QObject):
             known = {argument.id for argument in w.campaign.arguments}
             w.picker.set_campaign(w.campaign, [a for a in letter.argument_ids if a in known])
             if letter.recipients:
-                self._show_recipient(letter.recipients[0])
-                if len(letter.recipients) > 1:
-                    notes.append(f"only the first of its {len(letter.recipients)} recipients")
+                self._show_recipients(letter.recipients)
             w.recipient_bar.subject.setText(letter.subject)
             w.editor.set_html(letter.body_html)
             if document.paper:
@@ -330,29 +349,28 @@ class LetterKeeper(QObject):
             self._replacing -= 1
         return notes
 
-    def _show_recipient(self, recipient: Recipient) -> None:
-        bar = self.window.recipient_bar
+    def _show_recipients(self, recipients: list[Recipient]) -> None:
         from composer.gui.recipient_bar import CUSTOM
 
-        index = bar.choice.findData(recipient.id)
-        if recipient.id != CUSTOM and index >= 0:
-            bar.choice.setCurrentIndex(index)
-            return
-        if recipient.id != CUSTOM and recipient.kind != "custom":
-            # A recipient found in the directory: offer it again, as it was saved.
-            known = list(getattr(bar, "_known", {}).values())
-            bar.set_recipients([*known, recipient])
-            bar.select(recipient.id)
-            return
-        bar.choice.setCurrentIndex(bar.choice.findData(CUSTOM))
-        lines = list(recipient.address_lines)
-        if lines and lines[0] == recipient.name:
-            lines = lines[1:]
-        bar.custom_name.setText(recipient.name)
-        bar.custom_address.setPlainText("\n".join(lines))
-        bar.custom_salutation.setText(
-            "" if recipient.salutation == f"Dear {recipient.name}:" else recipient.salutation
-        )
+        w = self.window
+        bar = w.recipient_bar
+        first = recipients[0]
+        if len(recipients) == 1 and (first.id == CUSTOM or first.kind == "custom"):
+            bar.choice.setCurrentIndex(bar.choice.findData(CUSTOM))
+            lines = list(first.address_lines)
+            if lines and lines[0] == first.name:
+                lines = lines[1:]
+            bar.custom_name.setText(first.name)
+            bar.custom_address.setPlainText("\n".join(lines))
+            bar.custom_salutation.setText(
+                "" if first.salutation == f"Dear {first.name}:" else first.salutation
+            )
+        elif hasattr(w, "use_recipients"):
+            # Officials (one, or several with a copy each) are offered again as they were saved.
+            w.use_recipients(list(recipients))
+        else:
+            bar.set_recipients([*getattr(bar, "_known", {}).values(), first])
+            bar.select(first.id)
 
     # -- switching letters ---------------------------------------------------------------
 
@@ -369,7 +387,7 @@ class LetterKeeper(QObject):
             return
         self.autosaver.resume()
         self.file_path = None
-        self.autosaver.begin(None)
+        self._begin(None)
         self._update_state()
 
     def _close_current(self, open_here: bool) -> bool:
@@ -401,7 +419,7 @@ class LetterKeeper(QObject):
             self.store.claim(draft_id)
         except DraftError as error:
             log.warning("could not mark the draft as open: %s", error)
-        self.autosaver.begin(draft_id)
+        self._begin(draft_id)
         self.file_path = None
         self._update_state()
         title = draft.info.title
@@ -701,7 +719,7 @@ class LetterKeeper(QObject):
             if answer == CANCEL or (answer == SAVE_AS and not self.save_as_now()):
                 return
         notes = self.apply_document(document)
-        self.autosaver.begin(None)
+        self._begin(None)
         self.file_path = path
         self._update_state()
         message = f"Opened {path}."

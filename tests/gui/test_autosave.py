@@ -41,8 +41,13 @@ def window(main_window):
 
 def stored(locations: Locations) -> list[tuple[str, str, str]]:
     """(id, owner, body) of every draft, read with a connection of the test's own."""
+    if not locations.database_file.exists():
+        return []
     db = sqlite3.connect(locations.database_file)
     try:
+        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
+        if "drafts_letters" not in tables:
+            return []  # the database may exist for the outbox alone
         return db.execute("SELECT id, owner, data FROM drafts_letters").fetchall()
     finally:
         db.close()
@@ -76,7 +81,7 @@ def leave_open_draft(locations: Locations, subject: str, body: str, **letter) ->
 def test_nothing_is_saved_for_an_untouched_letter(window, locations, qtbot) -> None:
     qtbot.wait(1500)
     assert window.keeper.draft_id is None
-    assert not locations.database_file.exists() or stored(locations) == []
+    assert stored(locations) == []
 
 
 def test_typing_is_saved_a_moment_after_it_stops(window, locations, qtbot) -> None:
