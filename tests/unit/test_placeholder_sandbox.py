@@ -157,7 +157,7 @@ def run_bounded(body: str, seconds: float = 8.0) -> str:
 @pytest.mark.xfail(
     strict=True,
     reason="fill_placeholders accepts any Jinja2 expression in the body; it should accept "
-    "only simple placeholders such as {{ sender.city }} (see the drafts report)",
+    "only simple placeholders such as {{ sender.city }}",
 )
 @pytest.mark.parametrize(
     "body",
