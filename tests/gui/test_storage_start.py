@@ -25,7 +25,7 @@ from composer.core.locations import Locations
 from composer.gui.recovery import SAVE_AS
 from composer.gui.refcount_guard import protect_singletons
 from tests.helpers.faults import damage_pages, fill_disk, immutable, tiny_tmpfs
-from tests.unit.test_storage_faults import fill_drafts
+from tests.helpers.letters import fill_drafts
 
 SENTENCE = "A sentence that must not be lost."
 

@@ -1,9 +1,12 @@
-"""Letters for tests: one that uses every field the program keeps."""
+"""Letters for tests: one that uses every field the program keeps, and a store full of drafts."""
 
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
+from composer.core.drafts import DraftStore
+from composer.core.letterfile import LetterDocument
 from composer.core.models import Letter, Recipient, Sender, white_house
 
 
@@ -52,3 +55,17 @@ def full_letter() -> Letter:
         complimentary_close="Sincerely,",
         language="en-US",
     )
+
+
+def fill_drafts(path: Path, count: int = 40, open_by: str | None = None) -> list[str]:
+    store = DraftStore(path, owner=open_by)
+    ids = [
+        store.save(
+            None,
+            LetterDocument(Letter(subject=f"letter {i}", body_html=f"<p>{i} " + "word " * 600)),
+        )
+        for i in range(count)
+    ]
+    store._db().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    store.close()
+    return ids

@@ -26,22 +26,9 @@ from composer.core.storage import (
     probe_folder,
 )
 from tests.helpers.faults import damage_pages, fill_disk, immutable, tiny_tmpfs
+from tests.helpers.letters import fill_drafts
 
 STAMP = 1_700_000_000.0  # a fixed clock for the moved-aside name
-
-
-def fill_drafts(path: Path, count: int = 40, open_by: str | None = None) -> list[str]:
-    store = DraftStore(path, owner=open_by)
-    ids = [
-        store.save(
-            None,
-            LetterDocument(Letter(subject=f"letter {i}", body_html=f"<p>{i} " + "word " * 600)),
-        )
-        for i in range(count)
-    ]
-    store._db().execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    store.close()
-    return ids
 
 
 def corrupt_name(locations: Locations) -> re.Pattern[str]:
