@@ -26,6 +26,7 @@ __all__ = [
     "body_fragment",
     "fill_placeholders",
     "placeholder_context",
+    "placeholder_problems",
     "template_problems",
 ]
 from jinja2 import nodes
@@ -139,6 +140,58 @@ def placeholder_context(letter: Letter, recipient: Recipient) -> dict[str, Any]:
     }
 
 
+# The values a letter's text may name, by owner (what placeholder_context offers).
+PLACEHOLDER_FIELDS: dict[str, frozenset[str]] = {
+    "sender": frozenset(
+        ("name", "street", "city", "state", "postal_code", "country", "email", "phone")
+    ),
+    "recipient": frozenset(
+        ("id", "name", "title", "salutation", "address", "email", "state", "district")
+    ),
+    "campaign": frozenset(("id",)),
+}
+
+
+def placeholder_problems(source: str) -> list[tuple[int | None, str]]:
+    """What in a letter's text is more than a plain placeholder.
+
+    The text a user edits may only name values — ``{{ sender.city }}``,
+    ``{{ recipient.salutation }}``, ``{{ date }}`` — never compute: arithmetic,
+    filters, calls and statements could stall the program (``{{ 9 ** 9 ** 9 }}``)
+    even inside the sandbox, so they are refused before anything runs.
+    """
+    environment = _environment(jinja2.DictLoader({}), jinja2.StrictUndefined)
+    try:
+        tree = environment.parse(source)
+    except jinja2.TemplateSyntaxError as error:
+        return [(error.lineno, f"template syntax error: {error.message}")]
+    problems: list[tuple[int | None, str]] = []
+    example = "{{ sender.city }} or {{ recipient.salutation }}"
+    for statement in tree.body:
+        if not isinstance(statement, nodes.Output):
+            problems.append((statement.lineno, f"only placeholders such as {example} may be used"))
+            continue
+        for part in statement.nodes:
+            if isinstance(part, nodes.TemplateData):
+                continue
+            if isinstance(part, nodes.Name) and part.name == "date":
+                continue
+            if (
+                isinstance(part, nodes.Getattr)
+                and isinstance(part.node, nodes.Name)
+                and part.node.name in PLACEHOLDER_FIELDS
+            ):
+                owner = part.node.name
+                if part.attr not in PLACEHOLDER_FIELDS[owner]:
+                    known = ", ".join(f"{owner}.{f}" for f in sorted(PLACEHOLDER_FIELDS[owner]))
+                    problems.append(
+                        (part.lineno, f"{owner}.{part.attr} is not a known value (only {known})")
+                    )
+                continue
+            problems.append((part.lineno, f"only plain placeholders such as {example} may be used"))
+    return problems
+
+
 def fill_placeholders(body_html: str, context: Mapping[str, Any]) -> str:
     """Fill the placeholders of the body in a sandbox.
 
@@ -148,7 +201,7 @@ def fill_placeholders(body_html: str, context: Mapping[str, Any]) -> str:
     """
     if not re.search(r"\{\{|\{%|\{#", body_html):
         return body_html  # the common case: nothing to fill, nothing to parse
-    problems = template_problems(body_html)
+    problems = template_problems(body_html) or placeholder_problems(body_html)
     if problems:
         raise RenderError(
             f"The letter's text has a placeholder that is not allowed: {problems[0][1]}."

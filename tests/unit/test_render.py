@@ -95,3 +95,27 @@ def test_markdown_and_text_conversion() -> None:
         html_to_text("<p>One</p><ul><li>a</li><li>b</li></ul><script>x()</script>")
         == "One\n\n- a\n- b"
     )
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "{{ 99999999 ** 99999999 }}",
+        "{{ 'x' * 100000000 }}",
+        "{{ sender.city | upper }}",
+        "{{ lipsum(1000) }}",
+        "{% for x in [1] %}{{ x }}{% endfor %}",
+        "{{ sender.city ~ sender.city }}",
+    ],
+)
+def test_the_letter_may_only_name_values_never_compute(body: str) -> None:
+    with pytest.raises(RenderError, match="only"):
+        Renderer().render(letter(body), white_house())
+
+
+def test_plain_placeholders_and_comments_are_fine() -> None:
+    out = Renderer().render(
+        letter("<p>{# note #}{{ sender.city }}, {{ date }}, {{ recipient.name }}</p>"),
+        white_house(),
+    )
+    assert "Seattle, November 22, 2026, The President" in out.text
