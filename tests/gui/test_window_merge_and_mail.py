@@ -145,7 +145,10 @@ def test_send_by_email_reaches_the_server_with_each_copy(
     monkeypatch.setattr(SendDialog, "exec", fill_and_send)
     main_window.send_by_email()
     qtbot.waitUntil(lambda: len(server.recording.messages) == 2, timeout=20_000)
-    by_recipient = {m.rcpt_tos: message_from_bytes(m.data, policy=policy.default) for m in server.recording.messages}
+    by_recipient = {
+        m.rcpt_tos: message_from_bytes(m.data, policy=policy.default)
+        for m in server.recording.messages
+    }
     first = by_recipient[("adams@senate.example",)]
     second = by_recipient[("baker@senate.example",)]
     assert first["To"] == "Pat Adams <adams@senate.example>"
