@@ -28,7 +28,9 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
 # RFC 5322 "atext": what an unquoted local part may contain, besides dots.
 _ATEXT = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+$")
 _LABEL = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
-_ANGLE_FORM = re.compile(r"^(?P<name>[^<>]*)<(?P<address>[^<>]*)>$")
+# The address is the last <…>; a quoted display name before it may hold < and >.
+_ANGLE_FORM = re.compile(r"^(?P<name>.*)<(?P<address>[^<>]*)>$", re.DOTALL)
+_QUOTED_PAIR = re.compile(r"\\(.)", re.DOTALL)
 
 
 class MailError(ValueError):
@@ -131,7 +133,9 @@ def parse_address(text: str, field: str, display_name: str | None = None) -> Mai
     if match:
         name = match.group("name").strip()
         if len(name) >= 2 and name[0] == name[-1] == '"':
-            name = name[1:-1].strip()
+            name = _QUOTED_PAIR.sub(r"\1", name[1:-1]).strip()
+        elif "<" in name or ">" in name:
+            raise MailError(field, f"{_shown(text.strip())}: put a name holding < or > in quotes.")
         value = match.group("address").strip()
     if display_name is not None:
         name = check_header_text(display_name, field)
@@ -330,15 +334,27 @@ class MessageContent:
 def read_message(raw: bytes) -> MessageContent:
     """Read a stored message back into its headers and its text and HTML parts."""
     import email
+    import email.header
+    import email.utils
+    from email.headerregistry import Address
 
     parsed = email.message_from_bytes(raw, policy=email.policy.default)
     assert isinstance(parsed, EmailMessage)
 
+    raw_headers = email.message_from_bytes(raw, policy=email.policy.compat32)
+
     def addresses(name: str) -> tuple[str, ...]:
-        header = parsed.get(name)
-        if header is None:
-            return ()
-        return tuple(str(address) for address in getattr(header, "addresses", ()))
+        # Split the raw header first (encoded words hold no commas), then decode each
+        # name: the new header parser puts a space between adjacent encoded words,
+        # which RFC 2047 says must be dropped ("Mü" "ller" is "Müller").
+        values = [str(value) for value in raw_headers.get_all(name, [])]
+        found = []
+        for display, address in email.utils.getaddresses(values):
+            if not address:
+                continue
+            decoded = str(email.header.make_header(email.header.decode_header(display)))
+            found.append(str(Address(display_name=decoded, addr_spec=address)))
+        return tuple(found)
 
     def part(subtype: str) -> str:
         body = parsed.get_body(preferencelist=(subtype,))
