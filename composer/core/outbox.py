@@ -35,6 +35,7 @@ from pathlib import Path
 
 from composer.core.fileio import atomic_write_bytes
 from composer.core.mail import OutgoingMessage
+from composer.core.storage import DatabaseUnavailable, connect
 
 log = logging.getLogger(__name__)
 
@@ -288,14 +289,12 @@ class Outbox:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             # check_same_thread=False only so close() can close every thread's
             # connection at shutdown; each connection is used by its own thread alone.
-            db = sqlite3.connect(
-                self.path, timeout=15.0, isolation_level=None, check_same_thread=False
-            )
+            # WAL, a busy timeout, and synchronous=FULL: a letter reported "queued"
+            # survives a power cut.
+            db = connect(self.path)
             db.row_factory = sqlite3.Row
-            db.execute("PRAGMA journal_mode=WAL")
-            # FULL: a letter reported "queued" survives a power cut.
-            db.execute("PRAGMA synchronous=FULL")
-            db.execute("PRAGMA busy_timeout=15000")
+        except DatabaseUnavailable as error:
+            raise OutboxError(self._describe(error.__cause__ or error)) from error
         except (OSError, sqlite3.Error) as error:
             raise OutboxError(self._describe(error)) from error
         self._local.db = db

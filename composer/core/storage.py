@@ -98,6 +98,28 @@ def describe_database_error(error: BaseException, path: Path) -> str:
     return f"{path} could not be used: {error}."
 
 
+def _use_wal(db: sqlite3.Connection) -> None:
+    """Put the database in write-ahead-log mode (it stays so, in the file).
+
+    Switching the mode needs the database to itself, and SQLite answers "locked"
+    at once, without waiting, when another connection is opening it at the same
+    moment (the drafts, the outbox and the print history start together). So the
+    mode is only set when it is not WAL yet, and the switch is tried again for
+    as long as a busy database is waited for elsewhere.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            if str(db.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+                db.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            text = str(error).lower()
+            if ("locked" not in text and "busy" not in text) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
+
+
 def connect(path: Path, *, create_folder: bool = True) -> sqlite3.Connection:
     """Open the letters database in write-ahead-log mode, ready for use from one thread.
 
@@ -117,7 +139,7 @@ def connect(path: Path, *, create_folder: bool = True) -> sqlite3.Connection:
         raise DatabaseUnavailable(describe_database_error(error, path)) from error
     try:
         db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-        db.execute("PRAGMA journal_mode=WAL")
+        _use_wal(db)
         # FULL: what was reported saved survives a power cut, not only a crash.
         db.execute("PRAGMA synchronous=FULL")
     except sqlite3.Error as error:
