@@ -230,7 +230,11 @@ class Autosaver(QObject):
         self.wait()
         if not self.dirty and self.draft_id is not None and not self.failing:
             if not open_here:
-                self.store.release(self.draft_id)
+                try:
+                    self.store.release(self.draft_id)
+                except DraftError as error:
+                    # The letter itself is saved; at worst the next start offers it back.
+                    log.warning("draft %s saved but not marked closed: %s", self.draft_id, error)
             return self.draft_id
         if not self.dirty and self.draft_id is None:
             return None  # nothing typed: nothing to keep
