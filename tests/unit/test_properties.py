@@ -201,7 +201,7 @@ def test_well_formed_addresses_come_back_from_the_message(
     assert message.envelope_to == (address.address,)
     [to] = read_message(message.raw).to
     # Every character comes back in order. Whitespace is compared apart: header folding may
-    # merge runs of spaces, and the reader adds one between encoded words (the xfail below).
+    # merge runs of spaces in a display name.
     assert "".join(to.split()) == "".join(str(address.header_address()).split())
 
 
