@@ -136,6 +136,44 @@ def paint_items(
     return drawn
 
 
+def _write_pdf_file(
+    path: Path, title: str, draw: Callable[[QPdfWriter], int], *, require_pages: bool
+) -> int:
+    """Let `draw` fill a PDF writer, then put the file in place in one step.
+
+    The pages go to a temporary file beside `path`, which replaces `path` only
+    when it is not empty (and, with `require_pages`, holds a page); an error
+    leaves nothing behind.
+
+    Raises:
+        StorageError: the file could not be written, or there was nothing to write.
+    """
+    ensure_gui_application()
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".pdf", dir=path.parent)
+        os.close(fd)
+    except OSError as error:
+        raise StorageError(describe_os_error(error, path)) from error
+    try:
+        writer = QPdfWriter(tmp_name)
+        writer.setResolution(PDF_DPI)
+        writer.setTitle(title)
+        writer.setCreator("Letter Composer")
+        pages = draw(writer)
+        del writer  # closes the file
+        if (require_pages and pages == 0) or os.path.getsize(tmp_name) == 0:
+            raise StorageError(f"Nothing could be written to {path}. Is the disk full?")
+        os.replace(tmp_name, path)
+        return pages
+    except OSError as error:
+        raise StorageError(describe_os_error(error, path)) from error
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp_name)
+
+
 def write_pdf(
     path: Path,
     items: Sequence[Paintable],
@@ -151,30 +189,12 @@ def write_pdf(
     Raises:
         StorageError: the file could not be written (full disk, no permission…).
     """
-    ensure_gui_application()
-    path = Path(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".pdf", dir=path.parent)
-        os.close(fd)
-    except OSError as error:
-        raise StorageError(describe_os_error(error, path)) from error
-    try:
-        writer = QPdfWriter(tmp_name)
-        writer.setResolution(PDF_DPI)
-        writer.setTitle(title)
-        writer.setCreator("Letter Composer")
-        pages = paint_items(writer, items, PDF_DPI, progress)
-        del writer  # closes the file
-        if os.path.getsize(tmp_name) == 0:
-            raise StorageError(f"Nothing could be written to {path}. Is the disk full?")
-        os.replace(tmp_name, path)
-        return pages
-    except OSError as error:
-        raise StorageError(describe_os_error(error, path)) from error
-    finally:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp_name)
+    return _write_pdf_file(
+        path,
+        title,
+        lambda writer: paint_items(writer, items, PDF_DPI, progress),
+        require_pages=False,
+    )
 
 
 def write_pdf_stream(
@@ -196,19 +216,8 @@ def write_pdf_stream(
     Raises:
         StorageError: the file could not be written, or there was nothing to write.
     """
-    ensure_gui_application()
-    path = Path(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".pdf", dir=path.parent)
-        os.close(fd)
-    except OSError as error:
-        raise StorageError(describe_os_error(error, path)) from error
-    try:
-        writer = QPdfWriter(tmp_name)
-        writer.setResolution(PDF_DPI)
-        writer.setTitle(title)
-        writer.setCreator("Letter Composer")
+
+    def draw(writer: QPdfWriter) -> int:
         painter = QPainter()
         pages = 0
         try:
@@ -225,16 +234,9 @@ def write_pdf_stream(
         finally:
             if painter.isActive():
                 painter.end()
-        del writer  # closes the file
-        if pages == 0 or os.path.getsize(tmp_name) == 0:
-            raise StorageError(f"Nothing could be written to {path}. Is the disk full?")
-        os.replace(tmp_name, path)
         return pages
-    except OSError as error:
-        raise StorageError(describe_os_error(error, path)) from error
-    finally:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp_name)
+
+    return _write_pdf_file(path, title, draw, require_pages=True)
 
 
 class PrinterError(Exception):
