@@ -13,10 +13,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import QRectF
-from PySide6.QtGui import QColor, QImage, QPainter, QTextDocument
+from PySide6.QtGui import QImage, QPainter, QTextDocument
 
 from composer.core.models import Sender
-from composer.printing.letter_layout import LAYOUT_DPI, draw_document, fitted_lines_document, mm
+from composer.printing.letter_layout import (
+    LAYOUT_DPI,
+    draw_document,
+    fitted_lines_document,
+    mm,
+    sheet_image,
+)
 from composer.printing.paper import ENVELOPE_10, ENVELOPE_DL, Rect, inches
 
 
@@ -260,18 +266,7 @@ class EnvelopePages:
 
     def page_image(self, page: int, dpi: float = 96) -> QImage:
         """Envelope `page` drawn on a white image at `dpi` (for previews and checks)."""
-        width = round(self.spec.width / 25.4 * dpi)
-        height = round(self.spec.height / 25.4 * dpi)
-        image = QImage(width, height, QImage.Format.Format_RGB32)
-        image.setDotsPerMeterX(round(dpi / 0.0254))
-        image.setDotsPerMeterY(round(dpi / 0.0254))
-        image.fill(QColor("white"))
-        painter = QPainter(image)
-        try:
-            self.paint(painter, page, dpi)
-        finally:
-            painter.end()
-        return image
+        return sheet_image(self.spec.width, self.spec.height, dpi, self.paint, page)
 
 
 def envelope_for_paper(paper_name: str) -> EnvelopeSpec:

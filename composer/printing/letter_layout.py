@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, QRectF, Qt
@@ -181,6 +182,28 @@ def draw_document(painter: QPainter, document: QTextDocument, clip: QRectF | Non
     document.documentLayout().draw(painter, context)
     if clip is not None:
         painter.restore()
+
+
+def sheet_image(
+    width_mm: float,
+    height_mm: float,
+    dpi: float,
+    paint: Callable[[QPainter, int, float], None],
+    page: int,
+) -> QImage:
+    """A sheet of the given size drawn by `paint` on a white image at `dpi`."""
+    image = QImage(
+        round(width_mm / 25.4 * dpi), round(height_mm / 25.4 * dpi), QImage.Format.Format_RGB32
+    )
+    image.setDotsPerMeterX(round(dpi / 0.0254))
+    image.setDotsPerMeterY(round(dpi / 0.0254))
+    image.fill(QColor("white"))
+    painter = QPainter(image)
+    try:
+        paint(painter, page, dpi)
+    finally:
+        painter.end()
+    return image
 
 
 class LetterPages:
@@ -516,15 +539,4 @@ class LetterPages:
 
     def page_image(self, page: int, dpi: float = 96) -> QImage:
         """Page `page` drawn on a white image at `dpi` (for the preview and for checks)."""
-        width = round(self.spec.width / 25.4 * dpi)
-        height = round(self.spec.height / 25.4 * dpi)
-        image = QImage(width, height, QImage.Format.Format_RGB32)
-        image.setDotsPerMeterX(round(dpi / 0.0254))
-        image.setDotsPerMeterY(round(dpi / 0.0254))
-        image.fill(QColor("white"))
-        painter = QPainter(image)
-        try:
-            self.paint(painter, page, dpi)
-        finally:
-            painter.end()
-        return image
+        return sheet_image(self.spec.width, self.spec.height, dpi, self.paint, page)
