@@ -11,7 +11,9 @@ import enum
 import logging
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from composer.core.accounts import Account
 from composer.core.outbox import Outbox, OutboxEntry
@@ -19,12 +21,15 @@ from composer.core.transport import (
     DEFAULT_TIMEOUT,
     Disposition,
     FailureKind,
+    ServerReply,
     SmtpError,
     SmtpFailure,
     SmtpSession,
 )
 
 log = logging.getLogger(__name__)
+
+_T = TypeVar("_T")
 
 
 class Outcome(enum.Enum):
@@ -263,23 +268,60 @@ class OutboxSender:
     def _send_all(
         self, session: SmtpSession, entries: list[OutboxEntry], progress: Progress | None
     ) -> FlushReport:
+        """Send the letters one after the other, over the open session.
+
+        The bookkeeping is done on a thread of its own while the server is
+        busy with the envelope (MAIL FROM and RCPT TO, which deliver nothing):
+        that thread records the previous letter as sent and claims the next
+        one. The letter itself (DATA) goes out only once its claim is
+        written, so a letter is never delivered unless it is marked
+        "sending", and at most one letter the server has accepted is not yet
+        in the sent history.
+        """
         results: list[MessageResult] = []
         handled: set[int] = set()
         broken: SmtpFailure | None = None
         total = len(entries)
-        for position, entry in enumerate(entries):
-            if self._stop or broken is not None or not session.usable:
-                break
-            handled.add(entry.id)
-            claimed = self.outbox.claim_with_raw(entry.id)
-            if claimed is None:
-                continue  # someone else sent, edited or cancelled it meanwhile
-            result = self._send_one(session, *claimed)
+
+        def report(position: int, result: MessageResult) -> None:
             results.append(result)
-            if result.failure is not None and not session.usable:
-                broken = result.failure
             if progress is not None:
                 progress(position + 1, total, result)
+
+        accepted: _Accepted | None = None
+        with _Bookkeeper(self.outbox) as bookkeeper:
+            for position, entry in enumerate(entries):
+                if self._stop or broken is not None or not session.usable:
+                    break
+                handled.add(entry.id)
+                job = bookkeeper.submit(self._record_then_claim, accepted, entry.id)
+                accepted = None
+                refusal = self._announce(session, entry.envelope_from, entry.envelope_to)
+                recorded, claimed = job.result()
+                if recorded is not None:
+                    report(*recorded)
+                if claimed is None:
+                    # Someone else sent, edited or cancelled it meanwhile.
+                    if refusal is None:
+                        session.reset()
+                    continue
+                current, raw = claimed
+                if refusal is None and (current.envelope_from, current.envelope_to) != (
+                    entry.envelope_from,
+                    entry.envelope_to,
+                ):
+                    # Edited since the batch was listed: announce it as it is now.
+                    session.reset()
+                    refusal = self._announce(session, current.envelope_from, current.envelope_to)
+                outcome = refusal or self._deliver(session, raw)
+                if isinstance(outcome, ServerReply):
+                    accepted = _Accepted(position, current, outcome)
+                    continue
+                report(position, self._record_failure(current, outcome))
+                if not session.usable:
+                    broken = outcome
+        if accepted is not None:
+            report(accepted.position, self._record_sent(accepted.entry, accepted.reply))
         untried = [entry for entry in entries if entry.id not in handled]
         if untried and (broken is not None or self._stop):
             reason = broken or SmtpFailure(
@@ -306,11 +348,40 @@ class OutboxSender:
             )
         return FlushReport(tuple(results), connection_failure=broken, stopped=self._stop)
 
-    def _send_one(self, session: SmtpSession, entry: OutboxEntry, raw: bytes) -> MessageResult:
+    @staticmethod
+    def _announce(
+        session: SmtpSession, envelope_from: str, envelope_to: tuple[str, ...]
+    ) -> SmtpFailure | None:
+        """Why the server would not take the envelope, or None when it did."""
         try:
-            reply = session.send(entry.envelope_from, entry.envelope_to, raw)
+            session.envelope(envelope_from, envelope_to)
         except SmtpError as error:
-            return self._record_failure(entry, error.failure)
+            return error.failure
+        return None
+
+    @staticmethod
+    def _deliver(session: SmtpSession, raw: bytes) -> ServerReply | SmtpFailure:
+        """The server's acceptance of the letter, or why it was not accepted."""
+        try:
+            return session.data(raw)
+        except SmtpError as error:
+            return error.failure
+
+    def _record_then_claim(
+        self, accepted: _Accepted | None, entry_id: int | None
+    ) -> tuple[tuple[int, MessageResult] | None, tuple[OutboxEntry, bytes] | None]:
+        """Move an accepted letter into the sent history, then claim the next one.
+
+        Returns the accepted letter's (position, result) and the claimed
+        letter with its bytes (None when it is no longer queued).
+        """
+        recorded = None
+        if accepted is not None:
+            recorded = (accepted.position, self._record_sent(accepted.entry, accepted.reply))
+        claimed = None if entry_id is None else self.outbox.claim_with_raw(entry_id)
+        return recorded, claimed
+
+    def _record_sent(self, entry: OutboxEntry, reply: ServerReply) -> MessageResult:
         sent_id = self.outbox.mark_sent(entry.id, str(reply))
         return MessageResult(
             entry.id,
@@ -347,3 +418,39 @@ class OutboxSender:
             failure.server_reply,
             failure=failure,
         )
+
+
+@dataclass(frozen=True)
+class _Accepted:
+    """A letter the server accepted, not yet in the sent history."""
+
+    position: int
+    entry: OutboxEntry
+    reply: ServerReply
+
+
+class _Bookkeeper:
+    """A thread of its own, with its own database connection, for the outbox's writes
+    while letters are on the wire.
+
+    Jobs run one at a time in the order given; on leaving the ``with`` block
+    it finishes them and closes its connection.
+    """
+
+    def __init__(self, outbox: Outbox) -> None:
+        self._outbox = outbox
+        self._pool: ThreadPoolExecutor | None = None
+
+    def submit(self, job: Callable[..., _T], *args: object) -> Future[_T]:
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="outbox-bookkeeper")
+        return self._pool.submit(job, *args)
+
+    def __enter__(self) -> _Bookkeeper:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.submit(self._outbox.close_thread_connection)
+            pool.shutdown(wait=True)

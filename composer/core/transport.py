@@ -560,9 +560,20 @@ class SmtpSession:
             SmtpError: the letter was refused (the session stays usable unless
                 the failure broke the connection — see :attr:`usable`).
         """
-        smtp = self._smtp
-        if smtp is None or not self.usable:
-            raise SmtpError(SmtpFailure(FailureKind.CONNECTION_LOST, "The connection is not open."))
+        self.envelope(envelope_from, envelope_to)
+        return self.data(raw)
+
+    def envelope(self, envelope_from: str, envelope_to: tuple[str, ...]) -> None:
+        """Begin a letter: name its sender and recipients (MAIL FROM, RCPT TO).
+
+        Nothing is delivered yet: :meth:`data` sends the letter itself, and
+        :meth:`reset` abandons it. All recipients must be accepted.
+
+        Raises:
+            SmtpError: the sender or a recipient was refused (the letter is
+                abandoned), or the connection failed.
+        """
+        smtp = self._open_smtp()
         phase = "mail"
         try:
             code, text = smtp.mail(envelope_from)
@@ -578,7 +589,22 @@ class SmtpSession:
                     refusals.append((recipient, code, _text(text)))
             if refusals:
                 self._refuse_recipients(refusals)
-            phase = "data"
+        except SmtpError:
+            raise
+        except (OSError, smtplib.SMTPException, EOFError) as error:
+            raise self._fail(error, phase) from None
+
+    def data(self, raw: bytes) -> ServerReply:
+        """Send the letter begun by :meth:`envelope`; returns the server's acceptance.
+
+        Raises:
+            SmtpError: the letter was refused, or the connection failed (if it
+                failed after the whole letter went out, the failure says it
+                may have been delivered).
+        """
+        smtp = self._open_smtp()
+        phase = "data"
+        try:
             smtp.putcmd("data")
             code, text = smtp.getreply()
             if code != 354:
@@ -593,6 +619,16 @@ class SmtpSession:
         except (OSError, smtplib.SMTPException, EOFError) as error:
             raise self._fail(error, phase) from None
         return ServerReply(code, _text(text))
+
+    def reset(self) -> None:
+        """Abandon a letter begun by :meth:`envelope` (RSET); nothing of it is delivered."""
+        self._reset()
+
+    def _open_smtp(self) -> smtplib.SMTP:
+        smtp = self._smtp
+        if smtp is None or not self.usable:
+            raise SmtpError(SmtpFailure(FailureKind.CONNECTION_LOST, "The connection is not open."))
+        return smtp
 
     def _refused(self, code: int, text: bytes | str, phase: str) -> None:
         failure = reply_failure(code, _text(text), phase)

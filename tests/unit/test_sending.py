@@ -6,6 +6,7 @@ runs the same flushes against a real SMTP server.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 
 import pytest
@@ -21,15 +22,24 @@ ACCOUNT = Account("Ada", "ada@example.org", "smtp.example.org", 587, "starttls")
 
 
 class ScriptedSession:
-    """Answers each send from a script: a reply, or a failure (optionally breaking the link)."""
+    """Answers each letter from a script: a reply, or a failure (optionally breaking the link).
+
+    A failure is raised when the letter's data is sent; a step of the form
+    ``(failure, breaks, "envelope")`` is raised at MAIL FROM / RCPT TO instead.
+    `on_data` is called with the letter's bytes just before they "go out".
+    """
 
     def __init__(self, script: list[object], open_failure: SmtpFailure | None = None) -> None:
         self.script = script
         self.open_failure = open_failure
         self.usable = False
         self.sent: list[bytes] = []
+        self.envelopes: list[tuple[str, tuple[str, ...]]] = []
+        self.resets = 0
         self.opened = 0
         self.closed = 0
+        self.on_envelope: Callable[[], None] = lambda: None
+        self.on_data: Callable[[bytes], None] = lambda raw: None
 
     def open(self) -> ServerReply:
         self.opened += 1
@@ -38,15 +48,31 @@ class ScriptedSession:
         self.usable = True
         return ServerReply(220, "ready")
 
-    def send(self, envelope_from: str, envelope_to: tuple[str, ...], raw: bytes) -> ServerReply:
+    def envelope(self, envelope_from: str, envelope_to: tuple[str, ...]) -> None:
+        self.envelopes.append((envelope_from, envelope_to))
+        self.on_envelope()
+        step = self.script[0]
+        if isinstance(step, tuple) and step[2:] == ("envelope",):
+            self.script.pop(0)
+            self._fail(step)
+
+    def data(self, raw: bytes) -> ServerReply:
         step = self.script.pop(0)
+        self.on_data(raw)
         if isinstance(step, tuple):
-            failure, breaks = step
-            if breaks:
-                self.usable = False
-            raise SmtpError(failure)
+            self._fail(step)
         self.sent.append(raw)
         return ServerReply(250, str(step))
+
+    def _fail(self, step: tuple[object, ...]) -> None:
+        failure, breaks = step[0], step[1]
+        assert isinstance(failure, SmtpFailure)
+        if breaks:
+            self.usable = False
+        raise SmtpError(failure)
+
+    def reset(self) -> None:
+        self.resets += 1
 
     def close(self) -> None:
         self.closed += 1
@@ -120,6 +146,9 @@ def test_all_sent_over_one_session(outbox: Outbox, clock: Clock) -> None:
     assert outbox.entries() == [] and len(outbox.sent_entries()) == 3
     assert report.exit_status() == 0
     assert report.summary() == "Sent: 3 letters accepted by the server."
+    # The bookkeeping thread is gone, its database connection closed with it.
+    assert not [t for t in threading.enumerate() if t.name.startswith("outbox-bookkeeper")]
+    assert len(outbox._connections) == 1
 
 
 def test_temporary_and_permanent_refusals_do_not_stop_the_batch(
@@ -129,7 +158,7 @@ def test_temporary_and_permanent_refusals_do_not_stop_the_batch(
     session = ScriptedSession(
         [
             (reply_failure(451, "4.3.0 busy", "confirm"), False),
-            (reply_failure(550, "5.1.1 no such user", "rcpt"), False),
+            (reply_failure(550, "5.1.1 no such user", "rcpt"), False, "envelope"),
             "ok",
         ]
     )
@@ -153,6 +182,7 @@ def test_temporary_and_permanent_refusals_do_not_stop_the_batch(
         and refused.last_reply == "550 5.1.1 no such user"
     )
     assert outbox.get(third) is None
+    assert len(session.sent) == 1  # the refused recipient's letter never reached DATA
     assert report.exit_status() == 1
     assert "550 5.1.1 no such user" in report.summary()
 
@@ -214,3 +244,68 @@ def test_nothing_due_means_no_connection(outbox: Outbox, clock: Clock) -> None:
 def test_backoff_doubles_up_to_the_limit() -> None:
     policy = RetryPolicy(first=60, longest=600)
     assert [policy.delay(n) for n in range(1, 7)] == [60, 120, 240, 480, 600, 600]
+
+
+def test_a_letter_goes_out_only_once_claimed_and_the_one_before_is_recorded(
+    outbox: Outbox, clock: Clock
+) -> None:
+    ids = _queue(outbox, 4)
+    session = ScriptedSession(["ok"] * 4)
+    seen: list[tuple[str, int]] = []
+
+    def check(raw: bytes) -> None:
+        # At the moment a letter's data goes out, it is marked "sending" in the
+        # database, and every letter before it is already in the sent history.
+        sending = [entry for entry in outbox.entries() if entry.state == "sending"]
+        assert len(sending) == 1 and outbox.raw(sending[0].id) == raw
+        seen.append((sending[0].subject, len(outbox.sent_entries())))
+
+    session.on_data = check
+    report = _sender(outbox, session, clock).flush()
+    assert [item.outcome for item in report.results] == [Outcome.SENT] * 4
+    assert seen == [(f"Letter {n}", n) for n in range(4)]
+    assert [item.entry_id for item in report.results] == ids
+
+
+def test_a_letter_cancelled_after_the_batch_was_listed_is_abandoned_unsent(
+    outbox: Outbox, clock: Clock
+) -> None:
+    first, second, third = _queue(outbox, 3)
+    session = ScriptedSession(["ok", "ok"])
+    other = Outbox(outbox.path, clock=clock)
+
+    def cancel_second(raw: bytes) -> None:
+        if len(session.envelopes) == 1:
+            other.cancel(second)  # the user cancels it while the first one goes out
+
+    session.on_data = cancel_second
+    try:
+        report = _sender(outbox, session, clock).flush()
+    finally:
+        other.close()
+    assert [item.entry_id for item in report.results] == [first, third]
+    assert session.resets == 1 and len(session.sent) == 2
+    assert outbox.get(second) is None and len(outbox.sent_entries()) == 2
+
+
+def test_a_letter_edited_after_the_batch_was_listed_goes_out_as_edited(
+    outbox: Outbox, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (letter,) = _queue(outbox, 1)
+    session = ScriptedSession(["ok"])
+    sender = _sender(outbox, session, clock)
+    listed = outbox.get(letter)
+    edited = build_message(
+        sender=parse_address("Ada <ada@example.org>", "From"),
+        to=[parse_address("new-office@example.gov", "To")],
+        subject="Edited",
+        text="edited text",
+        html="<p>edited text</p>",
+    )
+    outbox.replace(letter, edited)
+    monkeypatch.setattr(outbox, "get", lambda entry_id: listed)  # the stale listing
+    report = sender.flush([letter])
+    assert report.results[0].outcome is Outcome.SENT
+    assert session.resets == 1
+    assert session.envelopes[-1][1] == ("new-office@example.gov",)
+    assert session.sent == [edited.raw]
