@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import logging.handlers
 import re
 from pathlib import Path
 
@@ -19,6 +18,8 @@ class _RedactingFormatter(logging.Formatter):
 
 def setup_logging(log_file: Path, level: int = logging.INFO) -> bool:
     """Send log records to a rotating file; returns False (and logs nowhere) if it cannot be made."""
+    import logging.handlers  # not needed before the window is up
+
     try:
         log_file.parent.mkdir(parents=True, exist_ok=True)
         handler = logging.handlers.RotatingFileHandler(

@@ -1,4 +1,12 @@
-"""Starting the window: the application object, the crash handler, and ``--smoke``."""
+"""Starting the window: the application object, the crash handler, and ``--smoke``.
+
+The window appears in two steps (see :mod:`composer.gui.mainwindow`): its frame
+is shown first, and right after that first paint the settings' campaign is
+opened and the panes are built. ``--smoke`` waits for both: it prints the
+time of the first paint and of the moment the finished window painted
+(``first-paint`` and ``ready`` lines, when ``COMPOSER_SMOKE_TIMESTAMP`` is set),
+and fails if the window could not be finished.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +16,7 @@ import sys
 import time
 
 from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QWidget
 
 from composer import __version__
 from composer.core.locations import Locations
@@ -19,21 +27,38 @@ SMOKE_TIMEOUT_MS = 20_000
 log = logging.getLogger(__name__)
 
 
-class _FirstPaint(QObject):
-    """Quits the application once the watched window has painted (for ``--smoke``)."""
+class _SmokeWatch(QObject):
+    """For ``--smoke``: notes the window's first paint, then quits once the finished
+    window has painted."""
 
-    def __init__(self, app: QApplication) -> None:
+    def __init__(self, app: QApplication, window: QWidget) -> None:
         super().__init__()
         self.app = app
+        self.window = window
         self.painted = False
+        self.ready = False
+        window.installEventFilter(self)
+
+    def watch_finished(self, widget: QWidget) -> None:
+        """Quit after `widget` (a part of the finished window) has painted."""
+        widget.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint and not self.painted:
+        if event.type() != QEvent.Type.Paint:
+            return False
+        if watched is self.window and not self.painted:
             self.painted = True
-            if os.environ.get("COMPOSER_SMOKE_TIMESTAMP"):  # bench/startup.py reads this
-                print(f"first-paint {time.time():.6f}", flush=True)
+            self._stamp("first-paint")
+        elif watched is not self.window and not self.ready:
+            self.ready = True
+            self._stamp("ready")
             QTimer.singleShot(0, self.app.quit)
         return False
+
+    @staticmethod
+    def _stamp(what: str) -> None:
+        if os.environ.get("COMPOSER_SMOKE_TIMESTAMP"):  # bench/startup.py reads these
+            print(f"{what} {time.time():.6f}", flush=True)
 
 
 def create_application(argv: list[str] | None = None) -> QApplication:
@@ -57,65 +82,85 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-def build_main_window(locations: Locations):
-    """Load settings and the campaign and build the main window, or explain why not."""
+def open_campaign(locations: Locations, settings):
+    """The campaign the user had open last time, or the default one."""
     from composer.core.campaigns import CampaignError, default_campaign, find_campaign
+
+    if settings.campaign:
+        try:
+            return find_campaign(settings.campaign, locations.campaigns_dir)
+        except (CampaignError, LookupError) as error:
+            log.warning("last campaign %s not usable: %s", settings.campaign, error)
+    return default_campaign(locations.campaigns_dir)
+
+
+def build_main_window(locations: Locations):
+    """Load settings and the campaign and build the whole main window at once."""
     from composer.core.settings import load_settings
     from composer.gui.mainwindow import MainWindow
 
     settings = load_settings(locations.settings_file)
-    campaign = None
-    if settings.campaign:
-        try:
-            campaign = find_campaign(settings.campaign, locations.campaigns_dir)
-        except (CampaignError, LookupError) as error:
-            log.warning("last campaign %s not usable: %s", settings.campaign, error)
-    if campaign is None:
-        campaign = default_campaign(locations.campaigns_dir)
-    return MainWindow(locations, settings, campaign)
+    return MainWindow(locations, settings, open_campaign(locations, settings))
 
 
 def run_app(smoke: bool = False, locations: Locations | None = None) -> int:
     """Open the main window and run until it closes; returns the exit status."""
-    from composer.core.logs import setup_logging
+    from composer.core.settings import load_settings
     from composer.gui.crash import CrashHandler
+    from composer.gui.mainwindow import MainWindow
 
     locations = locations or Locations.default()
     app = create_application()
-    # The log file (and its rotation module) can wait until the window is up.
-    QTimer.singleShot(0, lambda: setup_logging(locations.log_file))
     crash = CrashHandler(str(locations.log_file))
     crash.install()
-    from composer.core.storage import check_storage
+    window = MainWindow(locations, load_settings(locations.settings_file))
+    watch = _SmokeWatch(app, window) if smoke else None
+    failed = False
 
-    # Before anything opens the database: a damaged one is moved aside, unwritable
-    # folders are found; the window tells the user (composer.gui.recovery).
-    storage_report = check_storage(locations)
-    try:
-        window = build_main_window(locations)
-    except Exception as error:
-        log.exception("the window could not be built")
-        QMessageBox.critical(
-            None, "Letter Composer cannot start", f"{error}\n\nDetails are in {locations.log_file}."
-        )
-        return 1
-    window.keeper.show_storage_report(storage_report)
-    crash.before_report = window.keeper.save_for_crash  # the letter is saved before the report
-    watcher = None
+    def finish() -> None:
+        """Everything the frame's first paint did not need; the window becomes usable."""
+        nonlocal failed
+        from composer.core.logs import setup_logging
+        from composer.core.storage import check_storage
+
+        setup_logging(locations.log_file)
+        # Before anything opens the database: a damaged one is moved aside, unwritable
+        # folders are found; the window tells the user (composer.gui.recovery).
+        storage_report = check_storage(locations)
+        try:
+            window.complete(open_campaign(locations, window.settings))
+        except Exception as error:
+            from PySide6.QtWidgets import QMessageBox
+
+            failed = True
+            log.exception("the window could not be built")
+            QMessageBox.critical(
+                window,
+                "Letter Composer cannot start",
+                f"{error}\n\nDetails are in {locations.log_file}.",
+            )
+            app.exit(1)
+            return
+        window.keeper.show_storage_report(storage_report)
+        crash.before_report = window.keeper.save_for_crash  # the letter is saved before the report
+        window.keeper.offer_recovery()  # letters a crash left open: a bar, nothing blocks
+        if watch is not None:
+            watch.watch_finished(window.centralWidget())
+        elif window.settings.show_welcome:
+            from composer.gui.welcome import show_welcome
+
+            show_welcome(window, locations, window.settings)
+
+    window.first_painted.connect(lambda: QTimer.singleShot(0, finish))
     if smoke:
-        watcher = _FirstPaint(app)
-        window.installEventFilter(watcher)
         QTimer.singleShot(SMOKE_TIMEOUT_MS, lambda: app.exit(3))
     window.show()
-    window.keeper.offer_recovery()  # letters a crash left open: a bar, nothing blocks
-    if not smoke and window.settings.show_welcome:
-        from composer.gui.welcome import show_welcome
-
-        show_welcome(window, locations, window.settings)
     status = app.exec()
     window.shutdown_background()  # the sending thread must end before Qt objects go away
     crash.uninstall()
-    if smoke and watcher is not None and not watcher.painted:
-        print("composer: the window did not paint within the time limit", file=sys.stderr)
+    if failed:
+        return 1
+    if watch is not None and not watch.ready:
+        print("composer: the window did not finish within the time limit", file=sys.stderr)
         return 3
     return status

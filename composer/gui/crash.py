@@ -26,17 +26,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal
-from PySide6.QtWidgets import (
-    QApplication,
-    QDialog,
-    QDialogButtonBox,
-    QLabel,
-    QPlainTextEdit,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QObject, QThread, Signal
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from composer.core.logs import _SECRET
 
@@ -71,6 +62,16 @@ class CrashDialog(QDialog):
     """Tells the user about an unexpected error and offers to copy the report."""
 
     def __init__(self, message: str, report: str, parent: QWidget | None = None) -> None:
+        # Made only when something went wrong: its widgets need not load at start-up.
+        from PySide6.QtCore import Qt  # its enums take a while to load: not at start-up
+        from PySide6.QtWidgets import (
+            QDialogButtonBox,
+            QLabel,
+            QPlainTextEdit,
+            QPushButton,
+            QVBoxLayout,
+        )
+
         super().__init__(parent)
         self.setWindowTitle("Something went wrong")
         self.report = report

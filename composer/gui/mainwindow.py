@@ -1,44 +1,38 @@
-"""The main window: picker, editor and preview side by side, wired together in one place."""
+"""The main window: picker, editor and preview side by side, wired together in one place.
+
+The window is built in two steps so that it appears at once. The frame —
+title, menus, status bar — needs little more than Qt itself; the panes
+(argument picker, editor, preview, coach) and the campaign come in
+:meth:`MainWindow.complete`, which the application calls right after the
+frame's first paint. That is why most imports here sit inside the methods
+that need them: importing them is most of the cost of starting.
+"""
 
 from __future__ import annotations
 
 import logging
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QStandardPaths, Qt, QThreadPool, QTimer
+from PySide6.QtCore import QEvent, QObject, QStandardPaths, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
-    QComboBox,
     QFileDialog,
-    QHBoxLayout,
     QLabel,
     QMainWindow,
     QMessageBox,
     QProgressDialog,
-    QSplitter,
-    QToolButton,
-    QVBoxLayout,
-    QWidget,
 )
 
 from composer import __version__
-from composer.core.campaigns import Campaign
-from composer.core.drafts import DraftStore
-from composer.core.fileio import StorageError
-from composer.core.locations import Locations
-from composer.core.models import Letter, Sender
-from composer.core.profile import load_saved_sender, save_sender
-from composer.core.settings import Settings, effective_paper, save_settings
-from composer.gui.argument_picker import ArgumentPicker
-from composer.gui.coach_panel import CoachPanel
-from composer.gui.editor import LetterEditor
-from composer.gui.open_campaign import CampaignOpener
-from composer.gui.preview import PagePreview
-from composer.gui.recipient_bar import RecipientBar
-from composer.gui.recovery import LetterKeeper
-from composer.gui.spelling import WORD_LIST_NAME, SpellingSupport
+
+if TYPE_CHECKING:
+    from composer.core.campaigns import Campaign
+    from composer.core.locations import Locations
+    from composer.core.models import Letter
+    from composer.core.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -52,47 +46,100 @@ class MainWindow(QMainWindow):
     Args:
         locations: where settings, profile and data live.
         settings: the user's settings (saved again on close).
-        campaign: the campaign whose arguments are offered.
+        campaign: the campaign whose arguments are offered; without one, only
+            the frame is built and :meth:`complete` must follow.
         pool: the thread pool for background work.
+
+    Signals:
+        first_painted(): the window has painted for the first time.
+        completed(): the panes are built and the campaign is open.
     """
+
+    first_painted = Signal()
+    completed = Signal()
 
     def __init__(
         self,
         locations: Locations,
         settings: Settings,
-        campaign: Campaign,
+        campaign: Campaign | None = None,
         pool: QThreadPool | None = None,
     ) -> None:
         super().__init__()
         self.locations = locations
         self.settings = settings
-        self.campaign = campaign
         self.pool = pool or QThreadPool.globalInstance()
-        self.sender = load_saved_sender(locations.profile_file) or Sender()
-        self.paper = effective_paper(settings)
         self._renderer = None
         self._jobs: list[object] = []
         self._last_problem = ""
         self._copy_index = 0  # which copy the preview shows when writing to several officials
         self._mail = None
         self._directory_dialog = None
+        self.is_complete = False
+        self._painted = False
+        self._shortcuts: list[tuple[QAction, QKeySequence]] = []
 
-        self.setWindowTitle(f"{campaign.title} — Letter Composer")
-        self._build_widgets()
+        self.setWindowTitle("Letter Composer")
         self._build_actions()
         self._build_menus()
+        self._frame_actions = self.findChildren(QAction)
+        for action in self._frame_actions:  # nothing to act on until the panes exist
+            action.setEnabled(False)
+        self.statusBar().showMessage("Opening the campaign…")
+        self.installEventFilter(self)
+        self.resize(1360, 860)
+        if campaign is not None:
+            self.complete(campaign)
+
+    def complete(self, campaign: Campaign) -> None:
+        """Build the panes, open the campaign and the drafts: the window becomes usable."""
+        from composer.core.drafts import DraftStore
+        from composer.core.models import Sender
+        from composer.core.profile import load_saved_sender
+        from composer.core.settings import effective_paper
+        from composer.gui.recovery import LetterKeeper
+
+        self.campaign = campaign
+        self.sender = load_saved_sender(self.locations.profile_file) or Sender()
+        self.paper = effective_paper(self.settings)
+        self._build_widgets()
+        self._add_editing_actions()
         self._connect_signals()
         self._load_campaign(campaign)
         # Drafts, letter files, crash recovery and exports (composer.gui.recovery).
-        self.keeper = LetterKeeper(self, DraftStore(locations.database_file))
-        # E-mail and the built-in officials load once the window has painted.
-        self._painted = False
-        self.installEventFilter(self)
-        self.resize(1360, 860)
+        self.keeper = LetterKeeper(self, DraftStore(self.locations.database_file))
+        for action in self._frame_actions:
+            action.setEnabled(True)
+        for action, shortcut in self._shortcuts:
+            action.setShortcut(shortcut)
+        self._shortcuts.clear()
+        self.statusBar().clearMessage()
+        self.is_complete = True
+        # E-mail and the built-in officials load once the finished window has painted.
+        self.centralWidget().installEventFilter(self)
+        self.completed.emit()
 
     # --- construction ---------------------------------------------------------------------
 
     def _build_widgets(self) -> None:
+        from PySide6.QtCore import Qt
+        from PySide6.QtWidgets import (
+            QComboBox,
+            QHBoxLayout,
+            QSplitter,
+            QToolButton,
+            QVBoxLayout,
+            QWidget,
+        )
+
+        from composer.gui.argument_picker import ArgumentPicker
+        from composer.gui.coach_panel import CoachPanel
+        from composer.gui.editor import LetterEditor
+        from composer.gui.open_campaign import CampaignOpener
+        from composer.gui.preview import PagePreview
+        from composer.gui.recipient_bar import RecipientBar
+        from composer.gui.spelling import WORD_LIST_NAME, SpellingSupport
+
         self.picker = ArgumentPicker()
         self.recipient_bar = RecipientBar()
         self.editor = LetterEditor()
@@ -175,7 +222,12 @@ class MainWindow(QMainWindow):
     def _action(self, text: str, slot, shortcut=None, tip: str = "") -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
+            if self.is_complete:
+                action.setShortcut(QKeySequence(shortcut))
+            else:
+                # The first shortcut set loads every key name Qt has (tens of milliseconds):
+                # the frame's actions get theirs with the panes, when they can be used.
+                self._shortcuts.append((action, QKeySequence(shortcut)))
         if tip:
             action.setStatusTip(tip)
         action.triggered.connect(slot)
@@ -222,13 +274,13 @@ class MainWindow(QMainWindow):
         )
         self.open_campaign_action = self._action(
             "&Open Campaign…",
-            self.campaign_opener.choose_pack,
+            lambda: self.campaign_opener.choose_pack(),
             key.Open,
             "Open a campaign pack (.zip, or the campaign.toml in its folder)",
         )
         self.open_campaign_folder_action = self._action(
             "Open Campaign &Folder…",
-            self.campaign_opener.choose_folder,
+            lambda: self.campaign_opener.choose_folder(),
             None,
             "Open a campaign pack that is a folder",
         )
@@ -294,7 +346,9 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addActions([self.open_campaign_action, self.open_campaign_folder_action])
         self.campaign_menu = file_menu.addMenu("Switch &Campaign")
-        self.campaign_menu.aboutToShow.connect(self.campaign_opener.refresh_list)
+        self.campaign_menu.aboutToShow.connect(
+            lambda: self.is_complete and self.campaign_opener.refresh_list()
+        )
         file_menu.addSeparator()
         file_menu.addActions([self.export_action, self.preview_action, self.print_action])
         file_menu.addActions(
@@ -308,24 +362,11 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.quit_action)
         self.file_menu = file_menu
         edit_menu = bar.addMenu("&Edit")
-        edit_menu.addActions([self.editor.undo_action, self.editor.redo_action])
-        edit_menu.addSeparator()
-        for text, slot, shortcut in (
-            ("Cu&t", self.editor.text.cut, QKeySequence.StandardKey.Cut),
-            ("&Copy", self.editor.text.copy, QKeySequence.StandardKey.Copy),
-            ("&Paste", self.editor.text.paste, QKeySequence.StandardKey.Paste),
-            ("Select &All", self.editor.text.selectAll, QKeySequence.StandardKey.SelectAll),
-        ):
-            action = self._action(text, slot, shortcut)
-            action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-            edit_menu.addAction(action)
-        edit_menu.addSeparator()
         edit_menu.addAction(self.search_action)
         edit_menu.addSeparator()
         edit_menu.addAction(self.settings_action)
         self.edit_menu = edit_menu
-        format_menu = bar.addMenu("F&ormat")
-        format_menu.addActions(self.editor.format_actions())
+        self.format_menu = bar.addMenu("F&ormat")
         directory_menu = bar.addMenu("&Directory")
         directory_menu.addActions(
             [
@@ -344,6 +385,25 @@ class MainWindow(QMainWindow):
         help_menu.addAction(self.shortcuts_action)
         help_menu.addAction(self.about_action)
         self.help_menu = help_menu
+
+    def _add_editing_actions(self) -> None:
+        """Undo, clipboard and formatting in the Edit and Format menus (they act on the editor)."""
+        from PySide6.QtCore import Qt
+
+        first = self.edit_menu.actions()[0] if self.edit_menu.actions() else None
+        self.edit_menu.insertActions(first, [self.editor.undo_action, self.editor.redo_action])
+        self.edit_menu.insertSeparator(first)
+        for text, slot, shortcut in (
+            ("Cu&t", self.editor.text.cut, QKeySequence.StandardKey.Cut),
+            ("&Copy", self.editor.text.copy, QKeySequence.StandardKey.Copy),
+            ("&Paste", self.editor.text.paste, QKeySequence.StandardKey.Paste),
+            ("Select &All", self.editor.text.selectAll, QKeySequence.StandardKey.SelectAll),
+        ):
+            action = self._action(text, slot, shortcut)
+            action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+            self.edit_menu.insertAction(first, action)
+        self.edit_menu.insertSeparator(first)
+        self.format_menu.addActions(self.editor.format_actions())
 
     def _connect_signals(self) -> None:
         self.picker.toggled.connect(self._argument_toggled)
@@ -422,6 +482,8 @@ class MainWindow(QMainWindow):
 
     def current_letter(self) -> Letter:
         """The letter as it stands in the window."""
+        from composer.core.models import Letter
+
         return Letter(
             sender=self.sender,
             recipients=self.recipient_bar.recipients(),
@@ -477,6 +539,8 @@ class MainWindow(QMainWindow):
         self.profile_banner.setVisible(not self.sender.name.strip())
 
     def _focus_search(self) -> None:
+        from PySide6.QtCore import Qt
+
         self.picker.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.picker.search.selectAll()
 
@@ -573,10 +637,15 @@ class MainWindow(QMainWindow):
     # --- recipients and e-mail -------------------------------------------------------------
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """Start the work the first paint does not need, right after that paint."""
-        if watched is self and not self._painted and event.type() == QEvent.Type.Paint:
+        """Note the frame's first paint; start what the panes do not need once they painted."""
+        if event.type() != QEvent.Type.Paint:
+            return False
+        if watched is self and not self._painted:
             self._painted = True
             self.removeEventFilter(self)
+            self.first_painted.emit()
+        elif self.is_complete and watched is self.centralWidget():
+            watched.removeEventFilter(self)
             QTimer.singleShot(0, self._after_first_paint)
         return False
 
@@ -690,6 +759,8 @@ class MainWindow(QMainWindow):
 
     def set_paper(self, paper: str) -> None:
         """Lay the letter out on "letter" or "a4" paper."""
+        from composer.core.settings import effective_paper
+
         if paper not in PAPER_LABELS:
             return
         self.paper = paper
@@ -892,6 +963,8 @@ class MainWindow(QMainWindow):
 
     def edit_profile(self) -> None:
         """Edit and save the sender profile."""
+        from composer.core.fileio import StorageError
+        from composer.core.profile import save_sender
         from composer.gui.profile_dialog import ProfileDialog
 
         dialog = ProfileDialog(self.sender, self)
@@ -916,6 +989,8 @@ class MainWindow(QMainWindow):
 
     def edit_settings(self) -> None:
         """Open the settings dialog (without blocking); changes apply when it is accepted."""
+        from PySide6.QtCore import Qt
+
         from composer.gui.settings_dialog import SettingsDialog
 
         dialog = SettingsDialog(self.settings, parent=self)
@@ -926,6 +1001,9 @@ class MainWindow(QMainWindow):
     def apply_settings(self, new: Settings) -> None:
         """Use and save new settings (the same Settings object is updated for everyone)."""
         import dataclasses
+
+        from composer.core.fileio import StorageError
+        from composer.core.settings import effective_paper, save_settings
 
         for spec in dataclasses.fields(new):
             setattr(self.settings, spec.name, getattr(new, spec.name))
@@ -941,6 +1019,8 @@ class MainWindow(QMainWindow):
 
     def show_shortcuts(self) -> None:
         """Help ▸ Keyboard Shortcuts, listed from the window's own actions."""
+        from PySide6.QtCore import Qt
+
         from composer.gui.shortcuts_dialog import ShortcutsDialog
 
         dialog = ShortcutsDialog(self)
@@ -959,6 +1039,12 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Save the letter and the settings on the way out."""
+        from composer.core.fileio import StorageError
+        from composer.core.settings import save_settings
+
+        if not self.is_complete:  # closed while starting: there is no letter yet
+            event.accept()
+            return
         if not self.keeper.close_letter():  # the letter could not be saved: the user stays
             event.ignore()
             return

@@ -17,7 +17,6 @@ it only keeps the count from ever reaching zero.
 
 from __future__ import annotations
 
-import ctypes
 import logging
 import sys
 
@@ -51,6 +50,8 @@ def protect_singletons() -> bool:
         return True
     if not none_references_leak():
         return False
+    import ctypes  # only where the fault is present
+
     for singleton in (None, True, False):
         # On CPython before 3.12 the reference count is the first field of every object.
         count = ctypes.c_ssize_t.from_address(id(singleton))

@@ -165,3 +165,57 @@ def test_every_shortcut_is_used_once(main_window: MainWindow) -> None:
             assert key not in seen or seen[key] == owner, f"{key}: {seen.get(key)} and {owner}"
             seen[key] = owner
     assert "Ctrl+Return" in seen
+
+
+def test_the_frame_paints_first_and_becomes_the_whole_window(
+    qtbot: QtBot, locations, main_window: MainWindow
+) -> None:
+    from composer.core.campaigns import default_campaign
+    from composer.core.settings import Settings
+
+    frame = MainWindow(locations, Settings(paper="letter"))
+    qtbot.addWidget(frame)
+    with qtbot.waitSignal(frame.first_painted, timeout=10_000):
+        frame.show()
+    # The frame: menus in place but nothing to act on yet, no letter, closing is harmless.
+    assert not frame.is_complete and not hasattr(frame, "keeper")
+    assert [m.title() for m in (frame.file_menu, frame.edit_menu, frame.help_menu)] == [
+        "&File",
+        "&Edit",
+        "&Help",
+    ]
+    assert frame.export_action in frame.file_menu.actions()
+    in_menus = [
+        action
+        for entry in frame.menuBar().actions()
+        if entry.menu() is not None
+        for action in entry.menu().actions()
+        if not action.isSeparator()
+    ]
+    assert len(in_menus) > 20 and not any(action.isEnabled() for action in in_menus)
+    with qtbot.waitSignal(frame.completed, timeout=10_000):
+        frame.complete(default_campaign())
+    assert frame.is_complete and frame.export_action.isEnabled()
+    assert frame.statusBar().currentMessage() == ""
+
+    # Finished, its menus are the same as those of a window built in one go.
+    def menu_texts(window: MainWindow) -> list[list[str]]:
+        return [
+            [action.text() for action in menu.menu().actions()]
+            for menu in window.menuBar().actions()
+            if menu.menu() is not None
+        ]
+
+    assert menu_texts(frame) == menu_texts(main_window)
+    assert frame.edit_menu.actions()[0] is frame.editor.undo_action
+    frame.pool.waitForDone(5000)
+
+
+def test_closing_the_frame_before_it_is_finished_loses_nothing(qtbot: QtBot, locations) -> None:
+    from composer.core.settings import Settings
+
+    frame = MainWindow(locations, Settings())
+    qtbot.addWidget(frame)
+    frame.show()
+    assert frame.close()
+    assert not locations.database_file.exists()  # nothing was opened, nothing to save

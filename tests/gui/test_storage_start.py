@@ -8,6 +8,7 @@ a file the user was offered to save it in.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import sqlite3
@@ -39,7 +40,8 @@ def _guard_and_clean_logging(qapp) -> Iterator[None]:
     for handler in logging.getLogger().handlers:
         if handler not in before:
             logging.getLogger().removeHandler(handler)
-            handler.close()
+            with contextlib.suppress(OSError):  # a full disk cannot take the last lines
+                handler.close()
 
 
 @dataclass
@@ -69,8 +71,16 @@ def start_type_and_close(locations: Locations, rescue: Path) -> tuple[int, Seen]
 
     def act() -> None:
         window = next(
-            w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()
+            (
+                w
+                for w in QApplication.topLevelWidgets()
+                if isinstance(w, MainWindow) and w.isVisible()
+            ),
+            None,
         )
+        if window is None or not window.is_complete:
+            QTimer.singleShot(10, act)  # the panes come right after the frame's first paint
+            return
         window.coach_panel.warn_before_output = False
         for key in ("storage", "recovery", "autosave"):
             bar = window.keeper.notice(key)

@@ -76,6 +76,10 @@ def _run_app_and_close_dialogs(locations: Locations) -> list[str]:
     seen: list[str] = []
 
     def look() -> None:
+        windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
+        if not any(w.isVisible() and w.is_complete for w in windows):
+            QTimer.singleShot(10, look)  # the panes come right after the frame's first paint
+            return
         for widget in QApplication.topLevelWidgets():
             if isinstance(widget, WelcomeDialog) and widget.isVisible():
                 seen.append(widget.windowTitle())

@@ -35,7 +35,7 @@ def main() -> int:
     def window():
         from composer.gui.mainwindow import MainWindow
 
-        return next(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow))
+        return next((w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)), None)
 
     def type_word() -> None:
         nonlocal count
@@ -49,6 +49,9 @@ def main() -> int:
         print(f"typed {count} {time.monotonic():.4f}", flush=True)
 
     def start() -> None:
+        if window() is None or not window().is_complete:
+            QTimer.singleShot(10, start)  # the panes come right after the frame's first paint
+            return
         keeper = window().keeper
         if keeper.notice("recovery") is not None:
             keeper.restore_latest()
@@ -56,7 +59,7 @@ def main() -> int:
         timer.timeout.connect(type_word)
         timer.start()
 
-    # Runs in the first turn of the event loop, after run_app has built and shown the window.
+    # Runs once run_app has shown the window and finished building it.
     QTimer.singleShot(0, start)
     _ = app
     return run_app()

@@ -139,3 +139,11 @@ def test_campaigns_json_lists_arguments_with_sources() -> None:
 def test_smoke_opens_the_window_and_exits() -> None:
     result = run_composer("--smoke", timeout=60)
     assert result.returncode == 0, result.stderr
+
+
+def test_smoke_reports_the_first_paint_then_the_finished_window() -> None:
+    result = run_composer("--smoke", timeout=60, env={"COMPOSER_SMOKE_TIMESTAMP": "1"})
+    assert result.returncode == 0, result.stderr
+    stamps = dict(line.split() for line in result.stdout.splitlines())
+    assert set(stamps) == {"first-paint", "ready"}
+    assert float(stamps["first-paint"]) <= float(stamps["ready"])

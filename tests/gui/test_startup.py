@@ -1,0 +1,68 @@
+"""The two steps of starting (``run_app``): the frame paints, then the window is finished.
+
+A failure in the second step — the campaign cannot be opened — must end in a
+clear message and exit status 1, never a hang or a window with nothing in it.
+"""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from composer.core.locations import Locations
+from composer.gui.refcount_guard import protect_singletons
+
+
+@pytest.fixture(autouse=True)
+def _guard(qapp):
+    protect_singletons()
+
+
+def _run(locations: Locations, smoke: bool) -> tuple[int, list[str]]:
+    from composer.gui.app import run_app
+
+    messages: list[str] = []
+
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        if isinstance(dialog, QMessageBox):
+            messages.append(f"{dialog.windowTitle()}: {dialog.text()}")
+            dialog.accept()
+
+    poller = QTimer(interval=20)
+    poller.timeout.connect(answer)
+    poller.start()
+    try:
+        status = run_app(smoke=smoke, locations=locations)
+    finally:
+        poller.stop()
+        from composer.gui.mainwindow import MainWindow
+
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, MainWindow):
+                widget.close()
+                widget.deleteLater()
+    return status, messages
+
+
+def test_a_campaign_that_cannot_be_opened_is_explained_and_fails(
+    locations: Locations, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import composer.gui.app as app_module
+
+    def broken(locations, settings):
+        raise ValueError("campaign.toml, line 3: title must not be empty")
+
+    monkeypatch.setattr(app_module, "open_campaign", broken)
+    status, messages = _run(locations, smoke=True)
+    assert status == 1
+    assert len(messages) == 1
+    assert messages[0].startswith("Letter Composer cannot start: ")
+    assert "campaign.toml, line 3: title must not be empty" in messages[0]
+    assert str(locations.log_file) in messages[0]
+
+
+def test_smoke_waits_for_the_finished_window(locations: Locations) -> None:
+    status, messages = _run(locations, smoke=True)
+    assert status == 0 and messages == []
