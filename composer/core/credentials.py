@@ -210,6 +210,11 @@ class SessionPasswords:
         with self._lock:
             return self._passwords.pop(key, None) is not None
 
+    def kept(self) -> list[str]:
+        """Every password kept, so that reports can mask them."""
+        with self._lock:
+            return list(self._passwords.values())
+
     def __repr__(self) -> str:
         # Never show the secrets, even in a debugger or a crash report.
         return f"<SessionPasswords: {len(self._passwords)} kept>"

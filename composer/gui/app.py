@@ -114,6 +114,7 @@ def run_app(smoke: bool = False, locations: Locations | None = None) -> int:
     crash = CrashHandler(str(locations.log_file))
     crash.install()
     window = MainWindow(locations, load_settings(locations.settings_file))
+    crash.secrets = window.known_secrets  # a password typed for this session never reaches a report
     watch = _SmokeWatch(app, window) if smoke else None
     failed = False
 

@@ -669,6 +669,10 @@ class MainWindow(QMainWindow):
             self.statusBar().addPermanentWidget(self._mail.status_label)
         return self._mail
 
+    def known_secrets(self) -> list[str]:
+        """Passwords this window holds in memory (typed for this session), for masking in reports."""
+        return [] if self._mail is None else self._mail.passwords.session.kept()
+
     def send_by_email(self) -> None:
         """Queue the letter (one e-mail per recipient) and send it through the user's account."""
         if not self._confirm_personal("Send"):

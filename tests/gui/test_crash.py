@@ -149,6 +149,31 @@ def test_the_window_letter_is_saved_before_the_report(
         crash.dialog.close()
 
 
+@pytest.mark.qt_no_exception_capture
+def test_a_password_typed_for_the_session_is_masked_in_the_report(
+    main_window, qtbot, log_file
+) -> None:
+    # No keyring: the user typed the password when sending; it lives in the window only.
+    main_window.mail_center().passwords.session.store("ana@mail.example.org", PASSWORD)
+    crash = CrashHandler(log_file, secrets=main_window.known_secrets)
+    crash.install()
+    reports: list[str] = []
+    crash.reported.connect(lambda message, report: reports.append(message + report))
+
+    def fail() -> None:
+        raise RuntimeError(f"server said: {PASSWORD}")
+
+    try:
+        QTimer.singleShot(0, fail)
+        qtbot.waitUntil(lambda: crash.dialog is not None)
+        assert reports and "server said: ***" in reports[0]
+        assert PASSWORD not in reports[0]
+        assert PASSWORD not in log_file.read_text(encoding="utf-8")
+    finally:
+        crash.uninstall()
+        crash.dialog.close()
+
+
 @pytest.mark.parametrize(
     ("text", "kept"),
     [
