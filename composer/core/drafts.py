@@ -41,9 +41,11 @@ from composer.core.markup import html_to_text
 from composer.core.storage import (
     DatabaseUnavailable,
     connect,
+    create_schema,
     describe_database_error,
     is_corruption,
     is_disk_full,
+    write_transaction,
 )
 
 log = logging.getLogger(__name__)
@@ -269,36 +271,16 @@ class DraftStore:
         return db
 
     def _create_schema(self, db: sqlite3.Connection) -> None:
-        try:
-            db.execute("BEGIN IMMEDIATE")
-            for statement in _SCHEMA.split(";"):
-                if statement.strip():
-                    db.execute(statement)
-            db.execute(
-                "INSERT OR IGNORE INTO drafts_meta (key, value) VALUES ('schema_version', ?)",
-                (str(SCHEMA_VERSION),),
-            )
-            db.execute("COMMIT")
-        except sqlite3.Error as error:
-            with contextlib.suppress(sqlite3.Error):
-                if db.in_transaction:
-                    db.execute("ROLLBACK")
-            raise self._error(error) from error
+        create_schema(
+            db, _SCHEMA, meta_table="drafts_meta", version=SCHEMA_VERSION, error_for=self._error
+        )
         with self._lock:
             self._schema_ready = True
 
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
-        db = self._db()
-        try:
-            db.execute("BEGIN IMMEDIATE")
+        with write_transaction(self._db(), self._error, translated=(sqlite3.Error, OSError)) as db:
             yield db
-            db.execute("COMMIT")
-        except (sqlite3.Error, OSError) as error:
-            with contextlib.suppress(sqlite3.Error):
-                if db.in_transaction:
-                    db.execute("ROLLBACK")
-            raise self._error(error) from error
 
     def close(self) -> None:
         """Close every connection (call once no thread uses the store any more)."""

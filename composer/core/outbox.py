@@ -35,7 +35,12 @@ from pathlib import Path
 
 from composer.core.fileio import atomic_write_bytes
 from composer.core.mail import OutgoingMessage
-from composer.core.storage import DatabaseUnavailable, connect
+from composer.core.storage import (
+    DatabaseUnavailable,
+    connect,
+    create_schema,
+    write_transaction,
+)
 
 log = logging.getLogger(__name__)
 
@@ -306,22 +311,14 @@ class Outbox:
         return db
 
     def _create_schema(self, db: sqlite3.Connection) -> None:
-        try:
-            db.execute("BEGIN IMMEDIATE")
-            for statement in _SCHEMA.split(";"):
-                if statement.strip():
-                    db.execute(statement)
-            db.execute(
-                "INSERT OR IGNORE INTO outbox_meta (key, value) VALUES ('schema_version', ?)",
-                (str(SCHEMA_VERSION),),
-            )
-            db.execute("COMMIT")
-        except sqlite3.Error as error:
-            if db.in_transaction:
-                db.execute("ROLLBACK")
-            raise OutboxError(self._describe(error)) from error
+        create_schema(
+            db, _SCHEMA, meta_table="outbox_meta", version=SCHEMA_VERSION, error_for=self._error
+        )
         with self._lock:
             self._schema_ready = True
+
+    def _error(self, error: BaseException) -> OutboxError:
+        return OutboxError(self._describe(error))
 
     def _describe(self, error: BaseException) -> str:
         text = str(error)
@@ -346,18 +343,8 @@ class Outbox:
         """
         db = self._db()
         self._set_synchronous(db, durable)
-        try:
-            db.execute("BEGIN IMMEDIATE")
+        with write_transaction(db, self._error):
             yield db
-            db.execute("COMMIT")
-        except sqlite3.Error as error:
-            if db.in_transaction:
-                db.execute("ROLLBACK")
-            raise OutboxError(self._describe(error)) from error
-        except BaseException:
-            if db.in_transaction:
-                db.execute("ROLLBACK")
-            raise
 
     def _set_synchronous(self, db: sqlite3.Connection, durable: bool) -> None:
         level = "FULL" if durable else "NORMAL"

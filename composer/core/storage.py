@@ -11,6 +11,10 @@ program writes to, before anything else opens the file:
 * a folder that cannot be written (no permission, read-only disk, a file
   where the folder should be, a full disk) is reported.
 
+The stores that keep tables in the file (drafts, outbox) create them with
+:func:`create_schema` and write through :func:`write_transaction`, each
+raising its own error type.
+
 Nothing here deletes a user's file. Every problem comes back as a
 :class:`StorageProblem` whose message says what happened, where the old file
 went, and what the user can do.
@@ -26,7 +30,7 @@ import os
 import sqlite3
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -146,6 +150,80 @@ def connect(path: Path, *, create_folder: bool = True) -> sqlite3.Connection:
         db.close()
         raise DatabaseUnavailable(describe_database_error(error, path)) from error
     return db
+
+
+def create_schema(
+    db: sqlite3.Connection,
+    script: str,
+    *,
+    meta_table: str,
+    version: int,
+    error_for: Callable[[Exception], Exception],
+) -> None:
+    """Create a store's tables in one immediate transaction and record its schema version.
+
+    The statements must be idempotent (``CREATE … IF NOT EXISTS``): every store
+    runs its script when it first connects, and an existing version row is kept.
+
+    Args:
+        db: a connection from :func:`connect` (in autocommit mode).
+        script: the statements, separated by semicolons.
+        meta_table: the store's table of ``key``/``value`` rows, created by the script.
+        version: the schema version written the first time.
+        error_for: turns an SQLite error into the exception the store raises.
+
+    Raises:
+        Exception: what ``error_for`` made of the SQLite error; nothing was created.
+    """
+    if not meta_table.isidentifier():
+        raise ValueError(f"not a table name: {meta_table!r}")
+    with write_transaction(db, error_for):
+        for statement in script.split(";"):
+            if statement.strip():
+                db.execute(statement)
+        db.execute(
+            f"INSERT OR IGNORE INTO {meta_table} (key, value) VALUES ('schema_version', ?)",
+            (str(version),),
+        )
+
+
+@contextlib.contextmanager
+def write_transaction(
+    db: sqlite3.Connection,
+    error_for: Callable[[Exception], Exception],
+    *,
+    translated: tuple[type[Exception], ...] = (sqlite3.Error,),
+) -> Iterator[sqlite3.Connection]:
+    """One immediate write transaction on a connection in autocommit mode.
+
+    It commits when the block ends and rolls back when anything escapes it.
+
+    Args:
+        db: a connection from :func:`connect`.
+        error_for: turns a failure of the database into the exception the store raises.
+        translated: the failures handed to ``error_for``; any other exception is
+            raised again as it is, after the rollback.
+
+    Raises:
+        Exception: what ``error_for`` made of the failure (chained to it).
+    """
+    try:
+        db.execute("BEGIN IMMEDIATE")
+        yield db
+        db.execute("COMMIT")
+    except translated as error:
+        _roll_back(db)
+        raise error_for(error) from error
+    except BaseException:
+        _roll_back(db)
+        raise
+
+
+def _roll_back(db: sqlite3.Connection) -> None:
+    # A failed rollback must not hide the error that caused it.
+    with contextlib.suppress(sqlite3.Error):
+        if db.in_transaction:
+            db.execute("ROLLBACK")
 
 
 @dataclass(frozen=True)
