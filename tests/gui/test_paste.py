@@ -71,9 +71,14 @@ def test_pasted_html_is_cleaned_before_it_reaches_the_letter(editor: LetterEdito
 
 
 def test_paste_through_the_clipboard(editor: LetterEditor, qtbot) -> None:
-    QGuiApplication.clipboard().setMimeData(mime("x", HOSTILE))
-    with qtbot.waitSignal(editor.text.paste_finished):
-        editor.text.paste()
+    clipboard = QGuiApplication.clipboard()
+    clipboard.setMimeData(mime("x", HOSTILE))
+    try:
+        with qtbot.waitSignal(editor.text.paste_finished):
+            editor.text.paste()
+    finally:
+        # The clipboard owns the data now; left there, it outlives the application at exit.
+        clipboard.clear()
     assert "HIDDEN" not in editor.html()
     assert "constituent" in editor.text.toPlainText()
 
