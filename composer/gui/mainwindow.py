@@ -551,7 +551,13 @@ class MainWindow(QMainWindow):
         self._preview_timer.start()
 
     def renderer(self):
-        """The template renderer for this campaign (built on first use)."""
+        """The template renderer for this campaign (built on first use).
+
+        The preview's worker threads render with it too. That is safe: the
+        Jinja environment is never changed once built, its template cache takes
+        a lock, and each render keeps its state to itself (placeholders are
+        filled in an environment of their own per call).
+        """
         if self._renderer is None:
             from composer.core.render import Renderer
 
@@ -593,21 +599,29 @@ class MainWindow(QMainWindow):
             return None
 
     def refresh_preview(self) -> None:
-        """Render the copy being looked at and hand it to the preview (drawn in the background)."""
-        from composer.core.render import RenderError
+        """Have the preview render and draw the copy being looked at, in the background.
+
+        Only reading the window happens here, on the GUI thread; a problem with
+        the letter (a placeholder without a value) appears in the preview when
+        the render reports it, unless a newer request has replaced this one.
+        """
+        from dataclasses import replace
+
         from composer.printing.paper import paper
 
         letter = self.current_letter()
         self._copy_index = max(0, min(self._copy_index, len(letter.recipients) - 1))
-        try:
-            rendered = self.renderer().render(
-                letter, letter.recipients[self._copy_index], self.campaign.template
-            )
-        except RenderError as error:
-            self.preview.show_problem(str(error))
-            return
-        self.preview.show_letter(
-            rendered, paper(self.paper), self.settings.fold_marks, immediately=True
+        # The worker's letter must not change under it: the sender is the only part shared
+        # with the window (a profile edit replaces it, but it is mutable), so it gets a copy.
+        letter = replace(letter, sender=replace(letter.sender))
+        recipient = letter.recipients[self._copy_index]
+        renderer = self.renderer()
+        template = self.campaign.template
+        self.preview.show_rendering(
+            lambda: renderer.render(letter, recipient, template),
+            paper(self.paper),
+            self.settings.fold_marks,
+            immediately=True,
         )
 
     def show_copy(self, index: int) -> None:

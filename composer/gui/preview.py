@@ -1,7 +1,9 @@
-"""The live page preview: the letter drawn by the same code that prints it, off the GUI thread."""
+"""The live page preview: the letter rendered and drawn off the GUI thread, as it prints."""
 
 from __future__ import annotations
 
+import logging
+import threading
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
@@ -9,8 +11,15 @@ from PySide6.QtGui import QImage, QPixmap, QResizeEvent
 from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
 if TYPE_CHECKING:  # the renderer and the layout load after the first paint
+    from collections.abc import Callable
+
     from composer.core.rendered import RenderedLetter
     from composer.printing.paper import PaperSpec
+
+    # A letter already rendered, or the call that renders it (run in the worker).
+    LetterSource = RenderedLetter | Callable[[], RenderedLetter]
+
+log = logging.getLogger(__name__)
 
 PAGE_GAP = 14
 DEBOUNCE_MS = 250
@@ -20,45 +29,84 @@ class _PreviewSignals(QObject):
     """Signals of one preview job.
 
     Signals:
-        done(int, list): job number and the page images.
-        failed(int, str): job number and what went wrong.
+        done(int, object, list): job number, the rendered letter and the page images.
+        problem(int, str): job number and why the letter cannot be rendered.
+        failed(int, str): job number and what went wrong while drawing.
+        dropped(int): job number; a newer request made this one's result useless.
     """
 
-    done = Signal(int, list)
+    done = Signal(int, object, list)
+    problem = Signal(int, str)
     failed = Signal(int, str)
+    dropped = Signal(int)
 
 
 class _PreviewJob(QRunnable):
-    """Lays out and draws the pages of one rendered letter in a worker thread."""
+    """Renders one letter (when asked to) and draws its pages, in a worker thread.
+
+    The job never touches a widget: it reports through its signals, which the
+    preview receives on the GUI thread.
+    """
 
     def __init__(
-        self, number: int, rendered: RenderedLetter, spec: PaperSpec, fold_marks: bool, dpi: float
+        self, number: int, source: LetterSource, spec: PaperSpec, fold_marks: bool, dpi: float
     ) -> None:
         super().__init__()
         self.number = number
-        self.rendered = rendered
+        self.source = source
         self.spec = spec
         self.fold_marks = fold_marks
         self.dpi = dpi
         self.signals = _PreviewSignals()
+        self._cancelled = threading.Event()
+
+    def cancel(self) -> None:
+        """Stop at the next step: a newer request has been made (safe from any thread)."""
+        self._cancelled.set()
 
     def run(self) -> None:
         try:
+            rendered = self._rendered()
+            if rendered is None or self._cancelled.is_set():
+                self.signals.dropped.emit(self.number)
+                return
             from composer.printing.letter_layout import LetterPages
 
-            pages = LetterPages(self.rendered, self.spec, fold_marks=self.fold_marks)
-            images = [pages.page_image(index, self.dpi) for index in range(pages.page_count)]
+            pages = LetterPages(rendered, self.spec, fold_marks=self.fold_marks)
+            images = []
+            for index in range(pages.page_count):
+                if self._cancelled.is_set():  # a long letter is many pages: stop early
+                    self.signals.dropped.emit(self.number)
+                    return
+                images.append(pages.page_image(index, self.dpi))
         except Exception as error:  # reported to the view; never kills the worker pool
+            log.exception("the preview could not be drawn")
             self.signals.failed.emit(self.number, f"{error.__class__.__name__}: {error}")
             return
-        self.signals.done.emit(self.number, images)
+        self.signals.done.emit(self.number, rendered, images)
+
+    def _rendered(self) -> RenderedLetter | None:
+        """The rendered letter, or None when rendering failed (and was reported)."""
+        if not callable(self.source):
+            return self.source
+        from composer.core.render import RenderError
+
+        try:
+            return self.source()
+        except RenderError as error:  # the user's to fix: said in the preview, not logged
+            self.signals.problem.emit(self.number, str(error))
+            return None
 
 
 class PagePreview(QWidget):
     """Shows the pages of the letter, fitted to the pane's width.
 
-    Call :meth:`show_letter` as often as you like: requests are coalesced, the
-    drawing happens in a worker thread, and only the newest result is shown.
+    Call :meth:`show_letter` or :meth:`show_rendering` as often as you like:
+    requests are coalesced, rendering and drawing happen in a worker thread,
+    and only the newest request's result is ever shown. Requests are numbered
+    in the order they are made; a result (pages or a problem) is shown only if
+    it answers the newest request started, and starting a request stops the
+    older ones still running.
 
     Signals:
         pages_changed(int): the number of pages now shown.
@@ -71,10 +119,13 @@ class PagePreview(QWidget):
     def __init__(self, pool: QThreadPool | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._pool = pool or QThreadPool.globalInstance()
-        self._latest = 0
-        self._shown = 0
-        self._pending: tuple[RenderedLetter, PaperSpec, bool] | None = None
-        self._last: tuple[RenderedLetter, PaperSpec, bool] | None = None
+        self._latest = 0  # number of the newest job started
+        self._shown = 0  # number of the job whose pages are on screen
+        self._message_for = 0  # the message explains the requests up to this job number
+        # The newest request (resizes redraw it) and the one waiting for the debounce.
+        self._request: tuple[LetterSource, PaperSpec, bool] | None = None
+        self._pending: tuple[LetterSource, PaperSpec, bool] | None = None
+        self._last: tuple[RenderedLetter, PaperSpec, bool] | None = None  # what is on screen
         self._drawn_width = 0
         self._page_count = 0
         self._jobs: dict[int, _PreviewJob] = {}
@@ -106,25 +157,52 @@ class PagePreview(QWidget):
         """Pages shown right now."""
         return self._page_count
 
+    @property
+    def shown_letter(self) -> RenderedLetter | None:
+        """The rendered letter whose pages are on screen (None before the first)."""
+        return self._last[0] if self._last is not None else None
+
     def show_letter(
         self, rendered: RenderedLetter, spec: PaperSpec, fold_marks: bool, immediately: bool = False
     ) -> None:
-        """Ask for the preview of a letter; drawn a moment later in the background."""
-        self._pending = (rendered, spec, fold_marks)
-        self._last = self._pending
-        self.message.hide()
-        if immediately:
+        """Ask for the preview of a rendered letter; drawn a moment later in the background."""
+        self._ask(rendered, spec, fold_marks, immediately)
+
+    def show_rendering(
+        self,
+        render: Callable[[], RenderedLetter],
+        spec: PaperSpec,
+        fold_marks: bool,
+        immediately: bool = False,
+    ) -> None:
+        """Ask for the preview of a letter still to be rendered.
+
+        `render` is called in a worker thread, so it must not touch widgets; a
+        :class:`~composer.core.render.RenderError` it raises is shown with
+        :meth:`show_problem` (unless a newer request has been made since).
+        """
+        self._ask(render, spec, fold_marks, immediately)
+
+    def show_problem(self, text: str) -> None:
+        """Say why the letter cannot be previewed.
+
+        The last good pages stay visible, and so does the message until the
+        pages of a request made after it are shown.
+        """
+        self._timer.stop()
+        self._pending = None
+        self._message_for = self._latest
+        self.message.setText(text)
+        self.message.show()
+
+    def _ask(self, source: LetterSource, spec: PaperSpec, fold_marks: bool, now: bool) -> None:
+        self._pending = (source, spec, fold_marks)
+        self._request = self._pending
+        if now:
             self._timer.stop()
             self._start_job()
         else:
             self._timer.start()
-
-    def show_problem(self, text: str) -> None:
-        """Say why the letter cannot be previewed (the last good pages stay visible)."""
-        self._timer.stop()
-        self._pending = None
-        self.message.setText(text)
-        self.message.show()
 
     def _target_dpi(self, spec: PaperSpec) -> float:
         scrollbar = self._scroll.verticalScrollBar().sizeHint().width()
@@ -135,26 +213,50 @@ class PagePreview(QWidget):
     def _start_job(self) -> None:
         if self._pending is None:
             return
-        rendered, spec, fold_marks = self._pending
+        source, spec, fold_marks = self._pending
         self._pending = None
+        for older in list(self._jobs.values()):
+            older.cancel()
+            if self._pool.tryTake(older):  # still queued: it will never run or report
+                self._jobs.pop(older.number, None)
         self._latest += 1
-        job = _PreviewJob(self._latest, rendered, spec, fold_marks, self._target_dpi(spec))
+        job = _PreviewJob(self._latest, source, spec, fold_marks, self._target_dpi(spec))
         job.setAutoDelete(False)
-        job.signals.done.connect(self._show_images, Qt.ConnectionType.QueuedConnection)
-        job.signals.failed.connect(self._job_failed, Qt.ConnectionType.QueuedConnection)
+        queued = Qt.ConnectionType.QueuedConnection
+        job.signals.done.connect(self._show_images, queued)
+        job.signals.problem.connect(self._job_problem, queued)
+        job.signals.failed.connect(self._job_failed, queued)
+        job.signals.dropped.connect(self._job_dropped, queued)
         self._jobs[job.number] = job
         self._pool.start(job)
 
+    def _answers_newest(self, number: int) -> bool:
+        """Whether job `number` answers the newest request (none newer is started or waiting)."""
+        return number == self._latest and self._pending is None
+
+    def _job_dropped(self, number: int) -> None:
+        self._jobs.pop(number, None)
+
+    def _job_problem(self, number: int, text: str) -> None:
+        self._jobs.pop(number, None)
+        if self._answers_newest(number):
+            self.show_problem(text)
+
     def _job_failed(self, number: int, text: str) -> None:
         self._jobs.pop(number, None)
-        if number == self._latest:
+        if self._answers_newest(number):
             self.show_problem(f"The preview could not be drawn: {text}")
 
-    def _show_images(self, number: int, images: list[QImage]) -> None:
-        self._jobs.pop(number, None)
-        if number < self._shown or number != self._latest:
+    def _show_images(self, number: int, rendered: RenderedLetter, images: list[QImage]) -> None:
+        job = self._jobs.pop(number, None)
+        if number < self._shown or number != self._latest or job is None:
             return  # a newer request is on its way
         self._shown = number
+        self._last = (rendered, job.spec, job.fold_marks)
+        if self._request is not None and self._request[0] is job.source:
+            self._request = self._last  # a resize now redraws without rendering again
+        if number > self._message_for:
+            self.message.hide()
         while self._pages_layout.count():
             item = self._pages_layout.takeAt(0)
             if item.widget():
@@ -176,9 +278,11 @@ class PagePreview(QWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:
         """Redraw the pages for the new width (coalesced like any other request)."""
         super().resizeEvent(event)
-        if self._last is not None and abs(self.width() - self._drawn_width) > 8:
+        if self._request is not None and abs(self.width() - self._drawn_width) > 8:
             self._drawn_width = self.width()
-            self.show_letter(*self._last)
+            # Once its pages are shown the newest request holds the rendered letter, so a
+            # resize only draws again; during its render it is rendered again (rare).
+            self._ask(*self._request, now=False)
 
     def page_labels(self) -> list[QLabel]:
         """The page widgets on screen (for tests and accessibility checks)."""
