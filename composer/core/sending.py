@@ -375,14 +375,21 @@ class OutboxSender:
         Returns the accepted letter's (position, result) and the claimed
         letter with its bytes (None when it is no longer queued).
         """
-        recorded = None
-        if accepted is not None:
-            recorded = (accepted.position, self._record_sent(accepted.entry, accepted.reply))
-        claimed = None if entry_id is None else self.outbox.claim_with_raw(entry_id)
+        if accepted is None:
+            return None, None if entry_id is None else self.outbox.claim_with_raw(entry_id)
+        if entry_id is None:
+            return (accepted.position, self._record_sent(accepted.entry, accepted.reply)), None
+        sent_id, claimed = self.outbox.mark_sent_and_claim(
+            accepted.entry.id, str(accepted.reply), entry_id
+        )
+        recorded = (accepted.position, self._sent_result(accepted.entry, accepted.reply, sent_id))
         return recorded, claimed
 
     def _record_sent(self, entry: OutboxEntry, reply: ServerReply) -> MessageResult:
-        sent_id = self.outbox.mark_sent(entry.id, str(reply))
+        return self._sent_result(entry, reply, self.outbox.mark_sent(entry.id, str(reply)))
+
+    @staticmethod
+    def _sent_result(entry: OutboxEntry, reply: ServerReply, sent_id: int) -> MessageResult:
         return MessageResult(
             entry.id,
             entry.subject,
