@@ -43,7 +43,10 @@ class EventLoopWatch:
     def __init__(self) -> None:
         self.ticks: list[float] = []
         self._timer = QTimer(interval=10)
-        self._timer.timeout.connect(lambda: self.ticks.append(time.monotonic()))
+        self._timer.timeout.connect(self._tick)
+
+    def _tick(self) -> None:
+        self.ticks.append(time.monotonic())
 
     def start(self) -> None:
         self.ticks = [time.monotonic()]
@@ -113,6 +116,20 @@ def long_letter_html() -> tuple[str, int]:
     count = LONG_LETTER_CHARS // len(SENTENCE * 20)
     ending = "<p>I count on your vote, and so do my neighbours.</p>"
     return "<p>Dear Senator,</p>" + paragraph * count + ending, count * 20
+
+
+def rendered(body: str) -> RenderedLetter:
+    """A short letter to Senator Adams, rendered for the preview."""
+    recipient = Recipient(
+        id="T000001",
+        name="Pat Adams",
+        title="Senator",
+        salutation="Dear Senator Adams:",
+        address_lines=("The Honorable Pat Adams", "United States Senate", "Washington, DC 20510"),
+        kind="senator",
+    )
+    letter = Letter(sender=Sender(name="Ana Ruiz", city="Seattle"), body_html=f"<p>{body}</p>")
+    return Renderer().render(letter, recipient)
 
 
 def test_a_long_letter_keeps_the_window_responsive_while_it_is_rendered(
@@ -219,19 +236,6 @@ def test_a_result_already_on_its_way_loses_to_a_newer_request(qtbot: QtBot) -> N
     assert pool.waitForDone(10_000)
 
 
-def rendered(body: str) -> RenderedLetter:
-    recipient = Recipient(
-        id="T000001",
-        name="Pat Adams",
-        title="Senator",
-        salutation="Dear Senator Adams:",
-        address_lines=("The Honorable Pat Adams", "United States Senate", "Washington, DC 20510"),
-        kind="senator",
-    )
-    letter = Letter(sender=Sender(name="Ana Ruiz", city="Seattle"), body_html=f"<p>{body}</p>")
-    return Renderer().render(letter, recipient)
-
-
 def test_a_missing_value_is_named_in_the_preview_and_clears_once_filled(
     qtbot: QtBot, main_window: MainWindow
 ) -> None:
@@ -256,14 +260,46 @@ def test_a_missing_value_is_named_in_the_preview_and_clears_once_filled(
     assert "call me before the vote" in squash(window.preview.shown_letter.text)
 
 
-def test_the_chosen_paper_and_copy_are_previewed(qtbot: QtBot, main_window: MainWindow) -> None:
+def refresh_and_wait(qtbot: QtBot, window: MainWindow) -> None:
+    window._preview_timer.stop()
+    with qtbot.waitSignal(window.preview.updated, timeout=10_000):
+        window.refresh_preview()
+
+
+def test_the_paper_the_fold_marks_and_the_copy_are_honoured(
+    qtbot: QtBot, main_window: MainWindow
+) -> None:
     window = main_window
     settle(qtbot, window)
     for name in ("a4", "letter"):
         window.set_paper(name)
-        window._preview_timer.stop()
-        with qtbot.waitSignal(window.preview.updated, timeout=10_000):
-            window.refresh_preview()
+        refresh_and_wait(qtbot, window)
         page = window.preview.page_labels()[0].pixmap()
         spec = paper(name)
         assert page.height() / page.width() == pytest.approx(spec.height / spec.width, rel=0.01)
+
+    drawn = {}
+    for fold_marks in (False, True):
+        window.settings.fold_marks = fold_marks
+        refresh_and_wait(qtbot, window)
+        drawn[fold_marks] = window.preview.page_labels()[0].pixmap().toImage()
+    assert drawn[False].size() == drawn[True].size()
+    assert drawn[False] != drawn[True]  # the same page, with and without the marks
+
+    officials = [
+        Recipient(
+            id=f"T00000{n}",
+            name=f"Pat {surname}",
+            title="Senator",
+            salutation=f"Dear Senator {surname}:",
+            address_lines=(f"The Honorable Pat {surname}", "United States Senate"),
+            kind="senator",
+        )
+        for n, surname in enumerate(("Adams", "Baker"))
+    ]
+    window.use_recipients(officials)
+    window._preview_timer.stop()
+    with qtbot.waitSignal(window.preview.updated, timeout=10_000):
+        window.show_copy(1)
+    assert window.preview.shown_letter.salutation == "Dear Senator Baker:"
+    assert "Dear Senator Baker:" in window.preview.shown_letter.text
