@@ -368,22 +368,23 @@ class OutboxSender:
             return error.failure
 
     def _record_then_claim(
-        self, accepted: _Accepted | None, entry_id: int | None
+        self, accepted: _Accepted | None, entry_id: int
     ) -> tuple[tuple[int, MessageResult] | None, tuple[OutboxEntry, bytes] | None]:
-        """Move an accepted letter into the sent history, then claim the next one.
+        """Move an accepted letter into the sent history and claim the next one, in one
+        transaction.
 
         Returns the accepted letter's (position, result) and the claimed
         letter with its bytes (None when it is no longer queued).
         """
         if accepted is None:
-            return None, None if entry_id is None else self.outbox.claim_with_raw(entry_id)
-        if entry_id is None:
-            return (accepted.position, self._record_sent(accepted.entry, accepted.reply)), None
+            return None, self.outbox.claim_with_raw(entry_id)
         sent_id, claimed = self.outbox.mark_sent_and_claim(
             accepted.entry.id, str(accepted.reply), entry_id
         )
-        recorded = (accepted.position, self._sent_result(accepted.entry, accepted.reply, sent_id))
-        return recorded, claimed
+        return (
+            accepted.position,
+            self._sent_result(accepted.entry, accepted.reply, sent_id),
+        ), claimed
 
     def _record_sent(self, entry: OutboxEntry, reply: ServerReply) -> MessageResult:
         return self._sent_result(entry, reply, self.outbox.mark_sent(entry.id, str(reply)))
