@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import time
 from dataclasses import dataclass
 
@@ -14,6 +13,7 @@ from PySide6.QtWidgets import QApplication
 from composer.gui.editor import LetterEditor
 from composer.gui.paste import MAX_PASTE_CHARS, CleanPasteTextEdit
 from composer.gui.refcount_guard import protect_singletons
+from tests.helpers.heartbeat import Heartbeat
 
 # The longest the event loop may go without running a timer during a large paste.
 # A step inserts for about 25 ms; the bound leaves room for a slow machine.
@@ -95,31 +95,6 @@ def test_plain_text_loses_invisible_characters(editor: LetterEditor, qtbot) -> N
         editor.text.insertFromMimeData(mime("Dear\u200b Sir,\U000e0041 thank\u202e you."))
     assert editor.text.toPlainText() == "Dear Sir, thank you."
     assert "3 invisible characters" in finished.args[0]
-
-
-class Heartbeat:
-    """A timer that notes when the event loop ran it, to find the longest wait between ticks."""
-
-    def __init__(self) -> None:
-        self.timer = QTimer()
-        self.timer.setInterval(10)
-        self.timer.timeout.connect(self._tick)
-        self.times: list[float] = []
-
-    def _tick(self) -> None:
-        self.times.append(time.monotonic())
-
-    def start(self) -> None:
-        self.times = [time.monotonic()]
-        self.timer.start()
-
-    def stop(self) -> None:
-        self.timer.stop()
-
-    def longest_gap(self, until: float) -> float:
-        """The longest time between ticks up to `until` (and the wait from the last tick)."""
-        marks = [t for t in self.times if t <= until] + [until]
-        return max(b - a for a, b in itertools.pairwise(marks))
 
 
 @dataclass

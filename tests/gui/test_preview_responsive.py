@@ -9,7 +9,6 @@ rendered is explained in the preview as before.
 
 from __future__ import annotations
 
-import itertools
 import threading
 import time
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ from composer.core.rendered import RenderedLetter
 from composer.gui.mainwindow import MainWindow
 from composer.gui.preview import PagePreview
 from composer.printing.paper import paper
+from tests.helpers.heartbeat import Heartbeat
 from tests.helpers.pdf import squash
 
 # A sentence with some emphasis, as pasted from a word processor: a long letter of these
@@ -35,30 +35,6 @@ RICH_SENTENCE = (
 )
 LONG_LETTER_CHARS = 3_000_000
 SLOW_WAIT_S = 30  # the longest a held render waits before giving up (the test then fails)
-
-
-class EventLoopWatch:
-    """Ticks a timer every 10 ms and keeps the times, to find how long the event loop stalled."""
-
-    def __init__(self) -> None:
-        self.ticks: list[float] = []
-        self._timer = QTimer(interval=10)
-        self._timer.timeout.connect(self._tick)
-
-    def _tick(self) -> None:
-        self.ticks.append(time.monotonic())
-
-    def start(self) -> None:
-        self.ticks = [time.monotonic()]
-        self._timer.start()
-
-    def stop(self) -> None:
-        self._timer.stop()
-
-    def longest_stall(self, until: float) -> float:
-        """The longest time without a tick up to `until`."""
-        marks = [t for t in self.ticks if t <= until] + [until]
-        return max(later - earlier for earlier, later in itertools.pairwise(marks))
 
 
 @dataclass
@@ -155,7 +131,7 @@ def test_a_long_letter_keeps_the_window_responsive_while_it_is_rendered(
     text_size = len(window.editor.text.toPlainText())
     assert text_size >= LONG_LETTER_CHARS
 
-    watch = EventLoopWatch()
+    watch = Heartbeat()
     watch.start()
     started = time.monotonic()
     with qtbot.waitSignal(window.preview.updated, timeout=120_000):
@@ -165,8 +141,8 @@ def test_a_long_letter_keeps_the_window_responsive_while_it_is_rendered(
 
     [(_kind, render_start, render_end, on_gui_thread)] = watched.runs
     render_seconds = render_end - render_start
-    while_rendering = watch.longest_stall(render_end)
-    overall = watch.longest_stall(shown)
+    while_rendering = watch.longest_gap(render_end)
+    overall = watch.longest_gap(shown)
     record_property("preview_render_seconds", round(render_seconds, 2))
     record_property("preview_stall_while_rendering_ms", round(while_rendering * 1000))
     record_property("preview_longest_stall_ms", round(overall * 1000))
