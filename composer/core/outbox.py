@@ -367,18 +367,6 @@ class Outbox:
                 db.close()
         self._local = threading.local()
 
-    def close_thread_connection(self) -> None:
-        """Close the calling thread's connection, if it has one (for threads that end)."""
-        db: sqlite3.Connection | None = getattr(self._local, "db", None)
-        if db is None:
-            return
-        self._local.db = None
-        with self._lock:
-            if db in self._connections:
-                self._connections.remove(db)
-        with contextlib.suppress(sqlite3.Error):
-            db.close()
-
     # -- adding and reading ------------------------------------------------
 
     def enqueue(self, message: OutgoingMessage, *, campaign_id: str = "", source: str = "") -> int:

@@ -11,9 +11,7 @@ import enum
 import logging
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import TypeVar
 
 from composer.core.accounts import Account
 from composer.core.outbox import Outbox, OutboxEntry
@@ -28,8 +26,6 @@ from composer.core.transport import (
 )
 
 log = logging.getLogger(__name__)
-
-_T = TypeVar("_T")
 
 
 class Outcome(enum.Enum):
@@ -224,8 +220,8 @@ class OutboxSender:
         """
         self._stop = False
         ids = list(self.outbox.due_ids() if entry_ids is None else entry_ids)
-        entries = [entry for entry in map(self.outbox.get, ids) if entry is not None]
-        entries = [entry for entry in entries if entry.state == "queued"]
+        waiting = {entry.id: entry for entry in self.outbox.entries()}
+        entries = [waiting[i] for i in ids if i in waiting and waiting[i].state == "queued"]
         if not entries:
             return FlushReport()
         password = self.password() if self.account.needs_login else None
@@ -270,13 +266,12 @@ class OutboxSender:
     ) -> FlushReport:
         """Send the letters one after the other, over the open session.
 
-        The bookkeeping is done on a thread of its own while the server is
-        busy with the envelope (MAIL FROM and RCPT TO, which deliver nothing):
-        that thread records the previous letter as sent and claims the next
-        one. The letter itself (DATA) goes out only once its claim is
-        written, so a letter is never delivered unless it is marked
-        "sending", and at most one letter the server has accepted is not yet
-        in the sent history.
+        The bookkeeping is done while the server reads the letter's MAIL
+        FROM: the previous letter is recorded as sent and this one is
+        claimed, in one transaction. The letter itself (DATA) goes out only
+        once its claim is written, so a letter is never delivered unless it
+        is marked "sending", and at most one letter the server has accepted
+        is not yet in the sent history.
         """
         results: list[MessageResult] = []
         handled: set[int] = set()
@@ -289,37 +284,36 @@ class OutboxSender:
                 progress(position + 1, total, result)
 
         accepted: _Accepted | None = None
-        with _Bookkeeper(self.outbox) as bookkeeper:
-            for position, entry in enumerate(entries):
-                if self._stop or broken is not None or not session.usable:
-                    break
-                handled.add(entry.id)
-                job = bookkeeper.submit(self._record_then_claim, accepted, entry.id)
-                accepted = None
-                refusal = self._announce(session, entry.envelope_from, entry.envelope_to)
-                recorded, claimed = job.result()
-                if recorded is not None:
-                    report(*recorded)
-                if claimed is None:
-                    # Someone else sent, edited or cancelled it meanwhile.
-                    if refusal is None:
-                        session.reset()
-                    continue
-                current, raw = claimed
-                if refusal is None and (current.envelope_from, current.envelope_to) != (
-                    entry.envelope_from,
-                    entry.envelope_to,
-                ):
-                    # Edited since the batch was listed: announce it as it is now.
+        for position, entry in enumerate(entries):
+            if self._stop or broken is not None or not session.usable:
+                break
+            handled.add(entry.id)
+            bookkeeping = _Bookkeeping(self._record_then_claim, accepted, entry.id)
+            accepted = None
+            refusal = self._announce(session, entry.envelope_from, entry.envelope_to, bookkeeping)
+            recorded, claimed = bookkeeping.outcome()
+            if recorded is not None:
+                report(*recorded)
+            if claimed is None:
+                # Someone else sent, edited or cancelled it meanwhile.
+                if refusal is None:
                     session.reset()
-                    refusal = self._announce(session, current.envelope_from, current.envelope_to)
-                outcome = refusal or self._deliver(session, raw)
-                if isinstance(outcome, ServerReply):
-                    accepted = _Accepted(position, current, outcome)
-                    continue
-                report(position, self._record_failure(current, outcome))
-                if not session.usable:
-                    broken = outcome
+                continue
+            current, raw = claimed
+            if refusal is None and (current.envelope_from, current.envelope_to) != (
+                entry.envelope_from,
+                entry.envelope_to,
+            ):
+                # Edited since the batch was listed: announce it as it is now.
+                session.reset()
+                refusal = self._announce(session, current.envelope_from, current.envelope_to)
+            outcome = refusal or self._deliver(session, raw)
+            if isinstance(outcome, ServerReply):
+                accepted = _Accepted(position, current, outcome)
+                continue
+            report(position, self._record_failure(current, outcome))
+            if not session.usable:
+                broken = outcome
         if accepted is not None:
             report(accepted.position, self._record_sent(accepted.entry, accepted.reply))
         untried = [entry for entry in entries if entry.id not in handled]
@@ -350,11 +344,14 @@ class OutboxSender:
 
     @staticmethod
     def _announce(
-        session: SmtpSession, envelope_from: str, envelope_to: tuple[str, ...]
+        session: SmtpSession,
+        envelope_from: str,
+        envelope_to: tuple[str, ...],
+        meanwhile: Callable[[], None] | None = None,
     ) -> SmtpFailure | None:
         """Why the server would not take the envelope, or None when it did."""
         try:
-            session.envelope(envelope_from, envelope_to)
+            session.envelope(envelope_from, envelope_to, meanwhile)
         except SmtpError as error:
             return error.failure
         return None
@@ -369,7 +366,7 @@ class OutboxSender:
 
     def _record_then_claim(
         self, accepted: _Accepted | None, entry_id: int
-    ) -> tuple[tuple[int, MessageResult] | None, tuple[OutboxEntry, bytes] | None]:
+    ) -> tuple[_Recorded | None, _Claimed | None]:
         """Move an accepted letter into the sent history and claim the next one, in one
         transaction.
 
@@ -437,28 +434,31 @@ class _Accepted:
     reply: ServerReply
 
 
-class _Bookkeeper:
-    """A thread of its own, with its own database connection, for the outbox's writes
-    while letters are on the wire.
+_Recorded = tuple[int, MessageResult]
+_Claimed = tuple[OutboxEntry, bytes]
 
-    Jobs run one at a time in the order given; on leaving the ``with`` block
-    it finishes them and closes its connection.
-    """
 
-    def __init__(self, outbox: Outbox) -> None:
-        self._outbox = outbox
-        self._pool: ThreadPoolExecutor | None = None
+class _Bookkeeping:
+    """One letter's bookkeeping, done at most once: while the server reads its
+    envelope, or afterwards if the envelope never left."""
 
-    def submit(self, job: Callable[..., _T], *args: object) -> Future[_T]:
-        if self._pool is None:
-            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="outbox-bookkeeper")
-        return self._pool.submit(job, *args)
+    def __init__(
+        self,
+        job: Callable[[_Accepted | None, int], tuple[_Recorded | None, _Claimed | None]],
+        accepted: _Accepted | None,
+        entry_id: int,
+    ) -> None:
+        self._job = job
+        self._accepted = accepted
+        self._entry_id = entry_id
+        self._outcome: tuple[_Recorded | None, _Claimed | None] | None = None
 
-    def __enter__(self) -> _Bookkeeper:
-        return self
+    def __call__(self) -> None:
+        if self._outcome is None:
+            self._outcome = self._job(self._accepted, self._entry_id)
 
-    def __exit__(self, *exc_info: object) -> None:
-        pool, self._pool = self._pool, None
-        if pool is not None:
-            pool.submit(self._outbox.close_thread_connection)
-            pool.shutdown(wait=True)
+    def outcome(self) -> tuple[_Recorded | None, _Claimed | None]:
+        """What was recorded and claimed (doing it now if it has not been done)."""
+        self()
+        assert self._outcome is not None
+        return self._outcome

@@ -26,6 +26,7 @@ import smtplib
 import socket
 import ssl
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from types import TracebackType
 
@@ -563,11 +564,22 @@ class SmtpSession:
         self.envelope(envelope_from, envelope_to)
         return self.data(raw)
 
-    def envelope(self, envelope_from: str, envelope_to: tuple[str, ...]) -> None:
+    def envelope(
+        self,
+        envelope_from: str,
+        envelope_to: tuple[str, ...],
+        meanwhile: Callable[[], None] | None = None,
+    ) -> None:
         """Begin a letter: name its sender and recipients (MAIL FROM, RCPT TO).
 
         Nothing is delivered yet: :meth:`data` sends the letter itself, and
         :meth:`reset` abandons it. All recipients must be accepted.
+
+        `meanwhile`, when given, is called once MAIL FROM is on its way and
+        before the server's answer is read, so that work of the caller's own
+        overlaps the server's. If it raises, the letter is abandoned (RSET)
+        and its exception passes on; if the connection fails before MAIL
+        FROM could be sent, it is not called.
 
         Raises:
             SmtpError: the sender or a recipient was refused (the letter is
@@ -576,7 +588,18 @@ class SmtpSession:
         smtp = self._open_smtp()
         phase = "mail"
         try:
-            code, text = smtp.mail(envelope_from)
+            smtp.putcmd("mail", f"FROM:{smtplib.quoteaddr(envelope_from)}")
+        except (OSError, smtplib.SMTPException) as error:
+            raise self._fail(error, phase) from None
+        if meanwhile is not None:
+            # Outside the network error handling: its failures are the caller's own.
+            try:
+                meanwhile()
+            except BaseException:
+                self._abandon_unanswered()
+                raise
+        try:
+            code, text = smtp.getreply()
             if code != 250:
                 self._refused(code, text, "mail")
             phase = "rcpt"
@@ -661,6 +684,18 @@ class SmtpSession:
                 worst[2],
             )
         raise SmtpError(failure)
+
+    def _abandon_unanswered(self) -> None:
+        """Read the answer to a command still in flight, then abandon the letter."""
+        smtp = self._smtp
+        if smtp is None or not self.usable:
+            return
+        try:
+            smtp.getreply()
+        except (OSError, smtplib.SMTPException, EOFError):
+            self._drop()
+            return
+        self._reset()
 
     def _reset(self) -> None:
         smtp = self._smtp

@@ -405,3 +405,38 @@ def test_abort_frees_a_thread_stuck_on_a_hanging_server(smtp_server: SmtpTestSer
     assert time.monotonic() - started < 5
     assert outcome and outcome[0].failure.possibly_delivered
     session.close()
+
+
+def test_work_done_while_the_server_reads_mail_from(smtp_server: SmtpTestServer) -> None:
+    """`envelope(meanwhile=…)`: the work runs once MAIL FROM has left; if it fails, the
+    letter is abandoned with RSET, nothing is delivered, and the session goes on."""
+    letter = b"Subject: x\r\n\r\nx\r\n"
+    calls: list[bool] = []
+
+    def note() -> None:
+        # MAIL FROM is already on its way: the server gets it while this runs.
+        deadline = time.monotonic() + TIMEOUT
+        while time.monotonic() < deadline:
+            if b"FROM:<ada@example.org>" in smtp_server.recording.everything():
+                break
+            time.sleep(0.005)
+        calls.append(b"FROM:<ada@example.org>" in smtp_server.recording.everything())
+
+    def fail() -> None:
+        raise OSError("disk full")
+
+    with SmtpSession(account_for(smtp_server), PASSWORD, timeout=TIMEOUT) as session:
+        session.envelope("ada@example.org", ("president@whitehouse.gov",), note)
+        session.data(letter)
+        assert calls == [True]
+        with pytest.raises(OSError, match="disk full"):
+            session.envelope("ada@example.org", ("secretary@dhs.gov",), fail)
+        assert session.usable
+        assert len(smtp_server.recording.messages) == 1
+        session.envelope("ada@example.org", ("speaker@house.gov",))
+        session.data(letter)
+    assert [message.rcpt_tos for message in smtp_server.recording.messages] == [
+        ("president@whitehouse.gov",),
+        ("speaker@house.gov",),
+    ]
+    assert b"RSET" in smtp_server.recording.everything().upper()

@@ -6,7 +6,6 @@ runs the same flushes against a real SMTP server.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 
 import pytest
@@ -25,7 +24,8 @@ class ScriptedSession:
     """Answers each letter from a script: a reply, or a failure (optionally breaking the link).
 
     A failure is raised when the letter's data is sent; a step of the form
-    ``(failure, breaks, "envelope")`` is raised at MAIL FROM / RCPT TO instead.
+    ``(failure, breaks, "envelope")`` is raised at MAIL FROM / RCPT TO instead,
+    and ``(failure, breaks, "before mail")`` before MAIL FROM could leave.
     `on_data` is called with the letter's bytes just before they "go out".
     """
 
@@ -48,10 +48,20 @@ class ScriptedSession:
         self.usable = True
         return ServerReply(220, "ready")
 
-    def envelope(self, envelope_from: str, envelope_to: tuple[str, ...]) -> None:
+    def envelope(
+        self,
+        envelope_from: str,
+        envelope_to: tuple[str, ...],
+        meanwhile: Callable[[], None] | None = None,
+    ) -> None:
         self.envelopes.append((envelope_from, envelope_to))
         self.on_envelope()
         step = self.script[0]
+        if isinstance(step, tuple) and step[2:] == ("before mail",):
+            self.script.pop(0)
+            self._fail(step)
+        if meanwhile is not None:
+            meanwhile()  # while the "server" reads MAIL FROM
         if isinstance(step, tuple) and step[2:] == ("envelope",):
             self.script.pop(0)
             self._fail(step)
@@ -146,8 +156,7 @@ def test_all_sent_over_one_session(outbox: Outbox, clock: Clock) -> None:
     assert outbox.entries() == [] and len(outbox.sent_entries()) == 3
     assert report.exit_status() == 0
     assert report.summary() == "Sent: 3 letters accepted by the server."
-    # The bookkeeping thread is gone, its database connection closed with it.
-    assert not [t for t in threading.enumerate() if t.name.startswith("outbox-bookkeeper")]
+    # The bookkeeping is done on the sending thread's own connection: no other is opened.
     assert len(outbox._connections) == 1
 
 
@@ -303,9 +312,42 @@ def test_a_letter_edited_after_the_batch_was_listed_goes_out_as_edited(
         html="<p>edited text</p>",
     )
     outbox.replace(letter, edited)
-    monkeypatch.setattr(outbox, "get", lambda entry_id: listed)  # the stale listing
+    monkeypatch.setattr(outbox, "entries", lambda: [listed])  # the stale listing
     report = sender.flush([letter])
     assert report.results[0].outcome is Outcome.SENT
     assert session.resets == 1
     assert session.envelopes[-1][1] == ("new-office@example.gov",)
     assert session.sent == [edited.raw]
+
+
+def test_the_letter_before_is_recorded_when_the_next_envelope_cannot_leave(
+    outbox: Outbox, clock: Clock
+) -> None:
+    first, second = _queue(outbox, 2)
+    lost = SmtpFailure(FailureKind.CONNECTION_LOST, "The connection was lost.")
+    session = ScriptedSession(["ok", (lost, True, "before mail")])
+    report = _sender(outbox, session, clock).flush()
+    assert [(item.entry_id, item.outcome) for item in report.results] == [
+        (first, Outcome.SENT),
+        (second, Outcome.QUEUED),
+    ]
+    assert [entry.subject for entry in outbox.sent_entries()] == ["Letter 0"]
+    waiting = outbox.get(second)
+    assert waiting is not None and waiting.state == "queued" and waiting.attempts == 1
+
+
+def test_bookkeeping_overlaps_the_envelope_and_precedes_the_data(
+    outbox: Outbox, clock: Clock
+) -> None:
+    _queue(outbox, 3)
+    session = ScriptedSession(["ok"] * 3)
+    states: list[tuple[int, int]] = []
+
+    def before_mail_from() -> None:
+        # When the envelope starts, the letter before is not yet recorded as sent.
+        states.append((len(outbox.sent_entries()), len(session.sent)))
+
+    session.on_envelope = before_mail_from
+    report = _sender(outbox, session, clock).flush()
+    assert len(report.sent) == 3
+    assert states == [(0, 0), (0, 1), (1, 2)]
