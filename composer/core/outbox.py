@@ -44,7 +44,7 @@ from composer.core.storage import (
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 QUEUED = "queued"
 SENDING = "sending"
 FAILED = "failed"
@@ -59,16 +59,23 @@ RECOVERED_NOTE = (
     "been delivered; it will be sent again, which may deliver it twice."
 )
 
+# A letter's bytes live in outbox_bodies, apart from the rows that describe it, so
+# that claiming a letter rewrites a small row and moving it to the sent history
+# copies no bytes: the history row takes over the body.
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS outbox_meta (
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS outbox_bodies (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    raw BLOB NOT NULL
+);
 CREATE TABLE IF NOT EXISTS outbox_messages (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     message_id TEXT NOT NULL UNIQUE,
     state TEXT NOT NULL CHECK (state IN ('queued', 'sending', 'failed')),
-    raw BLOB NOT NULL,
+    body_id INTEGER NOT NULL REFERENCES outbox_bodies (id),
     envelope_from TEXT NOT NULL,
     envelope_to TEXT NOT NULL,
     subject TEXT NOT NULL DEFAULT '',
@@ -91,7 +98,7 @@ CREATE INDEX IF NOT EXISTS outbox_messages_due ON outbox_messages (state, next_a
 CREATE TABLE IF NOT EXISTS sent_messages (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     message_id TEXT NOT NULL,
-    raw BLOB NOT NULL,
+    body_id INTEGER NOT NULL REFERENCES outbox_bodies (id),
     envelope_from TEXT NOT NULL,
     envelope_to TEXT NOT NULL,
     subject TEXT NOT NULL DEFAULT '',
@@ -115,6 +122,49 @@ _SENT_COLUMNS = (
     "id, message_id, envelope_from, envelope_to, subject, recipient_names, campaign_id, "
     "source, queued_at, sent_at, attempts, server_reply"
 )
+
+
+def _migrate_from_1(db: sqlite3.Connection) -> None:
+    """Move a format-1 outbox's letter bytes into outbox_bodies (within the caller's
+    transaction): every row, id and the next id to be given out are kept."""
+    log.info("moving the outbox to format %d", SCHEMA_VERSION)
+    for table in ("outbox_messages", "sent_messages"):
+        db.execute(f"ALTER TABLE {table} RENAME TO {table}_v1")
+    db.execute("DROP INDEX IF EXISTS outbox_messages_due")
+    db.execute("DROP INDEX IF EXISTS sent_messages_sent_at")
+    for statement in _SCHEMA.split(";"):
+        if statement.strip():
+            db.execute(statement)
+    for table in ("outbox_messages", "sent_messages"):
+        columns = [
+            str(row[1])
+            for row in db.execute(f"PRAGMA table_info({table}_v1)")
+            if row[1] not in ("raw", "body_id")
+        ]
+        listed = ", ".join(columns)
+        for row_id, raw in list(db.execute(f"SELECT id, raw FROM {table}_v1 ORDER BY id")):
+            body = db.execute("INSERT INTO outbox_bodies (raw) VALUES (?)", (raw,))
+            db.execute(
+                f"INSERT INTO {table} (body_id, {listed}) "
+                f"SELECT ?, {listed} FROM {table}_v1 WHERE id = ?",
+                (body.lastrowid, row_id),
+            )
+        # AUTOINCREMENT: ids of letters that already left are never given out again.
+        db.execute(
+            "UPDATE sqlite_sequence SET seq = MAX(seq, COALESCE("
+            f"(SELECT seq FROM sqlite_sequence WHERE name = '{table}_v1'), 0)) WHERE name = ?",
+            (table,),
+        )
+        if not db.execute("SELECT 1 FROM sqlite_sequence WHERE name = ?", (table,)).fetchone():
+            db.execute(
+                "INSERT INTO sqlite_sequence (name, seq) SELECT ?, seq FROM sqlite_sequence "
+                "WHERE name = ?",
+                (table, f"{table}_v1"),
+            )
+        db.execute(f"DROP TABLE {table}_v1")
+    db.execute(
+        "UPDATE outbox_meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),)
+    )
 
 
 class OutboxError(Exception):
@@ -311,11 +361,39 @@ class Outbox:
         return db
 
     def _create_schema(self, db: sqlite3.Connection) -> None:
+        version = self._stored_version(db)
+        if version is not None and version > SCHEMA_VERSION:
+            raise OutboxError(
+                f"The outbox ({self.path}) was written by a newer version of Letter "
+                f"Composer (format {version}); update the program to use it. Nothing in "
+                "it was changed."
+            )
         create_schema(
             db, _SCHEMA, meta_table="outbox_meta", version=SCHEMA_VERSION, error_for=self._error
         )
+        if version == 1:
+            with write_transaction(db, self._error):
+                if self._stored_version(db) == 1:  # not moved meanwhile by another process
+                    _migrate_from_1(db)
         with self._lock:
             self._schema_ready = True
+
+    def _stored_version(self, db: sqlite3.Connection) -> int | None:
+        """The format the file says it has; None for a new file."""
+        try:
+            if not list(
+                db.execute(
+                    "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'outbox_meta'"
+                )
+            ):
+                return None
+            rows = list(db.execute("SELECT value FROM outbox_meta WHERE key = 'schema_version'"))
+        except sqlite3.Error as error:
+            raise self._error(error) from error
+        try:
+            return int(rows[0][0])
+        except (IndexError, ValueError):
+            return None
 
     def _error(self, error: BaseException) -> OutboxError:
         return OutboxError(self._describe(error))
@@ -379,14 +457,15 @@ class Outbox:
         now = self._clock()
         try:
             with self._transaction() as db:
+                body = db.execute("INSERT INTO outbox_bodies (raw) VALUES (?)", (message.raw,))
                 cursor = db.execute(
-                    "INSERT INTO outbox_messages (message_id, state, raw, envelope_from, "
+                    "INSERT INTO outbox_messages (message_id, state, body_id, envelope_from, "
                     "envelope_to, subject, recipient_names, campaign_id, source, created_at, "
                     "updated_at, next_attempt_at) "
                     "VALUES (?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         message.message_id,
-                        message.raw,
+                        body.lastrowid,
                         message.envelope_from,
                         json.dumps(list(message.envelope_to)),
                         message.subject,
@@ -422,7 +501,11 @@ class Outbox:
         Raises:
             OutboxError: there is no such letter in the outbox.
         """
-        rows = self._query("SELECT raw FROM outbox_messages WHERE id = ?", (entry_id,))
+        rows = self._query(
+            "SELECT raw FROM outbox_messages JOIN outbox_bodies "
+            "ON outbox_bodies.id = outbox_messages.body_id WHERE outbox_messages.id = ?",
+            (entry_id,),
+        )
         if not rows:
             raise OutboxError(f"There is no letter #{entry_id} in the outbox.")
         return bytes(rows[0]["raw"])
@@ -481,14 +564,9 @@ class Outbox:
         return None if claimed is None else claimed[0]
 
     def claim_with_raw(self, entry_id: int) -> tuple[OutboxEntry, bytes] | None:
-        """Like :meth:`claim`, and also return the letter's bytes (one statement, for speed)."""
-        db = self._db()
-        self._set_synchronous(db, durable=False)
-        try:
-            # One statement is its own transaction: atomic, and cheaper than BEGIN…COMMIT.
+        """Like :meth:`claim`, and also return the letter's bytes."""
+        with self._transaction(durable=False) as db:
             return self._claim(db, entry_id)
-        except sqlite3.Error as error:
-            raise OutboxError(self._describe(error)) from error
 
     def _claim(self, db: sqlite3.Connection, entry_id: int) -> tuple[OutboxEntry, bytes] | None:
         now = self._clock()
@@ -496,13 +574,14 @@ class Outbox:
             db.execute(
                 "UPDATE outbox_messages SET state = 'sending', attempts = attempts + 1, "
                 "last_attempt_at = ?, updated_at = ?, claimed_by = ?, claimed_at = ? "
-                f"WHERE id = ? AND state = 'queued' RETURNING {_ENTRY_COLUMNS}, raw",
+                f"WHERE id = ? AND state = 'queued' RETURNING {_ENTRY_COLUMNS}, body_id",
                 (now, now, _process_tag(), now, entry_id),
             )
         )
         if not rows:
             return None
-        return _entry(rows[0]), bytes(rows[0]["raw"])
+        (body,) = db.execute("SELECT raw FROM outbox_bodies WHERE id = ?", (rows[0]["body_id"],))
+        return _entry(rows[0]), bytes(body[0])
 
     def mark_sent(self, entry_id: int, server_reply: str) -> int:
         """Move a letter the server accepted into the sent history; returns its history id.
@@ -523,9 +602,9 @@ class Outbox:
 
     def _move_to_sent(self, db: sqlite3.Connection, entry_id: int, server_reply: str) -> int:
         cursor = db.execute(
-            "INSERT INTO sent_messages (message_id, raw, envelope_from, envelope_to, "
+            "INSERT INTO sent_messages (message_id, body_id, envelope_from, envelope_to, "
             "subject, recipient_names, campaign_id, source, queued_at, sent_at, attempts, "
-            "server_reply) SELECT message_id, raw, envelope_from, envelope_to, subject, "
+            "server_reply) SELECT message_id, body_id, envelope_from, envelope_to, subject, "
             "recipient_names, campaign_id, source, created_at, ?, attempts, ? "
             "FROM outbox_messages WHERE id = ?",
             (self._clock(), server_reply, entry_id),
@@ -648,26 +727,30 @@ class Outbox:
         """
         now = self._clock()
         with self._transaction() as db:
-            cursor = db.execute(
-                "UPDATE outbox_messages SET message_id = ?, raw = ?, envelope_from = ?, "
-                "envelope_to = ?, subject = ?, recipient_names = ?, state = 'queued', "
-                "attempts = 0, next_attempt_at = ?, updated_at = ?, last_reply = '', "
-                "last_error = '', last_error_kind = '', possibly_delivered = 0 "
-                "WHERE id = ? AND state IN ('queued', 'failed')",
-                (
-                    message.message_id,
-                    message.raw,
-                    message.envelope_from,
-                    json.dumps(list(message.envelope_to)),
-                    message.subject,
-                    json.dumps(list(message.recipient_names)),
-                    now,
-                    now,
-                    entry_id,
-                ),
+            rows = list(
+                db.execute(
+                    "UPDATE outbox_messages SET message_id = ?, envelope_from = ?, "
+                    "envelope_to = ?, subject = ?, recipient_names = ?, state = 'queued', "
+                    "attempts = 0, next_attempt_at = ?, updated_at = ?, last_reply = '', "
+                    "last_error = '', last_error_kind = '', possibly_delivered = 0 "
+                    "WHERE id = ? AND state IN ('queued', 'failed') RETURNING body_id",
+                    (
+                        message.message_id,
+                        message.envelope_from,
+                        json.dumps(list(message.envelope_to)),
+                        message.subject,
+                        json.dumps(list(message.recipient_names)),
+                        now,
+                        now,
+                        entry_id,
+                    ),
+                )
             )
-            if cursor.rowcount != 1:
+            if not rows:
                 raise OutboxError(self._not_changeable(db, entry_id, "changed"))
+            db.execute(
+                "UPDATE outbox_bodies SET raw = ? WHERE id = ?", (message.raw, rows[0]["body_id"])
+            )
 
     def _not_changeable(self, db: sqlite3.Connection, entry_id: int, verb: str) -> str:
         rows = list(db.execute("SELECT state FROM outbox_messages WHERE id = ?", (entry_id,)))
@@ -682,12 +765,16 @@ class Outbox:
             OutboxError: it is being sent right now, or is no longer in the outbox.
         """
         with self._transaction() as db:
-            cursor = db.execute(
-                "DELETE FROM outbox_messages WHERE id = ? AND state IN ('queued', 'failed')",
-                (entry_id,),
+            rows = list(
+                db.execute(
+                    "DELETE FROM outbox_messages WHERE id = ? AND state IN ('queued', 'failed') "
+                    "RETURNING body_id",
+                    (entry_id,),
+                )
             )
-            if cursor.rowcount != 1:
+            if not rows:
                 raise OutboxError(self._not_changeable(db, entry_id, "cancelled"))
+            db.execute("DELETE FROM outbox_bodies WHERE id = ?", (rows[0]["body_id"],))
         log.info("outbox #%d cancelled", entry_id)
 
     def retry_now(self, entry_ids: Iterable[int] | None = None) -> int:
@@ -736,7 +823,11 @@ class Outbox:
         Raises:
             OutboxError: there is no such letter in the history.
         """
-        rows = self._query("SELECT raw FROM sent_messages WHERE id = ?", (sent_id,))
+        rows = self._query(
+            "SELECT raw FROM sent_messages JOIN outbox_bodies "
+            "ON outbox_bodies.id = sent_messages.body_id WHERE sent_messages.id = ?",
+            (sent_id,),
+        )
         if not rows:
             raise OutboxError(f"There is no letter #{sent_id} in the sent history.")
         return bytes(rows[0]["raw"])

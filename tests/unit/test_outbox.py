@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import socket
 import sqlite3
 import subprocess
@@ -283,3 +284,178 @@ def test_each_thread_gets_its_own_connection(outbox: Outbox) -> None:
     for thread in threads:
         thread.join()
     assert errors == [] and seen == [1, 1, 1, 1]
+
+
+# The outbox's first format, as earlier releases wrote it: the bytes in the rows.
+FORMAT_1 = """
+CREATE TABLE outbox_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE outbox_messages (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    message_id TEXT NOT NULL UNIQUE,
+    state TEXT NOT NULL CHECK (state IN ('queued', 'sending', 'failed')),
+    raw BLOB NOT NULL,
+    envelope_from TEXT NOT NULL,
+    envelope_to TEXT NOT NULL,
+    subject TEXT NOT NULL DEFAULT '',
+    recipient_names TEXT NOT NULL DEFAULT '[]',
+    campaign_id TEXT NOT NULL DEFAULT '',
+    source TEXT NOT NULL DEFAULT '',
+    created_at REAL NOT NULL,
+    updated_at REAL NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at REAL NOT NULL,
+    last_attempt_at REAL,
+    last_reply TEXT NOT NULL DEFAULT '',
+    last_error TEXT NOT NULL DEFAULT '',
+    last_error_kind TEXT NOT NULL DEFAULT '',
+    possibly_delivered INTEGER NOT NULL DEFAULT 0,
+    claimed_by TEXT NOT NULL DEFAULT '',
+    claimed_at REAL
+);
+CREATE INDEX outbox_messages_due ON outbox_messages (state, next_attempt_at);
+CREATE TABLE sent_messages (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    message_id TEXT NOT NULL,
+    raw BLOB NOT NULL,
+    envelope_from TEXT NOT NULL,
+    envelope_to TEXT NOT NULL,
+    subject TEXT NOT NULL DEFAULT '',
+    recipient_names TEXT NOT NULL DEFAULT '[]',
+    campaign_id TEXT NOT NULL DEFAULT '',
+    source TEXT NOT NULL DEFAULT '',
+    queued_at REAL NOT NULL,
+    sent_at REAL NOT NULL,
+    attempts INTEGER NOT NULL,
+    server_reply TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX sent_messages_sent_at ON sent_messages (sent_at);
+INSERT INTO outbox_meta (key, value) VALUES ('schema_version', '1');
+"""
+
+
+def _format_1_outbox(path: Path) -> dict[str, OutgoingMessage]:
+    """A format-1 file: a queued letter (#7), a refused one (#9), one in the history (#3),
+    and letter ids given out up to 12 (the rest were sent)."""
+    letters = {
+        "queued": _message("Queued", "office-a@house.gov"),
+        "failed": _message("Refused", "office-b@house.gov"),
+        "sent": _message("Sent", "office-c@house.gov"),
+    }
+    db = sqlite3.connect(path)
+    db.executescript(FORMAT_1)
+    for row_id, state, letter in (
+        (7, "queued", letters["queued"]),
+        (9, "failed", letters["failed"]),
+    ):
+        db.execute(
+            "INSERT INTO outbox_messages (id, message_id, state, raw, envelope_from, envelope_to, "
+            "subject, recipient_names, campaign_id, created_at, updated_at, attempts, "
+            "next_attempt_at, last_error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'c', 10, 11, ?, 12, ?)",
+            (
+                row_id,
+                letter.message_id,
+                state,
+                letter.raw,
+                letter.envelope_from,
+                json.dumps(list(letter.envelope_to)),
+                letter.subject,
+                json.dumps(list(letter.recipient_names)),
+                1 if state == "failed" else 0,
+                "550 no such mailbox" if state == "failed" else "",
+            ),
+        )
+    db.execute("UPDATE sqlite_sequence SET seq = 12 WHERE name = 'outbox_messages'")
+    sent = letters["sent"]
+    db.execute(
+        "INSERT INTO sent_messages (id, message_id, raw, envelope_from, envelope_to, subject, "
+        "recipient_names, queued_at, sent_at, attempts, server_reply) "
+        "VALUES (3, ?, ?, ?, ?, ?, ?, 5, 6, 1, '250 OK')",
+        (
+            sent.message_id,
+            sent.raw,
+            sent.envelope_from,
+            json.dumps(list(sent.envelope_to)),
+            sent.subject,
+            json.dumps(list(sent.recipient_names)),
+        ),
+    )
+    db.commit()
+    db.close()
+    return letters
+
+
+def test_a_format_1_outbox_is_moved_to_the_current_format_keeping_every_letter(
+    locations: Locations, clock: Clock
+) -> None:
+    path = locations.database_file
+    path.parent.mkdir(parents=True, exist_ok=True)
+    letters = _format_1_outbox(path)
+    box = Outbox(path, clock=clock)
+    try:
+        entries = box.entries()
+        assert [(e.id, e.state, e.subject) for e in entries] == [
+            (7, "queued", "Queued"),
+            (9, "failed", "Refused"),
+        ]
+        assert entries[1].last_error == "550 no such mailbox" and entries[1].attempts == 1
+        assert entries[0].envelope_to == letters["queued"].envelope_to
+        assert box.raw(7) == letters["queued"].raw and box.raw(9) == letters["failed"].raw
+        (history,) = box.sent_entries()
+        assert (history.id, history.subject, history.server_reply) == (3, "Sent", "250 OK")
+        assert box.sent_raw(3) == letters["sent"].raw
+        # New letters never reuse the id of one that already left.
+        assert box.enqueue(_message("New")) == 13
+        # The moved letters go through the whole cycle.
+        assert box.claim(7) is not None
+        sent_id = box.mark_sent(7, "250 accepted")
+        assert box.sent_raw(sent_id) == letters["queued"].raw
+        box.replace(9, _message("Corrected", "office-d@house.gov"))
+        assert b"Corrected" in box.raw(9)
+        box.cancel(9)
+        assert [entry.id for entry in box.entries()] == [13]
+    finally:
+        box.close()
+    db = sqlite3.connect(path)
+    try:
+        tables = {
+            row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        }
+        version = db.execute(
+            "SELECT value FROM outbox_meta WHERE key = 'schema_version'"
+        ).fetchone()
+        # The cancelled letter's bytes went with it; the rest are referenced.
+        orphans = db.execute(
+            "SELECT COUNT(*) FROM outbox_bodies WHERE id NOT IN "
+            "(SELECT body_id FROM outbox_messages UNION SELECT body_id FROM sent_messages)"
+        ).fetchone()
+    finally:
+        db.close()
+    assert not {name for name in tables if name.endswith("_v1")}
+    assert version == ("2",)
+    assert orphans == (0,)
+
+
+def test_an_outbox_from_a_newer_version_is_left_alone_with_a_clear_message(
+    locations: Locations,
+) -> None:
+    path = locations.database_file
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _format_1_outbox(path)
+    db = sqlite3.connect(path)
+    db.execute("UPDATE outbox_meta SET value = '99' WHERE key = 'schema_version'")
+    db.commit()
+    db.close()
+    box = Outbox(path)
+    try:
+        with pytest.raises(OutboxError, match="newer version of Letter Composer"):
+            box.entries()
+    finally:
+        box.close()
+    db = sqlite3.connect(path)
+    try:
+        assert db.execute("SELECT COUNT(*) FROM outbox_messages").fetchone() == (2,)
+        assert "raw" in {row[1] for row in db.execute("PRAGMA table_info(outbox_messages)")}
+        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
+        assert "outbox_bodies" not in tables
+    finally:
+        db.close()
