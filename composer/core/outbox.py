@@ -257,6 +257,18 @@ def _tuple(text: str) -> tuple[str, ...]:
     return tuple(str(item) for item in value) if isinstance(value, list) else ()
 
 
+def _described(message: OutgoingMessage) -> tuple[str, str, str, str, str]:
+    """The columns that describe a message, as stored: message_id, envelope_from,
+    envelope_to, subject and recipient_names."""
+    return (
+        message.message_id,
+        message.envelope_from,
+        json.dumps(list(message.envelope_to)),
+        message.subject,
+        json.dumps(list(message.recipient_names)),
+    )
+
+
 def _entry(row: sqlite3.Row) -> OutboxEntry:
     return OutboxEntry(
         id=int(row["id"]),
@@ -459,23 +471,11 @@ class Outbox:
             with self._transaction() as db:
                 body = db.execute("INSERT INTO outbox_bodies (raw) VALUES (?)", (message.raw,))
                 cursor = db.execute(
-                    "INSERT INTO outbox_messages (message_id, state, body_id, envelope_from, "
-                    "envelope_to, subject, recipient_names, campaign_id, source, created_at, "
-                    "updated_at, next_attempt_at) "
-                    "VALUES (?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        message.message_id,
-                        body.lastrowid,
-                        message.envelope_from,
-                        json.dumps(list(message.envelope_to)),
-                        message.subject,
-                        json.dumps(list(message.recipient_names)),
-                        campaign_id,
-                        source,
-                        now,
-                        now,
-                        now,
-                    ),
+                    "INSERT INTO outbox_messages (message_id, envelope_from, envelope_to, "
+                    "subject, recipient_names, state, body_id, campaign_id, source, "
+                    "created_at, updated_at, next_attempt_at) "
+                    "VALUES (?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?)",
+                    (*_described(message), body.lastrowid, campaign_id, source, now, now, now),
                 )
         except OutboxError as error:
             if isinstance(error.__cause__, sqlite3.IntegrityError):
@@ -734,16 +734,7 @@ class Outbox:
                     "attempts = 0, next_attempt_at = ?, updated_at = ?, last_reply = '', "
                     "last_error = '', last_error_kind = '', possibly_delivered = 0 "
                     "WHERE id = ? AND state IN ('queued', 'failed') RETURNING body_id",
-                    (
-                        message.message_id,
-                        message.envelope_from,
-                        json.dumps(list(message.envelope_to)),
-                        message.subject,
-                        json.dumps(list(message.recipient_names)),
-                        now,
-                        now,
-                        entry_id,
-                    ),
+                    (*_described(message), now, now, entry_id),
                 )
             )
             if not rows:
