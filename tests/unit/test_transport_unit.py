@@ -5,6 +5,8 @@ The same paths run against a real server in tests/integration/test_smtp.py.
 
 from __future__ import annotations
 
+import itertools
+import re
 import smtplib
 import socket
 import ssl
@@ -172,6 +174,24 @@ def test_server_replies_keep_the_servers_words() -> None:
 def test_dot_stuffing_and_line_ends() -> None:
     assert _dot_stuffed(b"a\r\n.b\r\n..c\nd") == b"a\r\n..b\r\n...c\r\nd\r\n.\r\n"
     assert _dot_stuffed(b".\r\n") == b"..\r\n.\r\n"
+    assert _dot_stuffed(b"a\rb\n\r.c") == b"a\r\nb\r\n\r\n..c\r\n.\r\n"
+    assert _dot_stuffed(b"") == b"\r\n.\r\n"
+
+
+def test_dot_stuffing_matches_its_definition_on_every_short_mix() -> None:
+    """Every line end (CR, LF, CRLF) becomes CRLF, and a dot that begins a line is doubled."""
+
+    def by_definition(raw: bytes) -> bytes:
+        lines = re.split(rb"\r\n|\r|\n", raw)
+        if len(lines) > 1 and lines[-1] == b"":
+            lines.pop()  # the text ended with a line end
+        stuffed = (b"." + line if line.startswith(b".") else line for line in lines)
+        return b"".join(line + b"\r\n" for line in stuffed) + b".\r\n"
+
+    for length in range(1, 7):
+        for letters in itertools.product(b"a.\r\n", repeat=length):
+            raw = bytes(letters)
+            assert _dot_stuffed(raw) == by_definition(raw), raw
 
 
 def test_plain_smtp_to_a_remote_host_is_refused_before_connecting() -> None:
