@@ -1074,7 +1074,11 @@ class MainWindow(QMainWindow):
         event.accept()
 
     def shutdown_background(self) -> None:
-        """Stop the sending thread and close the outbox (on close, and when the app quits)."""
+        """Stop the preview's drawing and the sending thread, and close the outbox (on
+        close, and when the app quits)."""
+        preview = getattr(self, "preview", None)  # a frame closed while starting has none
+        if preview is not None and not preview.stop():
+            log.warning("a preview job was still drawing when the window closed")
         if self._mail is not None:
             mail, self._mail = self._mail, None
             mail.shutdown()

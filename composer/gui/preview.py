@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
@@ -59,12 +60,20 @@ class _PreviewJob(QRunnable):
         self.dpi = dpi
         self.signals = _PreviewSignals()
         self._cancelled = threading.Event()
+        self.finished = threading.Event()
+        """Set when :meth:`run` has returned (whatever happened)."""
 
     def cancel(self) -> None:
         """Stop at the next step: a newer request has been made (safe from any thread)."""
         self._cancelled.set()
 
     def run(self) -> None:
+        try:
+            self._run()
+        finally:
+            self.finished.set()
+
+    def _run(self) -> None:
         try:
             rendered = self._rendered()
             if rendered is None or self._cancelled.is_set():
@@ -194,6 +203,24 @@ class PagePreview(QWidget):
         self._message_for = self._latest
         self.message.setText(text)
         self.message.show()
+
+    def stop(self, wait: float = 5.0) -> bool:
+        """Stop drawing, for good or until the next request: cancel every job, forget the
+        queued ones, and wait up to `wait` seconds for the running ones to return.
+
+        Call it before the window goes away, so no worker is still drawing while
+        Qt takes the window apart. Returns whether every job has finished.
+        """
+        self._timer.stop()
+        self._pending = None
+        jobs = list(self._jobs.values())
+        for job in jobs:
+            job.cancel()
+            if self._pool.tryTake(job):  # never started: it will not run
+                job.finished.set()
+        self._jobs.clear()
+        deadline = time.monotonic() + wait
+        return all(job.finished.wait(max(0.0, deadline - time.monotonic())) for job in jobs)
 
     def _ask(self, source: LetterSource, spec: PaperSpec, fold_marks: bool, now: bool) -> None:
         self._pending = (source, spec, fold_marks)

@@ -279,3 +279,40 @@ def test_the_paper_the_fold_marks_and_the_copy_are_honoured(
         window.show_copy(1)
     assert window.preview.shown_letter.salutation == "Dear Senator Baker:"
     assert "Dear Senator Baker:" in window.preview.shown_letter.text
+
+
+def test_closing_the_window_waits_for_the_drawing_to_stop(
+    qtbot: QtBot, main_window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No worker is left drawing while Qt takes the window apart."""
+    window = main_window
+    settle(qtbot, window)
+    watched = WatchedRenderer(window.renderer(), hold_marker="Held version")
+    monkeypatch.setattr(window, "renderer", lambda: watched)
+    put_text(window, "Held version of my letter.")
+    window.refresh_preview()
+    qtbot.waitUntil(watched.holding.is_set, timeout=10_000)
+    (job,) = window.preview._jobs.values()
+    # The render is let go a moment after the window starts closing; closing waits for it.
+    threading.Timer(0.3, watched.release.set).start()
+    with qtbot.assertNotEmitted(window.preview.updated, wait=300):
+        window.close()
+        assert watched.finished.is_set() and job.finished.is_set()
+    assert not window.preview._jobs
+
+
+def test_stopping_forgets_a_job_that_never_started(qtbot: QtBot) -> None:
+    pool = QThreadPool()
+    pool.setMaxThreadCount(1)
+    blocker = threading.Event()
+    pool.start(blocker.wait)  # the only worker is busy: the preview's job waits in the queue
+    preview = PagePreview(pool)
+    qtbot.addWidget(preview)
+    preview.show_letter(rendered("Never drawn."), paper("letter"), False, immediately=True)
+    (job,) = preview._jobs.values()
+    assert preview.stop(wait=5.0)
+    assert job.finished.is_set() and not preview._jobs
+    blocker.set()
+    assert pool.waitForDone(10_000)
+    qtbot.wait(50)  # nothing arrives for the forgotten job
+    assert preview.page_count == 0 and preview.shown_letter is None
