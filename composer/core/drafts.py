@@ -23,7 +23,6 @@ import socket
 import sqlite3
 import sys
 import tempfile
-import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -40,7 +39,7 @@ from composer.core.letterfile import (
 from composer.core.markup import html_to_text
 from composer.core.storage import (
     DatabaseUnavailable,
-    connect,
+    ThreadConnections,
     create_schema,
     describe_database_error,
     is_corruption,
@@ -232,10 +231,7 @@ class DraftStore:
         self.path = Path(path)
         self.owner = owner if owner is not None else process_tag()
         self._clock = clock
-        self._local = threading.local()
-        self._lock = threading.Lock()
-        self._connections: list[sqlite3.Connection] = []
-        self._schema_ready = False
+        self._connections = ThreadConnections(self.path, self._create_schema)
 
     # -- connections -------------------------------------------------------------------
 
@@ -247,35 +243,17 @@ class DraftStore:
         )
 
     def _db(self) -> sqlite3.Connection:
-        db: sqlite3.Connection | None = getattr(self._local, "db", None)
-        if db is not None:
-            return db
         try:
-            db = connect(self.path)
+            return self._connections.get()
         except DatabaseUnavailable as error:
             raise DraftError(
                 str(error), disk_full=is_disk_full(error.__cause__ or error)
             ) from error
-        db.row_factory = sqlite3.Row
-        with self._lock:
-            ready = self._schema_ready
-        if not ready:
-            try:
-                self._create_schema(db)
-            except DraftError:
-                db.close()
-                raise
-        self._local.db = db
-        with self._lock:
-            self._connections.append(db)
-        return db
 
     def _create_schema(self, db: sqlite3.Connection) -> None:
         create_schema(
             db, _SCHEMA, meta_table="drafts_meta", version=SCHEMA_VERSION, error_for=self._error
         )
-        with self._lock:
-            self._schema_ready = True
 
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
@@ -284,12 +262,7 @@ class DraftStore:
 
     def close(self) -> None:
         """Close every connection (call once no thread uses the store any more)."""
-        with self._lock:
-            connections, self._connections = self._connections, []
-        for db in connections:
-            with contextlib.suppress(sqlite3.Error):
-                db.close()
-        self._local = threading.local()
+        self._connections.close()
 
     # -- saving and reading ---------------------------------------------------------------
 

@@ -27,7 +27,6 @@ import logging
 import os
 import socket
 import sqlite3
-import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -37,7 +36,7 @@ from composer.core.fileio import atomic_write_bytes
 from composer.core.mail import OutgoingMessage
 from composer.core.storage import (
     DatabaseUnavailable,
-    connect,
+    ThreadConnections,
     create_schema,
     write_transaction,
 )
@@ -341,36 +340,17 @@ class Outbox:
     def __init__(self, path: Path, clock: Callable[[], float] = time.time) -> None:
         self.path = Path(path)
         self._clock = clock
-        self._local = threading.local()
-        self._lock = threading.Lock()
-        self._connections: list[sqlite3.Connection] = []
-        self._schema_ready = False
+        # WAL, a busy timeout, and synchronous=FULL: a letter reported "queued"
+        # survives a power cut.
+        self._connections = ThreadConnections(self.path, self._create_schema)
 
     # -- connections -------------------------------------------------------
 
     def _db(self) -> sqlite3.Connection:
-        db: sqlite3.Connection | None = getattr(self._local, "db", None)
-        if db is not None:
-            return db
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            # check_same_thread=False only so close() can close every thread's
-            # connection at shutdown; each connection is used by its own thread alone.
-            # WAL, a busy timeout, and synchronous=FULL: a letter reported "queued"
-            # survives a power cut.
-            db = connect(self.path)
-            db.row_factory = sqlite3.Row
+            return self._connections.get()
         except DatabaseUnavailable as error:
             raise OutboxError(self._describe(error.__cause__ or error)) from error
-        except (OSError, sqlite3.Error) as error:
-            raise OutboxError(self._describe(error)) from error
-        self._local.db = db
-        with self._lock:
-            self._connections.append(db)
-            ready = self._schema_ready
-        if not ready:
-            self._create_schema(db)
-        return db
 
     def _create_schema(self, db: sqlite3.Connection) -> None:
         version = self._stored_version(db)
@@ -387,8 +367,6 @@ class Outbox:
             with write_transaction(db, self._error):
                 if self._stored_version(db) == 1:  # not moved meanwhile by another process
                     _migrate_from_1(db)
-        with self._lock:
-            self._schema_ready = True
 
     def _stored_version(self, db: sqlite3.Connection) -> int | None:
         """The format the file says it has; None for a new file."""
@@ -438,9 +416,10 @@ class Outbox:
 
     def _set_synchronous(self, db: sqlite3.Connection, durable: bool) -> None:
         level = "FULL" if durable else "NORMAL"
-        if getattr(self._local, "synchronous", "FULL") != level:
+        local = self._connections.local
+        if getattr(local, "synchronous", "FULL") != level:
             db.execute(f"PRAGMA synchronous={level}")
-            self._local.synchronous = level
+            local.synchronous = level
 
     def _query(self, sql: str, parameters: Iterable[object] = ()) -> list[sqlite3.Row]:
         try:
@@ -450,12 +429,7 @@ class Outbox:
 
     def close(self) -> None:
         """Close every thread's connection (call when no thread uses the outbox any more)."""
-        with self._lock:
-            connections, self._connections = self._connections, []
-        for db in connections:
-            with contextlib.suppress(sqlite3.Error):
-                db.close()
-        self._local = threading.local()
+        self._connections.close()
 
     # -- adding and reading ------------------------------------------------
 
@@ -501,13 +475,19 @@ class Outbox:
         Raises:
             OutboxError: there is no such letter in the outbox.
         """
+        return self._body(
+            "outbox_messages", entry_id, f"There is no letter #{entry_id} in the outbox."
+        )
+
+    def _body(self, table: str, row_id: int, missing: str) -> bytes:
+        """The bytes of row `row_id` of `table` (the outbox or the history), or `missing`."""
         rows = self._query(
-            "SELECT raw FROM outbox_messages JOIN outbox_bodies "
-            "ON outbox_bodies.id = outbox_messages.body_id WHERE outbox_messages.id = ?",
-            (entry_id,),
+            f"SELECT raw FROM {table} JOIN outbox_bodies ON outbox_bodies.id = {table}.body_id "
+            f"WHERE {table}.id = ?",
+            (row_id,),
         )
         if not rows:
-            raise OutboxError(f"There is no letter #{entry_id} in the outbox.")
+            raise OutboxError(missing)
         return bytes(rows[0]["raw"])
 
     def entries(self) -> list[OutboxEntry]:
@@ -814,14 +794,9 @@ class Outbox:
         Raises:
             OutboxError: there is no such letter in the history.
         """
-        rows = self._query(
-            "SELECT raw FROM sent_messages JOIN outbox_bodies "
-            "ON outbox_bodies.id = sent_messages.body_id WHERE sent_messages.id = ?",
-            (sent_id,),
+        return self._body(
+            "sent_messages", sent_id, f"There is no letter #{sent_id} in the sent history."
         )
-        if not rows:
-            raise OutboxError(f"There is no letter #{sent_id} in the sent history.")
-        return bytes(rows[0]["raw"])
 
     def export_eml(
         self, path: Path, *, sent_id: int | None = None, entry_id: int | None = None

@@ -11,7 +11,8 @@ program writes to, before anything else opens the file:
 * a folder that cannot be written (no permission, read-only disk, a file
   where the folder should be, a full disk) is reported.
 
-The stores that keep tables in the file (drafts, outbox) create them with
+The stores that keep tables in the file (drafts, outbox) hold one connection
+per thread in a :class:`ThreadConnections`, create their tables with
 :func:`create_schema` and write through :func:`write_transaction`, each
 raising its own error type.
 
@@ -29,6 +30,7 @@ import logging
 import os
 import sqlite3
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -150,6 +152,70 @@ def connect(path: Path, *, create_folder: bool = True) -> sqlite3.Connection:
         db.close()
         raise DatabaseUnavailable(describe_database_error(error, path)) from error
     return db
+
+
+class ThreadConnections:
+    """A store's connections to the database: one per thread, opened on first use.
+
+    The first connection also makes the file ready for the store (`prepare`
+    creates or moves its tables). If that fails, the connection is closed, the
+    error passes on, and the next use tries again: no thread ever works on a
+    file that was not made ready. :meth:`close` closes every thread's connection.
+
+    Args:
+        path: the database file (its folder is created when missing).
+        prepare: makes the file ready, given the first connection.
+    """
+
+    def __init__(self, path: Path, prepare: Callable[[sqlite3.Connection], None]) -> None:
+        self.path = Path(path)
+        self._prepare = prepare
+        self._lock = threading.Lock()
+        self._connections: list[sqlite3.Connection] = []
+        self._ready = False
+        self.local = threading.local()
+        """This thread's connection (``db``) and what the store keeps beside it."""
+
+    def get(self) -> sqlite3.Connection:
+        """This thread's connection (rows as :class:`sqlite3.Row`).
+
+        Raises:
+            DatabaseUnavailable: the file cannot be opened.
+            Exception: what `prepare` raised.
+        """
+        db: sqlite3.Connection | None = getattr(self.local, "db", None)
+        if db is not None:
+            return db
+        db = connect(self.path)
+        db.row_factory = sqlite3.Row
+        with self._lock:
+            ready = self._ready
+        if not ready:
+            try:
+                self._prepare(db)
+            except BaseException:
+                db.close()
+                raise
+            with self._lock:
+                self._ready = True
+        self.local.db = db
+        with self._lock:
+            self._connections.append(db)
+        return db
+
+    def count(self) -> int:
+        """How many threads have a connection open."""
+        with self._lock:
+            return len(self._connections)
+
+    def close(self) -> None:
+        """Close every thread's connection (once no thread uses the store any more)."""
+        with self._lock:
+            connections, self._connections = self._connections, []
+        for db in connections:
+            with contextlib.suppress(sqlite3.Error):
+                db.close()
+        self.local = threading.local()
 
 
 def create_schema(

@@ -447,8 +447,9 @@ def test_an_outbox_from_a_newer_version_is_left_alone_with_a_clear_message(
     db.close()
     box = Outbox(path)
     try:
-        with pytest.raises(OutboxError, match="newer version of Letter Composer"):
-            box.entries()
+        for _ in range(2):  # refused on every use, not only the first
+            with pytest.raises(OutboxError, match="newer version of Letter Composer"):
+                box.entries()
     finally:
         box.close()
     db = sqlite3.connect(path)

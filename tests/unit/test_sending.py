@@ -157,7 +157,7 @@ def test_all_sent_over_one_session(outbox: Outbox, clock: Clock) -> None:
     assert report.exit_status() == 0
     assert report.summary() == "Sent: 3 letters accepted by the server."
     # The bookkeeping is done on the sending thread's own connection: no other is opened.
-    assert len(outbox._connections) == 1
+    assert outbox._connections.count() == 1
 
 
 def test_temporary_and_permanent_refusals_do_not_stop_the_batch(

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from composer.core.storage import connect, create_schema, write_transaction
+from composer.core.storage import ThreadConnections, connect, create_schema, write_transaction
 
 SCRIPT = """
 CREATE TABLE IF NOT EXISTS notes_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -170,3 +171,48 @@ def test_a_database_locked_by_another_connection_raises_the_callers_error(
     with write_transaction(db, notes_error):
         db.execute("INSERT INTO notes (text) VALUES ('later')")
     assert notes(db) == ["later"]
+
+
+def test_each_thread_gets_its_own_connection_after_the_file_is_made_ready(
+    tmp_path: Path,
+) -> None:
+    prepared: list[sqlite3.Connection] = []
+
+    def prepare(connection: sqlite3.Connection) -> None:
+        create_schema(connection, SCRIPT, meta_table="notes_meta", version=1, error_for=notes_error)
+        prepared.append(connection)
+
+    connections = ThreadConnections(tmp_path / "folder" / "notes.sqlite3", prepare)
+    mine = connections.get()
+    assert connections.get() is mine and prepared == [mine]
+    theirs: list[sqlite3.Connection] = []
+    worker = threading.Thread(target=lambda: theirs.append(connections.get()))
+    worker.start()
+    worker.join()
+    assert theirs[0] is not mine and prepared == [mine]  # made ready once
+    assert connections.count() == 2
+    connections.close()
+    assert connections.count() == 0
+    with pytest.raises(sqlite3.ProgrammingError):
+        mine.execute("SELECT 1")
+    assert connections.get() is not mine  # a new one after closing
+
+
+def test_a_file_that_could_not_be_made_ready_is_never_used(tmp_path: Path) -> None:
+    attempts: list[sqlite3.Connection] = []
+
+    def prepare(connection: sqlite3.Connection) -> None:
+        attempts.append(connection)
+        if len(attempts) == 1:
+            raise NotesError("not this time")
+        create_schema(connection, SCRIPT, meta_table="notes_meta", version=1, error_for=notes_error)
+
+    connections = ThreadConnections(tmp_path / "notes.sqlite3", prepare)
+    with pytest.raises(NotesError, match="not this time"):
+        connections.get()
+    assert connections.count() == 0
+    with pytest.raises(sqlite3.ProgrammingError):  # the failed one was closed
+        attempts[0].execute("SELECT 1")
+    db = connections.get()  # tried again, and ready this time
+    assert db is attempts[1] and "notes" in tables(db)
+    connections.close()
