@@ -27,23 +27,11 @@ from composer.gui.account_dialog import AccountDialog, ask_password
 from composer.gui.outbox_view import OutboxView
 from composer.gui.send_worker import SendController
 from tests.helpers.memory_keyring import MemoryKeyring, install_memory_keyring, install_no_keyring
-from tests.helpers.smtp_server import Pki, SmtpTestServer, free_port, make_test_pki
+from tests.helpers.smtp_server import SmtpTestServer, free_port
 
 USER = "ada@example.org"
 PASSWORD = "gui-test-Pa55word"
 TIMEOUT = 2.0
-
-
-@pytest.fixture(scope="module")
-def pki(tmp_path_factory: pytest.TempPathFactory) -> Pki:
-    return make_test_pki(tmp_path_factory.mktemp("pki"))
-
-
-@pytest.fixture
-def server(pki: Pki, monkeypatch: pytest.MonkeyPatch) -> Iterator[SmtpTestServer]:
-    monkeypatch.setenv("SSL_CERT_FILE", str(pki.ca_file))
-    with SmtpTestServer(pki, users={USER: PASSWORD}) as running:
-        yield running
 
 
 @pytest.fixture

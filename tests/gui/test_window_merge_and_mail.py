@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from email import message_from_bytes, policy
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from composer.gui.mail_center import SendDialog
 from composer.gui.mainwindow import MainWindow
 from tests.helpers.memory_keyring import install_memory_keyring
 from tests.helpers.pdf import pdf_pages, pdf_text, squash
-from tests.helpers.smtp_server import Pki, SmtpTestServer, make_test_pki
+from tests.helpers.smtp_server import SmtpTestServer
 
 USER = "ana@example.org"
 PASSWORD = "window-Pa55word"
@@ -112,18 +111,6 @@ def test_a_missing_value_names_the_recipient_before_anything_is_written(
 
 
 # --- e-mail from the window, to a real SMTP server on loopback ---------------------------------
-
-
-@pytest.fixture(scope="module")
-def pki(tmp_path_factory: pytest.TempPathFactory) -> Pki:
-    return make_test_pki(tmp_path_factory.mktemp("pki"))
-
-
-@pytest.fixture
-def server(pki: Pki, monkeypatch: pytest.MonkeyPatch) -> Iterator[SmtpTestServer]:
-    monkeypatch.setenv("SSL_CERT_FILE", str(pki.ca_file))
-    with SmtpTestServer(pki, users={USER: PASSWORD}) as running:
-        yield running
 
 
 def test_send_by_email_reaches_the_server_with_each_copy(
