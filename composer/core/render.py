@@ -103,13 +103,19 @@ def _environment(
     )
 
 
-def template_problems(source: str) -> list[tuple[int | None, str]]:
-    """Problems in template code, without running it: syntax errors and reaches for internals."""
-    environment = _environment(jinja2.DictLoader({}), jinja2.StrictUndefined)
+def _parsed(source: str) -> nodes.Template | list[tuple[int | None, str]]:
+    """The syntax tree of template code, or its syntax error (line, message) as a problem."""
     try:
-        tree = environment.parse(source)
+        return _environment(jinja2.DictLoader({}), jinja2.StrictUndefined).parse(source)
     except jinja2.TemplateSyntaxError as error:
         return [(error.lineno, f"template syntax error: {error.message}")]
+
+
+def template_problems(source: str) -> list[tuple[int | None, str]]:
+    """Problems in template code, without running it: syntax errors and reaches for internals."""
+    tree = _parsed(source)
+    if isinstance(tree, list):
+        return tree
     problems: list[tuple[int | None, str]] = []
     for node in tree.find_all((nodes.Getattr, nodes.Getitem, nodes.Name)):
         name: object = None
@@ -160,11 +166,9 @@ def placeholder_problems(source: str) -> list[tuple[int | None, str]]:
     filters, calls and statements could stall the program (``{{ 9 ** 9 ** 9 }}``)
     even inside the sandbox, so they are refused before anything runs.
     """
-    environment = _environment(jinja2.DictLoader({}), jinja2.StrictUndefined)
-    try:
-        tree = environment.parse(source)
-    except jinja2.TemplateSyntaxError as error:
-        return [(error.lineno, f"template syntax error: {error.message}")]
+    tree = _parsed(source)
+    if isinstance(tree, list):
+        return tree
     problems: list[tuple[int | None, str]] = []
     example = "{{ sender.city }} or {{ recipient.salutation }}"
     for statement in tree.body:
