@@ -55,6 +55,30 @@ def state_text(entry: OutboxEntry, now: float | None = None) -> str:
     return "Waiting to be sent"
 
 
+def letter_story(entry: OutboxEntry, now: float | None = None) -> str:
+    """What happened to a waiting letter so far, and what comes next, in full sentences."""
+    moment = time.time() if now is None else now
+    names = ", ".join(entry.recipient_names) or "its recipients"
+    parts = [f"“{entry.subject}” to {names}."]
+    if entry.state == SENDING:
+        parts.append("It is being sent right now.")
+    elif entry.state == FAILED:
+        # The failure's own words say what was wrong and what to do about it.
+        parts.append(entry.last_error or "The server refused it; edit it and send it again.")
+    elif entry.attempts:
+        tries = "once" if entry.attempts == 1 else f"{entry.attempts} times"
+        parts.append(f"Tried {tries}; not sent yet. {entry.last_error}".rstrip())
+        if entry.next_attempt_at > moment:
+            parts.append(f"Next try at {_when(entry.next_attempt_at)}, or now with Send Now.")
+    else:
+        parts.append("It has not been tried yet; it goes out with the next send.")
+    if entry.last_reply:
+        parts.append(f"The server said: “{entry.last_reply}”.")
+    if entry.possibly_delivered:
+        parts.append("It may already have been delivered once.")
+    return " ".join(parts)
+
+
 class OutboxView(QWidget):
     """The Outbox and Sent lists with their actions.
 
@@ -82,6 +106,12 @@ class OutboxView(QWidget):
         self.waiting.setRootIsDecorated(False)
         self.waiting.setSelectionMode(QTreeWidget.SelectionMode.ExtendedSelection)
         self.waiting.setAccessibleName("Letters waiting to be sent")
+        self.details = QLabel()
+        self.details.setWordWrap(True)
+        self.details.setFrameShape(QLabel.Shape.StyledPanel)
+        self.details.setMargin(6)
+        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.details.setAccessibleName("What happened to the selected letter")
         self.sent = QTreeWidget()
         self.sent.setHeaderLabels(["Sent", "To", "Subject", "Server's reply"])
         self.sent.setRootIsDecorated(False)
@@ -108,7 +138,8 @@ class OutboxView(QWidget):
             waiting_buttons.addWidget(button)
         waiting_buttons.addStretch(1)
         waiting_layout = QVBoxLayout(waiting_page)
-        waiting_layout.addWidget(self.waiting)
+        waiting_layout.addWidget(self.waiting, 1)
+        waiting_layout.addWidget(self.details)
         waiting_layout.addLayout(waiting_buttons)
 
         sent_page = QWidget()
@@ -175,11 +206,7 @@ class OutboxView(QWidget):
                 ]
             )
             item.setData(0, _ID_ROLE, entry.id)
-            tip = entry.last_error
-            if entry.last_reply:
-                tip = f"{tip}\nThe server said: “{entry.last_reply}”.".strip()
-            if entry.possibly_delivered:
-                tip = f"{tip}\nThis letter may already have been delivered once.".strip()
+            tip = letter_story(entry, now)
             for column in range(5):
                 item.setToolTip(column, tip)
             self.waiting.addTopLevelItem(item)
@@ -221,7 +248,26 @@ class OutboxView(QWidget):
         self.progress.setValue(done)
         self.progress.setFormat(f"{done} of {total}")
 
+    def _show_details(self) -> None:
+        """Explain the selected letter; with none selected, say where to look."""
+        entries = list(self._entries.values())
+        chosen = [self._entries[i] for i in self.selected_ids() if i in self._entries]
+        if len(chosen) == 1:
+            text = letter_story(chosen[0])
+        elif chosen:
+            text = f"{len(chosen)} letters selected."
+        elif not entries:
+            text = "Nothing is waiting: every letter has gone out. The Sent tab lists them."
+        else:
+            refused = sum(entry.state == FAILED for entry in entries)
+            text = "Select a letter to see what happened to it."
+            if refused:
+                letters = "1 letter was" if refused == 1 else f"{refused} letters were"
+                text = f"{letters} refused by the server. {text}"
+        self.details.setText(text)
+
     def _update_buttons(self) -> None:
+        self._show_details()
         selected = [self._entries.get(entry_id) for entry_id in self.selected_ids()]
         changeable = [e for e in selected if e is not None and e.state in (QUEUED, FAILED)]
         self.retry_button.setEnabled(bool(changeable))

@@ -7,6 +7,7 @@ tests/integration/test_keyring.py.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import time
 from collections.abc import Iterator
@@ -20,11 +21,11 @@ from composer.core.accounts import Account, account_file, load_account, save_acc
 from composer.core.credentials import SERVICE, KeyringCredentials, PasswordSource, SessionPasswords
 from composer.core.locations import Locations
 from composer.core.mail import OutgoingMessage, build_message, parse_address
-from composer.core.outbox import Outbox
+from composer.core.outbox import Outbox, OutboxEntry
 from composer.core.sending import RetryPolicy
 from composer.core.transport import ConnectionCheck, FailureKind
 from composer.gui.account_dialog import AccountDialog, ask_password
-from composer.gui.outbox_view import OutboxView
+from composer.gui.outbox_view import OutboxView, letter_story
 from composer.gui.send_worker import SendController
 from tests.helpers.memory_keyring import MemoryKeyring, install_memory_keyring, install_no_keyring
 from tests.helpers.smtp_server import SmtpTestServer, free_port
@@ -251,7 +252,14 @@ def test_refused_letter_shows_the_servers_words_and_can_be_edited_or_cancelled(
     )
     row = view.waiting.topLevelItem(0)
     assert row.text(4).startswith("550 5.1.1")
+    assert view.details.text().startswith("1 letter was refused by the server.")
     row.setSelected(True)
+    # The whole story is on screen, not only in a tooltip or a clipped column.
+    story = view.details.text()
+    assert "The server refused the recipient nobody@whitehouse.gov" in story
+    assert (
+        "The server said: “550 5.1.1 <nobody@whitehouse.gov>: Recipient address rejected”" in story
+    )
     assert view.edit_button.isEnabled() and view.cancel_button.isEnabled()
     entry_id = view.selected_ids()[0]
     with qtbot.waitSignal(view.edit_requested) as edit:
@@ -587,3 +595,48 @@ def test_ask_password(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("composer.gui.account_dialog.QInputDialog.getText", answer)
     assert ask_password(None, USER, "There is no keyring.") == "typed"
     assert asked == [f"There is no keyring.\n\nPassword for {USER}:"]
+
+
+def test_letter_story_says_what_happened_and_what_comes_next() -> None:
+    entry = OutboxEntry(
+        id=1,
+        message_id="<1@example.org>",
+        state="queued",
+        envelope_from="ada@example.org",
+        envelope_to=("president@whitehouse.gov",),
+        subject="Protect them",
+        recipient_names=("The President",),
+        campaign_id="",
+        source="",
+        created_at=0.0,
+        updated_at=0.0,
+        attempts=0,
+        next_attempt_at=0.0,
+        last_attempt_at=None,
+        last_reply="",
+        last_error="",
+        last_error_kind="",
+        possibly_delivered=False,
+    )
+    assert letter_story(entry, now=10.0) == (
+        "“Protect them” to The President. It has not been tried yet; it goes out with the "
+        "next send."
+    )
+    waiting = dataclasses.replace(
+        entry,
+        attempts=2,
+        next_attempt_at=time.time() + 600,
+        last_error="The server cannot be reached.",
+        last_reply="421 4.3.2 Try again later",
+        possibly_delivered=True,
+    )
+    story = letter_story(waiting)
+    assert story.startswith(
+        "“Protect them” to The President. Tried 2 times; not sent yet. The server cannot be "
+        "reached. Next try at "
+    )
+    assert story.endswith(
+        "or now with Send Now. The server said: “421 4.3.2 Try again later”. It may already "
+        "have been delivered once."
+    )
+    assert "being sent right now" in letter_story(dataclasses.replace(entry, state="sending"))
