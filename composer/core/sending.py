@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from composer.core.accounts import Account
-from composer.core.outbox import Outbox, OutboxEntry
+from composer.core.outbox import Outbox, OutboxEntry, OutboxError
 from composer.core.transport import (
     DEFAULT_TIMEOUT,
     Disposition,
@@ -217,6 +217,10 @@ class OutboxSender:
 
         Letters are claimed one at a time just before they are sent, so if the
         program dies, at most one letter is left "sending".
+
+        Raises:
+            OutboxError: the outbox could not be read or written (a full disk,
+                say); sending stopped there, and the message says so.
         """
         self._stop = False
         ids = list(self.outbox.due_ids() if entry_ids is None else entry_ids)
@@ -233,6 +237,11 @@ class OutboxSender:
             except SmtpError as error:
                 return self._session_failed(entries, error.failure)
             return self._send_all(session, entries, progress)
+        except OutboxError as error:
+            raise OutboxError(
+                f"Sending stopped. {error} The letters not sent yet wait in the outbox and go "
+                "out once it can be written again; the one that was going out may go twice."
+            ) from error
         finally:
             self._session = None
             session.close()

@@ -11,15 +11,17 @@ import email
 import email.policy
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from composer.core.accounts import Account
 from composer.core.locations import Locations
 from composer.core.mail import build_message, parse_address
-from composer.core.outbox import Outbox
+from composer.core.outbox import Outbox, OutboxError
 from composer.core.sending import FlushReport, OutboxSender, Outcome, RetryPolicy
 from composer.core.transport import FailureKind, SmtpError, SmtpSession, check_connection
+from tests.helpers.faults import fill_disk, tiny_tmpfs
 from tests.helpers.smtp_server import HangingListener, Pki, SmtpTestServer, free_port
 from tests.integration.conftest import PASSWORD, USER, account_for
 
@@ -440,3 +442,46 @@ def test_work_done_while_the_server_reads_mail_from(smtp_server: SmtpTestServer)
         ("speaker@house.gov",),
     ]
     assert b"RSET" in smtp_server.recording.everything().upper()
+
+
+def test_disk_full_in_the_middle_of_a_batch_stops_it_and_loses_nothing(
+    tmp_path: Path, smtp_server: SmtpTestServer
+) -> None:
+    """The outbox cannot record a letter: sending stops cleanly, with the reason, and the
+    next start finds every letter sent or waiting (at most one flagged as maybe sent)."""
+    with tiny_tmpfs(tmp_path / "small", size="8m") as disk:
+        database = disk / "letters.sqlite3"
+        outbox = Outbox(database)
+        ids = [_queue(outbox, subject=f"Letter {number}") for number in range(40)]
+        outbox.close()
+        filler = fill_disk(disk)
+        with open(filler, "r+b") as handle:  # room for the first few letters' bookkeeping
+            handle.truncate(filler.stat().st_size - 48 * 1024)
+        outbox = Outbox(database)
+        with pytest.raises(OutboxError, match="The disk is full") as stopped:
+            _flush(outbox, account_for(smtp_server))
+        outbox.close()
+        assert "wait in the outbox" in str(stopped.value)
+        received = {message.data for message in smtp_server.recording.messages}
+        assert 0 < len(received) < len(ids)
+        # The session was ended properly: the unanswered letter abandoned, then goodbye.
+        everything = smtp_server.recording.everything().upper()
+        assert everything.rstrip().endswith(b"QUIT")
+        assert b"RSET" in everything
+
+        filler.unlink()  # the user frees some space and starts the program again
+        outbox = Outbox(database)
+        try:
+            assert outbox.recover() <= 1
+            sent = {outbox.sent_raw(entry.id) for entry in outbox.sent_entries()}
+            waiting = {entry.id: outbox.raw(entry.id) for entry in outbox.entries()}
+            assert len(sent) + len(waiting) == len(ids)
+            assert sent <= received
+            unflagged = {
+                waiting[entry.id] for entry in outbox.entries() if not entry.possibly_delivered
+            }
+            assert not unflagged & received
+            report = _flush(outbox, account_for(smtp_server))
+            assert report.exit_status() == 0 and outbox.entries() == []
+        finally:
+            outbox.close()
