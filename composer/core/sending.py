@@ -239,8 +239,8 @@ class OutboxSender:
             return self._send_all(session, entries, progress)
         except OutboxError as error:
             raise OutboxError(
-                f"Sending stopped. {error} The letters not sent yet wait in the outbox and go "
-                "out once it can be written again; the one that was going out may go twice."
+                f"{error} The letters not sent yet wait in the outbox and go out once it "
+                "can be written again; the one that was going out may go twice."
             ) from error
         finally:
             self._session = None

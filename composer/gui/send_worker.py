@@ -199,9 +199,16 @@ class FlushWorker(QObject):
             outcome = self._flush(None if entry_ids is None else list(entry_ids))  # type: ignore[call-overload]
         except Exception as error:
             log.exception("flush failed")
+            self._put_back_interrupted()
             self.failed.emit(describe_failure(error))
             return
         self.finished.emit(outcome)
+
+    def _put_back_interrupted(self) -> None:
+        """A flush that failed part-way may have left its letter "sending": put it back in
+        the queue, flagged as possibly delivered (this thread is the only one sending)."""
+        with contextlib.suppress(OutboxError):
+            self._outbox.recover()
 
     def _flush(self, entry_ids: list[int] | None) -> FlushOutcome:
         account = self._load_account()

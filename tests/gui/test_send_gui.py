@@ -21,7 +21,7 @@ from composer.core.accounts import Account, account_file, load_account, save_acc
 from composer.core.credentials import SERVICE, KeyringCredentials, PasswordSource, SessionPasswords
 from composer.core.locations import Locations
 from composer.core.mail import OutgoingMessage, build_message, parse_address
-from composer.core.outbox import Outbox, OutboxEntry
+from composer.core.outbox import Outbox, OutboxEntry, OutboxError
 from composer.core.sending import RetryPolicy
 from composer.core.transport import ConnectionCheck, FailureKind
 from composer.gui.account_dialog import AccountDialog, ask_password
@@ -295,6 +295,45 @@ def test_refused_letter_shows_the_servers_words_and_can_be_edited_or_cancelled(
     ):
         qtbot.mouseClick(view.cancel_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: view.waiting.topLevelItemCount() == 0)
+
+
+def test_outbox_that_cannot_be_written_midway_is_told_and_the_letter_waits_again(
+    qtbot: QtBot,
+    locations: Locations,
+    server: SmtpTestServer,
+    keyring: MemoryKeyring,
+    make_controller,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The second letter's bookkeeping fails (as on a full disk, which the real-server
+    test with a real full disk covers): the user is told, and the first letter, which
+    the server accepted, waits again flagged as possibly delivered instead of
+    showing "Sending…" until the next start."""
+    account = _account(server)
+    _save(locations, account)
+    keyring.passwords[(SERVICE, account.keyring_key)] = PASSWORD
+
+    def disk_full(*args: object) -> object:
+        raise OutboxError("The disk is full: the outbox cannot be written. Free some space.")
+
+    monkeypatch.setattr(Outbox, "mark_sent_and_claim", disk_full)
+    controller = make_controller()
+    view = OutboxView(controller)
+    qtbot.addWidget(view)
+    with qtbot.waitSignal(controller.failed, timeout=10_000) as failed:
+        controller.queue([_message("First"), _message("Second")])
+    assert failed.args[0].startswith("The disk is full")
+    assert "The letters not sent yet wait in the outbox" in failed.args[0]
+    assert len(server.recording.messages) == 1  # the first went out, the second never did
+
+    def first() -> OutboxEntry | None:
+        return next((e for e in view._entries.values() if e.subject == "First"), None)
+
+    qtbot.waitUntil(lambda: (entry := first()) is not None and entry.possibly_delivered)
+    states = [view.waiting.topLevelItem(i).text(0) for i in range(view.waiting.topLevelItemCount())]
+    assert len(states) == 2 and "Sending…" not in states
+    assert first().state == "queued"
+    assert "It may already have been delivered once." in letter_story(first())
 
 
 def test_missing_password_is_asked_for_and_kept_in_memory(
