@@ -213,14 +213,23 @@ class PagePreview(QWidget):
         """
         self._timer.stop()
         self._pending = None
-        jobs = list(self._jobs.values())
-        for job in jobs:
-            job.cancel()
-            if self._pool.tryTake(job):  # never started: it will not run
-                job.finished.set()
+        running = self._cancel_jobs()
         self._jobs.clear()
         deadline = time.monotonic() + wait
-        return all(job.finished.wait(max(0.0, deadline - time.monotonic())) for job in jobs)
+        return all(job.finished.wait(max(0.0, deadline - time.monotonic())) for job in running)
+
+    def _cancel_jobs(self) -> list[_PreviewJob]:
+        """Cancel every job and forget the ones still queued (they will never run or
+        report); returns those already running, which stop at their next step."""
+        running = []
+        for job in list(self._jobs.values()):
+            job.cancel()
+            if self._pool.tryTake(job):
+                self._jobs.pop(job.number, None)
+                job.finished.set()
+            else:
+                running.append(job)
+        return running
 
     def _ask(self, source: LetterSource, spec: PaperSpec, fold_marks: bool, now: bool) -> None:
         self._pending = (source, spec, fold_marks)
@@ -242,10 +251,7 @@ class PagePreview(QWidget):
             return
         source, spec, fold_marks = self._pending
         self._pending = None
-        for older in list(self._jobs.values()):
-            older.cancel()
-            if self._pool.tryTake(older):  # still queued: it will never run or report
-                self._jobs.pop(older.number, None)
+        self._cancel_jobs()  # the running ones report "dropped" when they stop
         self._latest += 1
         job = _PreviewJob(self._latest, source, spec, fold_marks, self._target_dpi(spec))
         job.setAutoDelete(False)
