@@ -38,6 +38,7 @@ from composer.core.storage import (
     DatabaseUnavailable,
     ThreadConnections,
     create_schema,
+    run_script,
     write_transaction,
 )
 
@@ -131,9 +132,7 @@ def _migrate_from_1(db: sqlite3.Connection) -> None:
         db.execute(f"ALTER TABLE {table} RENAME TO {table}_v1")
     db.execute("DROP INDEX IF EXISTS outbox_messages_due")
     db.execute("DROP INDEX IF EXISTS sent_messages_sent_at")
-    for statement in _SCHEMA.split(";"):
-        if statement.strip():
-            db.execute(statement)
+    run_script(db, _SCHEMA)
     for table in ("outbox_messages", "sent_messages"):
         columns = [
             str(row[1])
@@ -149,17 +148,12 @@ def _migrate_from_1(db: sqlite3.Connection) -> None:
                 (body.lastrowid, row_id),
             )
         # AUTOINCREMENT: ids of letters that already left are never given out again.
-        db.execute(
-            "UPDATE sqlite_sequence SET seq = MAX(seq, COALESCE("
-            f"(SELECT seq FROM sqlite_sequence WHERE name = '{table}_v1'), 0)) WHERE name = ?",
-            (table,),
-        )
-        if not db.execute("SELECT 1 FROM sqlite_sequence WHERE name = ?", (table,)).fetchone():
-            db.execute(
-                "INSERT INTO sqlite_sequence (name, seq) SELECT ?, seq FROM sqlite_sequence "
-                "WHERE name = ?",
-                (table, f"{table}_v1"),
-            )
+        (seq,) = db.execute(
+            "SELECT MAX(seq) FROM sqlite_sequence WHERE name IN (?, ?)", (table, f"{table}_v1")
+        ).fetchone()
+        db.execute("DELETE FROM sqlite_sequence WHERE name = ?", (table,))
+        if seq is not None:
+            db.execute("INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)", (table, seq))
         db.execute(f"DROP TABLE {table}_v1")
     db.execute(
         "UPDATE outbox_meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),)

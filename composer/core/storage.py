@@ -244,13 +244,21 @@ def create_schema(
     if not meta_table.isidentifier():
         raise ValueError(f"not a table name: {meta_table!r}")
     with write_transaction(db, error_for):
-        for statement in script.split(";"):
-            if statement.strip():
-                db.execute(statement)
+        run_script(db, script)
         db.execute(
             f"INSERT OR IGNORE INTO {meta_table} (key, value) VALUES ('schema_version', ?)",
             (str(version),),
         )
+
+
+def run_script(db: sqlite3.Connection, script: str) -> None:
+    """Run statements separated by semicolons, in the caller's transaction.
+
+    (``executescript`` would commit the transaction first.)
+    """
+    for statement in script.split(";"):
+        if statement.strip():
+            db.execute(statement)
 
 
 @contextlib.contextmanager
