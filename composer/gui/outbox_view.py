@@ -248,10 +248,9 @@ class OutboxView(QWidget):
         self.progress.setValue(done)
         self.progress.setFormat(f"{done} of {total}")
 
-    def _show_details(self) -> None:
+    def _show_details(self, chosen: list[OutboxEntry]) -> None:
         """Explain the selected letter; with none selected, say where to look."""
         entries = list(self._entries.values())
-        chosen = [self._entries[i] for i in self.selected_ids() if i in self._entries]
         if len(chosen) == 1:
             text = letter_story(chosen[0])
         elif chosen:
@@ -267,8 +266,8 @@ class OutboxView(QWidget):
         self.details.setText(text)
 
     def _update_buttons(self) -> None:
-        self._show_details()
         selected = [self._entries.get(entry_id) for entry_id in self.selected_ids()]
+        self._show_details([entry for entry in selected if entry is not None])
         changeable = [e for e in selected if e is not None and e.state in (QUEUED, FAILED)]
         self.retry_button.setEnabled(bool(changeable))
         self.cancel_button.setEnabled(bool(changeable))
