@@ -15,7 +15,7 @@ app_packages=(
 )
 test_packages=(
   poppler-utils dbus gnome-keyring libsecret-tools cups cups-filters printer-driver-cups-pdf
-  desktop-file-utils appstream
+  desktop-file-utils appstream libreoffice-writer-nogui e2fsprogs util-linux
 )
 packages=("${app_packages[@]}")
 [ "$mode" = test ] && packages+=("${test_packages[@]}")

@@ -1,8 +1,9 @@
 """Real storage faults for tests: a full disk (a tiny tmpfs), a folder nobody may write.
 
 These need root (mount, chattr). Where the machine does not allow them the
-fixtures skip; the same code paths are then still covered by the fault
-injection tests (SQLite's ``max_page_count``, a file in place of a folder).
+fixtures skip (and fail under CI, see `tests.helpers.ci_policy`); the same code paths are
+also covered by the fault injection tests (SQLite's ``max_page_count``, a file in place of
+a folder).
 """
 
 from __future__ import annotations
@@ -14,15 +15,15 @@ import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
+from tests.helpers.ci_policy import unavailable
 
 
 @contextlib.contextmanager
 def tiny_tmpfs(folder: Path, size: str = "256k") -> Iterator[Path]:
-    """Mount a tmpfs of `size` on `folder` for the duration (skips the test if not allowed)."""
+    """Mount a tmpfs of `size` on `folder` for the duration (`unavailable` if not allowed)."""
     folder.mkdir(parents=True, exist_ok=True)
     if os.geteuid() != 0 or shutil.which("mount") is None:
-        pytest.skip("mounting a tiny tmpfs needs root")
+        unavailable("mounting a tiny tmpfs needs root")
     result = subprocess.run(
         ["mount", "-t", "tmpfs", "-o", f"size={size},mode=0755", "tmpfs", str(folder)],
         capture_output=True,
@@ -30,7 +31,7 @@ def tiny_tmpfs(folder: Path, size: str = "256k") -> Iterator[Path]:
         check=False,
     )
     if result.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {result.stderr.strip()}")
+        unavailable(f"cannot mount a tmpfs here: {result.stderr.strip()}")
     try:
         yield folder
     finally:
@@ -62,12 +63,12 @@ def immutable(folder: Path) -> Iterator[Path]:
     """Make a folder immutable with ``chattr +i``: even root cannot create files in it."""
     folder.mkdir(parents=True, exist_ok=True)
     if shutil.which("chattr") is None:
-        pytest.skip("chattr is not installed")
+        unavailable("chattr is not installed")
     result = subprocess.run(
         ["chattr", "+i", str(folder)], capture_output=True, text=True, check=False
     )
     if result.returncode != 0:
-        pytest.skip(f"this file system does not support chattr +i: {result.stderr.strip()}")
+        unavailable(f"this file system does not support chattr +i: {result.stderr.strip()}")
     try:
         probe = folder / ".probe"
         try:
@@ -76,7 +77,7 @@ def immutable(folder: Path) -> Iterator[Path]:
             pass
         else:
             probe.unlink()
-            pytest.skip("chattr +i does not stop writes here")
+            unavailable("chattr +i does not stop writes here")
         yield folder
     finally:
         subprocess.run(["chattr", "-i", str(folder)], check=False, capture_output=True)

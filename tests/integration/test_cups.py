@@ -154,3 +154,17 @@ def test_an_unknown_printer_is_one_clear_line_listing_the_real_ones(
     assert cups_queue.name in lines[0]
     assert "Traceback" not in result.stderr
     assert not PrintHistory(Locations.default().database_file).records()
+
+
+def test_the_run_prints_only_to_its_own_scheduler(cups_queue: CupsQueue) -> None:
+    import os
+    import subprocess
+
+    from PySide6.QtPrintSupport import QPrinterInfo
+
+    server = os.environ["CUPS_SERVER"]
+    assert cups_queue.output.parent.parent == Path(server).parent
+    answer = subprocess.run(["lpstat", "-H"], capture_output=True, text=True, check=True)
+    assert answer.stdout.strip() == server
+    # Qt (and so the program) sees this run's queue and no printer of the machine.
+    assert [info.printerName() for info in QPrinterInfo.availablePrinters()] == [cups_queue.name]
