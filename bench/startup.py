@@ -1,18 +1,30 @@
-"""Start-up time: process start to the main window's first paint, against a bare Qt window.
+"""Start-up time, idle memory and typing latency, against a bare Qt window.
 
 Launches `composer --smoke` and a bare PySide6 QMainWindow, alternating, several
 times each, offscreen, on temporary settings folders. Each program prints the
 wall-clock time of its window's first paint; the figure is that time less the
 moment the process was launched. The composer window paints its frame first
 and then builds its panes and opens the campaign; it also prints when that
-finished window painted ("ready"). Prints the medians, the ratios to the bare
-window, and the whole run time of each process (start to exit) for reference.
+finished window painted ("ready"), and `--smoke` exits right after it. Prints the
+medians, the ratios to the bare window, and the whole run time of each process
+(start to exit): the usable window's figure is composer's whole process against the
+bare window's whole process.
+
+Then, once each (`--idle-seconds`, `--typing-seconds`; 0 leaves a part out):
+- idle memory: the real program (`composer`, no `--smoke`) and the bare window each
+  stay open for the idle time after their window is up; each prints its resident
+  memory (VmRSS) then;
+- typing: in the real program, a letter of about three pages is put in the editor,
+  then one key is typed every 60 ms (a fast typist) for the typing time, with a 5 ms
+  timer ticking beside it; the longest wait between two ticks, less the 5 ms, is the
+  longest a keystroke could have waited for the event loop. Resident memory is
+  printed before and after the typing.
 
 Python's compiled bytecode is used as an installed program uses it: the child
 processes may write it (PYTHONDONTWRITEBYTECODE is dropped) and a first,
 unmeasured launch of each program fills the cache.
 
-usage: python bench/startup.py [--runs N]
+usage: python bench/startup.py [--runs N] [--idle-seconds S] [--typing-seconds S]
 """
 
 from __future__ import annotations
@@ -47,6 +59,114 @@ app.exec()
 """
 
 
+BARE_IDLE = """
+import sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
+def rss():
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmRSS:"))
+app = QApplication([])
+window = QMainWindow()
+window.setCentralWidget(QLabel("bare window"))
+window.show()
+def report():
+    print(f"rss {rss()}", flush=True)
+    app.quit()
+QTimer.singleShot(int(float(sys.argv[1]) * 1000), report)
+app.exec()
+"""
+
+# The real program, started as `composer` starts it; the script only watches and types.
+APP_SESSION = """
+import sys, time
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QTextCursor
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+from composer.gui.app import create_application, run_app
+
+idle_s, typing_s = float(sys.argv[1]), float(sys.argv[2])
+KEY_MS, TICK_MS = 60, 5
+PAGE = ("Thank you for reading this letter about people who refused to fight. " * 60 + "\\n") * 3
+
+def rss():
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmRSS:"))
+
+app = create_application()
+ticks = []
+tick = QTimer()
+tick.setInterval(TICK_MS)
+tick.timeout.connect(lambda: ticks.append(time.monotonic()))
+keys = QTimer()
+keys.setInterval(KEY_MS)
+typed = 0
+
+def editor():
+    from composer.gui.editor import LetterEditor
+    for widget in QApplication.topLevelWidgets():
+        found = widget.findChild(LetterEditor)
+        if found is not None:
+            return found.text
+    raise SystemExit("no letter editor found")
+
+def type_one():
+    global typed
+    QTest.keyClick(editor(), "abcdefghij klmnopqrstuvwxyz. "[typed % 29])
+    typed += 1
+
+def start_typing():
+    print(f"rss-idle {rss()}", flush=True)
+    if typing_s <= 0:
+        app.quit()
+        return
+    text = editor()
+    cursor = text.textCursor()
+    cursor.movePosition(QTextCursor.MoveOperation.End)
+    cursor.insertText(PAGE)
+    text.setTextCursor(cursor)
+    QTimer.singleShot(2000, begin)
+
+def begin():
+    print(f"rss-before-typing {rss()}", flush=True)
+    ticks.append(time.monotonic())
+    tick.start()
+    keys.timeout.connect(type_one)
+    keys.start()
+    QTimer.singleShot(int(typing_s * 1000), finish)
+
+def finish():
+    keys.stop()
+    tick.stop()
+    end = time.monotonic()
+    marks = ticks + [end]
+    gap = max(b - a for a, b in zip(marks, marks[1:])) - TICK_MS / 1000
+    print(f"rss-after-typing {rss()}", flush=True)
+    print(f"typed {typed}", flush=True)
+    print(f"longest-wait {gap:.6f}", flush=True)
+    app.quit()
+
+QTimer.singleShot(int(idle_s * 1000), start_typing)
+sys.exit(run_app())
+"""
+
+
+def readings(command: list[str], env: dict[str, str]) -> dict[str, float]:
+    """Run a program to its end and return the ``name value`` lines it printed."""
+    result = subprocess.run(command, check=False, env=env, capture_output=True, text=True)
+    values: dict[str, float] = {}
+    for line in result.stdout.splitlines():
+        name, _, value = line.partition(" ")
+        try:
+            values[name] = float(value)
+        except ValueError:
+            continue
+    if not values:
+        raise SystemExit(f"a benchmark program printed no readings: {result.stderr[-800:]}")
+    return values
+
+
 def timed(command: list[str], env: dict[str, str]) -> tuple[float, float, float]:
     """(seconds to first paint, seconds to the finished window, seconds to exit) of one launch.
 
@@ -69,6 +189,8 @@ def timed(command: list[str], env: dict[str, str]) -> tuple[float, float, float]
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument("--idle-seconds", type=float, default=12.0)
+    parser.add_argument("--typing-seconds", type=float, default=60.0)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as home:
         env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "COMPOSER_SMOKE_TIMESTAMP": "1"}
@@ -82,6 +204,20 @@ def main() -> int:
         for _ in range(args.runs):
             app_runs.append(timed(app, env))
             bare_runs.append(timed(bare, env))
+        session: dict[str, float] = {}
+        bare_idle: dict[str, float] = {}
+        if args.idle_seconds > 0:
+            session = readings(
+                [
+                    sys.executable,
+                    "-c",
+                    APP_SESSION,
+                    str(args.idle_seconds),
+                    str(args.typing_seconds),
+                ],
+                env,
+            )
+            bare_idle = readings([sys.executable, "-c", BARE_IDLE, str(args.idle_seconds)], env)
 
     def median(runs: list[tuple[float, float, float]], index: int) -> float:
         return statistics.median(run[index] for run in runs)
@@ -98,6 +234,30 @@ def main() -> int:
     )
     print(f"ratio of first paints, composer / bare: {app_paint / bare_paint:.2f}x (target <= 1.5x)")
     print(f"ratio, composer's finished window / bare first paint: {app_ready / bare_paint:.2f}x")
+    print(
+        f"usable window, whole processes: composer --smoke / bare: {app_exit / bare_exit:.2f}x "
+        "(target <= 2.0x)"
+    )
+    spread = sorted(run[2] / bare[2] for run, bare in zip(app_runs, bare_runs, strict=True))
+    print(f"  paired runs' ratios range from {spread[0]:.2f}x to {spread[-1]:.2f}x")
+    if session and bare_idle:
+        idle, bare_rss = session["rss-idle"] / 1024, bare_idle["rss"] / 1024
+        print(
+            f"idle memory after {args.idle_seconds:g} s: composer {idle:.1f} MB, "
+            f"bare window {bare_rss:.1f} MB, ratio {idle / bare_rss:.2f}x (target <= 1.6x)"
+        )
+    if "longest-wait" in session:
+        before = session["rss-before-typing"] / 1024
+        after = session["rss-after-typing"] / 1024
+        print(
+            f"typing {session['typed']:.0f} keys in {args.typing_seconds:g} s into a 3-page "
+            f"letter: resident memory {before:.1f} MB before, {after:.1f} MB after "
+            f"({after - before:+.1f} MB)"
+        )
+        print(
+            f"longest wait of the event loop while typing: "
+            f"{session['longest-wait'] * 1000:.1f} ms (target < 16 ms)"
+        )
     return 0
 
 
