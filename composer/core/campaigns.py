@@ -7,6 +7,8 @@ organizer can fix the pack without guessing; nothing in a pack can run code.
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import functools
 import os
 import re
@@ -26,6 +28,10 @@ MAX_ARGUMENTS = 500
 MAX_TEMPLATES = 20
 FRONT_MATTER = "+++"
 RECIPIENT_ROLES = ("role:senators", "role:representative")
+# Positions a letter holds at most one argument of, unless the pack says otherwise.
+EXCLUSIVE_POSITIONS = ("opening", "closing")
+# A campaign whose review is older than this is flagged to the user as possibly out of date.
+REVIEW_MAX_AGE_DAYS = 365
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 _TEMPLATE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
@@ -96,6 +102,7 @@ class Argument:
     text: str
     sources: tuple[Source, ...] = ()
     recipients: tuple[str, ...] = ()
+    facts_as_of: dt.date | None = None
 
     @property
     def html(self) -> str:
@@ -143,6 +150,24 @@ class Campaign:
     sources: dict[str, Source] = field(default_factory=dict)
     templates: dict[str, str] = field(default_factory=dict)
     origin: str = ""
+    reviewed: dt.date | None = None
+    exclusive_positions: tuple[str, ...] = EXCLUSIVE_POSITIONS
+
+    def review_warning(self, today: dt.date) -> str:
+        """A warning when the organizer's last review is over a year old on `today`, else ""."""
+        if self.reviewed is None:
+            return (
+                "This campaign does not say when its facts were last checked; "
+                "check dates and figures before you send."
+            )
+        age = (today - self.reviewed).days
+        if age <= REVIEW_MAX_AGE_DAYS:
+            return ""
+        return (
+            f"This campaign was last reviewed on {self.reviewed.isoformat()}, more than a year "
+            "ago: laws, figures and programs may have changed. Check them, or ask the organizer "
+            "for an updated pack, before you send."
+        )
 
     def argument(self, argument_id: str) -> Argument:
         """The argument with that id.
@@ -310,6 +335,24 @@ class _Reader:
             )
 
 
+def _date(
+    reader: _Reader, table: dict[str, object], key: str, file: str, text: str
+) -> dt.date | None:
+    """An optional date, written as a TOML date (2026-12-03) or as "YYYY-MM-DD"."""
+    value = table.get(key)
+    if value is None:
+        return None
+    if isinstance(value, str):
+        with contextlib.suppress(ValueError):
+            value = dt.date.fromisoformat(value.strip())
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    reader.problem(
+        file, "must be a date written YYYY-MM-DD, like 2026-12-03", _line_of(text, key), key
+    )
+    return None
+
+
 def _is_link(root: Traversable, name: str) -> bool:
     return isinstance(root, Path) and (root / name).is_symlink()
 
@@ -463,6 +506,7 @@ def _parse_argument(
                 "sources",
             )
     recipients = reader.string_list(meta, "recipients", file, shifted)
+    facts_as_of = _date(reader, meta, "facts_as_of", file, shifted)
     if not body.strip():
         reader.problem(file, "has no paragraph after the front matter", closing_line + 1, "text")
     _check_argument_text(reader, body, file, closing_line + 1)
@@ -474,6 +518,7 @@ def _parse_argument(
         text=body.strip(),
         sources=tuple(cited),
         recipients=recipients,
+        facts_as_of=facts_as_of,
     )
 
 
@@ -718,6 +763,17 @@ def read_campaign(root: Traversable) -> tuple[Campaign | None, list[Problem]]:
                 )
     templates = _read_templates(reader)
     _check_template_choice(reader, data, text, templates)
+    exclusive: tuple[str, ...] = EXCLUSIVE_POSITIONS
+    if "exclusive_positions" in data:
+        exclusive = reader.string_list(data, "exclusive_positions", file, text)
+        for position in exclusive:
+            if position not in POSITIONS:
+                reader.problem(
+                    file,
+                    f"'{position}' must be one of: {', '.join(POSITIONS)}",
+                    _line_of(text, "exclusive_positions"),
+                    "exclusive_positions",
+                )
     campaign = Campaign(
         id=campaign_id,
         title=reader.string(data, "title", file, text),
@@ -738,6 +794,8 @@ def read_campaign(root: Traversable) -> tuple[Campaign | None, list[Problem]]:
         sources=sources,
         templates=templates,
         origin=str(root),
+        reviewed=_date(reader, data, "reviewed", file, text),
+        exclusive_positions=exclusive,
     )
     return campaign, reader.problems
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 
 from PySide6.QtCore import QSignalBlocker, Qt, Signal
@@ -71,6 +72,11 @@ class ArgumentPicker(QWidget):
         self.title = QLabel()
         self.title.setWordWrap(True)
         self.title.setTextFormat(Qt.TextFormat.RichText)
+        self.review = QLabel()
+        self.review.setWordWrap(True)
+        self.review.setTextFormat(Qt.TextFormat.PlainText)
+        self.review.setAccessibleName("When this campaign's facts were last checked")
+        self.review.hide()
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search arguments (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
@@ -131,6 +137,7 @@ class ArgumentPicker(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.title)
+        layout.addWidget(self.review)
         layout.addWidget(self.search)
         layout.addWidget(splitter, 1)
 
@@ -144,12 +151,23 @@ class ArgumentPicker(QWidget):
 
     # --- content ------------------------------------------------------------------------------
 
-    def set_campaign(self, campaign: Campaign, chosen: list[str]) -> None:
-        """Show a campaign with `chosen` ticked (in that order)."""
+    def set_campaign(
+        self, campaign: Campaign, chosen: list[str], today: dt.date | None = None
+    ) -> None:
+        """Show a campaign with `chosen` ticked (in that order); `today` dates the review check."""
         self._campaign = campaign
+        reviewed = (
+            f"<br><small>Facts reviewed {campaign.reviewed.isoformat()}</small>"
+            if campaign.reviewed
+            else ""
+        )
         self.title.setText(
             f"<b>{html.escape(campaign.title)}</b><br><small>{html.escape(campaign.summary)}</small>"
+            + reviewed
         )
+        warning = campaign.review_warning(today or dt.date.today())
+        self.review.setText(f"\u26a0 {warning}" if warning else "")
+        self.review.setVisible(bool(warning))
         with QSignalBlocker(self.tree):
             self.tree.clear()
             self._items.clear()
@@ -292,9 +310,10 @@ class ArgumentPicker(QWidget):
             f"<li>{html.escape(source.citation())}</li>" for source in argument.sources
         )
         theme = self._campaign.theme_title(argument.theme) if self._campaign else argument.theme
+        as_of = f" · facts as of {argument.facts_as_of.isoformat()}" if argument.facts_as_of else ""
         return (
             f"<h3>{html.escape(argument.title)}</h3>"
-            f"<p><small>{html.escape(theme)} · {argument.word_count} words</small></p>"
+            f"<p><small>{html.escape(theme)} · {argument.word_count} words{as_of}</small></p>"
             f"{argument.html}"
             f"<p><b>Sources</b></p><ul>{sources or '<li>none given</li>'}</ul>"
         )
