@@ -103,6 +103,8 @@ def run_check(args: argparse.Namespace, context: CommandContext) -> int:
     if problems or campaign is None:
         _report_problems(path, problems, context)
         return EXIT_FAILURE
+    for warning in campaign.warnings:
+        context.note(f"warning: {path}/{warning}")
     context.say(
         f"{path}: OK: campaign '{campaign.id}', {len(campaign.arguments)} arguments "
         f"in {len(list(campaign.by_theme()))} themes"
