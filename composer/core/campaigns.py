@@ -228,19 +228,30 @@ class Campaign:
         entry = self.entry_for(recipient)
         if entry is None:
             return self.default_arguments
-        target = entry.target
         if entry.arguments:
             chosen = list(entry.arguments)
         else:
-            chosen = [a for a in self.default_arguments if self._suits(a, target)]
+            chosen = [a for a in self.default_arguments if self._suits(a, entry.target)]
             chosen = chosen or list(self.default_arguments)
-        group = set(CONGRESS_ROLES) if target in CONGRESS_ROLES else {target}
-        for argument in self.arguments:
-            written_for = target in argument.recipients and set(argument.recipients) <= group
-            if written_for and argument.id not in chosen:
-                chosen.append(argument.id)
+        chosen += [a for a in self.written_for(recipient) if a not in chosen]
         order = {"opening": 0, "body": 1, "closing": 2}
         return tuple(sorted(chosen, key=lambda a: order.get(self._position(a), 1)))
+
+    def written_for(self, recipient: Recipient) -> tuple[str, ...]:
+        """Arguments whose `recipients` name only this office (or only Congress, for a member)."""
+        entry = self.entry_for(recipient)
+        if entry is None:
+            return ()
+        target = entry.target
+        group = set(CONGRESS_ROLES) if target in CONGRESS_ROLES else {target}
+        return tuple(
+            a.id for a in self.arguments if target in a.recipients and set(a.recipients) <= group
+        )
+
+    def suits(self, argument_id: str, recipient: Recipient) -> bool:
+        """Whether an argument may go to `recipient` (its `recipients` are empty or name them)."""
+        entry = self.entry_for(recipient)
+        return self._suits(argument_id, entry.target if entry else recipient.id)
 
     def subject_for(self, recipient: Recipient) -> str:
         """The subject the pack suggests for `recipient` (its default subject otherwise)."""

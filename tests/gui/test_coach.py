@@ -66,7 +66,8 @@ def test_default_letter_shows_no_own_words_and_the_invitation(main_window: MainW
     assert panel.summary.text().startswith(
         f"Your own words: 0% (0 of {report.total_words} words); "
     )
-    assert f"{len(main_window.campaign.default_arguments)} stock paragraphs" in panel.summary.text()
+    chosen = main_window.picker.chosen_ids()
+    assert f"{len(chosen)} stock paragraphs" in panel.summary.text()
     assert panel.invitation.isVisible()
     assert "why this matters to you" in panel.invitation_label.text()
     research = main_window.campaign.coach_research
