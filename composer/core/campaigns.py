@@ -221,9 +221,10 @@ class Campaign:
         The declaration's own `arguments` if it lists them, else the default
         arguments that suit the office (an argument without `recipients`
         suits everyone); then every argument written only for this office
-        (or only for Congress, for a member) that is not there yet. Openings
-        come first and closings last. A recipient the pack does not declare
-        gets the default arguments.
+        (or only for Congress, for a member) that is not there yet. An
+        opening or closing written for the office replaces the general ones.
+        Openings come first and closings last. A recipient the pack does not
+        declare gets the default arguments.
         """
         entry = self.entry_for(recipient)
         if entry is None:
@@ -233,7 +234,12 @@ class Campaign:
         else:
             chosen = [a for a in self.default_arguments if self._suits(a, entry.target)]
             chosen = chosen or list(self.default_arguments)
-        chosen += [a for a in self.written_for(recipient) if a not in chosen]
+        own = self.written_for(recipient)
+        chosen += [a for a in own if a not in chosen]
+        # An opening (or closing) written for this office takes the place of the general ones.
+        for position in ("opening", "closing"):
+            if any(self._position(a) == position for a in own):
+                chosen = [a for a in chosen if a in own or self._position(a) != position]
         order = {"opening": 0, "body": 1, "closing": 2}
         return tuple(sorted(chosen, key=lambda a: order.get(self._position(a), 1)))
 

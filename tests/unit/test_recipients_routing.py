@@ -238,3 +238,25 @@ def test_the_docs_city_council_pack_routes_its_request_to_the_council_member(
     assert not set(written_for) & set(campaign.default_arguments)
     assert campaign.argument(chosen[-1]).position == "closing"
     assert not campaign.targets_congress and campaign.coach_research == ""
+
+
+def test_an_opening_written_for_an_office_replaces_the_general_one(tmp_path: Path) -> None:
+    general = ARGUMENT
+    own = ARGUMENT.replace('id = "hello"', 'id = "hello-mayor"').replace(
+        'sources = ["gazette"]', 'sources = ["gazette"]\nrecipients = ["mayor"]'
+    )
+    pack = make_pack(
+        tmp_path / "pack",
+        with_recipients(
+            '[[recipients]]\nid = "mayor"\nlabel = "The mayor"\nname = "The Mayor"\n'
+            'address = ["City Hall"]\nsalutation = "Dear Mayor:"\n'
+            '\n[[recipients]]\ntarget = "white-house"\nlabel = "The President"\n'
+        ),
+        hello=general,
+        **{"hello-mayor": own},
+    )
+    campaign = load_campaign(pack)
+    mayor = campaign.addressee("mayor")
+    assert mayor is not None
+    assert campaign.arguments_for(mayor) == ("hello-mayor",)
+    assert campaign.arguments_for(white_house()) == ("hello",)
