@@ -194,3 +194,46 @@ def test_send_uses_the_packs_email_template(
         outbox.close()
     assert "ward3@example.org" in raw
     assert "(Ward 3 mail)" in raw
+
+
+def test_each_office_gets_its_own_paragraphs_from_one_command(
+    tmp_path: Path, sender_file: Path, shared_data: Path
+) -> None:
+    from composer.core.directory import FILE_NAMES
+
+    imported = run_composer(
+        "directory", "import", *(str(shared_data / name) for name in FILE_NAMES.values())
+    )
+    assert imported.returncode == 0, imported.stderr
+    out = tmp_path / "letters.txt"
+    result = run_composer(
+        "render", "--to", "white-house", "--to", "dhs-secretary", "--to", "C000127",
+        "--sender", str(sender_file), "--out", str(out),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    president, secretary, senator = (
+        " ".join(part.split()) for part in out.read_text(encoding="utf-8").split("\f")
+    )
+    assert "Dear Mr. President:" in president
+    assert "Dear Secretary of Homeland Security:" in secretary
+    assert "Dear Senator Cantwell:" in senator
+    campaign = default_campaign()
+    groups = {
+        "white-house": {"white-house"},
+        "dhs-secretary": {"dhs-secretary"},
+        "congress": {"role:senators", "role:representative"},
+    }
+    written = {
+        name: {a.id for a in campaign.arguments if a.recipients and set(a.recipients) <= targets}
+        for name, targets in groups.items()
+    }
+    for name, text in (
+        ("white-house", president),
+        ("dhs-secretary", secretary),
+        ("congress", senator),
+    ):
+        assert written[name]
+        for other, argument_ids in written.items():
+            for argument_id in argument_ids:
+                shown = words_of(campaign.argument(argument_id).plain_text) in text
+                assert shown == (other == name), (name, argument_id)
