@@ -110,14 +110,20 @@ def resolve_recipient(
         return Directory.for_locations(locations).resolve(recipient_id, near_zip)
     except DirectoryError as error:
         raise CommandError(
-            f"composer: unknown recipient '{recipient_id}' ({_naming_hint(campaign)}): {error}"
+            f"composer: unknown recipient '{recipient_id}': {error} "
+            f"--to takes {_naming_hint(campaign)}."
         ) from error
 
 
 def _naming_hint(campaign: Campaign | None) -> str:
+    """The ways to name a recipient with --to, in one sentence."""
     ids = [r.target for r in campaign.recipients if not r.is_role] if campaign else []
-    pack = f"this campaign's: {', '.join(ids)}; " if ids else ""
-    return f"{pack}or a recipient file with --to FILE.toml"
+    ways = [f"one of this campaign's recipients ({', '.join(ids)})"] if ids else []
+    ways += [
+        "a member of Congress's id from 'composer directory find'",
+        "a recipient file FILE.toml with name, title, address, salutation and email",
+    ]
+    return "; ".join(ways)
 
 
 RECIPIENT_FILE_KEYS = ("id", "name", "title", "address", "salutation", "email", "contact_form")
@@ -298,8 +304,8 @@ def _default_recipient(campaign: Campaign) -> str:
     if campaign.default_recipient:
         return campaign.default_recipient
     raise CommandError(
-        f"composer: campaign '{campaign.id}' has no default recipient: name one with --to "
-        f"({_naming_hint(campaign)}, or a member's id from 'composer directory find')"
+        f"composer: campaign '{campaign.id}' has no default recipient: name one with --to, "
+        f"which takes {_naming_hint(campaign)}."
     )
 
 
