@@ -144,3 +144,19 @@ def test_the_docs_city_council_pack_writes_to_its_council_member(
         assert words(campaign.argument(argument_id).plain_text) in text
     assert "President" not in text
     assert bar.subject.text() == campaign.subject_for(member)
+
+
+def test_a_senator_found_by_zip_code_brings_the_congress_suggestion(
+    main_window: MainWindow,
+) -> None:
+    campaign = main_window.campaign
+    before = main_window.picker.chosen_ids()
+    main_window._officials_chosen([senator(1)])
+    bar = main_window.recipient_bar
+    assert bar.suggestion.isVisibleTo(main_window)
+    assert "Your senators" in bar.suggestion_label.text()
+    assert main_window.picker.chosen_ids() == before
+    bar.use_suggestion.click()
+    chosen = main_window.picker.chosen_ids()
+    assert chosen == list(campaign.arguments_for(senator(1)))
+    assert only_for(campaign, {"role:senators", "role:representative"}) <= set(chosen)
