@@ -178,6 +178,7 @@ class RecipientBar(QWidget):
             f"Suggested for {entry.label}: {count} meant for this office"
             + (f" and the subject “{subject}”." if subject else ".")
         )
+        self.suggestion_label.setToolTip(entry.why)
         self.use_suggestion.show()
         self.suggestion.show()
 
@@ -222,6 +223,11 @@ class RecipientBar(QWidget):
             if recipient.title and recipient.title not in label:
                 label = f"{label} ({recipient.title})"
             self.choice.addItem(label, recipient.id)
+            entry = self._campaign.entry_for(recipient) if self._campaign else None
+            if entry is not None and entry.why:
+                self.choice.setItemData(
+                    self.choice.count() - 1, entry.why, Qt.ItemDataRole.ToolTipRole
+                )
         self.choice.addItem("Someone else…", CUSTOM)
         index = self.choice.findData(current)
         self.choice.setCurrentIndex(max(0, index))
