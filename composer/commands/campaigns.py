@@ -43,8 +43,18 @@ def campaign_summary(campaign: Campaign) -> dict[str, Any]:
         "default_subject": campaign.default_subject,
         "default_arguments": list(campaign.default_arguments),
         "themes": [{"id": t.id, "title": t.title} for t in campaign.themes],
+        "default_recipient": campaign.default_recipient,
         "recipients": [
             {"target": r.target, "label": r.label, "why": r.why, "arguments": list(r.arguments)}
+            | (
+                {
+                    "address": list(r.recipient.address_lines),
+                    "salutation": r.recipient.salutation,
+                    "routed_arguments": list(campaign.arguments_for(r.recipient)),
+                }
+                if r.recipient is not None
+                else {}
+            )
             for r in campaign.recipients
         ],
         "arguments": [
@@ -103,6 +113,8 @@ def run_check(args: argparse.Namespace, context: CommandContext) -> int:
     if problems or campaign is None:
         _report_problems(path, problems, context)
         return EXIT_FAILURE
+    for warning in campaign.warnings:
+        context.note(f"warning: {path}/{warning}")
     context.say(
         f"{path}: OK: campaign '{campaign.id}', {len(campaign.arguments)} arguments "
         f"in {len(list(campaign.by_theme()))} themes"

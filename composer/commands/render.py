@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,10 +11,10 @@ from typing import Any
 
 from composer.commands.base import EXIT_OK, CommandContext, CommandError
 from composer.core.campaigns import Campaign, CampaignError, default_campaign, find_campaign
-from composer.core.compose import new_letter
+from composer.core.compose import new_letter, routed_letter
 from composer.core.fileio import StorageError, atomic_write_text
 from composer.core.locations import Locations
-from composer.core.models import PRESIDENT_ID, Letter, Recipient, Sender, white_house
+from composer.core.models import Letter, Recipient, Sender
 from composer.core.profile import ProfileError, load_saved_sender, load_sender
 from composer.core.render import RenderedLetter, Renderer, RenderError
 from composer.core.settings import effective_paper, load_settings
@@ -47,13 +48,18 @@ def add_render_options(parser: argparse.ArgumentParser) -> None:
         "--to",
         action="append",
         default=[],
-        metavar="RECIPIENT_ID",
-        help=f"recipient id (repeatable); default {PRESIDENT_ID}",
+        metavar="RECIPIENT",
+        help=(
+            "who gets a copy (repeatable): an id of the campaign's recipients, a member's "
+            "id from 'composer directory find', or a recipient FILE.toml (name, title, "
+            "address, salutation, email); default: the campaign's default recipient"
+        ),
     )
     parser.add_argument(
         "--arguments",
         metavar="ID,ID,…",
-        help="argument ids in order; default: the campaign's choice",
+        help="argument ids in order; default: for each recipient, the paragraphs the "
+        "campaign routes to that office",
     )
     parser.add_argument("--sender", type=Path, metavar="FILE.toml", help="sender profile file")
     parser.add_argument("--subject", help="subject line; default: the campaign's")
@@ -72,44 +78,138 @@ class LetterJob:
     paper: str
 
 
-def resolve_recipient(recipient_id: str, locations: Locations, near_zip: str = "") -> Recipient:
-    """A recipient by id: the built-in White House or an entry of the imported directory.
+def resolve_recipient(
+    recipient_id: str,
+    locations: Locations,
+    near_zip: str = "",
+    campaign: Campaign | None = None,
+) -> Recipient:
+    """A recipient by id: the campaign's own, a built-in office, or a member of Congress.
 
-    ``ID@washington`` (or ``ID@OFFICE-ID``) picks the office; otherwise paper
-    goes to the home-state office nearest `near_zip` (see composer.core.directory).
+    A path to a ``.toml`` file is read as a recipient file (see
+    :func:`load_recipient_file`). ``ID@washington`` (or ``ID@OFFICE-ID``)
+    picks a member's office; otherwise paper goes to the home-state office
+    nearest `near_zip` (see composer.core.directory).
 
     Raises:
-        CommandError: no recipient has that id.
+        CommandError: no recipient has that id, or the file is wrong.
     """
-    if recipient_id == PRESIDENT_ID:
-        return white_house()
+    from composer.core.offices import builtin_office
+
+    if recipient_id.lower().endswith(".toml") or Path(recipient_id).is_file():
+        return load_recipient_file(Path(recipient_id))
+    own = campaign.addressee(recipient_id) if campaign is not None else None
+    if own is not None:
+        return own
+    office = builtin_office(recipient_id)
+    if office is not None:
+        return office
     from composer.core.directory import Directory, DirectoryError
 
     try:
         return Directory.for_locations(locations).resolve(recipient_id, near_zip)
     except DirectoryError as error:
         raise CommandError(
-            f"composer: unknown recipient '{recipient_id}' (try '{PRESIDENT_ID}'): {error}"
+            f"composer: unknown recipient '{recipient_id}': {error} "
+            f"--to takes {_naming_hint(campaign)}."
         ) from error
 
 
+def _naming_hint(campaign: Campaign | None) -> str:
+    """The ways to name a recipient with --to, in one sentence."""
+    ids = [r.target for r in campaign.recipients if not r.is_role] if campaign else []
+    ways = [f"one of this campaign's recipients ({', '.join(ids)})"] if ids else []
+    ways += [
+        "a member of Congress's id from 'composer directory find'",
+        "a recipient file FILE.toml with name, title, address, salutation and email",
+    ]
+    return "; ".join(ways)
+
+
+RECIPIENT_FILE_KEYS = ("id", "name", "title", "address", "salutation", "email", "contact_form")
+
+
+def load_recipient_file(path: Path) -> Recipient:
+    """A recipient described in a TOML file, for someone who is in no directory.
+
+    The file holds ``name``, ``address`` (a list of lines, or one text with a
+    line per line) and optionally ``title``, ``salutation`` (the default is
+    "Dear <name>:"), ``email``, ``contact_form`` and ``id``.
+
+    Raises:
+        CommandError: the file cannot be read or a field is missing or wrong.
+    """
+    import tomllib
+
+    from composer.core.models import custom_recipient
+
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except OSError as error:
+        raise CommandError(
+            f"composer: cannot read the recipient file {path}: {error.strerror or error}"
+        ) from error
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise CommandError(
+            f"composer: the recipient file {path} is not valid TOML: {error}"
+        ) from error
+    unknown = sorted(set(data) - set(RECIPIENT_FILE_KEYS))
+    if unknown:
+        raise CommandError(
+            f"composer: the recipient file {path} has unknown field(s) {', '.join(unknown)}; "
+            f"it may hold {', '.join(RECIPIENT_FILE_KEYS)}"
+        )
+    if any(not isinstance(v, (str, list)) for v in data.values()):
+        raise CommandError(f"composer: the recipient file {path}: every field must be text")
+    address = data.get("address", "")
+    if isinstance(address, list):
+        address = "\n".join(str(line) for line in address)
+    name = str(data.get("name", "")).strip()
+    if not name or not str(address).strip():
+        raise CommandError(
+            f"composer: the recipient file {path} needs name and address, e.g. "
+            'name = "Council Member Dana Park" and address = ["City Hall", '
+            '"100 Main Street", "Springfield, IL 62701"]'
+        )
+    base = custom_recipient(name, str(address), str(data.get("salutation", "")))
+    return dataclasses.replace(
+        base,
+        id=str(data.get("id", "")).strip() or path.stem,
+        title=str(data.get("title", "")).strip(),
+        email=str(data.get("email", "")).strip(),
+        contact_form=str(data.get("contact_form", "")).strip(),
+    )
+
+
 def resolve_recipients(
-    recipient_ids: list[str], locations: Locations, near_zip: str = ""
+    recipient_ids: list[str],
+    locations: Locations,
+    near_zip: str = "",
+    campaign: Campaign | None = None,
 ) -> list[Recipient]:
     """Many recipients at once (one directory query, for long mail-merge batches).
 
     Raises:
         CommandError: an id is unknown (the first one is named).
     """
-    if len(recipient_ids) == 1:
-        return [resolve_recipient(recipient_ids[0], locations, near_zip)]
+    from composer.core.offices import builtin_office
+
+    def known_here(recipient_id: str) -> bool:
+        return (
+            recipient_id.lower().endswith(".toml")
+            or builtin_office(recipient_id) is not None
+            or (campaign is not None and campaign.addressee(recipient_id) is not None)
+        )
+
+    if len(recipient_ids) == 1 or any(known_here(r) for r in recipient_ids):
+        return [resolve_recipient(r, locations, near_zip, campaign) for r in recipient_ids]
     from composer.core.directory import Directory, DirectoryError
 
     try:
         return Directory.for_locations(locations).resolve_many(recipient_ids, near_zip)
     except DirectoryError:
         for recipient_id in recipient_ids:  # name the id the way a single look-up does
-            resolve_recipient(recipient_id, locations, near_zip)
+            resolve_recipient(recipient_id, locations, near_zip, campaign)
         raise
 
 
@@ -136,11 +236,7 @@ def build_job(args: argparse.Namespace, context: CommandContext) -> LetterJob:
         CommandError: a campaign, argument, recipient or sender file is wrong.
     """
     try:
-        campaign = (
-            find_campaign(args.campaign, context.locations.campaigns_dir)
-            if args.campaign
-            else default_campaign()
-        )
+        campaign = _campaign(args.campaign, context) if args.campaign else default_campaign()
     except CampaignError as error:
         raise CommandError(f"composer: the campaign pack is broken: {error}") from error
     except LookupError as error:
@@ -154,21 +250,63 @@ def build_job(args: argparse.Namespace, context: CommandContext) -> LetterJob:
                 f"composer: campaign '{campaign.id}' has no argument {', '.join(unknown)} "
                 "(see 'composer campaigns')"
             )
-    wanted = args.to or [PRESIDENT_ID]
-    recipients = resolve_recipients(wanted, context.locations)
+    wanted = args.to or [_default_recipient(campaign)]
+    recipients = resolve_recipients(wanted, context.locations, campaign=campaign)
     sender = _sender(args, context)
     if sender.postal_code.strip():
         # Paper goes to the home-state office nearest the writer.
-        recipients = resolve_recipients(wanted, context.locations, sender.postal_code)
-    letter = new_letter(
-        campaign,
-        argument_ids,
-        sender=sender,
-        recipients=recipients,
-        subject=args.subject,
-    )
+        recipients = resolve_recipients(
+            wanted, context.locations, sender.postal_code, campaign=campaign
+        )
+    if argument_ids is None:
+        # Each copy gets the paragraphs the campaign routes to its recipient's office.
+        letter = routed_letter(campaign, recipients, sender=sender, subject=args.subject)
+    else:
+        letter = new_letter(
+            campaign,
+            argument_ids,
+            sender=sender,
+            recipients=recipients,
+            subject=args.subject,
+        )
     paper = args.page or effective_paper(load_settings(context.locations.settings_file))
     return LetterJob(campaign, letter, recipients, paper)
+
+
+def _campaign(key: str, context: CommandContext) -> Campaign:
+    """A campaign by id, folder or ``.zip`` file (read within the pack limits, never unpacked).
+
+    Raises:
+        CampaignError: the pack is broken.
+        LookupError: nothing has that id or path.
+        CommandError: the zip is refused.
+    """
+    path = Path(key)
+    if path.is_file():
+        from composer.core.campaigns import load_campaign
+        from composer.core.packs import PackError, is_zip, open_pack
+
+        if not is_zip(path):
+            raise LookupError(f"{key} is a file but not a .zip campaign pack")
+        try:
+            return load_campaign(open_pack(path))
+        except PackError as error:
+            raise CommandError(f"composer: {path}: refused: {error}") from error
+    return find_campaign(key, context.locations.campaigns_dir)
+
+
+def _default_recipient(campaign: Campaign) -> str:
+    """The recipient a letter goes to when none is named.
+
+    Raises:
+        CommandError: the campaign names no default recipient.
+    """
+    if campaign.default_recipient:
+        return campaign.default_recipient
+    raise CommandError(
+        f"composer: campaign '{campaign.id}' has no default recipient: name one with --to, "
+        f"which takes {_naming_hint(campaign)}."
+    )
 
 
 def render_all(job: LetterJob, template: str | None = None) -> list[RenderedLetter]:

@@ -28,8 +28,6 @@ from composer.core.outbox import OutboxError
 from composer.core.render import RenderedLetter
 from composer.core.transport import DEFAULT_TIMEOUT
 
-EMAIL_TEMPLATE = "email"
-
 
 def register(subparsers: Any) -> None:
     """Add ``send``."""
@@ -152,7 +150,7 @@ def run(args: argparse.Namespace, context: CommandContext) -> int:
     except MailError as error:
         raise _fail(str(error)) from None
     job = build_job(args, context)
-    rendered = render_all(job, EMAIL_TEMPLATE)
+    rendered = render_all(job, job.campaign.email_template)
     messages = build_messages(
         rendered, sender, _addresses_for(rendered, args.to_email), cc, args.copy_to_me
     )

@@ -8,7 +8,9 @@ organizer can fix the pack without guessing; nothing in a pack can run code.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
+import difflib
 import functools
 import os
 import re
@@ -20,6 +22,8 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from composer.core.markup import markdown_to_html, markdown_to_text
+from composer.core.models import Recipient
+from composer.core.offices import CONGRESS_ROLES, builtin_office, builtin_offices, role_of
 
 FORMAT_VERSION = 1
 POSITIONS = ("opening", "body", "closing")
@@ -27,11 +31,17 @@ MAX_FILE_BYTES = 256 * 1024
 MAX_ARGUMENTS = 500
 MAX_TEMPLATES = 20
 FRONT_MATTER = "+++"
-RECIPIENT_ROLES = ("role:senators", "role:representative")
 # Positions a letter holds at most one argument of, unless the pack says otherwise.
 EXCLUSIVE_POSITIONS = ("opening", "closing")
 # A campaign whose review is older than this is flagged to the user as possibly out of date.
 REVIEW_MAX_AGE_DAYS = 365
+RECIPIENT_ROLES = CONGRESS_ROLES
+# Names Windows keeps for devices: a file called "con.md" cannot be made there.
+WINDOWS_RESERVED = frozenset(
+    {"con", "prn", "aux", "nul"}
+    | {f"com{n}" for n in range(1, 10)}
+    | {f"lpt{n}" for n in range(1, 10)}
+)
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 _TEMPLATE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
@@ -122,13 +132,25 @@ class Argument:
 
 @dataclass(frozen=True)
 class SuggestedRecipient:
-    """An official the organizer suggests writing to, with the arguments that suit them."""
+    """A recipient the pack declares, with the arguments and subject that suit them.
+
+    `target` is a built-in office (``white-house``…), a Congress role
+    (``role:senators``, ``role:representative``) or the id of the pack's own
+    recipient. `recipient` is the addressee for a built-in office or the
+    pack's own recipient (None for a role: the directory finds the members).
+    """
 
     target: str
     label: str
     why: str = ""
     arguments: tuple[str, ...] = ()
     subject: str = ""
+    recipient: Recipient | None = None
+
+    @property
+    def is_role(self) -> bool:
+        """Whether this stands for members of Congress found from the writer's ZIP code."""
+        return self.target in CONGRESS_ROLES
 
 
 @dataclass(frozen=True)
@@ -168,6 +190,9 @@ class Campaign:
             "ago: laws, figures and programs may have changed. Check them, or ask the organizer "
             "for an updated pack, before you send."
         )
+    default_recipient: str = ""
+    coach_research: str = ""
+    warnings: tuple[Problem, ...] = ()
 
     def argument(self, argument_id: str) -> Argument:
         """The argument with that id.
@@ -195,6 +220,88 @@ class Campaign:
         """The organizer's suggestion for one recipient id or role, if any."""
         return next((r for r in self.recipients if r.target == target), None)
 
+    # --- recipients and routing ----------------------------------------------------------
+
+    @property
+    def targets_congress(self) -> bool:
+        """Whether the pack writes to members of Congress (found by ZIP code)."""
+        return any(r.is_role for r in self.recipients)
+
+    def addressees(self) -> list[Recipient]:
+        """The recipients the pack names outright (offices and its own), in its order."""
+        return [r.recipient for r in self.recipients if r.recipient is not None]
+
+    def addressee(self, recipient_id: str) -> Recipient | None:
+        """The pack's recipient (built-in office or its own) with this id, if it declares one."""
+        wanted = recipient_id.strip().lower()
+        return next((r for r in self.addressees() if r.id == wanted), None)
+
+    def entry_for(self, recipient: Recipient) -> SuggestedRecipient | None:
+        """The pack's declaration that covers `recipient`: by its id, else by its Congress role."""
+        return self.suggested_for(recipient.id) or self.suggested_for(role_of(recipient))
+
+    def arguments_for(self, recipient: Recipient) -> tuple[str, ...]:
+        """The paragraphs routed to `recipient`'s office, in letter order.
+
+        The declaration's own `arguments` if it lists them, else the default
+        arguments that suit the office (an argument without `recipients`
+        suits everyone); then every argument written only for this office
+        (or only for Congress, for a member) that is not there yet. An
+        opening or closing written for the office replaces the general ones.
+        Openings come first and closings last. A recipient the pack does not
+        declare gets the default arguments.
+        """
+        entry = self.entry_for(recipient)
+        if entry is None:
+            return self.default_arguments
+        if entry.arguments:
+            chosen = list(entry.arguments)
+        else:
+            chosen = [a for a in self.default_arguments if self._suits(a, entry.target)]
+            chosen = chosen or list(self.default_arguments)
+        own = self.written_for(recipient)
+        chosen += [a for a in own if a not in chosen]
+        # An opening (or closing) written for this office takes the place of the general ones.
+        for position in ("opening", "closing"):
+            if any(self._position(a) == position for a in own):
+                chosen = [a for a in chosen if a in own or self._position(a) != position]
+        order = {"opening": 0, "body": 1, "closing": 2}
+        return tuple(sorted(chosen, key=lambda a: order.get(self._position(a), 1)))
+
+    def written_for(self, recipient: Recipient) -> tuple[str, ...]:
+        """Arguments whose `recipients` name only this office (or only Congress, for a member)."""
+        entry = self.entry_for(recipient)
+        if entry is None:
+            return ()
+        target = entry.target
+        group = set(CONGRESS_ROLES) if target in CONGRESS_ROLES else {target}
+        return tuple(
+            a.id for a in self.arguments if target in a.recipients and set(a.recipients) <= group
+        )
+
+    def suits(self, argument_id: str, recipient: Recipient) -> bool:
+        """Whether an argument may go to `recipient` (its `recipients` are empty or name them)."""
+        entry = self.entry_for(recipient)
+        return self._suits(argument_id, entry.target if entry else recipient.id)
+
+    def subject_for(self, recipient: Recipient) -> str:
+        """The subject the pack suggests for `recipient` (its default subject otherwise)."""
+        entry = self.entry_for(recipient)
+        return entry.subject if entry is not None and entry.subject else self.default_subject
+
+    def _suits(self, argument_id: str, target: str) -> bool:
+        try:
+            wanted = self.argument(argument_id).recipients
+        except KeyError:
+            return False
+        return not wanted or target in wanted
+
+    def _position(self, argument_id: str) -> str:
+        try:
+            return self.argument(argument_id).position
+        except KeyError:
+            return "body"
+
 
 # --- reading -----------------------------------------------------------------------------
 
@@ -219,6 +326,7 @@ class _Reader:
     def __init__(self, root: Traversable) -> None:
         self.root = root
         self.problems: list[Problem] = []
+        self.warnings: list[Problem] = []
 
     def problem(
         self, file: str, message: str, line: int | None = None, field: str | None = None
@@ -242,7 +350,8 @@ class _Reader:
             )
             return None
         try:
-            return data.decode("utf-8")
+            # utf-8-sig: a byte-order mark, which some Windows editors write, is dropped.
+            return data.decode("utf-8-sig")
         except UnicodeDecodeError as error:
             line = data[: error.start].count(b"\n") + 1
             self.problem(name, "is not valid UTF-8 text; save it as UTF-8", line)
@@ -332,6 +441,39 @@ class _Reader:
                 f"'{value}' is not a valid id: use lowercase letters, digits and dashes",
                 _line_of(text, key, start),
                 prefix + key,
+            )
+        elif value in WINDOWS_RESERVED:
+            self.problem(
+                file,
+                f"'{value}' is a name Windows reserves for a device, so no file can have it "
+                "there; choose another id",
+                _line_of(text, key, start),
+                prefix + key,
+            )
+
+    def unknown_keys(
+        self,
+        table: dict[str, object],
+        known: Iterable[str],
+        file: str,
+        text: str,
+        start: int = 1,
+        prefix: str = "",
+    ) -> None:
+        """Warn of keys the format does not have, naming the nearest known key."""
+        names = sorted(known)
+        for key in table:
+            if key in names:
+                continue
+            close = difflib.get_close_matches(key, names, n=1, cutoff=0.6)
+            hint = f"did you mean '{close[0]}'?" if close else f"known: {', '.join(names)}"
+            self.warnings.append(
+                Problem(
+                    file,
+                    f"'{key}' is not a field of the format and is ignored; {hint}",
+                    _line_of(text, key, start),
+                    prefix + key,
+                )
             )
 
 
@@ -466,6 +608,7 @@ def _parse_argument(
         return None
     # Line numbers in the front matter are offset by the opening +++ line.
     shifted = "\n" + front
+    reader.unknown_keys(meta, ARGUMENT_KEYS, file, shifted)
     argument_id = reader.string(meta, "id", file, shifted)
     reader.identifier(argument_id, file, shifted)
     stem = node.name.removesuffix(".md")
@@ -559,6 +702,24 @@ def _array_table_lines(text: str, name: str) -> list[int]:
     return [n for n, line in enumerate(text.splitlines(), 1) if header.match(line)]
 
 
+TOP_LEVEL_KEYS = frozenset(
+    {"format", "id", "title", "summary", "language", "default_subject", "template"}
+    | {"email_template", "complimentary_close", "default_arguments", "themes", "sources"}
+    | {"recipients", "default_recipient", "coach_research", "reviewed", "facts_as_of"}
+    | {"exclusive_positions"}
+)
+ARGUMENT_KEYS = frozenset(
+    {"id", "title", "theme", "position", "sources", "recipients", "reviewed", "facts_as_of"}
+)
+THEME_KEYS = frozenset({"id", "title"})
+SOURCE_KEYS = frozenset({"outlet", "author", "date", "title", "url", "reviewed", "facts_as_of"})
+RECIPIENT_KEYS = frozenset(
+    {"target", "id", "label", "why", "arguments", "subject"}
+    | {"name", "title", "address", "salutation", "email", "contact_form", "phone"}
+)
+_OWN_ONLY = ("name", "title", "address", "email", "contact_form", "phone")
+
+
 def _parse_recipients(reader: _Reader, raw: object, text: str) -> tuple[SuggestedRecipient, ...]:
     file = "campaign.toml"
     if raw is None:
@@ -570,26 +731,226 @@ def _parse_recipients(reader: _Reader, raw: object, text: str) -> tuple[Suggeste
         return ()
     found: list[SuggestedRecipient] = []
     starts = _array_table_lines(text, "recipients")
+    seen: set[str] = set()
     for index, table in enumerate(raw):
         start = starts[index] if index < len(starts) else 1
         prefix = f"recipients[{index + 1}]."
         if not isinstance(table, dict):
             reader.problem(file, "each [[recipients]] entry must be a table", start, "recipients")
             continue
-
+        reader.unknown_keys(table, RECIPIENT_KEYS, file, text, start, prefix)
+        declared = _recipient_declaration(reader, table, text, start, prefix)
+        if declared is None:
+            continue
+        target, recipient = declared
+        if target in seen:
+            reader.problem(
+                file, f"'{target}' is declared twice; merge the two", start, prefix + "target"
+            )
+        seen.add(target)
         text_of = functools.partial(reader.string, table, file=file, text=text, start=start)
         found.append(
             SuggestedRecipient(
-                target=text_of("target", prefix=prefix),
+                target=target,
                 label=text_of("label", prefix=prefix),
                 why=text_of("why", required=False, prefix=prefix),
                 arguments=reader.string_list(
                     table, "arguments", file, text, start=start, prefix=prefix
                 ),
                 subject=text_of("subject", required=False, prefix=prefix),
+                recipient=recipient,
             )
         )
     return tuple(found)
+
+
+def _recipient_declaration(
+    reader: _Reader, table: dict[str, object], text: str, start: int, prefix: str
+) -> tuple[str, Recipient | None] | None:
+    """Check one [[recipients]] entry: a built-in office, a Congress role, or the pack's own.
+
+    Returns its target and addressee (None for a role), or None when it cannot be used.
+    """
+    file = "campaign.toml"
+    text_of = functools.partial(
+        reader.string, table, file=file, text=text, start=start, required=False
+    )
+    target = text_of("target", prefix=prefix).lower()
+    own_id = text_of("id", prefix=prefix)
+    known = [*builtin_offices(), *CONGRESS_ROLES]
+    if target and own_id:
+        reader.problem(
+            file,
+            "give either target (an office the program knows) or id (a recipient of the "
+            "pack's own), not both",
+            start,
+            prefix + "target",
+        )
+        return None
+    if not target and not own_id:
+        reader.problem(
+            file,
+            f"is missing: name an office the program knows ({', '.join(known)}), or declare "
+            "a recipient of the pack's own with id, name, address and salutation",
+            start,
+            prefix + "target",
+        )
+        return None
+    if target:
+        if target not in known:
+            reader.problem(
+                file,
+                f"'{target}' is not a recipient this program knows (it knows "
+                f"{', '.join(known)}); to write to anyone else, declare them with id, name, "
+                "address and salutation instead of target",
+                _line_of(text, "target", start),
+                prefix + "target",
+            )
+            return None
+        misplaced = [key for key in _OWN_ONLY if key in table]
+        if misplaced:
+            reader.problem(
+                file,
+                f"{', '.join(misplaced)} belong(s) to a recipient of the pack's own (with id); "
+                f"'{target}' is built in and has its own address",
+                _line_of(text, misplaced[0], start),
+                prefix + misplaced[0],
+            )
+        office = builtin_office(target)
+        if office is None:
+            if "salutation" in table:
+                reader.problem(
+                    file,
+                    "each member of Congress is greeted by name; leave salutation out here",
+                    _line_of(text, "salutation", start),
+                    prefix + "salutation",
+                )
+            return target, None
+        greeting = text_of("salutation", prefix=prefix)
+        if greeting:
+            office = dataclasses.replace(office, salutation=greeting)
+        return target, office
+    return _own_recipient(reader, table, text, start, prefix, own_id)
+
+
+def _own_recipient(
+    reader: _Reader, table: dict[str, object], text: str, start: int, prefix: str, own_id: str
+) -> tuple[str, Recipient] | None:
+    file = "campaign.toml"
+    reader.identifier(own_id, file, text, start=start, prefix=prefix)
+    if own_id in builtin_offices() or own_id.startswith("role:"):
+        reader.problem(
+            file,
+            f"'{own_id}' is an office the program knows: write target = \"{own_id}\" instead",
+            _line_of(text, "id", start),
+            prefix + "id",
+        )
+        return None
+    text_of = functools.partial(reader.string, table, file=file, text=text, start=start)
+    name = text_of("name", prefix=prefix)
+    salutation = text_of("salutation", prefix=prefix)
+    address = reader.string_list(table, "address", file, text, start=start, prefix=prefix)
+    lines = tuple(line.strip() for line in address if line.strip())
+    if "address" not in table:
+        reader.problem(
+            file,
+            "is missing; add the postal address, one line per line of the envelope, like "
+            '["City Hall", "100 Main Street", "Springfield, IL 62701"]',
+            start,
+            prefix + "address",
+        )
+    elif not lines and address == ():
+        pass  # not a list of texts: reported by string_list
+    elif not lines:
+        reader.problem(
+            file,
+            "must hold at least one line",
+            _line_of(text, "address", start),
+            prefix + "address",
+        )
+    email = text_of("email", required=False, prefix=prefix)
+    if email and ("@" not in email or any(c.isspace() for c in email)):
+        reader.problem(
+            file,
+            f"'{email}' is not an e-mail address",
+            _line_of(text, "email", start),
+            prefix + "email",
+        )
+    form = text_of("contact_form", required=False, prefix=prefix)
+    if form and not form.startswith(("https://", "http://")):
+        reader.problem(
+            file,
+            "must be a web address starting with https://",
+            _line_of(text, "contact_form", start),
+            prefix + "contact_form",
+        )
+    if name and lines and lines[0] != name:
+        lines = (name, *lines)
+    return own_id, Recipient(
+        id=own_id,
+        name=name,
+        title=text_of("title", required=False, prefix=prefix),
+        salutation=salutation,
+        address_lines=lines,
+        kind="pack",
+        email=email,
+        contact_form=form,
+        phone=text_of("phone", required=False, prefix=prefix),
+    )
+
+
+def _warn_unknown_keys(reader: _Reader, data: dict[str, object], text: str) -> None:
+    """Warn of misspelt keys in campaign.toml (a misspelt key would be ignored silently)."""
+    file = "campaign.toml"
+    reader.unknown_keys(data, TOP_LEVEL_KEYS, file, text)
+    themes = data.get("themes")
+    if isinstance(themes, list):
+        starts = _array_table_lines(text, "themes")
+        for index, table in enumerate(themes):
+            if isinstance(table, dict):
+                start = starts[index] if index < len(starts) else 1
+                reader.unknown_keys(table, THEME_KEYS, file, text, start, f"themes[{index + 1}].")
+    sources = data.get("sources")
+    if isinstance(sources, dict):
+        for source_id, table in sources.items():
+            if isinstance(table, dict):
+                where = f"sources.{source_id}"
+                start = _line_of(text, where) or 1
+                reader.unknown_keys(table, SOURCE_KEYS, file, text, start, where + ".")
+
+
+def _check_routing(
+    reader: _Reader,
+    data: dict[str, object],
+    text: str,
+    recipients: tuple[SuggestedRecipient, ...],
+    arguments: list[Argument],
+) -> str:
+    """Arguments may be routed only to recipients that exist; returns the default recipient."""
+    targets = {*builtin_offices(), *CONGRESS_ROLES} | {r.target for r in recipients}
+    for argument in arguments:
+        for target in argument.recipients:
+            if target not in targets:
+                reader.problem(
+                    f"arguments/{argument.id}.md",
+                    f"'{target}' is not a recipient of this pack or of the program; use a "
+                    "target or id from the [[recipients]] of campaign.toml",
+                    None,
+                    "recipients",
+                )
+    default = reader.string(data, "default_recipient", "campaign.toml", text, required=False)
+    fixed = {r.target for r in recipients if r.recipient is not None}
+    if default and default not in fixed:
+        reader.problem(
+            "campaign.toml",
+            f"'{default}' is not one of the pack's [[recipients]] with an address "
+            f"({', '.join(sorted(fixed)) or 'none declared'}); a Congress role cannot be "
+            "the default, because the members are found from each writer's ZIP code",
+            _line_of(text, "default_recipient"),
+            "default_recipient",
+        )
+        return ""
+    return default
 
 
 def template_hazards(source: str) -> list[tuple[int | None, str]]:
@@ -761,6 +1122,8 @@ def read_campaign(root: Traversable) -> tuple[Campaign | None, list[Problem]]:
                     _line_of(text, "arguments", start),
                     f"recipients[{index + 1}].arguments",
                 )
+    default_recipient = _check_routing(reader, data, text, recipients, arguments)
+    _warn_unknown_keys(reader, data, text)
     templates = _read_templates(reader)
     _check_template_choice(reader, data, text, templates)
     exclusive: tuple[str, ...] = EXCLUSIVE_POSITIONS
@@ -796,6 +1159,9 @@ def read_campaign(root: Traversable) -> tuple[Campaign | None, list[Problem]]:
         origin=str(root),
         reviewed=_date(reader, data, "reviewed", file, text),
         exclusive_positions=exclusive,
+        default_recipient=default_recipient,
+        coach_research=reader.string(data, "coach_research", file, text, required=False),
+        warnings=tuple(reader.warnings),
     )
     return campaign, reader.problems
 

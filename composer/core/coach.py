@@ -1,8 +1,9 @@
 """The personalization coach: how much of a letter is the writer's own words.
 
-Staff in an official's office weigh a letter written by a person far above a
-form letter. The coach compares each paragraph of the letter with the
-campaign's stock paragraphs and counts which words are the writer's own.
+Offices weigh a letter written by a person above a form letter (a pack may
+cite the research that found it: ``Campaign.coach_research``). The coach
+compares each paragraph of the letter with the campaign's stock paragraphs
+and counts which words are the writer's own.
 
 A word counts as stock when it sits in a run of :data:`SHINGLE_WORDS`
 consecutive words that also occurs in some stock paragraph. Small edits
@@ -25,11 +26,6 @@ SHINGLE_WORDS = 4
 PERSONAL_MIN_WORDS = 5
 PERSONAL_MIN_SHARE = 0.6
 
-WHY_IT_MATTERS = (
-    "Congressional Management Foundation surveys: about 90% of congressional staff say "
-    "an individualized letter has some or a lot of influence on an undecided member, "
-    "against about 50% for a form message."
-)
 INVITATION = (
     "Add a sentence in your own words: why this matters to you, where you live, "
     "or what you do for a living."

@@ -60,3 +60,39 @@ def new_letter(
         complimentary_close=campaign.complimentary_close,
         language=campaign.language,
     )
+
+
+def routed_letter(
+    campaign: Campaign,
+    recipients: Sequence[Recipient],
+    *,
+    sender: Sender | None = None,
+    subject: str | None = None,
+    date: dt.date | None = None,
+) -> Letter:
+    """A letter whose copies each carry the paragraphs routed to their recipient's office.
+
+    The first recipient's paragraphs make the common body; a copy whose
+    paragraphs differ gets its own (``Letter.copy_bodies``). Without a
+    subject, the one the pack suggests is used when every recipient shares
+    it, else the campaign's default subject.
+
+    Raises:
+        KeyError: the pack routes an argument it does not have.
+    """
+    bodies: dict[tuple[str, ...], str] = {}
+    routed: list[tuple[Recipient, tuple[str, ...]]] = []
+    for recipient in recipients:
+        chosen = campaign.arguments_for(recipient)
+        if chosen not in bodies:  # 537 members share a handful of bodies
+            bodies[chosen] = body_html(campaign, chosen)
+        routed.append((recipient, chosen))
+    first = routed[0][1] if routed else campaign.default_arguments
+    if subject is None:
+        subjects = {campaign.subject_for(r) for r in recipients}
+        subject = subjects.pop() if len(subjects) == 1 else campaign.default_subject
+    letter = new_letter(
+        campaign, list(first), sender=sender, recipients=recipients, subject=subject, date=date
+    )
+    letter.copy_bodies = {r.id: bodies[chosen] for r, chosen in routed if chosen != first}
+    return letter

@@ -97,21 +97,16 @@ class Recipient:
 
 
 def white_house() -> Recipient:
-    """The President, at the White House (built in; needs no directory)."""
-    return Recipient(
-        id=PRESIDENT_ID,
-        name="The President",
-        title="President of the United States",
-        salutation="Dear Mr. President:",
-        address_lines=(
-            "The President",
-            "The White House",
-            "1600 Pennsylvania Avenue NW",
-            "Washington, DC 20500",
-        ),
-        kind="president",
-        contact_form="https://www.whitehouse.gov/contact/",
-    )
+    """The President, at the White House (built in; needs no directory).
+
+    The address and greeting are data (see composer.core.offices).
+    """
+    from composer.core.offices import builtin_office
+
+    office = builtin_office(PRESIDENT_ID)
+    if office is None:
+        raise LookupError("the program's list of built-in offices has no White House")
+    return office
 
 
 def custom_recipient(name: str, address: str, salutation: str = "") -> Recipient:
@@ -149,6 +144,16 @@ class Letter:
     argument_ids: list[str] = field(default_factory=list)
     complimentary_close: str = "Respectfully,"
     language: str = "en-US"
+    copy_bodies: dict[str, str] = field(default_factory=dict)
+
+    def body_for(self, recipient_id: str) -> str:
+        """The body of the copy for one recipient: its own paragraphs, or the common body.
+
+        `copy_bodies` holds, by recipient id, the paragraphs routed to that
+        office when its copy differs from the others (see
+        composer.core.campaigns.Campaign.arguments_for).
+        """
+        return self.copy_bodies.get(recipient_id, self.body_html)
 
 
 MONTHS = (

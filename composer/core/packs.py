@@ -196,7 +196,7 @@ def _entry_problem(info: zipfile.ZipInfo, limits: PackLimits) -> str:
     if any(part in ("..", ".", "") for part in parts):
         return f"'{shown}' points outside the pack (it uses '..' or an empty folder name)"
     if len(parts) - 1 > limits.depth:
-        return f"'{shown}' is nested {len(parts) - 1} folders deep; a pack needs at most 2"
+        return f"'{shown}' is nested {len(parts) - 1} folders deep; a pack may nest at most {limits.depth}"
     if any(len(part.encode("utf-8")) > 255 for part in parts):
         return f"'{shown}' has a name longer than 255 bytes"
     mode = info.external_attr >> 16

@@ -293,7 +293,7 @@ class Renderer:
             RenderError: the body or the template is broken.
         """
         body = fill_placeholders(
-            body_fragment(letter.body_html), placeholder_context(letter, recipient)
+            body_fragment(letter.body_for(recipient.id)), placeholder_context(letter, recipient)
         )
         sender_lines = tuple(letter.sender.block_lines())
         context: dict[str, Any] = {

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from composer.core.campaigns import Campaign
-from composer.core.coach import INVITATION, WHY_IT_MATTERS, Coach, CoachReport
+from composer.core.coach import INVITATION, Coach, CoachReport
 from composer.gui.editor import LetterEditor
 
 DELAY_MS = 250
@@ -46,6 +46,7 @@ class CoachPanel(QFrame):
         super().__init__(parent)
         self.editor = editor
         self.coach = Coach.for_campaign(None)
+        self.research = ""  # the campaign's research line; none without a campaign
         self.last_report = CoachReport()
         self.truncated = False
         # Others may turn the warning off (e.g. a batch run); the panel stays.
@@ -59,11 +60,9 @@ class CoachPanel(QFrame):
         self.meter.setTextVisible(True)
         self.meter.setFormat("%p% your own words")
         self.meter.setAccessibleName("Share of your own words")
-        self.meter.setToolTip(WHY_IT_MATTERS)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.summary.setAccessibleName("Own words summary")
-        self.summary.setToolTip(WHY_IT_MATTERS)
 
         self.invitation = QWidget()
         self.invitation.setAccessibleName("Invitation to add a personal sentence")
@@ -72,7 +71,8 @@ class CoachPanel(QFrame):
         self.invitation_label.setAccessibleName("Invitation")
         self.add_button = QPushButton("Add a personal sentence")
         self.add_button.setToolTip("Opens a new paragraph after the first one for your own words")
-        self.why_label = QLabel(f"Why it matters: {WHY_IT_MATTERS}")
+        self.why_label = QLabel()
+        self.why_label.hide()
         self.why_label.setWordWrap(True)
         self.why_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.why_label.setAccessibleName("Why it matters")
@@ -101,9 +101,19 @@ class CoachPanel(QFrame):
         self.refresh()
 
     def set_campaign(self, campaign: Campaign | None) -> None:
-        """Compare letters with this campaign's arguments from now on."""
+        """Compare letters with this campaign's arguments, and show its research line."""
         self.coach = Coach.for_campaign(campaign)
+        self._set_research(campaign.coach_research if campaign is not None else "")
         self.refresh()
+
+    def _set_research(self, research: str) -> None:
+        # Research belongs to a pack: a survey of congressional staff says
+        # nothing about a city council, so a pack without a line shows none.
+        self.research = research
+        self.why_label.setText(f"Why it matters: {research}" if research else "")
+        self.why_label.setVisible(bool(research))
+        for widget in (self.meter, self.summary):
+            widget.setToolTip(research)
 
     def refresh(self) -> CoachReport:
         """Look at the letter now and show the result."""
@@ -176,7 +186,7 @@ class CoachPanel(QFrame):
         )
         box.setInformativeText(
             "One or two sentences of your own make it count: why this matters to you, "
-            f"where you live, or what you do.\n\n{WHY_IT_MATTERS}"
+            "where you live, or what you do." + (f"\n\n{self.research}" if self.research else "")
         )
         add = box.addButton("Add a personal sentence", QMessageBox.ButtonRole.RejectRole)
         anyway = box.addButton(f"{verb} anyway", QMessageBox.ButtonRole.AcceptRole)

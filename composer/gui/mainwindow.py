@@ -417,6 +417,7 @@ class MainWindow(QMainWindow):
         self.preview.pages_changed.connect(self._show_page_count)
         self.recipient_bar.find_requested.connect(self.find_officials)
         self.recipient_bar.changed.connect(self._recipients_changed)
+        self.recipient_bar.suggestion_accepted.connect(self._use_suggestion)
         self.previous_copy.clicked.connect(lambda: self.show_copy(self._copy_index - 1))
         self.next_copy.clicked.connect(lambda: self.show_copy(self._copy_index + 1))
         self.profile_banner.linkActivated.connect(lambda _link: self.edit_profile())
@@ -433,9 +434,12 @@ class MainWindow(QMainWindow):
         if keeper is not None:
             keeper.letter_replacing()
         self.campaign = campaign
-        chosen = list(campaign.default_arguments)
+        # The new letter holds what the campaign routes to its default recipient.
+        self.recipient_bar.set_campaign(campaign)
+        first = self.recipient_bar.recipient()
+        chosen = list(campaign.arguments_for(first))
         self.picker.set_campaign(campaign, chosen)
-        self.recipient_bar.subject.setText(campaign.default_subject)
+        self.recipient_bar.subject.setText(campaign.subject_for(first))
         self.editor.set_html("".join(campaign.argument(a).html for a in chosen))
         self._renderer = None  # a campaign may bring its own templates
         self.coach_panel.set_campaign(campaign)
@@ -483,17 +487,41 @@ class MainWindow(QMainWindow):
     def current_letter(self) -> Letter:
         """The letter as it stands in the window."""
         from composer.core.models import Letter
+        from composer.gui.copies import copy_bodies
 
+        recipients = self.recipient_bar.recipients()
         return Letter(
             sender=self.sender,
-            recipients=self.recipient_bar.recipients(),
+            recipients=recipients,
             subject=self.recipient_bar.subject.text().strip(),
             body_html=self.editor.html(),
             campaign_id=self.campaign.id,
             argument_ids=self.picker.chosen_ids(),
             complimentary_close=self.campaign.complimentary_close,
             language=self.campaign.language,
+            copy_bodies=copy_bodies(
+                self.editor.text.document(), self.campaign, self.coach_panel.coach, recipients
+            ),
         )
+
+    def _use_suggestion(self, argument_ids: list, subject: str) -> None:
+        """Take the recipient's suggestion: tick its paragraphs, untick the others.
+
+        Paragraphs the user wrote or edited stay (unticking removes only an
+        unchanged paragraph); a subject the user typed is kept.
+        """
+        for argument_id in [a for a in self.picker.chosen_ids() if a not in argument_ids]:
+            self.picker.set_checked(argument_id, False)
+            self._argument_toggled(argument_id, False)
+        for argument_id in [a for a in argument_ids if a not in self.picker.chosen_ids()]:
+            self.picker.set_checked(argument_id, True)
+            self._argument_toggled(argument_id, True)
+        self.picker.set_chosen_order(list(argument_ids))
+        self._order_changed(list(argument_ids))
+        offered = {self.campaign.default_subject, *(r.subject for r in self.campaign.recipients)}
+        if subject and self.recipient_bar.subject.text().strip() in offered | {""}:
+            self.recipient_bar.subject.setText(subject)
+        self.statusBar().showMessage("The letter now holds the suggested paragraphs.", 4000)
 
     def _argument_toggled(self, argument_id: str, checked: bool) -> None:
         argument = self.campaign.argument(argument_id)
@@ -666,9 +694,6 @@ class MainWindow(QMainWindow):
     def _after_first_paint(self) -> None:
         if not self.isVisible():
             return  # closed before this ran: starting the sending thread now would outlive it
-        from composer.core.directory import builtin_officials
-
-        self.recipient_bar.set_recipients([o.recipient() for o in builtin_officials()])
         self.mail_center().start()
 
     def mail_center(self):
@@ -707,7 +732,7 @@ class MainWindow(QMainWindow):
                 near_zip=self.sender.postal_code,
                 parent=self,
             )
-            self._directory_dialog.recipients_chosen.connect(self.use_recipients)
+            self._directory_dialog.recipients_chosen.connect(self._officials_chosen)
         return self._directory_dialog
 
     def find_officials(self) -> None:
@@ -751,13 +776,15 @@ class MainWindow(QMainWindow):
         )
         return opened
 
+    def _officials_chosen(self, recipients: list) -> None:
+        self.use_recipients(recipients)
+        self.recipient_bar.offer_suggestion()
+
     def use_recipients(self, recipients: list) -> None:
         """Address the letter to these officials: one copy each when there are several."""
-        from composer.core.directory import builtin_officials
-
-        builtin = [o.recipient() for o in builtin_officials()]
+        offered = self.recipient_bar.offered()
         select = "merge" if len(recipients) > 1 else (recipients[0].id if recipients else None)
-        self.recipient_bar.set_recipients(builtin, merge=recipients, select=select)
+        self.recipient_bar.set_recipients(offered, merge=recipients, select=select)
         self._copy_index = 0
         self._update_copy_controls()
         names = ", ".join(r.short_name for r in recipients[:3])

@@ -2,41 +2,55 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QToolButton,
     QWidget,
 )
 
-from composer.core.models import Recipient, custom_recipient, white_house
+from composer.core.campaigns import Campaign
+from composer.core.models import Recipient, custom_recipient
 
 CUSTOM = "custom"
 MERGE = "merge"
 
 
 class RecipientBar(QWidget):
-    """Chooses the recipient (built-in officials or one typed by hand) and the subject.
+    """Chooses the recipient (the campaign's own, found officials, or one typed) and the subject.
 
-    With several officials chosen, the first entry writes one copy to each of
-    them (mail merge), each copy with its own address and greeting.
+    The To: list holds exactly the campaign's recipients, the officials found
+    with Find My Officials (offered only when the campaign writes to
+    Congress) and "Someone else…". With several officials chosen, the first
+    entry writes one copy to each of them (mail merge), each copy with its
+    own address, greeting and paragraphs. When the user picks a recipient,
+    the paragraphs and subject the campaign routes to that office are
+    offered in a line under the list; nothing changes until they are taken.
 
     Signals:
         changed(): the recipient or the subject changed.
         find_requested(): the user asked to find their officials.
+        suggestion_accepted(list, str): use these argument ids and this subject.
     """
 
     changed = Signal()
     find_requested = Signal()
+    suggestion_accepted = Signal(list, str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._known: dict[str, Recipient] = {}
         self._merge: list[Recipient] = []
+        self._campaign: Campaign | None = None
+        self._offered: list[Recipient] = []
+        self._suggested: tuple[list[str], str] | None = None
         self.choice = QComboBox()
         self.choice.setAccessibleName("Recipient")
         self.choice.setAccessibleDescription(
@@ -80,14 +94,104 @@ class RecipientBar(QWidget):
         self.form.addRow("&Name:", self.custom_name)
         self.form.addRow("&Address:", self.custom_address)
         self.form.addRow("&Greeting:", self.custom_salutation)
+        self.form.addRow(self._build_suggestion())
         self.form.addRow("&Subject:", self.subject)
-        self.set_recipients([white_house()])
+        self.set_recipients([])
 
         self.choice.currentIndexChanged.connect(self._choice_changed)
+        # Only a choice the user makes brings a suggestion (not a restored draft).
+        self.choice.activated.connect(lambda _index: self.offer_suggestion())
         for field in (self.custom_name, self.custom_salutation, self.subject):
             field.textChanged.connect(self.changed)
         self.custom_address.textChanged.connect(self.changed)
         self._choice_changed()
+
+    def _build_suggestion(self) -> QFrame:
+        self.suggestion = QFrame()
+        self.suggestion.setFrameShape(QFrame.Shape.StyledPanel)
+        self.suggestion.setAccessibleName("Suggestion for this recipient")
+        self.suggestion_label = QLabel()
+        self.suggestion_label.setWordWrap(True)
+        self.suggestion_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.suggestion_label.setAccessibleName("Suggestion")
+        self.use_suggestion = QPushButton("&Use them")
+        self.use_suggestion.setAccessibleDescription(
+            "Tick the suggested paragraphs and use the suggested subject; paragraphs you "
+            "wrote or edited stay in the letter"
+        )
+        self.use_suggestion.clicked.connect(self._accept_suggestion)
+        self.dismiss_suggestion = QToolButton()
+        self.dismiss_suggestion.setText("×")
+        self.dismiss_suggestion.setAccessibleName("Dismiss the suggestion")
+        self.dismiss_suggestion.setToolTip("Keep the letter as it is")
+        self.dismiss_suggestion.clicked.connect(self.hide_suggestion)
+        row = QHBoxLayout(self.suggestion)
+        row.setContentsMargins(6, 2, 2, 2)
+        row.addWidget(self.suggestion_label, 1)
+        row.addWidget(self.use_suggestion)
+        row.addWidget(self.dismiss_suggestion)
+        self.suggestion.hide()
+        return self.suggestion
+
+    def set_campaign(self, campaign: Campaign) -> None:
+        """Offer this campaign's recipients, and choose its default recipient (or the first).
+
+        Find My Officials is offered only when the campaign writes to Congress.
+        """
+        self._campaign = campaign
+        self._merge = []
+        self.hide_suggestion()
+        self.find_button.setVisible(campaign.targets_congress)
+        offered = campaign.addressees()
+        first = campaign.default_recipient or (offered[0].id if offered else CUSTOM)
+        self.set_recipients(offered, merge=[], select=first)
+
+    def offered(self) -> list[Recipient]:
+        """The campaign's own recipients as the To: list offers them."""
+        return list(self._offered)
+
+    def offer_suggestion(self) -> None:
+        """Show what the campaign routes to the chosen recipient(s); the user takes it or not."""
+        campaign = self._campaign
+        self._suggested = None
+        if campaign is None or self.choice.currentData() == CUSTOM:
+            self.hide_suggestion()
+            return
+        if self.is_merge():
+            self.suggestion_label.setText(
+                f"Each of the {len(self._merge)} copies carries the paragraphs this campaign "
+                "meant for its office; what you write yourself goes into every copy."
+            )
+            self.use_suggestion.hide()
+            self.suggestion.show()
+            return
+        recipient = self.recipient()
+        entry = campaign.entry_for(recipient)
+        if entry is None:
+            self.hide_suggestion()
+            return
+        chosen = list(campaign.arguments_for(recipient))
+        subject = campaign.subject_for(recipient)
+        self._suggested = (chosen, subject)
+        count = f"{len(chosen)} paragraph" + ("s" if len(chosen) != 1 else "")
+        self.suggestion_label.setText(
+            f"Suggested for {entry.label}: {count} meant for this office"
+            + (f" and the subject “{subject}”." if subject else ".")
+        )
+        self.suggestion_label.setToolTip(entry.why)
+        self.use_suggestion.show()
+        self.suggestion.show()
+
+    def hide_suggestion(self) -> None:
+        """Put the suggestion away; the letter stays as it is."""
+        self._suggested = None
+        self.suggestion.hide()
+
+    def _accept_suggestion(self) -> None:
+        suggested = self._suggested
+        self.hide_suggestion()
+        if suggested is not None:
+            self.suggestion_accepted.emit(*suggested)
 
     def set_recipients(
         self,
@@ -106,6 +210,7 @@ class RecipientBar(QWidget):
         current = select or self.choice.currentData()
         if merge is not None:
             self._merge = list(merge)
+        self._offered = list(recipients)
         self._known = {r.id: r for r in [*recipients, *self._merge]}
         self.choice.blockSignals(True)
         self.choice.clear()
@@ -118,6 +223,11 @@ class RecipientBar(QWidget):
             if recipient.title and recipient.title not in label:
                 label = f"{label} ({recipient.title})"
             self.choice.addItem(label, recipient.id)
+            entry = self._campaign.entry_for(recipient) if self._campaign else None
+            if entry is not None and entry.why:
+                self.choice.setItemData(
+                    self.choice.count() - 1, entry.why, Qt.ItemDataRole.ToolTipRole
+                )
         self.choice.addItem("Someone else…", CUSTOM)
         index = self.choice.findData(current)
         self.choice.setCurrentIndex(max(0, index))

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from composer.core.campaigns import default_campaign
-from composer.core.coach import WHY_IT_MATTERS
 from composer.gui.coach_panel import CoachPanel
 from composer.gui.editor import LetterEditor
 from composer.gui.mainwindow import MainWindow
@@ -67,11 +66,16 @@ def test_default_letter_shows_no_own_words_and_the_invitation(main_window: MainW
     assert panel.summary.text().startswith(
         f"Your own words: 0% (0 of {report.total_words} words); "
     )
-    assert f"{len(main_window.campaign.default_arguments)} stock paragraphs" in panel.summary.text()
+    chosen = main_window.picker.chosen_ids()
+    assert f"{len(chosen)} stock paragraphs" in panel.summary.text()
     assert panel.invitation.isVisible()
     assert "why this matters to you" in panel.invitation_label.text()
-    assert WHY_IT_MATTERS in panel.why_label.text()
-    assert "about 90%" in WHY_IT_MATTERS and "about 50%" in WHY_IT_MATTERS
+    research = main_window.campaign.coach_research
+    assert panel.why_label.isVisible() and research in panel.why_label.text()
+    assert (
+        "Communicating with Congress: Perceptions of Citizen Advocacy on Capitol Hill" in research
+    )
+    assert "(2011)" in research and "2010" in research
 
 
 def test_typing_a_personal_paragraph_raises_the_share_and_hides_the_invitation(

@@ -34,7 +34,10 @@ def test_window_starts_with_the_default_letter_previewed(
     wait_preview(qtbot, main_window)
     assert main_window.preview.page_count >= 1
     assert main_window.preview.page_labels()
-    assert main_window.picker.chosen_ids() == list(main_window.campaign.default_arguments)
+    # The new letter holds what the campaign routes to its default recipient.
+    recipient = main_window.recipient_bar.recipient()
+    assert recipient.id == main_window.campaign.default_recipient == "white-house"
+    assert main_window.picker.chosen_ids() == list(main_window.campaign.arguments_for(recipient))
     assert main_window.word_label.text().endswith("words")
     assert not main_window.profile_banner.isVisible()
 

@@ -107,7 +107,9 @@ def test_suggested_recipients_resolve_and_read_as_letters(
     known = {a["id"] for a in listed["arguments"]}
     for recipient in listed["recipients"]:
         chosen = recipient["arguments"]
-        assert chosen and set(chosen) <= known, recipient["target"]
+        if not chosen:
+            continue  # routed from the arguments' own `recipients` (see test_routing.py)
+        assert set(chosen) <= known, recipient["target"]
         assert campaign.argument(chosen[0]).position == "opening"
         assert campaign.argument(chosen[-1]).position == "closing"
         assert all(campaign.argument(a).position == "body" for a in chosen[1:-1])
