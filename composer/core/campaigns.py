@@ -190,6 +190,7 @@ class Campaign:
             "ago: laws, figures and programs may have changed. Check them, or ask the organizer "
             "for an updated pack, before you send."
         )
+
     default_recipient: str = ""
     coach_research: str = ""
     warnings: tuple[Problem, ...] = ()
