@@ -41,6 +41,7 @@ def campaign_summary(campaign: Campaign) -> dict[str, Any]:
         "summary": campaign.summary,
         "language": campaign.language,
         "default_subject": campaign.default_subject,
+        "reviewed": campaign.reviewed.isoformat() if campaign.reviewed else None,
         "default_arguments": list(campaign.default_arguments),
         "themes": [{"id": t.id, "title": t.title} for t in campaign.themes],
         "default_recipient": campaign.default_recipient,
@@ -64,6 +65,7 @@ def campaign_summary(campaign: Campaign) -> dict[str, Any]:
                 "theme": a.theme,
                 "position": a.position,
                 "words": a.word_count,
+                "facts_as_of": a.facts_as_of.isoformat() if a.facts_as_of else None,
                 "sources": [
                     {"outlet": s.outlet, "author": s.author, "date": s.date, "title": s.title}
                     | ({"url": s.url} if s.url else {})

@@ -160,6 +160,9 @@ def test_import_puts_the_pack_in_the_data_folder_and_lists_it(
         "protect-russian-defectors",
         "example-bike-lane",
     ]
+    bundled = json.loads("\n".join(out))[0]
+    assert bundled["reviewed"] == "2026-12-03"
+    assert {a["facts_as_of"] for a in bundled["arguments"]} == {"2026-12-03"}
 
     status, out, err = run(capsys, "campaign", "import", str(source))
     assert status == 1
