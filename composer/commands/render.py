@@ -129,8 +129,27 @@ def _sender(args: argparse.Namespace, context: CommandContext) -> Sender:
     return saved
 
 
-def build_job(args: argparse.Namespace, context: CommandContext) -> LetterJob:
+def warn_terms(context: CommandContext, recipients: list[Recipient], *, by_post: bool) -> None:
+    """Say (on stderr, before anything is made) which recipients' terms are over or ending."""
+    from composer.core.directory import Directory, DirectoryError
+
+    try:
+        warnings = Directory.for_locations(context.locations).term_warnings(
+            recipients, by_post=by_post
+        )
+    except DirectoryError:
+        return  # resolving the recipients has already read the directory; nothing to add
+    for warning in warnings:
+        context.note(f"composer: warning: {warning}")
+
+
+def build_job(
+    args: argparse.Namespace, context: CommandContext, *, by_post: bool = True
+) -> LetterJob:
     """Turn the render options into a letter, its recipients and a paper size.
+
+    Warns first about recipients whose term is over, or ends before a letter
+    sent that way (`by_post` or by e-mail) can arrive.
 
     Raises:
         CommandError: a campaign, argument, recipient or sender file is wrong.
@@ -160,6 +179,7 @@ def build_job(args: argparse.Namespace, context: CommandContext) -> LetterJob:
     if sender.postal_code.strip():
         # Paper goes to the home-state office nearest the writer.
         recipients = resolve_recipients(wanted, context.locations, sender.postal_code)
+    warn_terms(context, recipients, by_post=by_post)
     letter = new_letter(
         campaign,
         argument_ids,
