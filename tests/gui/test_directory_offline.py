@@ -1,0 +1,89 @@
+"""Find My Officials on a fresh profile with no network: the bundled directory answers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt, QThreadPool
+from pytestqt.qtbot import QtBot
+
+from composer.core.directory import Directory, urls_under
+from composer.core.locations import Locations
+from composer.gui.recipients_panel import RecipientsPanel
+
+SEATTLE = ["C000127", "M001111", "J000298"]
+TIMEOUT = 15_000
+
+
+@pytest.fixture
+def pool() -> Iterator[QThreadPool]:
+    """A private thread pool, drained after each test so no worker outlives it."""
+    pool = QThreadPool()
+    yield pool
+    pool.waitForDone(30_000)
+
+
+def checked_ids(panel: RecipientsPanel) -> list[str]:
+    return [
+        official.id
+        for item, official, _ in panel.rows()
+        if item.checkState(0) == Qt.CheckState.Checked
+    ]
+
+
+def test_the_window_finds_the_officials_of_a_fresh_profile(
+    qtbot: QtBot, main_window: object, locations: Locations
+) -> None:
+    window = main_window
+    qtbot.waitUntil(lambda: window.is_complete, timeout=TIMEOUT)  # type: ignore[attr-defined]
+    dialog = window.directory_dialog()  # type: ignore[attr-defined]
+    qtbot.addWidget(dialog)
+    dialog.show()
+    panel = dialog.panel
+
+    assert "bundled with the program" in panel.date_label.text()
+    assert "June 10, 2026" in panel.date_label.text()
+    assert panel.query.text() == "98105"  # from the sender profile
+    with qtbot.waitSignal(panel.results_shown, timeout=TIMEOUT):
+        panel.run_search()
+
+    assert checked_ids(panel) == SEATTLE
+    assert not Directory.for_locations(locations).path.exists()
+
+
+def test_after_the_election_the_panel_says_when_to_update(
+    qtbot: QtBot, tmp_path: Path, pool: QThreadPool
+) -> None:
+    directory = Directory(tmp_path / "none", lambda: dt.date(2026, 12, 3), bundled=True)
+    panel = RecipientsPanel(directory, pool)
+    qtbot.addWidget(panel)
+    panel.show()
+
+    assert panel.stale_box.isVisible()
+    assert "update the directory after January 3, 2027" in panel.stale_label.text()
+    assert panel.update_action.isEnabled()
+
+
+def test_a_failed_update_names_the_data_that_stays_in_use(
+    qtbot: QtBot, tmp_path: Path, pool: QThreadPool
+) -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        base = f"http://127.0.0.1:{probe.getsockname()[1]}"  # nothing listens here
+    directory = Directory(tmp_path / "none", lambda: dt.date(2026, 12, 3), bundled=True)
+    panel = RecipientsPanel(directory, pool, urls=urls_under(base))
+    qtbot.addWidget(panel)
+    panel.show()
+
+    panel.update_action.trigger()
+
+    qtbot.waitUntil(panel.error_label.isVisible, timeout=TIMEOUT)
+    message = panel.error_label.text()
+    assert "refused the connection" in message
+    assert "the data of June 10, 2026 (bundled with the program) stays in use" in message
+    assert "Errno" not in message
+    assert directory.uses_bundled
