@@ -472,7 +472,11 @@ class MainWindow(QMainWindow):
             )
 
     def _confirm_personal(self, verb: str) -> bool:
-        """Before a letter leaves: let the coach warn about a letter with nothing personal."""
+        """Before a letter leaves: warn about ended terms, then about nothing personal."""
+        from composer.gui.term_check import confirm_terms
+
+        if not confirm_terms(self, self.locations, self.recipient_bar.recipients(), verb):
+            return False
         return self.coach_panel.confirm_output(verb)
 
     def new_letter(self) -> None:
@@ -945,7 +949,10 @@ class MainWindow(QMainWindow):
     def print_envelope(self) -> None:
         """Print an envelope for each recipient through the system's print dialog."""
         from composer.gui.print_actions import print_with_dialog
+        from composer.gui.term_check import confirm_terms
 
+        if not confirm_terms(self, self.locations, self.recipient_bar.recipients(), "Print"):
+            return
         if print_with_dialog(
             self, self.envelope_items(), "Envelope", dialog_title="Print Envelope"
         ):
@@ -954,7 +961,10 @@ class MainWindow(QMainWindow):
     def export_envelope_pdf(self, path: str | None = None) -> None:
         """Ask where to save, then write the envelopes to a PDF in the background."""
         from composer.gui.print_actions import PdfExportJob, ask_pdf_path
+        from composer.gui.term_check import confirm_terms
 
+        if not confirm_terms(self, self.locations, self.recipient_bar.recipients(), "Export"):
+            return
         name = self._suggested_file_name().replace("letter-to-", "envelope-to-", 1)
         target = Path(path) if path else ask_pdf_path(self, "Export Envelope PDF", name)
         if target is None:
