@@ -1057,12 +1057,15 @@ class MainWindow(QMainWindow):
 
     def about(self) -> None:
         """The About box."""
+        from composer.core.directory import BUNDLED_CREDIT
+
         QMessageBox.about(
             self,
             "About Letter Composer",
             f"<h3>Letter Composer {__version__}</h3>"
             "<p>Write advocacy letters that officials read: choose arguments, make them "
-            "your own, preview the page, then print or e-mail.</p>",
+            "your own, preview the page, then print or e-mail.</p>"
+            f"<p><small>{BUNDLED_CREDIT}</small></p>",
         )
 
     def closeEvent(self, event: QCloseEvent) -> None:

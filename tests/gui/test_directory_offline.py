@@ -87,3 +87,26 @@ def test_a_failed_update_names_the_data_that_stays_in_use(
     assert "the data of June 10, 2026 (bundled with the program) stays in use" in message
     assert "Errno" not in message
     assert directory.uses_bundled
+
+
+def test_the_about_box_credits_the_directory_data(qtbot: QtBot, main_window: object) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    seen: list[str] = []
+
+    def close_box() -> None:
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            seen.append(box.text())
+            box.accept()
+
+    timer = QTimer(interval=20)
+    timer.timeout.connect(close_box)
+    timer.start()
+    try:
+        main_window.about()  # type: ignore[attr-defined]
+    finally:
+        timer.stop()
+    assert "congress-legislators" in seen[0]
+    assert "public domain" in seen[0]
