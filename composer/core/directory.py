@@ -666,7 +666,8 @@ def normalize_zip(text: str, *, strict: bool = True) -> str:
     Raises:
         DirectoryError: `strict` and the text is not a ZIP code.
     """
-    compact = re.sub(r"[\s-]", "", text or "")
+    # Any dash: a ZIP+4 typed or pasted with an en dash ("98105–1234") is still a ZIP code.
+    compact = re.sub(r"[\s\-‐‑‒–—―−]", "", text or "")
     if re.fullmatch(r"\d{5}(\d{4})?", compact):
         return compact[:5]
     if strict:
@@ -1119,6 +1120,18 @@ def _display_name(record: Mapping[str, Any]) -> str:
     return " ".join(part for part in parts if part)
 
 
+_QUOTED_NICKNAME = re.compile(r"\s+[\"“”'‘’][^\"“”'‘’]+[\"“”'‘’](?=\s)")
+
+
+def formal_name(name: str) -> str:
+    """The name for a formal address: a nickname in quotes is left out.
+
+    'Eric A. "Rick" Crawford' → 'Eric A. Crawford'; etiquette and the Postal
+    Service both want the legal name on the envelope.
+    """
+    return _QUOTED_NICKNAME.sub("", name)
+
+
 def _surname(record: Mapping[str, Any], display: str) -> str:
     """The surname as the official uses it.
 
@@ -1221,7 +1234,7 @@ def official_from_record(
         surname=surname,
         title=title,
         salutation=salutation,
-        addressee=f"The Honorable {name}",
+        addressee=f"The Honorable {formal_name(name)}",
         washington_heading=washington_heading,
         home_heading=home_heading,
         washington=_washington_office(record, house=kind != "senator"),

@@ -9,6 +9,7 @@ with the same code.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -20,6 +21,7 @@ from composer.printing.letter_layout import (
     LAYOUT_DPI,
     draw_document,
     fitted_lines_document,
+    laid_out_lines,
     mm,
     sheet_image,
 )
@@ -145,14 +147,185 @@ def envelope(name: str) -> EnvelopeSpec:
 
 @dataclass(frozen=True)
 class EnvelopeStyle:
-    """Type of an envelope. USPS (DMM 202.1) and Deutsche Post both ask for 10-12 pt,
-    plain, preferably sans-serif type for the address."""
+    """Type of an envelope. USPS (DMM 202.1, Publication 28) and Deutsche Post both ask
+    for 10-12 pt, plain, preferably sans-serif type for the address: it is never set
+    smaller than 10 pt; a line too long is abbreviated instead (see :func:`abbreviate`)."""
 
     font_family: str = "DejaVu Sans"
     address_points: float = 12.0
-    min_address_points: float = 9.0
+    min_address_points: float = 10.0
     return_points: float = 9.0
     min_return_points: float = 7.0
+
+
+# --- Publication 28 abbreviations --------------------------------------------------------
+# USPS Publication 28, appendix C1 (street suffixes), C2 (secondary unit designators) and
+# section 233 (directionals), and the numbered street names of section 232; used only for
+# a line that does not fit the envelope's reading zone at the smallest allowed size.
+PUB28_ABBREVIATIONS = {
+    "avenue": "Ave",
+    "boulevard": "Blvd",
+    "center": "Ctr",
+    "centre": "Ctr",
+    "circle": "Cir",
+    "court": "Ct",
+    "drive": "Dr",
+    "expressway": "Expy",
+    "freeway": "Fwy",
+    "highway": "Hwy",
+    "lane": "Ln",
+    "parkway": "Pkwy",
+    "place": "Pl",
+    "plaza": "Plz",
+    "road": "Rd",
+    "square": "Sq",
+    "street": "St",
+    "terrace": "Ter",
+    "trail": "Trl",
+    "turnpike": "Tpke",
+    "apartment": "Apt",
+    "building": "Bldg",
+    "department": "Dept",
+    "floor": "Fl",
+    "office": "Ofc",
+    "room": "Rm",
+    "suite": "Ste",
+    "north": "N",
+    "south": "S",
+    "east": "E",
+    "west": "W",
+    "northeast": "NE",
+    "northwest": "NW",
+    "southeast": "SE",
+    "southwest": "SW",
+    "first": "1st",
+    "second": "2nd",
+    "third": "3rd",
+    "fourth": "4th",
+    "fifth": "5th",
+    "sixth": "6th",
+    "seventh": "7th",
+    "eighth": "8th",
+    "ninth": "9th",
+    "tenth": "10th",
+}
+_SHORT_FORMS = frozenset(
+    value.lower() for value in PUB28_ABBREVIATIONS.values() if not value[0].isdigit()
+)
+_WORD = re.compile(r"[A-Za-z]+\.?")
+_UNIT_AT_END = re.compile(
+    r"^(?P<street>.*?\S)[,\s]+(?P<unit>(?:Suite|Ste|Room|Rm|Apt|Apartment|Unit|Floor|Fl|#)"
+    r"\.?\s*[\w-]+)$",
+    re.IGNORECASE,
+)
+
+
+def abbreviate(line: str) -> str:
+    """A street or unit line shortened by Publication 28's standard abbreviations.
+
+    "200 North High Street, Suite 400" → "200 N High St, Ste 400". Words keep
+    the line's case (all capitals stay capitals); a trailing full stop on an
+    abbreviation ("Ave.") is dropped, as the Postal Service prints none.
+    """
+
+    def short(match: re.Match[str]) -> str:
+        word = match.group(0)
+        bare = word.rstrip(".")
+        replacement = PUB28_ABBREVIATIONS.get(bare.lower())
+        if replacement is None:
+            # Already short ("Ave."): only the full stop goes.
+            return bare if bare.lower() in _SHORT_FORMS else word
+        return replacement.upper() if word.rstrip(".").isupper() and len(word) > 1 else replacement
+
+    return _WORD.sub(short, line)
+
+
+def _unit_above(lines: list[str]) -> list[str]:
+    """Publication 28: a unit that does not fit on the delivery line goes on the line above."""
+    if len(lines) < 3:
+        return lines
+    street = lines[-2]
+    match = _UNIT_AT_END.match(street)
+    if not match:
+        return lines
+    return [*lines[:-2], match.group("unit"), match.group("street").rstrip(","), lines[-1]]
+
+
+# --- Senders abroad ----------------------------------------------------------------------
+DOMESTIC_COUNTRY_NAMES = frozenset(
+    {"", "us", "usa", "u.s.", "u.s.a.", "united states", "united states of america", "america"}
+)
+DESTINATION_COUNTRY = "UNITED STATES OF AMERICA"
+# Countries that write the postcode before the town ("10115 Berlin") ...
+POSTCODE_FIRST = frozenset(
+    {
+        "germany", "deutschland", "austria", "österreich", "switzerland", "schweiz",
+        "suisse", "liechtenstein", "france", "italy", "italia", "spain", "españa",
+        "portugal", "netherlands", "the netherlands", "nederland", "belgium", "belgique",
+        "luxembourg", "denmark", "danmark", "norway", "norge", "sweden", "sverige",
+        "finland", "suomi", "iceland", "poland", "polska", "czechia", "czech republic",
+        "slovakia", "hungary", "slovenia", "croatia", "estonia", "lithuania", "latvia",
+        "romania", "bulgaria", "greece", "serbia", "montenegro", "north macedonia",
+        "albania", "moldova", "ukraine", "georgia", "armenia", "israel", "turkey",
+        "türkiye", "argentina", "chile",
+    }
+)  # fmt: skip
+# ... and those that give the postcode a line of its own under the town.
+POSTCODE_LINE = frozenset(
+    {
+        "united kingdom", "uk", "great britain", "england", "scotland", "wales",
+        "northern ireland", "ireland", "russia", "russian federation",
+    }
+)  # fmt: skip
+
+
+def sender_abroad(sender: Sender) -> bool:
+    """True when the sender's country is given and is not the United States."""
+    return sender.country.strip().lower() not in DOMESTIC_COUNTRY_NAMES
+
+
+def postal_address_lines(sender: Sender) -> list[str]:
+    """The sender's postal address in the order their own country's post reads it.
+
+    A US address is "City, ST 12345"; a German one "10115 Berlin"; a British one
+    has the town and then the postcode on a line of its own. The country,
+    in capitals, ends an address abroad (Universal Postal Union practice).
+    """
+    if not sender_abroad(sender):
+        return sender.address_lines()
+    country = sender.country.strip().lower()
+    lines = [line.strip() for line in sender.street.splitlines() if line.strip()]
+    city, region, code = sender.city.strip(), sender.state.strip(), sender.postal_code.strip()
+    if country in POSTCODE_FIRST:
+        lines.append(" ".join(part for part in (code, city) if part))
+        if region:
+            lines.append(region)
+    elif country in POSTCODE_LINE:
+        lines += [part for part in (city, region, code) if part]
+    else:
+        locality = " ".join(part for part in (city, region) if part)
+        lines.append(" ".join(part for part in (locality, code) if part))
+    lines.append(sender.country.strip().upper())
+    return [line for line in lines if line]
+
+
+def is_foreign_country_line(line: str) -> bool:
+    """Whether an address's last line names a country other than the United States."""
+    text = line.strip()
+    return (
+        bool(text)
+        and text.isupper()
+        and not any(ch.isdigit() or ch == "," for ch in text)
+        and text.lower() not in DOMESTIC_COUNTRY_NAMES
+    )
+
+
+def delivery_lines(lines: Sequence[str], abroad: bool) -> list[str]:
+    """The recipient's address, with the destination country last when posted abroad."""
+    result = [line for line in lines if line.strip()]
+    if abroad and result and result[-1].strip().lower() not in DOMESTIC_COUNTRY_NAMES:
+        result.append(DESTINATION_COUNTRY)
+    return result
 
 
 class EnvelopePages:
@@ -163,6 +336,10 @@ class EnvelopePages:
         return_lines: the sender's name and postal address (may be empty).
         addresses: each recipient's address lines.
         style: type sizes and face.
+        abroad: the letter is posted outside the United States, so each address
+            ends with "UNITED STATES OF AMERICA". None (the default) decides by
+            the return address: one that ends with a country other than the
+            United States (as :func:`return_address_lines` writes it) is abroad.
     """
 
     def __init__(
@@ -172,11 +349,15 @@ class EnvelopePages:
         addresses: Sequence[Sequence[str]],
         *,
         style: EnvelopeStyle | None = None,
+        abroad: bool | None = None,
     ) -> None:
         self.spec = spec
         self.style = style or EnvelopeStyle()
         self.return_lines = [line for line in return_lines if line.strip()]
-        self.addresses = [[line for line in lines if line.strip()] for lines in addresses]
+        if abroad is None:
+            abroad = bool(self.return_lines) and is_foreign_country_line(self.return_lines[-1])
+        self.abroad = abroad
+        self.addresses = [delivery_lines(lines, abroad) for lines in addresses]
         self._return = (
             fitted_lines_document(
                 self.return_lines,
@@ -192,17 +373,54 @@ class EnvelopePages:
         self._addresses = [self._address_document(lines) for lines in self.addresses]
 
     def _address_document(self, lines: list[str]) -> QTextDocument:
-        area = self.spec.read_area
+        """The address at the largest size that fits, never below the minimum.
+
+        In turn: the lines as given; on a DIN envelope, the reading zone's whole
+        width instead of only its right half; the street and unit lines
+        abbreviated by Publication 28; the unit moved to the line above the
+        street, so the street line stays whole directly above the city line.
+        Only if none of these fits (a line far longer than any in the
+        directory) may a line wrap.
+        """
+        read = self.spec.read_area
+        areas = [read]
         if not self.spec.centre_address:
-            # Bottom right: the block starts at the middle of the envelope.
-            area = Rect(self.spec.width / 2, area.y, area.right - self.spec.width / 2, area.height)
+            # Bottom right: the block starts at the middle of the envelope if it can.
+            middle = Rect(
+                self.spec.width / 2, read.y, read.right - self.spec.width / 2, read.height
+            )
+            areas = [middle, read]
+        shortened = [lines[0], *(abbreviate(line) for line in lines[1:-1]), lines[-1]]
+        if len(lines) < 3:
+            shortened = lines
+        if shortened and shortened[-1] == DESTINATION_COUNTRY:
+            unit_split = [*_unit_above(shortened[:-1]), DESTINATION_COUNTRY]
+        else:
+            unit_split = _unit_above(shortened)
+        tries = [(area, lines) for area in areas]
+        tries += [(read, shortened), (read, unit_split)]
+        document: QTextDocument | None = None
+        for area, candidate in tries:
+            document = self._fitted(candidate, area)
+            if self._fits(document, candidate, area):
+                return document
+        return self._fitted(unit_split, read, wrap=True)
+
+    def _fitted(self, lines: list[str], area: Rect, wrap: bool = False) -> QTextDocument:
         return fitted_lines_document(
             lines,
             area,
             self.style.font_family,
             self.style.address_points,
             self.style.min_address_points,
-            wrap=False,
+            wrap=wrap,
+        )
+
+    @staticmethod
+    def _fits(document: QTextDocument, lines: list[str], area: Rect) -> bool:
+        return (
+            laid_out_lines(document) <= len(lines)
+            and document.size().height() <= mm(area.height) + 0.5
         )
 
     @property
@@ -275,5 +493,9 @@ def envelope_for_paper(paper_name: str) -> EnvelopeSpec:
 
 
 def return_address_lines(sender: Sender) -> list[str]:
-    """The return address: the sender's name and postal address (no e-mail or phone)."""
-    return [line for line in (sender.name.strip(), *sender.address_lines()) if line]
+    """The return address: the sender's name and postal address (no e-mail or phone).
+
+    An address abroad is written in its country's order and ends with the
+    country (see :func:`postal_address_lines`).
+    """
+    return [line for line in (sender.name.strip(), *postal_address_lines(sender)) if line]
