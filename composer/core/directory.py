@@ -40,6 +40,7 @@ from composer import __version__
 from composer.core.fileio import StorageError, atomic_write_bytes
 from composer.core.locations import Locations
 from composer.core.models import PRESIDENT_ID, Recipient, format_date, white_house
+from composer.core.postal import abbreviate
 
 SECRETARY_ID = "dhs-secretary"
 BUILTIN_IDS = (PRESIDENT_ID, SECRETARY_ID)
@@ -1167,18 +1168,31 @@ def _washington_office(record: Mapping[str, Any], house: bool) -> Office:
     )
 
 
+# Characters an inside address line may have before it is shortened by Publication 28:
+# about what fits the window of a folded A4 sheet at 10 pt. A street and its suite
+# share one line up to a little more, since a line fewer also helps the window.
+ADDRESS_LINE_BUDGET = 30
+
+
+def _fit_line(line: str) -> str:
+    """A line longer than the window allows, shortened by Publication 28."""
+    return abbreviate(line) if len(line) > ADDRESS_LINE_BUDGET else line
+
+
 def _home_office(record: Mapping[str, Any]) -> Office:
-    street = str(record["address"])
+    street = _fit_line(str(record["address"]))
     suite = str(record.get("suite", ""))
     # A bare number or letter ("247", "B-128") is a suite; worded ones stay as given.
     if suite and " " not in suite and not suite.startswith("#"):
         suite = f"Suite {suite}"
     lines: list[str] = []
     if record.get("building"):
-        lines.append(str(record["building"]))
+        lines.append(_fit_line(str(record["building"])))
+    if suite and len(street) + len(suite) + 2 > ADDRESS_LINE_BUDGET:
+        street, suite = abbreviate(street), abbreviate(suite)
     if not suite:
         lines.append(street)
-    elif len(street) + len(suite) + 2 <= 40:
+    elif len(street) + len(suite) + 2 <= ADDRESS_LINE_BUDGET + 6:
         lines.append(f"{street}, {suite}")
     else:
         # The Postal Service wants the unit on the line above when both do not fit.

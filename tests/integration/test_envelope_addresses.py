@@ -135,3 +135,43 @@ def test_sender_address_orders() -> None:
     assert postal_address_lines(canada)[-2:] == ["Toronto ON M5V 3L9", "CANADA"]
     home = Sender(street="12 Elm Street", city="Seattle", state="WA", postal_code="98105")
     assert postal_address_lines(home) == ["12 Elm Street", "Seattle, WA 98105"]
+
+
+def test_long_office_lines_are_shortened_so_fewer_window_addresses_shrink(
+    qapp: object, tmp_path: Path
+) -> None:
+    """The inside address in the letter's window: Publication 28 keeps most at 10 pt or more.
+
+    Before the directory shortened long lines, 13 US Letter and 41 A4 addresses of
+    the 1,843 shrank below 10 pt; what remains are six-line addresses and long names.
+    """
+    from composer.printing.letter_layout import LetterStyle, fitted_lines_document
+    from composer.printing.paper import A4, LETTER
+
+    directory = Directory(tmp_path / "none", bundled=True)
+    addresses = [
+        list(official.inside_address(office))
+        for official in directory.all_officials()
+        for office in official.offices
+    ]
+    style = LetterStyle()
+    small = {}
+    for spec in (LETTER, A4):
+        small[spec.name] = sum(
+            fitted_lines_document(
+                lines,
+                spec.address_area,
+                style.font_family,
+                style.address_points,
+                style.min_address_points,
+                wrap=False,
+            )
+            .defaultFont()
+            .pointSizeF()
+            < 10.0
+            for lines in addresses
+        )
+    assert small["letter"] <= 9
+    assert small["a4"] <= 25
+    husted = directory.official("H001104").recipient(near_zip="43215").address_lines
+    assert "John W Bricker Federal Bldg, 200 N High St" in husted
