@@ -230,7 +230,11 @@ def write_output(path: Path, rendered: list[RenderedLetter], paper: str) -> int:
                 path, [LetterPages(r, spec) for r in rendered], title=rendered[0].subject
             )
         if suffix == ".html":
-            atomic_write_text(path, "\n".join(r.document_html for r in rendered))
+            from composer.core.merge import combined_html
+
+            # Several letters make one document (a section each), never several glued together.
+            html = rendered[0].document_html if len(rendered) == 1 else combined_html(rendered)
+            atomic_write_text(path, html)
         else:
             atomic_write_text(path, "\n\f\n".join(r.text for r in rendered))
         return len(rendered)
