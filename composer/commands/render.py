@@ -37,6 +37,12 @@ def register(subparsers: Any) -> None:
         action="store_true",
         help="with several recipients, write all their letters into one PDF (--out FILE.pdf)",
     )
+    parser.add_argument(
+        "--one-sided",
+        action="store_true",
+        help="with --combined: no blank page after a letter with an odd number of pages "
+        "(by default there is one, so each letter starts on a new sheet printed double-sided)",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -242,13 +248,22 @@ def write_output(path: Path, rendered: list[RenderedLetter], paper: str) -> int:
         raise CommandError(f"composer: {error}") from error
 
 
-def write_pdf_stream(path: Path, copies: Iterator[RenderedLetter], paper: str, title: str) -> int:
+def write_pdf_stream(
+    path: Path,
+    copies: Iterator[RenderedLetter],
+    paper: str,
+    title: str,
+    *,
+    duplex: bool = False,
+) -> int:
     """Write many letters into one PDF, each laid out just before it is drawn.
 
     Holding only the current letter keeps memory flat however many recipients
     there are. The file appears in one step (temporary file, then rename); an
     error or an interruption (Ctrl+C) leaves nothing behind. If `copies` ends
-    early (a cancelled batch), the letters so far are written.
+    early (a cancelled batch), the letters so far are written. With `duplex`,
+    a letter with an odd page count is followed by a blank page, so that every
+    letter starts on a new sheet when printed double-sided.
 
     Raises:
         StorageError: the file could not be written.
@@ -258,7 +273,12 @@ def write_pdf_stream(path: Path, copies: Iterator[RenderedLetter], paper: str, t
     from composer.printing.paper import paper as paper_spec
 
     spec = paper_spec(paper)
-    return write_stream(path, (LetterPages(copy, spec) for copy in copies), title=title)
+    if not duplex:
+        return write_stream(path, (LetterPages(copy, spec) for copy in copies), title=title)
+    from composer.printing.duplex import BlankBackPage
+
+    padded = (BlankBackPage(LetterPages(copy, spec)) for copy in copies)
+    return write_stream(path, padded, title=title)
 
 
 def guard_none_refcount() -> None:
@@ -347,7 +367,11 @@ def run_merge(args: argparse.Namespace, context: CommandContext, job: LetterJob)
             guard_none_refcount()
             report = merge.to_one(
                 lambda copies: write_pdf_stream(
-                    out, copies, job.paper, job.letter.subject or "Letters"
+                    out,
+                    copies,
+                    job.paper,
+                    job.letter.subject or "Letters",
+                    duplex=not args.one_sided,
                 ),
                 progress=progress,
             )
