@@ -379,6 +379,15 @@ def run_merge(args: argparse.Namespace, context: CommandContext, job: LetterJob)
         else:
             if out.exists() and not out.is_dir():
                 raise CommandError(f"composer: {out} is a file; give a folder for one PDF each")
+            from composer.core.merge import earlier_letters, fresh_folder
+
+            older = earlier_letters(out)
+            if older:
+                out = fresh_folder(out)
+                context.note(
+                    f"composer: {args.out} already holds {len(older)} letter(s) from an earlier "
+                    f"run; these go to {out} so that the two batches do not mix."
+                )
             write = functools.partial(write_letter_pdf, paper=job.paper)
             merge.check()  # before any worker starts
             workers = _pdf_workers(len(merge))

@@ -86,6 +86,35 @@ def file_names(recipients: Sequence[Recipient], suffix: str = ".pdf") -> list[st
     return names
 
 
+_LETTER_FILE = re.compile(r"^\d{3,}-.+\.(?:pdf|html|txt)$", re.IGNORECASE)
+
+
+def earlier_letters(folder: Path) -> list[Path]:
+    """Letter files a previous batch left in `folder` (named as :func:`file_names` names them)."""
+    try:
+        return sorted(p for p in Path(folder).iterdir() if _LETTER_FILE.match(p.name))
+    except OSError:  # no such folder yet (or not readable): nothing to mix with
+        return []
+
+
+def fresh_folder(folder: Path) -> Path:
+    """`folder`, or a new one beside it when it holds letters from an earlier batch.
+
+    Mixing two batches in one folder would print old letters with the new, or
+    leave an old "004-…" after a new "003-…": ``letters`` becomes ``letters-2``
+    (or the next number free).
+    """
+    folder = Path(folder)
+    if not earlier_letters(folder):
+        return folder
+    number = 2
+    while True:
+        candidate = folder.with_name(f"{folder.name}-{number}")
+        if not candidate.exists() or not any(candidate.iterdir()):
+            return candidate
+        number += 1
+
+
 class MailMerge:
     """One letter to many recipients, through one renderer and template.
 
