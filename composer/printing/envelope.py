@@ -17,7 +17,12 @@ from PySide6.QtCore import QRectF
 from PySide6.QtGui import QImage, QPainter, QTextDocument
 
 from composer.core.models import Sender
-from composer.core.postal import abbreviate
+from composer.core.postal import (
+    DESTINATION_COUNTRY,
+    DOMESTIC_COUNTRY_NAMES,
+    abbreviate,
+    delivery_lines,
+)
 from composer.printing.letter_layout import (
     LAYOUT_DPI,
     draw_document,
@@ -177,64 +182,6 @@ def _unit_above(lines: list[str]) -> list[str]:
     return [*lines[:-2], match.group("unit"), match.group("street").rstrip(","), lines[-1]]
 
 
-# --- Senders abroad ----------------------------------------------------------------------
-DOMESTIC_COUNTRY_NAMES = frozenset(
-    {"", "us", "usa", "u.s.", "u.s.a.", "united states", "united states of america", "america"}
-)
-DESTINATION_COUNTRY = "UNITED STATES OF AMERICA"
-# Countries that write the postcode before the town ("10115 Berlin") ...
-POSTCODE_FIRST = frozenset(
-    {
-        "germany", "deutschland", "austria", "österreich", "switzerland", "schweiz",
-        "suisse", "liechtenstein", "france", "italy", "italia", "spain", "españa",
-        "portugal", "netherlands", "the netherlands", "nederland", "belgium", "belgique",
-        "luxembourg", "denmark", "danmark", "norway", "norge", "sweden", "sverige",
-        "finland", "suomi", "iceland", "poland", "polska", "czechia", "czech republic",
-        "slovakia", "hungary", "slovenia", "croatia", "estonia", "lithuania", "latvia",
-        "romania", "bulgaria", "greece", "serbia", "montenegro", "north macedonia",
-        "albania", "moldova", "ukraine", "georgia", "armenia", "israel", "turkey",
-        "türkiye", "argentina", "chile",
-    }
-)  # fmt: skip
-# ... and those that give the postcode a line of its own under the town.
-POSTCODE_LINE = frozenset(
-    {
-        "united kingdom", "uk", "great britain", "england", "scotland", "wales",
-        "northern ireland", "ireland", "russia", "russian federation",
-    }
-)  # fmt: skip
-
-
-def sender_abroad(sender: Sender) -> bool:
-    """True when the sender's country is given and is not the United States."""
-    return sender.country.strip().lower() not in DOMESTIC_COUNTRY_NAMES
-
-
-def postal_address_lines(sender: Sender) -> list[str]:
-    """The sender's postal address in the order their own country's post reads it.
-
-    A US address is "City, ST 12345"; a German one "10115 Berlin"; a British one
-    has the town and then the postcode on a line of its own. The country,
-    in capitals, ends an address abroad (Universal Postal Union practice).
-    """
-    if not sender_abroad(sender):
-        return sender.address_lines()
-    country = sender.country.strip().lower()
-    lines = [line.strip() for line in sender.street.splitlines() if line.strip()]
-    city, region, code = sender.city.strip(), sender.state.strip(), sender.postal_code.strip()
-    if country in POSTCODE_FIRST:
-        lines.append(" ".join(part for part in (code, city) if part))
-        if region:
-            lines.append(region)
-    elif country in POSTCODE_LINE:
-        lines += [part for part in (city, region, code) if part]
-    else:
-        locality = " ".join(part for part in (city, region) if part)
-        lines.append(" ".join(part for part in (locality, code) if part))
-    lines.append(sender.country.strip().upper())
-    return [line for line in lines if line]
-
-
 def is_foreign_country_line(line: str) -> bool:
     """Whether an address's last line names a country other than the United States."""
     text = line.strip()
@@ -244,14 +191,6 @@ def is_foreign_country_line(line: str) -> bool:
         and not any(ch.isdigit() or ch == "," for ch in text)
         and text.lower() not in DOMESTIC_COUNTRY_NAMES
     )
-
-
-def delivery_lines(lines: Sequence[str], abroad: bool) -> list[str]:
-    """The recipient's address, with the destination country last when posted abroad."""
-    result = [line for line in lines if line.strip()]
-    if abroad and result and result[-1].strip().lower() not in DOMESTIC_COUNTRY_NAMES:
-        result.append(DESTINATION_COUNTRY)
-    return result
 
 
 class EnvelopePages:
@@ -422,6 +361,6 @@ def return_address_lines(sender: Sender) -> list[str]:
     """The return address: the sender's name and postal address (no e-mail or phone).
 
     An address abroad is written in its country's order and ends with the
-    country (see :func:`postal_address_lines`).
+    country (see :func:`composer.core.postal.postal_address_lines`).
     """
-    return [line for line in (sender.name.strip(), *postal_address_lines(sender)) if line]
+    return [line for line in (sender.name.strip(), *sender.address_lines()) if line]

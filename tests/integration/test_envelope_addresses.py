@@ -125,7 +125,8 @@ def test_a_line_too_long_is_abbreviated_by_publication_28_before_it_could_wrap(
 
 
 def test_sender_address_orders() -> None:
-    from composer.printing.envelope import postal_address_lines
+    def postal_address_lines(sender: Sender) -> list[str]:
+        return sender.address_lines()
 
     uk = Sender(name="A", street="10 Downing Street", city="London", postal_code="SW1A 2AA",
                 country="United Kingdom")  # fmt: skip
@@ -175,3 +176,22 @@ def test_long_office_lines_are_shortened_so_fewer_window_addresses_shrink(
     assert small["a4"] <= 25
     husted = directory.official("H001104").recipient(near_zip="43215").address_lines
     assert "John W Bricker Federal Bldg, 200 N High St" in husted
+
+
+def test_a_letter_from_abroad_shows_the_country_in_the_window(tmp_path: Path) -> None:
+    from composer.printing.paper import A4
+
+    sender_file = tmp_path / "sender.toml"
+    sender_file.write_text(BERLIN_TOML, encoding="utf-8")
+    out = tmp_path / "letter.pdf"
+    result = run_composer(
+        "render", "--to", "C000127", "--sender", str(sender_file), "--page", "a4",
+        "--out", str(out),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+
+    lines = [line for line in pdf_layout(out)[1] if line.page == 1]
+    find_line(lines, "10115 Berlin")
+    country = find_line(lines, "UNITED STATES OF AMERICA")
+    window = A4.window
+    assert country.inside(window.x, window.y, window.right, window.bottom)
