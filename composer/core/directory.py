@@ -810,8 +810,12 @@ def congress_number(start: dt.date) -> int:
     return (start.year - 1789) // 2 + 1
 
 
-def _long_date(date: dt.date) -> str:
+def long_date(date: dt.date) -> str:
+    """A date as the directory's messages write it ("January 3, 2027")."""
     return format_date(date, "en-US")
+
+
+_long_date = long_date
 
 
 def _common_prefix(left: str, right: str) -> int:

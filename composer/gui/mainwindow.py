@@ -674,6 +674,9 @@ class MainWindow(QMainWindow):
 
         self.recipient_bar.set_recipients([o.recipient() for o in builtin_officials()])
         self.mail_center().start()
+        from composer.gui.term_check import show_directory_notice
+
+        show_directory_notice(self, self.locations, self.pool)  # a new Congress: offer an update
 
     def mail_center(self):
         """The outbox, the sending thread and the account (made on first use)."""

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QPushButton, QWidget
 
 from composer.core.locations import Locations
 from composer.core.models import Recipient
@@ -54,3 +55,79 @@ def confirm_terms(
     if callable(find):
         find()
     return False
+
+
+class _NoticeSignals(QObject):
+    """checked(label, text): the directory was looked at; both "" when no update is due."""
+
+    checked = Signal(str, str)
+
+
+class _NoticeJob(QRunnable):
+    """Reads the directory's date off the GUI thread (the bundled copy takes ~50 ms)."""
+
+    def __init__(self, locations: Locations, signals: _NoticeSignals) -> None:
+        super().__init__()
+        self.locations = locations
+        self.signals = signals
+
+    def run(self) -> None:
+        from composer.core.directory import (
+            Directory,
+            DirectoryError,
+            changeover_warning,
+            long_date,
+            new_congress_warning,
+            next_congress_start,
+        )
+
+        directory = Directory.for_locations(self.locations)
+        try:
+            info = directory.info()
+        except DirectoryError:
+            self.signals.checked.emit("", "")
+            return
+        today = directory.today()
+        text = changeover_warning(info.data_date, today)
+        if text:
+            label = f"Directory: update after {long_date(next_congress_start(today))}"
+        else:
+            text = new_congress_warning(info.data_date, today)
+            label = "Directory: a new Congress has begun — update it" if text else ""
+        self.signals.checked.emit(label, text)
+
+
+def show_directory_notice(
+    window: QMainWindow,
+    locations: Locations,
+    pool: QThreadPool,
+    done: Callable[[str, str], None] | None = None,
+) -> QObject:
+    """When the directory is due for an update (a new Congress), say so in the status bar.
+
+    Between the election and January 3 the notice says to update after that
+    day; once a new Congress has begun, to update now. The button opens Find My
+    Officials, which has "Update from the internet". `done(label, text)` is
+    called when the check is over (both "" when no update is due).
+    """
+    signals = _NoticeSignals(window)
+
+    def show(label: str, text: str) -> None:
+        if not text:
+            return
+        button = QPushButton(label, window)
+        button.setObjectName("directory-notice")
+        button.setFlat(True)
+        button.setToolTip(text)
+        button.setAccessibleName("Directory update needed")
+        button.setAccessibleDescription(text)
+        find = getattr(window, "find_officials", None)
+        if callable(find):
+            button.clicked.connect(find)
+        window.statusBar().addPermanentWidget(button)
+
+    signals.checked.connect(show)
+    if done is not None:
+        signals.checked.connect(done)
+    pool.start(_NoticeJob(locations, signals))
+    return signals

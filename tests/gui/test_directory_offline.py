@@ -110,3 +110,66 @@ def test_the_about_box_credits_the_directory_data(qtbot: QtBot, main_window: obj
         timer.stop()
     assert "congress-legislators" in seen[0]
     assert "public domain" in seen[0]
+
+
+@pytest.fixture
+def december(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The clock a month after the 2026 election, before the window is made."""
+    from composer.core import directory as directory_module
+
+    monkeypatch.setattr(directory_module, "current_date", lambda: dt.date(2026, 12, 3))
+
+
+@pytest.fixture
+def summer(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The clock in the summer before the election, before the window is made."""
+    from composer.core import directory as directory_module
+
+    monkeypatch.setattr(directory_module, "current_date", lambda: dt.date(2026, 8, 1))
+
+
+def notice_buttons(window: object) -> list[object]:
+    from PySide6.QtWidgets import QPushButton
+
+    return window.statusBar().findChildren(QPushButton, "directory-notice")  # type: ignore[attr-defined]
+
+
+# Opening Find My Officials raises it, which the offscreen platform cannot do.
+@pytest.mark.qt_log_ignore("This plugin does not support raise")
+def test_after_the_election_the_window_offers_the_update(
+    qtbot: QtBot, december: None, main_window: object
+) -> None:
+    qtbot.waitUntil(lambda: bool(notice_buttons(main_window)), timeout=TIMEOUT)
+    (button,) = notice_buttons(main_window)
+    assert button.text() == "Directory: update after January 3, 2027"  # type: ignore[attr-defined]
+    assert "120th Congress" in button.toolTip()  # type: ignore[attr-defined]
+
+    button.click()  # type: ignore[attr-defined]
+
+    dialog = main_window.directory_dialog()  # type: ignore[attr-defined]
+    qtbot.waitUntil(dialog.isVisible, timeout=TIMEOUT)
+    assert "after January 3, 2027" in dialog.panel.stale_label.text()
+    dialog.close()
+
+
+def test_before_the_election_the_window_says_nothing(
+    qtbot: QtBot, summer: None, main_window: object, locations: Locations
+) -> None:
+    from PySide6.QtCore import QCoreApplication
+
+    from composer.gui.term_check import show_directory_notice
+
+    qtbot.waitUntil(lambda: main_window.is_complete, timeout=TIMEOUT)  # type: ignore[attr-defined]
+    seen: list[tuple[str, str]] = []
+    show_directory_notice(
+        main_window,  # type: ignore[arg-type]
+        locations,
+        main_window.pool,  # type: ignore[attr-defined]
+        lambda label, text: seen.append((label, text)),
+    )
+    # The check runs on the pool; its answer (and the window's own) arrives as a queued signal.
+    main_window.pool.waitForDone(TIMEOUT)  # type: ignore[attr-defined]
+    QCoreApplication.processEvents()
+
+    assert seen == [("", "")]
+    assert notice_buttons(main_window) == []
