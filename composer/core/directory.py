@@ -1184,7 +1184,7 @@ def _fit_line(line: str) -> str:
 
 
 def _home_office(record: Mapping[str, Any]) -> Office:
-    street = _fit_line(str(record["address"]))
+    street = str(record["address"])
     suite = str(record.get("suite", ""))
     # A bare number or letter ("247", "B-128") is a suite; worded ones stay as given.
     if suite and " " not in suite and not suite.startswith("#"):
@@ -1192,6 +1192,12 @@ def _home_office(record: Mapping[str, Any]) -> Office:
     lines: list[str] = []
     if record.get("building"):
         lines.append(_fit_line(str(record["building"])))
+    head, comma, tail = street.partition(", ")
+    if len(street) > ADDRESS_LINE_BUDGET and comma and not any(c.isdigit() for c in head):
+        # "Federal Building, 200 North High Street": the building gets a line of its own.
+        lines.append(_fit_line(head))
+        street = tail
+    street = _fit_line(street)
     if suite and len(street) + len(suite) + 2 > ADDRESS_LINE_BUDGET:
         street, suite = abbreviate(street), abbreviate(suite)
     if not suite:

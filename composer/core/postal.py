@@ -78,8 +78,8 @@ def abbreviate(line: str) -> str:
         bare = word.rstrip(".")
         replacement = PUB28_ABBREVIATIONS.get(bare.lower())
         if replacement is None:
-            # Already short ("Ave."): only the full stop goes.
-            return bare if bare.lower() in _SHORT_FORMS else word
+            # Already short ("Ave."): only the full stop goes (not after an initial, "John W.").
+            return bare if len(bare) > 1 and bare.lower() in _SHORT_FORMS else word
         return replacement.upper() if word.rstrip(".").isupper() and len(word) > 1 else replacement
 
     return _WORD.sub(short, line)
