@@ -1857,7 +1857,7 @@ class Directory:
         try:
             _create_schema(memory)
             old_sources: dict[str, dict[str, Any]] = {}
-            if keep_old and self.path.exists():
+            if keep_old and (self.path.exists() or self.uses_bundled):
                 old_sources = self._carry_over(memory, parsed)
             if parsed.members is not None:
                 _insert_members(memory, parsed.members)
@@ -1893,9 +1893,20 @@ class Directory:
     def _carry_over(
         self, memory: sqlite3.Connection, parsed: ParsedFiles
     ) -> dict[str, dict[str, Any]]:
-        """Copy the parts of the current file that this import does not replace."""
+        """Copy the parts of the current data that this import does not replace.
+
+        Until the user has a file of their own, the current data is the bundled
+        copy: importing only a newer ZIP table keeps its members and offices.
+        """
         try:
-            old = sqlite3.connect(f"{self.path.as_uri()}?mode=ro", uri=True)
+            if self.path.exists():
+                old = sqlite3.connect(f"{self.path.as_uri()}?mode=ro", uri=True)
+            else:
+                image = bundled_image()
+                if image is None:
+                    return {}
+                old = sqlite3.connect(":memory:")
+                old.deserialize(image)
             try:
                 keep = {
                     "members": parsed.members is None,

@@ -180,3 +180,23 @@ def test_nothing_reads_the_bundled_copy_at_start_up() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
     ).stdout
     assert out.split() == ["False"]
+
+
+def test_importing_one_file_keeps_the_rest_of_the_bundled_copy(
+    tmp_path: Path, raw_data: Path | None
+) -> None:
+    directory = Directory(tmp_path / "dir", bundled=True)
+    table = tmp_path / "zccd.csv"
+    if raw_data is not None:
+        table.write_bytes((raw_data / "zccd.csv").read_bytes())
+    else:
+        table.write_text("state_fips,state_abbr,zcta,cd\n53,WA,98105,7\n", encoding="utf-8")
+
+    info = directory.import_files([table])
+
+    assert not info.bundled
+    assert info.member_count == 537  # the members and offices came from the bundled copy
+    assert {o.id for o in directory.find_by_zip("98105").officials} == SEATTLE
+    roles = {source.role: source.origin for source in info.sources}
+    assert roles["zipcodes"] == str(table.resolve())
+    assert "congress-legislators" in roles["legislators"]
