@@ -53,6 +53,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _silence_stdout() -> None:
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass  # stdout is not a real file (a test's buffer): nothing to flush later
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the program; returns the exit status."""
     args_list = list(sys.argv[1:] if argv is None else argv)
@@ -80,6 +90,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("composer: interrupted", file=context.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader stopped early (`composer campaigns --json | head`): stop quietly, and
+        # point stdout at nothing so the flush on the way out cannot fail again.
+        _silence_stdout()
+        return EXIT_FAILURE
     except Exception as error:  # the last line of defence: never a traceback
         log.exception("unexpected error in %s", args_list)
         print(

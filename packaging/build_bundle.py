@@ -20,6 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 LAUNCHER = ROOT / "packaging" / "pyinstaller" / "launcher.py"
 NAME = "composer"
+# Made by tools/make_directory_data.py; read through importlib.resources.
+DIRECTORY_DATA = "directory/congress.sqlite3.xz"
 
 # Qt modules the program never imports; PyInstaller's hooks would otherwise follow
 # optional references into them and carry their libraries along.
@@ -96,6 +98,10 @@ def build(dist: Path, work: Path) -> Path:
     executable = target / (NAME + (".exe" if sys.platform == "win32" else ""))
     if not executable.is_file():
         raise SystemExit(f"build_bundle: PyInstaller finished but {executable} is missing")
+    # The bundled directory data (resources/directory) lets the first start find
+    # officials offline; a bundle without it would quietly lose that.
+    if not any(target.rglob(f"composer/resources/{DIRECTORY_DATA}")):
+        raise SystemExit(f"build_bundle: the bundle lacks resources/{DIRECTORY_DATA}")
     return executable
 
 

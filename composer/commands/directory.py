@@ -9,6 +9,7 @@ from typing import Any
 
 from composer.commands.base import EXIT_FAILURE, EXIT_OK, CommandContext, CommandError
 from composer.core.directory import (
+    BUNDLED_CREDIT,
     DEFAULT_URLS,
     Directory,
     DirectoryError,
@@ -165,17 +166,28 @@ def run_info(args: argparse.Namespace, context: CommandContext) -> int:
         info = directory.info()
     except DirectoryError as error:
         raise _fail(error) from error
+    bundled = directory.uses_bundled
     if args.json:
         document = info.as_json_dict(directory.today())
         document["path"] = str(directory.path)
+        document["in_use"] = directory.location_text()
         print(json.dumps(document, indent=2, ensure_ascii=False), file=context.stdout)
         return EXIT_OK
-    context.say(f"Directory file: {directory.path}")
+    if bundled:
+        context.say(f"Directory data: the copy {directory.location_text()}.")
+        context.say(
+            "It is used until you import files or update from the internet "
+            f"(your own copy then goes to {directory.path})."
+        )
+    else:
+        context.say(f"Directory file: {directory.path}")
     _say_summary(context, info, directory)
     for source in info.sources:
         detail = source.origin or source.name
         when = f", modified {source.modified}" if source.modified else ""
         context.say(f"  {source.role}: {detail} ({source.size:,} bytes{when})")
-    if info.imported_at:
+    if bundled:
+        context.say(f"Source: {BUNDLED_CREDIT}")
+    elif info.imported_at:
         context.say(f"Imported {info.imported_at}.")
     return EXIT_OK

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from composer.commands.base import EXIT_OK, CommandContext, CommandError
-from composer.commands.render import _sender, resolve_recipient
+from composer.commands.render import _sender, resolve_recipient, warn_terms
 from composer.core.fileio import StorageError
 from composer.core.models import PRESIDENT_ID, Recipient, Sender
 from composer.core.settings import effective_paper, load_settings
@@ -74,6 +74,7 @@ def run(args: argparse.Namespace, context: CommandContext) -> int:
     if args.out.suffix.lower() != ".pdf":
         raise CommandError(f"composer: {args.out}: envelopes are written as .pdf")
     recipients = [resolve_recipient(r, context.locations) for r in (args.to or [PRESIDENT_ID])]
+    warn_terms(context, recipients, by_post=True)
     sender = _sender(args, context)
     size = args.size or default_size(context)
     count = write_envelopes(args.out, sender, recipients, size)

@@ -38,6 +38,12 @@ def register(subparsers: Any) -> None:
         action="store_true",
         help="with several recipients, write all their letters into one PDF (--out FILE.pdf)",
     )
+    parser.add_argument(
+        "--one-sided",
+        action="store_true",
+        help="with --combined: no blank page after a letter with an odd number of pages "
+        "(by default there is one, so each letter starts on a new sheet printed double-sided)",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -229,8 +235,27 @@ def _sender(args: argparse.Namespace, context: CommandContext) -> Sender:
     return saved
 
 
-def build_job(args: argparse.Namespace, context: CommandContext) -> LetterJob:
+def warn_terms(context: CommandContext, recipients: list[Recipient], *, by_post: bool) -> None:
+    """Say (on stderr, before anything is made) which recipients' terms are over or ending."""
+    from composer.core.directory import Directory, DirectoryError
+
+    try:
+        warnings = Directory.for_locations(context.locations).term_warnings(
+            recipients, by_post=by_post
+        )
+    except DirectoryError:
+        return  # resolving the recipients has already read the directory; nothing to add
+    for warning in warnings:
+        context.note(f"composer: warning: {warning}")
+
+
+def build_job(
+    args: argparse.Namespace, context: CommandContext, *, by_post: bool = True
+) -> LetterJob:
     """Turn the render options into a letter, its recipients and a paper size.
+
+    Warns first about recipients whose term is over, or ends before a letter
+    sent that way (`by_post` or by e-mail) can arrive.
 
     Raises:
         CommandError: a campaign, argument, recipient or sender file is wrong.
@@ -258,6 +283,7 @@ def build_job(args: argparse.Namespace, context: CommandContext) -> LetterJob:
         recipients = resolve_recipients(
             wanted, context.locations, sender.postal_code, campaign=campaign
         )
+    warn_terms(context, recipients, by_post=by_post)
     if argument_ids is None:
         # Each copy gets the paragraphs the campaign routes to its recipient's office.
         letter = routed_letter(campaign, recipients, sender=sender, subject=args.subject)
@@ -348,7 +374,11 @@ def write_output(path: Path, rendered: list[RenderedLetter], paper: str) -> int:
                 path, [LetterPages(r, spec) for r in rendered], title=rendered[0].subject
             )
         if suffix == ".html":
-            atomic_write_text(path, "\n".join(r.document_html for r in rendered))
+            from composer.core.merge import combined_html
+
+            # Several letters make one document (a section each), never several glued together.
+            html = rendered[0].document_html if len(rendered) == 1 else combined_html(rendered)
+            atomic_write_text(path, html)
         else:
             atomic_write_text(path, "\n\f\n".join(r.text for r in rendered))
         return len(rendered)
@@ -356,13 +386,22 @@ def write_output(path: Path, rendered: list[RenderedLetter], paper: str) -> int:
         raise CommandError(f"composer: {error}") from error
 
 
-def write_pdf_stream(path: Path, copies: Iterator[RenderedLetter], paper: str, title: str) -> int:
+def write_pdf_stream(
+    path: Path,
+    copies: Iterator[RenderedLetter],
+    paper: str,
+    title: str,
+    *,
+    duplex: bool = False,
+) -> int:
     """Write many letters into one PDF, each laid out just before it is drawn.
 
     Holding only the current letter keeps memory flat however many recipients
     there are. The file appears in one step (temporary file, then rename); an
     error or an interruption (Ctrl+C) leaves nothing behind. If `copies` ends
-    early (a cancelled batch), the letters so far are written.
+    early (a cancelled batch), the letters so far are written. With `duplex`,
+    a letter with an odd page count is followed by a blank page, so that every
+    letter starts on a new sheet when printed double-sided.
 
     Raises:
         StorageError: the file could not be written.
@@ -372,7 +411,12 @@ def write_pdf_stream(path: Path, copies: Iterator[RenderedLetter], paper: str, t
     from composer.printing.paper import paper as paper_spec
 
     spec = paper_spec(paper)
-    return write_stream(path, (LetterPages(copy, spec) for copy in copies), title=title)
+    if not duplex:
+        return write_stream(path, (LetterPages(copy, spec) for copy in copies), title=title)
+    from composer.printing.duplex import BlankBackPage
+
+    padded = (BlankBackPage(LetterPages(copy, spec)) for copy in copies)
+    return write_stream(path, padded, title=title)
 
 
 def guard_none_refcount() -> None:
@@ -461,7 +505,11 @@ def run_merge(args: argparse.Namespace, context: CommandContext, job: LetterJob)
             guard_none_refcount()
             report = merge.to_one(
                 lambda copies: write_pdf_stream(
-                    out, copies, job.paper, job.letter.subject or "Letters"
+                    out,
+                    copies,
+                    job.paper,
+                    job.letter.subject or "Letters",
+                    duplex=not args.one_sided,
                 ),
                 progress=progress,
             )
@@ -469,6 +517,15 @@ def run_merge(args: argparse.Namespace, context: CommandContext, job: LetterJob)
         else:
             if out.exists() and not out.is_dir():
                 raise CommandError(f"composer: {out} is a file; give a folder for one PDF each")
+            from composer.core.merge import earlier_letters, fresh_folder
+
+            older = earlier_letters(out)
+            if older:
+                out = fresh_folder(out)
+                context.note(
+                    f"composer: {args.out} already holds {len(older)} letter(s) from an earlier "
+                    f"run; these go to {out} so that the two batches do not mix."
+                )
             write = functools.partial(write_letter_pdf, paper=job.paper)
             merge.check()  # before any worker starts
             workers = _pdf_workers(len(merge))

@@ -149,7 +149,7 @@ def run(args: argparse.Namespace, context: CommandContext) -> int:
         cc = parse_addresses(args.cc, "Cc")
     except MailError as error:
         raise _fail(str(error)) from None
-    job = build_job(args, context)
+    job = build_job(args, context, by_post=False)
     rendered = render_all(job, job.campaign.email_template)
     messages = build_messages(
         rendered, sender, _addresses_for(rendered, args.to_email), cc, args.copy_to_me

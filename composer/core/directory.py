@@ -24,7 +24,9 @@ import io
 import ipaddress
 import json
 import re
+import socket
 import sqlite3
+import threading
 import unicodedata
 import urllib.error
 import urllib.parse
@@ -38,6 +40,7 @@ from composer import __version__
 from composer.core.fileio import StorageError, atomic_write_bytes
 from composer.core.locations import Locations
 from composer.core.models import PRESIDENT_ID, Recipient, format_date, white_house
+from composer.core.postal import abbreviate
 
 SECRETARY_ID = "dhs-secretary"
 BUILTIN_IDS = (PRESIDENT_ID, SECRETARY_ID)
@@ -66,6 +69,20 @@ DEFAULT_URLS: Mapping[str, str] = {
 
 DATABASE_NAME = "directory.sqlite3"
 SCHEMA_VERSION = 1
+
+# The copy that ships with the program: the same SQLite file an import writes,
+# compressed with xz, read from ``composer.resources`` only when the user has
+# no directory of their own (see :class:`Directory`). Made by
+# ``tools/make_directory_data.py`` from the public-domain source files.
+BUNDLED_PACKAGE = "composer.resources"
+BUNDLED_FOLDER = "directory"
+BUNDLED_NAME = "congress.sqlite3.xz"
+BUNDLED_CREDIT = (
+    "Members of Congress and their offices: the congress-legislators project "
+    "(github.com/unitedstates/congress-legislators), dedicated to the public domain. "
+    "ZIP code areas by district: US Census Bureau data via the us-zipcodes-congress "
+    "project (github.com/OpenSourceActivismTech/us-zipcodes-congress)."
+)
 
 # Each file is about 1 MB today; 32 MB leaves room to grow and stops a runaway download.
 MAX_DOWNLOAD_BYTES = 32 * 1024 * 1024
@@ -561,6 +578,7 @@ class DirectoryInfo:
     zip_count: int = 0
     ended_terms: tuple[dt.date, ...] = ()
     sources: tuple[SourceInfo, ...] = ()
+    bundled: bool = False
 
     @property
     def member_count(self) -> int:
@@ -576,7 +594,17 @@ class DirectoryInfo:
         """The data's date in words, for the window and ``directory info``."""
         if self.data_date is None:
             return "No Congress data imported yet"
-        return f"Congress data as of {_long_date(self.data_date)} (newest term start)"
+        text = f"Congress data as of {_long_date(self.data_date)} (newest term start)"
+        if self.bundled:
+            text += ", the copy bundled with the program"
+        return text
+
+    def date_words(self) -> str:
+        """The data's date for a sentence: "of June 10, 2026 (bundled with the program)"."""
+        if self.data_date is None:
+            return "(none yet)"
+        where = " (bundled with the program)" if self.bundled else ""
+        return f"of {_long_date(self.data_date)}{where}"
 
     def warnings(self, today: dt.date) -> list[str]:
         """Plain-words warnings that the data may be out of date (or missing)."""
@@ -589,6 +617,9 @@ class DirectoryInfo:
         congress = new_congress_warning(self.data_date, today)
         if congress:
             result.append(congress)
+        changeover = changeover_warning(self.data_date, today)
+        if changeover:
+            result.append(changeover)
         ended = sorted(date for date in self.ended_terms if date <= today)
         if ended:
             count = len(ended)
@@ -614,6 +645,8 @@ class DirectoryInfo:
             "district_offices": self.office_count,
             "zip_rows": self.zip_count,
             "sources": [source.as_json_dict() for source in self.sources],
+            "bundled": self.bundled,
+            "update_due": update_due(self.data_date, today),
             "warnings": self.warnings(today),
         }
 
@@ -634,7 +667,8 @@ def normalize_zip(text: str, *, strict: bool = True) -> str:
     Raises:
         DirectoryError: `strict` and the text is not a ZIP code.
     """
-    compact = re.sub(r"[\s-]", "", text or "")
+    # Any dash: a ZIP+4 typed or pasted with an en dash ("98105–1234") is still a ZIP code.
+    compact = re.sub(r"[\s\-‐‑‒–—―−]", "", text or "")
     if re.fullmatch(r"\d{5}(\d{4})?", compact):
         return compact[:5]
     if strict:
@@ -698,13 +732,90 @@ def new_congress_warning(data_date: dt.date | None, today: dt.date) -> str:
     )
 
 
+def current_date() -> dt.date:
+    """Today's date: the clock every directory uses unless it was given one."""
+    return dt.date.today()
+
+
+# Days to allow for a letter to arrive: first-class mail within the country, and
+# mail to federal offices in Washington, DC, which is screened and irradiated first.
+POST_DAYS = 7
+WASHINGTON_POST_DAYS = 21
+
+
+def delivery_days(recipient: Recipient) -> int:
+    """Days to allow for a letter posted today to reach `recipient`."""
+    last = recipient.address_lines[-1] if recipient.address_lines else ""
+    if re.match(r"Washington,? DC\s+20", last):
+        return WASHINGTON_POST_DAYS
+    return POST_DAYS
+
+
+def _name_list(names: Sequence[str], shown: int = 5) -> str:
+    if len(names) > shown + 1:
+        return f"{', '.join(names[:shown])} and {len(names) - shown} other members"
+    if len(names) == 1:
+        return names[0]
+    return f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def election_day(year: int) -> dt.date:
+    """The federal general election of `year`: the Tuesday after the first Monday in November."""
+    first = dt.date(year, 11, 1)
+    monday = first + dt.timedelta(days=(0 - first.weekday()) % 7)
+    return monday + dt.timedelta(days=1)
+
+
+def changeover_warning(data_date: dt.date | None, today: dt.date) -> str:
+    """Between an election and the Congress it chose, say when the data must be updated.
+
+    From the general election of an even year until January 3 of the next year
+    (20th Amendment), the data still lists the outgoing Congress; members who
+    lost or retired leave on January 3. Returns "" outside that time, or when
+    the data already covers the new Congress.
+    """
+    begins = next_congress_start(today)
+    election = election_day(begins.year - 1)
+    if data_date is None or not election <= today < begins or data_date >= begins:
+        return ""
+    number = congress_number(begins)
+    return (
+        f"The election of {_long_date(election)} has chosen the {ordinal(number)} Congress, "
+        f"which begins on {_long_date(begins)}. Until then the members listed here keep their "
+        f"seats; from that day those who lost or retired are gone, so update the directory after "
+        f"{_long_date(begins)} (Directory ▸ Update from the internet, or "
+        "'composer directory update')."
+    )
+
+
+def update_due(data_date: dt.date | None, today: dt.date) -> str | None:
+    """The date from which the data should be updated (ISO text), or None if it is current.
+
+    A new Congress that began after the data's date makes an update due at
+    once; an election awaiting its Congress makes it due on that Congress's
+    first day.
+    """
+    if data_date is None:
+        return today.isoformat()
+    begun = next_congress_start(data_date)
+    if today >= begun:
+        return begun.isoformat()
+    if changeover_warning(data_date, today):
+        return next_congress_start(today).isoformat()
+    return None
+
+
 def congress_number(start: dt.date) -> int:
     """The number of the Congress that begins in the year of `start` (2025 → 119)."""
     return (start.year - 1789) // 2 + 1
 
 
-def _long_date(date: dt.date) -> str:
+def long_date(date: dt.date) -> str:
+    """A date as the directory's messages write it ("January 3, 2027")."""
     return format_date(date, "en-US")
+
+
+_long_date = long_date
 
 
 def _common_prefix(left: str, right: str) -> int:
@@ -1014,6 +1125,18 @@ def _display_name(record: Mapping[str, Any]) -> str:
     return " ".join(part for part in parts if part)
 
 
+_QUOTED_NICKNAME = re.compile(r"\s+[\"“”'‘’][^\"“”'‘’]+[\"“”'‘’](?=\s)")
+
+
+def formal_name(name: str) -> str:
+    """The name for a formal address: a nickname in quotes is left out.
+
+    'Eric A. "Rick" Crawford' → 'Eric A. Crawford'; etiquette and the Postal
+    Service both want the legal name on the envelope.
+    """
+    return _QUOTED_NICKNAME.sub("", name)
+
+
 def _surname(record: Mapping[str, Any], display: str) -> str:
     """The surname as the official uses it.
 
@@ -1049,6 +1172,17 @@ def _washington_office(record: Mapping[str, Any], house: bool) -> Office:
     )
 
 
+# Characters an inside address line may have before it is shortened by Publication 28:
+# about what fits the window of a folded A4 sheet at 10 pt. A street and its suite
+# share one line up to a little more, since a line fewer also helps the window.
+ADDRESS_LINE_BUDGET = 30
+
+
+def _fit_line(line: str) -> str:
+    """A line longer than the window allows, shortened by Publication 28."""
+    return abbreviate(line) if len(line) > ADDRESS_LINE_BUDGET else line
+
+
 def _home_office(record: Mapping[str, Any]) -> Office:
     street = str(record["address"])
     suite = str(record.get("suite", ""))
@@ -1057,10 +1191,18 @@ def _home_office(record: Mapping[str, Any]) -> Office:
         suite = f"Suite {suite}"
     lines: list[str] = []
     if record.get("building"):
-        lines.append(str(record["building"]))
+        lines.append(_fit_line(str(record["building"])))
+    head, comma, tail = street.partition(", ")
+    if len(street) > ADDRESS_LINE_BUDGET and comma and not any(c.isdigit() for c in head):
+        # "Federal Building, 200 North High Street": the building gets a line of its own.
+        lines.append(_fit_line(head))
+        street = tail
+    street = _fit_line(street)
+    if suite and len(street) + len(suite) + 2 > ADDRESS_LINE_BUDGET:
+        street, suite = abbreviate(street), abbreviate(suite)
     if not suite:
         lines.append(street)
-    elif len(street) + len(suite) + 2 <= 40:
+    elif len(street) + len(suite) + 2 <= ADDRESS_LINE_BUDGET + 6:
         lines.append(f"{street}, {suite}")
     else:
         # The Postal Service wants the unit on the line above when both do not fit.
@@ -1116,7 +1258,7 @@ def official_from_record(
         surname=surname,
         title=title,
         salutation=salutation,
-        addressee=f"The Honorable {name}",
+        addressee=f"The Honorable {formal_name(name)}",
         washington_heading=washington_heading,
         home_heading=home_heading,
         washington=_washington_office(record, house=kind != "senator"),
@@ -1147,44 +1289,176 @@ def _sort_key(official: Official) -> tuple[int, str, int, str]:
 # The local directory
 
 
+_bundled_lock = threading.Lock()
+_bundled_cache: dict[str, bytes | None] = {}
+
+
+def bundled_image() -> bytes | None:
+    """The directory that ships with the program, as an SQLite image (None if absent).
+
+    Read and decompressed on first use only (about 20 ms), then kept for the
+    life of the process; nothing reads it at start-up.
+    """
+    with _bundled_lock:
+        if BUNDLED_NAME not in _bundled_cache:
+            import lzma
+            from importlib.resources import files
+
+            resource = files(BUNDLED_PACKAGE).joinpath(BUNDLED_FOLDER, BUNDLED_NAME)
+            try:
+                image: bytes | None = lzma.decompress(resource.read_bytes())
+            except (OSError, lzma.LZMAError):
+                image = None
+            _bundled_cache[BUNDLED_NAME] = image
+        return _bundled_cache[BUNDLED_NAME]
+
+
+def bundled_resource_name() -> str:
+    """Where the bundled copy lives inside the program, for messages."""
+    return f"{BUNDLED_PACKAGE}/{BUNDLED_FOLDER}/{BUNDLED_NAME}"
+
+
 class Directory:
     """The local copy of the directory, kept in one SQLite file under `folder`.
 
     Every call opens its own short read-only connection, so one Directory can
     be used from worker threads; imports build a complete new file and swap it
-    in with one rename, so readers never see half an update.
+    in with one rename, so readers never see half an update. Until the user
+    imports or downloads data of their own, a directory made with `bundled`
+    reads the copy that ships with the program (see :func:`bundled_image`).
 
     Args:
         folder: where the directory lives (``Locations.directory_dir``).
         today: gives today's date (tests pass a fixed one).
+        bundled: fall back on the program's own copy when `folder` has none.
     """
 
-    def __init__(self, folder: Path, today: Callable[[], dt.date] = dt.date.today) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        today: Callable[[], dt.date] | None = None,
+        *,
+        bundled: bool = False,
+    ) -> None:
         self.folder = Path(folder)
         self._today = today
+        self._bundled = bundled
 
     @classmethod
     def for_locations(
-        cls, locations: Locations, today: Callable[[], dt.date] = dt.date.today
+        cls,
+        locations: Locations,
+        today: Callable[[], dt.date] | None = None,
+        *,
+        bundled: bool = True,
     ) -> Directory:
-        """The directory in the user's data folder."""
-        return cls(locations.directory_dir, today)
+        """The directory in the user's data folder (the bundled copy until they have one)."""
+        return cls(locations.directory_dir, today, bundled=bundled)
 
     @property
     def path(self) -> Path:
         """The SQLite file."""
         return self.folder / DATABASE_NAME
 
+    @property
+    def uses_bundled(self) -> bool:
+        """True when the data read is the copy bundled with the program."""
+        return self._bundled and not self.path.exists() and bundled_image() is not None
+
+    def location_text(self) -> str:
+        """Where the data in use is kept, in words."""
+        if self.uses_bundled:
+            return f"bundled with the program ({bundled_resource_name()})"
+        return str(self.path)
+
     def today(self) -> dt.date:
-        """Today's date as this directory sees it."""
-        return self._today()
+        """Today's date as this directory sees it (`today` if given, else :func:`current_date`)."""
+        return self._today() if self._today is not None else current_date()
+
+    def term_warnings(self, recipients: Sequence[Recipient], *, by_post: bool) -> list[str]:
+        """Warnings for recipients whose term has ended, or ends before the letter arrives.
+
+        A letter by post is allowed :data:`POST_DAYS` to arrive (more for
+        Washington, DC, where mail is screened first); an e-mail arrives the
+        same day. Recipients not in the directory (typed by hand, built in)
+        are not checked.
+
+        Returns:
+            Plain-words warnings, empty when every term outlasts the letter;
+            with many recipients the names are summed up.
+        """
+        wanted = sorted({r.id.upper() for r in recipients if r.id and r.id not in BUILTIN_IDS})
+        if not wanted:
+            return []
+        found: dict[str, Official] = {}
+        with self._connect() as db:
+            if db is None:
+                return []
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                for member in self._members(db, f"id IN ({marks})", chunk):
+                    found[member.id] = member
+        today = self.today()
+        ended: list[Official] = []
+        ending: list[tuple[Official, int]] = []
+        seen: set[str] = set()
+        for recipient in recipients:
+            official = found.get(recipient.id.upper())
+            if official is None or official.id in seen or official.term_end is None:
+                continue
+            seen.add(official.id)
+            days = delivery_days(recipient) if by_post else 0
+            if official.term_end <= today:
+                ended.append(official)
+            elif official.term_end <= today + dt.timedelta(days=days):
+                ending.append((official, days))
+        if not ended and not ending:
+            return []
+        data = self.info().date_words()
+        result: list[str] = []
+        if ended:
+            dates = sorted({official.term_end for official in ended if official.term_end})
+            when = _long_date(dates[-1]) if len(dates) == 1 else "before today"
+            result.append(
+                f"According to the directory's data {data}, the "
+                f"{'terms' if len(ended) > 1 else 'term'} of "
+                f"{_name_list([o.title_and_name for o in ended])} ended "
+                f"{'on ' + when if len(dates) == 1 else when}; "
+                f"{'they' if len(ended) > 1 else 'this member'} may no longer hold the seat, "
+                "and the letter may reach a successor or come back."
+            )
+        if ending:
+            ends = min(official.term_end for official, _ in ending if official.term_end)
+            longest = max(days for _, days in ending)
+            result.append(
+                f"The {'terms' if len(ending) > 1 else 'term'} of "
+                f"{_name_list([o.title_and_name for o, _ in ending])} "
+                f"{'end' if len(ending) > 1 else 'ends'} on "
+                f"{_long_date(ends)}, before a letter posted today can be expected to arrive "
+                f"(allow about {longest} days); it may reach a successor instead."
+            )
+        result.append(
+            "Update the directory after the new members take their seats (Directory ▸ Update "
+            "from the internet, or 'composer directory update') and choose the recipients again."
+        )
+        return result
 
     # -- reading -----------------------------------------------------------
 
     @contextlib.contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection | None]:
         if not self.path.exists():
-            yield None
+            image = bundled_image() if self._bundled else None
+            if image is None:
+                yield None
+                return
+            memory = sqlite3.connect(":memory:", check_same_thread=False)
+            try:
+                memory.deserialize(image)
+                yield memory
+            finally:
+                memory.close()
             return
         try:
             connection = sqlite3.connect(f"{self.path.as_uri()}?mode=ro", uri=True)
@@ -1225,6 +1499,7 @@ class Directory:
             zip_count=int(zip_count),
             ended_terms=ended,
             sources=sources,
+            bundled=bool(meta.get("bundled", False)),
         )
 
     def warnings(self) -> list[str]:
@@ -1329,8 +1604,14 @@ class Directory:
         if db is not None:
             row = db.execute("SELECT value FROM meta WHERE key = 'data_date'").fetchone()
             data_date = _parse_date(json.loads(row[0])) if row else None
-        congress = new_congress_warning(data_date, today)
-        info_warnings = [congress] if congress else []
+        info_warnings = [
+            text
+            for text in (
+                new_congress_warning(data_date, today),
+                changeover_warning(data_date, today),
+            )
+            if text
+        ]
         term_warnings = [
             text
             for text in (official.term_warning(today) for official in (*officials, *candidates))
@@ -1544,11 +1825,39 @@ class Directory:
         """
         if progress:
             progress("Building the directory", 0.8)
+        image = self.build_image(parsed, keep_old=True)
+        try:
+            atomic_write_bytes(self.path, image)
+        except StorageError as error:
+            raise DirectoryError(str(error)) from error
+        if progress:
+            progress("Done", 1.0)
+        return self.info()
+
+    def build_image(
+        self,
+        parsed: ParsedFiles,
+        *,
+        keep_old: bool = False,
+        imported_at: str = "",
+        extra_meta: Mapping[str, object] | None = None,
+    ) -> bytes:
+        """A complete directory file (an SQLite image) from parsed sources.
+
+        Args:
+            parsed: the checked source files.
+            keep_old: carry over the parts of the current file that `parsed` lacks.
+            imported_at: the time recorded as the import's (default: now).
+            extra_meta: more keys for the meta table (the bundled copy marks itself).
+
+        Raises:
+            DirectoryError: there are no members of Congress to store.
+        """
         memory = sqlite3.connect(":memory:")
         try:
             _create_schema(memory)
             old_sources: dict[str, dict[str, Any]] = {}
-            if self.path.exists():
+            if keep_old and (self.path.exists() or self.uses_bundled):
                 old_sources = self._carry_over(memory, parsed)
             if parsed.members is not None:
                 _insert_members(memory, parsed.members)
@@ -1564,33 +1873,40 @@ class Directory:
             sources = {**old_sources}
             for role, source in parsed.sources.items():
                 sources[role] = source.as_json_dict()
-            meta = {
+            meta: dict[str, object] = {
                 "schema": SCHEMA_VERSION,
                 "data_date": newest,
-                "imported_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                "imported_at": imported_at or dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                 "sources": [sources[role] for role in FILE_NAMES if role in sources],
+                **(extra_meta or {}),
             }
             memory.executemany(
                 "INSERT INTO meta VALUES (?, ?)", [(k, json.dumps(v)) for k, v in meta.items()]
             )
             memory.commit()
-            image = memory.serialize()
+            # VACUUM packs the pages tightly, so the same data gives the same bytes.
+            memory.execute("VACUUM")
+            return memory.serialize()
         finally:
             memory.close()
-        try:
-            atomic_write_bytes(self.path, image)
-        except StorageError as error:
-            raise DirectoryError(str(error)) from error
-        if progress:
-            progress("Done", 1.0)
-        return self.info()
 
     def _carry_over(
         self, memory: sqlite3.Connection, parsed: ParsedFiles
     ) -> dict[str, dict[str, Any]]:
-        """Copy the parts of the current file that this import does not replace."""
+        """Copy the parts of the current data that this import does not replace.
+
+        Until the user has a file of their own, the current data is the bundled
+        copy: importing only a newer ZIP table keeps its members and offices.
+        """
         try:
-            old = sqlite3.connect(f"{self.path.as_uri()}?mode=ro", uri=True)
+            if self.path.exists():
+                old = sqlite3.connect(f"{self.path.as_uri()}?mode=ro", uri=True)
+            else:
+                image = bundled_image()
+                if image is None:
+                    return {}
+                old = sqlite3.connect(":memory:")
+                old.deserialize(image)
             try:
                 keep = {
                     "members": parsed.members is None,
@@ -1751,24 +2067,37 @@ def download(
             "The file may have moved; try again later."
         ) from error
     except urllib.error.URLError as error:
-        if isinstance(error.reason, TimeoutError):
-            raise DirectoryError(
-                f"Connecting to {urllib.parse.urlsplit(url).hostname} took too long. Check the "
-                "internet connection and try again; the directory was not changed."
-            ) from error
-        raise DirectoryError(
-            f"Could not reach {urllib.parse.urlsplit(url).hostname}: {error.reason}. "
-            "Check the internet connection and try again; the directory was not changed."
-        ) from error
+        raise DirectoryError(_unreachable(url, error.reason)) from error
     except TimeoutError as error:
-        raise DirectoryError(
-            f"Downloading {url} took too long. Try again later; the directory was not changed."
-        ) from error
+        raise DirectoryError(f"Downloading {url} took too long. Try again later.") from error
     except OSError as error:
-        raise DirectoryError(
-            f"Downloading {url} failed: {error}. Try again later; the directory was not changed."
-        ) from error
+        raise DirectoryError(_unreachable(url, error)) from error
     return b"".join(chunks), modified
+
+
+def _unreachable(url: str, reason: object) -> str:
+    """Why a server could not be reached, in plain words (no error numbers)."""
+    host = urllib.parse.urlsplit(url).hostname or url
+    if isinstance(reason, socket.gaierror):
+        return (
+            f"This computer seems to be offline: the name {host} could not be looked up. "
+            "Connect to the internet and try again"
+        )
+    if isinstance(reason, TimeoutError | socket.timeout):
+        return f"{host} took too long to answer; the connection may be down. Try again later"
+    if isinstance(reason, ConnectionRefusedError):
+        return f"{host} refused the connection; the server may be down. Try again later"
+    if isinstance(reason, ConnectionError):
+        return f"The connection to {host} was lost. Try again later"
+    if isinstance(reason, OSError) and getattr(reason, "errno", None) in (101, 113):
+        return (
+            f"This computer seems to be offline: there is no route to {host}. Connect to "
+            "the internet and try again"
+        )
+    if isinstance(reason, OSError):
+        words = reason.strerror or "a network error"
+        return f"The server {host} could not be reached ({words.lower()}). Try again later"
+    return f"The server {host} could not be reached ({reason}). Try again later"
 
 
 def update_from_internet(
@@ -1813,9 +2142,18 @@ def update_from_internet(
 
         if progress:
             progress(f"Downloading {name}", position / len(roles) * 0.7)
-        data, last_modified = download(
-            url, timeout=timeout, max_bytes=max_bytes, progress=step, should_cancel=should_cancel
-        )
+        try:
+            data, last_modified = download(
+                url,
+                timeout=timeout,
+                max_bytes=max_bytes,
+                progress=step,
+                should_cancel=should_cancel,
+            )
+        except DirectoryCancelled:
+            raise
+        except DirectoryError as error:
+            raise DirectoryError(f"{str(error).rstrip('.')}. {_still_in_use(dest)}") from error
         files.append((data, name))
         modified[name] = (last_modified, url)
     parsed = parse_files(files)
@@ -1845,6 +2183,17 @@ def update_from_internet(
             origin=url,
         )
     return dest.store(parsed, progress)
+
+
+def _still_in_use(directory: Directory) -> str:
+    """The sentence that says which data stays in use after a failed update."""
+    try:
+        info = directory.info()
+    except DirectoryError:
+        return "The directory was not changed."
+    if info.is_empty:
+        return "The directory was not changed; it is still empty."
+    return f"The directory was not changed: the data {info.date_words()} stays in use."
 
 
 def resolve(recipient_id: str, locations: Locations, near_zip: str = "") -> Recipient:

@@ -86,6 +86,35 @@ def file_names(recipients: Sequence[Recipient], suffix: str = ".pdf") -> list[st
     return names
 
 
+_LETTER_FILE = re.compile(r"^\d{3,}-.+\.(?:pdf|html|txt)$", re.IGNORECASE)
+
+
+def earlier_letters(folder: Path) -> list[Path]:
+    """Letter files a previous batch left in `folder` (named as :func:`file_names` names them)."""
+    try:
+        return sorted(p for p in Path(folder).iterdir() if _LETTER_FILE.match(p.name))
+    except OSError:  # no such folder yet (or not readable): nothing to mix with
+        return []
+
+
+def fresh_folder(folder: Path) -> Path:
+    """`folder`, or a new one beside it when it holds letters from an earlier batch.
+
+    Mixing two batches in one folder would print old letters with the new, or
+    leave an old "004-…" after a new "003-…": ``letters`` becomes ``letters-2``
+    (or the next number free).
+    """
+    folder = Path(folder)
+    if not earlier_letters(folder):
+        return folder
+    number = 2
+    while True:
+        candidate = folder.with_name(f"{folder.name}-{number}")
+        if not candidate.exists() or not any(candidate.iterdir()):
+            return candidate
+        number += 1
+
+
 class MailMerge:
     """One letter to many recipients, through one renderer and template.
 
@@ -245,3 +274,33 @@ class MailMerge:
         report.pages = write_all(counted())
         report.seconds = time.perf_counter() - started
         return report
+
+
+_BODY_OPEN = re.compile(r"<body\b[^>]*>", re.IGNORECASE)
+_BODY_CLOSE = re.compile(r"</body\s*>", re.IGNORECASE)
+
+
+def combined_html(copies: Sequence[RenderedLetter]) -> str:
+    """Several letters as one valid HTML document, one ``<section>`` each.
+
+    The head (title, styles) is the first letter's; each letter's body becomes
+    a section that starts a new page when printed. A template without a
+    ``<body>`` gives its whole text as the section.
+    """
+    if not copies:
+        return ""
+    first = copies[0].document_html
+    opened = _BODY_OPEN.search(first)
+    if opened is None:
+        head = '<!DOCTYPE html>\n<html>\n<head>\n<meta charset="utf-8">\n<title>Letters</title>\n</head>\n<body>'
+    else:
+        head = first[: opened.end()]
+    sections: list[str] = []
+    for number, copy in enumerate(copies, start=1):
+        document = copy.document_html
+        start = _BODY_OPEN.search(document)
+        end = _BODY_CLOSE.search(document, start.end() if start else 0)
+        inner = document[start.end() if start else 0 : end.start() if end else len(document)]
+        brk = ' style="break-before: page; page-break-before: always;"' if number > 1 else ""
+        sections.append(f'<section class="letter" id="letter-{number}"{brk}>{inner}</section>')
+    return head + "\n" + "\n".join(sections) + "\n</body>\n</html>\n"

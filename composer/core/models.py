@@ -6,6 +6,8 @@ import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 
+from composer.core.postal import postal_address_lines
+
 PRESIDENT_ID = "white-house"
 
 
@@ -23,16 +25,14 @@ class Sender:
     phone: str = ""
 
     def address_lines(self) -> list[str]:
-        """Return the postal address as printed under the name, without empty lines."""
-        lines = [line.strip() for line in self.street.splitlines() if line.strip()]
-        locality = ", ".join(part for part in (self.city.strip(), self.state.strip()) if part)
-        if self.postal_code.strip():
-            locality = f"{locality} {self.postal_code.strip()}".strip()
-        if locality:
-            lines.append(locality)
-        if self.country.strip():
-            lines.append(self.country.strip().upper())
-        return lines
+        """Return the postal address as printed under the name, without empty lines.
+
+        In the order of the sender's country ("10115 Berlin" in Germany), the
+        country last when it is given.
+        """
+        return postal_address_lines(
+            self.street, self.city, self.state, self.postal_code, self.country
+        )
 
     def block_lines(self) -> list[str]:
         """Return the sender block: name, address, then e-mail and phone."""

@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 import jinja2
 from composer.core.markup import html_to_text
 from composer.core.models import Letter, Recipient, format_date
+from composer.core.postal import delivery_lines, sender_abroad
 from composer.core.rendered import RenderedLetter, body_fragment
 
 __all__ = [
@@ -296,13 +297,17 @@ class Renderer:
             body_fragment(letter.body_for(recipient.id)), placeholder_context(letter, recipient)
         )
         sender_lines = tuple(letter.sender.block_lines())
+        # Posted from abroad, the address ends with the country it goes to.
+        delivery = tuple(
+            delivery_lines(recipient.address_lines, sender_abroad(letter.sender.country))
+        )
         context: dict[str, Any] = {
             "sender": {
                 **letter.sender.as_dict(),
                 "lines": sender_lines,
                 "address_lines": letter.sender.address_lines(),
             },
-            "recipient": {**recipient.as_template_dict(), "address_lines": recipient.address_lines},
+            "recipient": {**recipient.as_template_dict(), "address_lines": delivery},
             "date": format_date(letter.date, letter.language),
             "subject": letter.subject,
             "body": Markup(body),
@@ -319,7 +324,7 @@ class Renderer:
             subject=letter.subject,
             sender_lines=sender_lines,
             date_text=context["date"],
-            address_lines=recipient.address_lines,
+            address_lines=delivery,
             salutation=recipient.salutation,
             body_html=body,
             closing=letter.complimentary_close,

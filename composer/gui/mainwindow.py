@@ -476,7 +476,11 @@ class MainWindow(QMainWindow):
             )
 
     def _confirm_personal(self, verb: str) -> bool:
-        """Before a letter leaves: let the coach warn about a letter with nothing personal."""
+        """Before a letter leaves: warn about ended terms, then about nothing personal."""
+        from composer.gui.term_check import confirm_terms
+
+        if not confirm_terms(self, self.locations, self.recipient_bar.recipients(), verb):
+            return False
         return self.coach_panel.confirm_output(verb)
 
     def new_letter(self) -> None:
@@ -695,6 +699,9 @@ class MainWindow(QMainWindow):
         if not self.isVisible():
             return  # closed before this ran: starting the sending thread now would outlive it
         self.mail_center().start()
+        from composer.gui.term_check import show_directory_notice
+
+        show_directory_notice(self, self.locations, self.pool)  # a new Congress: offer an update
 
     def mail_center(self):
         """The outbox, the sending thread and the account (made on first use)."""
@@ -972,7 +979,10 @@ class MainWindow(QMainWindow):
     def print_envelope(self) -> None:
         """Print an envelope for each recipient through the system's print dialog."""
         from composer.gui.print_actions import print_with_dialog
+        from composer.gui.term_check import confirm_terms
 
+        if not confirm_terms(self, self.locations, self.recipient_bar.recipients(), "Print"):
+            return
         if print_with_dialog(
             self, self.envelope_items(), "Envelope", dialog_title="Print Envelope"
         ):
@@ -981,7 +991,10 @@ class MainWindow(QMainWindow):
     def export_envelope_pdf(self, path: str | None = None) -> None:
         """Ask where to save, then write the envelopes to a PDF in the background."""
         from composer.gui.print_actions import PdfExportJob, ask_pdf_path
+        from composer.gui.term_check import confirm_terms
 
+        if not confirm_terms(self, self.locations, self.recipient_bar.recipients(), "Export"):
+            return
         name = self._suggested_file_name().replace("letter-to-", "envelope-to-", 1)
         target = Path(path) if path else ask_pdf_path(self, "Export Envelope PDF", name)
         if target is None:
@@ -1074,12 +1087,15 @@ class MainWindow(QMainWindow):
 
     def about(self) -> None:
         """The About box."""
+        from composer.core.directory import BUNDLED_CREDIT
+
         QMessageBox.about(
             self,
             "About Letter Composer",
             f"<h3>Letter Composer {__version__}</h3>"
             "<p>Write advocacy letters that officials read: choose arguments, make them "
-            "your own, preview the page, then print or e-mail.</p>",
+            "your own, preview the page, then print or e-mail.</p>"
+            f"<p><small>{BUNDLED_CREDIT}</small></p>",
         )
 
     def closeEvent(self, event: QCloseEvent) -> None:

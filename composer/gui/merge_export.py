@@ -10,7 +10,7 @@ from PySide6.QtCore import QObject, QRunnable, Signal
 
 from composer.core.fileio import StorageError
 from composer.core.models import Letter, Recipient
-from composer.core.render import RenderError
+from composer.core.render import RenderedLetter, RenderError
 
 
 class _MergeSignals(QObject):
@@ -39,8 +39,12 @@ class MergeExportJob(QRunnable):
         templates: the campaign's own templates.
         template: the template name.
         paper: "letter" or "a4".
-        target: one PDF (combined) or a folder (one PDF per recipient).
+        target: one PDF (combined) or a folder (one PDF per recipient); a folder
+            holding letters from an earlier batch is left alone and a fresh one
+            beside it is used (the finished signal names it).
         combined: which of the two.
+        duplex: in one PDF, a blank page after each letter with an odd page count,
+            so each starts on a new sheet printed double-sided.
     """
 
     def __init__(
@@ -54,6 +58,7 @@ class MergeExportJob(QRunnable):
         *,
         combined: bool,
         fold_marks: bool = True,
+        duplex: bool = True,
     ) -> None:
         super().__init__()
         self.letter = letter
@@ -64,6 +69,7 @@ class MergeExportJob(QRunnable):
         self.target = target
         self.combined = combined
         self.fold_marks = fold_marks
+        self.duplex = duplex
         self.signals = _MergeSignals()
         self._cancel = threading.Event()
 
@@ -72,8 +78,9 @@ class MergeExportJob(QRunnable):
         self._cancel.set()
 
     def run(self) -> None:
-        from composer.core.merge import MailMerge
+        from composer.core.merge import MailMerge, fresh_folder
         from composer.core.render import Renderer
+        from composer.printing.duplex import BlankBackPage
         from composer.printing.letter_layout import LetterPages
         from composer.printing.output import write_pdf, write_pdf_stream
         from composer.printing.paper import paper as paper_spec
@@ -86,16 +93,22 @@ class MergeExportJob(QRunnable):
 
         try:
             if self.combined:
+
+                def pages(copy: RenderedLetter) -> LetterPages | BlankBackPage:
+                    item = LetterPages(copy, spec, fold_marks=self.fold_marks)
+                    return BlankBackPage(item) if self.duplex else item
+
                 report = merge.to_one(
                     lambda copies: write_pdf_stream(
                         self.target,
-                        (LetterPages(c, spec, fold_marks=self.fold_marks) for c in copies),
+                        (pages(c) for c in copies),
                         title=self.letter.subject or "Letters",
                     ),
                     progress=progress,
                     should_cancel=self._cancel.is_set,
                 )
             else:
+                self.target = fresh_folder(self.target)  # never mixed with an earlier batch
                 report = merge.to_files(
                     self.target,
                     lambda path, copy: write_pdf(

@@ -9,6 +9,7 @@ with the same code.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -16,10 +17,17 @@ from PySide6.QtCore import QRectF
 from PySide6.QtGui import QImage, QPainter, QTextDocument
 
 from composer.core.models import Sender
+from composer.core.postal import (
+    DESTINATION_COUNTRY,
+    DOMESTIC_COUNTRY_NAMES,
+    abbreviate,
+    delivery_lines,
+)
 from composer.printing.letter_layout import (
     LAYOUT_DPI,
     draw_document,
     fitted_lines_document,
+    laid_out_lines,
     mm,
     sheet_image,
 )
@@ -145,14 +153,44 @@ def envelope(name: str) -> EnvelopeSpec:
 
 @dataclass(frozen=True)
 class EnvelopeStyle:
-    """Type of an envelope. USPS (DMM 202.1) and Deutsche Post both ask for 10-12 pt,
-    plain, preferably sans-serif type for the address."""
+    """Type of an envelope. USPS (DMM 202.1, Publication 28) and Deutsche Post both ask
+    for 10-12 pt, plain, preferably sans-serif type for the address: it is never set
+    smaller than 10 pt; a line too long is abbreviated instead (see :func:`abbreviate`)."""
 
     font_family: str = "DejaVu Sans"
     address_points: float = 12.0
-    min_address_points: float = 9.0
+    min_address_points: float = 10.0
     return_points: float = 9.0
     min_return_points: float = 7.0
+
+
+_UNIT_AT_END = re.compile(
+    r"^(?P<street>.*?\S)[,\s]+(?P<unit>(?:Suite|Ste|Room|Rm|Apt|Apartment|Unit|Floor|Fl|#)"
+    r"\.?\s*[\w-]+)$",
+    re.IGNORECASE,
+)
+
+
+def _unit_above(lines: list[str]) -> list[str]:
+    """Publication 28: a unit that does not fit on the delivery line goes on the line above."""
+    if len(lines) < 3:
+        return lines
+    street = lines[-2]
+    match = _UNIT_AT_END.match(street)
+    if not match:
+        return lines
+    return [*lines[:-2], match.group("unit"), match.group("street").rstrip(","), lines[-1]]
+
+
+def is_foreign_country_line(line: str) -> bool:
+    """Whether an address's last line names a country other than the United States."""
+    text = line.strip()
+    return (
+        bool(text)
+        and text.isupper()
+        and not any(ch.isdigit() or ch == "," for ch in text)
+        and text.lower() not in DOMESTIC_COUNTRY_NAMES
+    )
 
 
 class EnvelopePages:
@@ -163,6 +201,10 @@ class EnvelopePages:
         return_lines: the sender's name and postal address (may be empty).
         addresses: each recipient's address lines.
         style: type sizes and face.
+        abroad: the letter is posted outside the United States, so each address
+            ends with "UNITED STATES OF AMERICA". None (the default) decides by
+            the return address: one that ends with a country other than the
+            United States (as :func:`return_address_lines` writes it) is abroad.
     """
 
     def __init__(
@@ -172,11 +214,15 @@ class EnvelopePages:
         addresses: Sequence[Sequence[str]],
         *,
         style: EnvelopeStyle | None = None,
+        abroad: bool | None = None,
     ) -> None:
         self.spec = spec
         self.style = style or EnvelopeStyle()
         self.return_lines = [line for line in return_lines if line.strip()]
-        self.addresses = [[line for line in lines if line.strip()] for lines in addresses]
+        if abroad is None:
+            abroad = bool(self.return_lines) and is_foreign_country_line(self.return_lines[-1])
+        self.abroad = abroad
+        self.addresses = [delivery_lines(lines, abroad) for lines in addresses]
         self._return = (
             fitted_lines_document(
                 self.return_lines,
@@ -192,17 +238,54 @@ class EnvelopePages:
         self._addresses = [self._address_document(lines) for lines in self.addresses]
 
     def _address_document(self, lines: list[str]) -> QTextDocument:
-        area = self.spec.read_area
+        """The address at the largest size that fits, never below the minimum.
+
+        In turn: the lines as given; on a DIN envelope, the reading zone's whole
+        width instead of only its right half; the street and unit lines
+        abbreviated by Publication 28; the unit moved to the line above the
+        street, so the street line stays whole directly above the city line.
+        Only if none of these fits (a line far longer than any in the
+        directory) may a line wrap.
+        """
+        read = self.spec.read_area
+        areas = [read]
         if not self.spec.centre_address:
-            # Bottom right: the block starts at the middle of the envelope.
-            area = Rect(self.spec.width / 2, area.y, area.right - self.spec.width / 2, area.height)
+            # Bottom right: the block starts at the middle of the envelope if it can.
+            middle = Rect(
+                self.spec.width / 2, read.y, read.right - self.spec.width / 2, read.height
+            )
+            areas = [middle, read]
+        shortened = [lines[0], *(abbreviate(line) for line in lines[1:-1]), lines[-1]]
+        if len(lines) < 3:
+            shortened = lines
+        if shortened and shortened[-1] == DESTINATION_COUNTRY:
+            unit_split = [*_unit_above(shortened[:-1]), DESTINATION_COUNTRY]
+        else:
+            unit_split = _unit_above(shortened)
+        tries = [(area, lines) for area in areas]
+        tries += [(read, shortened), (read, unit_split)]
+        document: QTextDocument | None = None
+        for area, candidate in tries:
+            document = self._fitted(candidate, area)
+            if self._fits(document, candidate, area):
+                return document
+        return self._fitted(unit_split, read, wrap=True)
+
+    def _fitted(self, lines: list[str], area: Rect, wrap: bool = False) -> QTextDocument:
         return fitted_lines_document(
             lines,
             area,
             self.style.font_family,
             self.style.address_points,
             self.style.min_address_points,
-            wrap=False,
+            wrap=wrap,
+        )
+
+    @staticmethod
+    def _fits(document: QTextDocument, lines: list[str], area: Rect) -> bool:
+        return (
+            laid_out_lines(document) <= len(lines)
+            and document.size().height() <= mm(area.height) + 0.5
         )
 
     @property
@@ -275,5 +358,9 @@ def envelope_for_paper(paper_name: str) -> EnvelopeSpec:
 
 
 def return_address_lines(sender: Sender) -> list[str]:
-    """The return address: the sender's name and postal address (no e-mail or phone)."""
+    """The return address: the sender's name and postal address (no e-mail or phone).
+
+    An address abroad is written in its country's order and ends with the
+    country (see :func:`composer.core.postal.postal_address_lines`).
+    """
     return [line for line in (sender.name.strip(), *sender.address_lines()) if line]

@@ -165,6 +165,7 @@ def _write_pdf_file(
         del writer  # closes the file
         if (require_pages and pages == 0) or os.path.getsize(tmp_name) == 0:
             raise StorageError(f"Nothing could be written to {path}. Is the disk full?")
+        os.chmod(tmp_name, 0o644)  # as every other export (fileio.atomic_write_bytes)
         os.replace(tmp_name, path)
         return pages
     except OSError as error:

@@ -51,7 +51,7 @@ def full_letter() -> Letter:
         body_html="<p>Dear {{ recipient.salutation }}</p><p><b>Bold</b> and <i>more</i>.</p>",
         date=dt.date(2025, 3, 14),
         campaign_id="protect-russian-defectors",
-        argument_ids=["opening-citizen-concern", "tps-limits", "closing-thank-you"],
+        argument_ids=["opening-citizen-concern", "tps-limits", "reply-congress"],
         complimentary_close="Sincerely,",
         language="en-US",
     )

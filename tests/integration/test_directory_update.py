@@ -152,3 +152,20 @@ def test_the_command_line_update(
     assert "The directory is up to date." in captured.out
     assert "537 members of Congress" in captured.out
     assert "Downloading legislators-current.yaml" in captured.err
+
+
+def test_a_server_that_refuses_says_so_and_names_the_data_in_use(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A port on 127.0.0.1 that nothing listens on: the connection is refused at once.
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        base = f"http://127.0.0.1:{probe.getsockname()[1]}"
+
+    assert main(["directory", "update", "--url-base", base]) == 1
+
+    err = capsys.readouterr().err
+    assert "refused the connection" in err
+    assert "the data of June 10, 2026 (bundled with the program) stays in use" in err
+    assert "Errno" not in err
+    assert err.splitlines()[-1].startswith("composer directory: 127.0.0.1 refused")

@@ -245,8 +245,10 @@ def test_the_built_in_officials_resolve_without_any_data(locations: Locations) -
         "Washington, DC 20528",
     )
     assert secretary.salutation == "Dear Secretary of Homeland Security:"
+    # Members come from the copy bundled with the program until the user has their own.
+    assert resolve(CANTWELL, locations).name == "Maria Cantwell"
     with pytest.raises(DirectoryError, match="directory is empty"):
-        resolve(CANTWELL, locations)
+        Directory(locations.directory_dir).resolve(CANTWELL)
 
 
 def test_a_named_secretary_is_greeted_by_name_or_honorific() -> None:

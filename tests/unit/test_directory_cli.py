@@ -87,9 +87,9 @@ def test_info_json_and_text(shared_data: Path, capsys: pytest.CaptureFixture[str
 
 
 def test_errors_are_one_plain_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["directory", "find", "--zip", "98105"]) == 1
+    assert main(["directory", "find", "--zip", "98l05"]) == 1
     err = capsys.readouterr().err
-    assert err.startswith("composer directory: The directory has no ZIP code table yet")
+    assert err.startswith("composer directory: '98l05' is not a ZIP code")
     assert "Traceback" not in err
 
     bogus = tmp_path / "bogus.txt"

@@ -32,7 +32,7 @@ def test_round_trip_keeps_everything(tmp_path: Path) -> None:
     assert data["letter"]["argument_ids"] == [
         "opening-citizen-concern",
         "tps-limits",
-        "closing-thank-you",
+        "reply-congress",
     ]
 
 
