@@ -222,6 +222,11 @@ class OutgoingMessage:
     recipient_names: tuple[str, ...]
 
 
+# RFC 2045, 6.7: an encoded line holds at most 76 characters (the standard library
+# would otherwise fill lines up to 78, the limit for headers).
+_POLICY = email.policy.SMTP.clone(max_line_length=76)
+
+
 def make_message_id(domain: str) -> str:
     """A new, globally unique Message-ID at the sender's domain (reveals nothing else)."""
     return f"<{uuid.uuid4().hex}@{domain}>"
@@ -271,7 +276,7 @@ def build_message(
     if when.tzinfo is None:
         when = when.astimezone()
 
-    message = EmailMessage(policy=email.policy.SMTP)
+    message = EmailMessage(policy=_POLICY)
     message["From"] = sender.header_address()
     message["To"] = [address.header_address() for address in to]
     if cc:

@@ -75,6 +75,22 @@ def test_bytes_use_crlf_and_short_7bit_lines() -> None:
     assert message.raw.isascii()
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["word " * 400, "é" * 300, "a" * 2000, "Zoë’s “long” line, " * 50 + "\n\nend"],
+)
+def test_encoded_body_lines_are_at_most_76_characters(text: str) -> None:
+    """RFC 2045: quoted-printable and base64 lines hold at most 76 characters."""
+    message = _build(text=text, html=f"<p>{text}</p>")
+    parsed = _parse(message.raw)
+    for part in parsed.iter_parts():
+        assert part["Content-Transfer-Encoding"] in ("quoted-printable", "base64")
+        body = part.as_bytes().split(b"\n\n", 1)[1]
+        lines = body.replace(b"\r\n", b"\n").split(b"\n")
+        assert max(len(line) for line in lines) <= 76
+    assert read_message(message.raw).text.rstrip("\n") == text.rstrip("\n")
+
+
 def test_message_ids_are_unique() -> None:
     assert _build().message_id != _build().message_id
 
