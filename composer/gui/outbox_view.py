@@ -184,6 +184,7 @@ class OutboxView(QWidget):
         controller.busy_changed.connect(self._busy)
         controller.progress.connect(self._progress)
         self._entries: dict[int, OutboxEntry] = {}
+        self._sent: dict[int, SentEntry] = {}
         self._update_buttons()
 
     # -- showing -----------------------------------------------------------------
@@ -213,6 +214,7 @@ class OutboxView(QWidget):
             item.setSelected(entry.id in chosen)
         chosen_sent = set(self.selected_sent_ids())
         self.sent.clear()
+        self._sent = {record.id: record for record in sent}
         for record in sent:
             item = QTreeWidgetItem(
                 [
@@ -278,6 +280,14 @@ class OutboxView(QWidget):
             button.setEnabled(one_sent)
 
     # -- selection ---------------------------------------------------------------
+
+    def entry(self, entry_id: int) -> OutboxEntry | None:
+        """The waiting letter with this outbox id, as last shown (None if not listed)."""
+        return self._entries.get(entry_id)
+
+    def sent_entry(self, sent_id: int) -> SentEntry | None:
+        """The sent letter with this history id, as last shown (None if not listed)."""
+        return self._sent.get(sent_id)
 
     def selected_ids(self) -> list[int]:
         """The outbox ids of the selected waiting letters."""

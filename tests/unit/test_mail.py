@@ -242,3 +242,23 @@ def test_any_subject_is_refused_or_round_trips_exactly(subject: str) -> None:
         b"MIME-Version",
         b"Content-Type",
     ]
+
+
+def test_one_field_may_hold_quoted_names_with_commas() -> None:
+    from composer.core.mail import parse_address_field
+
+    found = parse_address_field(
+        '"White House, Comments" <comments@whitehouse.gov>, a@example.org; '
+        '"Doe, Jane" <jane@example.org>',
+        "To",
+    )
+    assert [str(item) for item in found] == [
+        '"White House, Comments" <comments@whitehouse.gov>',
+        "a@example.org",
+        '"Doe, Jane" <jane@example.org>',
+    ]
+    named = parse_address_field(" pat@senate.gov ", "To", display_name="Pat Adams")
+    assert [str(item) for item in named] == ["Pat Adams <pat@senate.gov>"]
+    assert parse_address_field("  ", "Cc") == []
+    with pytest.raises(MailError, match="To: give an address"):
+        parse_address_field(" , ", "To", missing="give an address")
