@@ -230,7 +230,10 @@ class MailCenter(QObject):
         QTimer.singleShot(0, self.controller.start)
 
     def shutdown(self) -> None:
-        """Stop the sending thread and close the outbox once no job uses it any more."""
+        """Close the Outbox window, stop the sending thread and close the outbox once no
+        job uses it any more."""
+        if self.outbox_window is not None:
+            self.outbox_window.close()
         self.controller.shutdown()
         # Short outbox jobs (recovery, lists) run on the shared pool: closing the
         # connections under them would pull the database away mid-statement.
@@ -278,12 +281,20 @@ class MailCenter(QObject):
         if self.outbox_window is None:
             self.outbox_window = OutboxView(self.controller)
             self.outbox_window.setWindowTitle("Outbox and Sent — Letter Composer")
-            self.outbox_window.resize(820, 480)
+            self.outbox_window.quit_requested.connect(self.window.close)
             self.outbox_window.edit_requested.connect(self.edit_waiting)
             self.outbox_window.reopen_requested.connect(self.reopen_sent)
+            self.outbox_window.place_over(self.window)
+            first = True
+        else:
+            first = False
         self.controller.refresh()
         self.outbox_window.show()
+        if first:
+            # Once shown, the window manager's frame is known: all of it goes on screen.
+            self.outbox_window.place_over(self.window)
         self.outbox_window.raise_()
+        self.outbox_window.activateWindow()
 
     def edit_waiting(self, entry_id: int) -> None:
         """Open a waiting or refused letter for correction; it then goes out again."""

@@ -11,7 +11,8 @@ from email import message_from_bytes, policy
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QApplication, QDialog
 from pytestqt.qtbot import QtBot
 
 from composer.core.accounts import Account, account_file, save_account
@@ -173,3 +174,51 @@ def test_send_dialog_reads_a_quoted_name_with_a_comma_and_an_empty_to_is_explain
     parsed = message_from_bytes(received.data, policy=policy.default)
     assert parsed["To"] == '"White House, Comments" <comments@whitehouse.gov>'
     assert parsed["Cc"] == '"Doe, Jane" <jane@example.org>, staff@example.org'
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support raise")
+@pytest.mark.parametrize("keys", ["Escape", "Ctrl+W"])
+def test_the_outbox_window_closes_with_escape_and_ctrl_w(
+    qtbot: QtBot, main_window: MainWindow, keys: str
+) -> None:
+    center = main_window.mail_center()
+    center.show_outbox()
+    view = center.outbox_window
+    qtbot.addWidget(view)
+    qtbot.waitExposed(view)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is view)
+    view.waiting.setFocus()
+    qtbot.keySequence(view.waiting, QKeySequence(keys))
+    qtbot.waitUntil(lambda: not view.isVisible())
+    assert main_window.isVisible()
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support raise")
+def test_ctrl_q_in_the_outbox_window_quits_and_closes_it(
+    qtbot: QtBot, main_window: MainWindow
+) -> None:
+    center = main_window.mail_center()
+    center.show_outbox()
+    view = center.outbox_window
+    qtbot.addWidget(view)
+    qtbot.waitExposed(view)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is view)
+    qtbot.keySequence(view.waiting, QKeySequence("Ctrl+Q"))
+    qtbot.waitUntil(lambda: not main_window.isVisible() and not view.isVisible())
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support raise")
+def test_the_outbox_window_opens_wholly_on_screen_and_tells_the_truth_when_empty(
+    qtbot: QtBot, main_window: MainWindow
+) -> None:
+    main_window.move(main_window.screen().availableGeometry().topRight())
+    center = main_window.mail_center()
+    center.show_outbox()
+    view = center.outbox_window
+    qtbot.addWidget(view)
+    qtbot.waitExposed(view)
+    area = view.screen().availableGeometry()
+    assert area.contains(view.frameGeometry()), (area, view.frameGeometry())
+    qtbot.waitUntil(lambda: view.details.text() != "")
+    assert "every letter has gone out" not in view.details.text()
+    assert "no letter has been sent yet" in view.details.text()
