@@ -113,6 +113,21 @@ def resolve_recipients(
         raise
 
 
+def recipients_for(
+    recipient_ids: list[str], locations: Locations, sender: Sender
+) -> list[Recipient]:
+    """The recipients a letter from `sender` goes to, each at the office its paper
+    copy is addressed to: the home-state office nearest the sender's ZIP code.
+
+    This is the one place the command line chooses an office, so the letter, its
+    envelope, the printed copy and a mail merge always agree.
+
+    Raises:
+        CommandError: an id is unknown.
+    """
+    return resolve_recipients(recipient_ids, locations, sender.postal_code.strip())
+
+
 def _sender(args: argparse.Namespace, context: CommandContext) -> Sender:
     if args.sender is not None:
         try:
@@ -154,12 +169,8 @@ def build_job(args: argparse.Namespace, context: CommandContext) -> LetterJob:
                 f"composer: campaign '{campaign.id}' has no argument {', '.join(unknown)} "
                 "(see 'composer campaigns')"
             )
-    wanted = args.to or [PRESIDENT_ID]
-    recipients = resolve_recipients(wanted, context.locations)
     sender = _sender(args, context)
-    if sender.postal_code.strip():
-        # Paper goes to the home-state office nearest the writer.
-        recipients = resolve_recipients(wanted, context.locations, sender.postal_code)
+    recipients = recipients_for(args.to or [PRESIDENT_ID], context.locations, sender)
     letter = new_letter(
         campaign,
         argument_ids,
