@@ -129,19 +129,28 @@ def recipients_for(
 
 
 def _sender(args: argparse.Namespace, context: CommandContext) -> Sender:
+    sender = _sender_quietly(args, context)
+    if sender is None:
+        _note_no_sender(context)
+        return Sender()
+    return sender
+
+
+def _note_no_sender(context: CommandContext) -> None:
+    context.note(
+        "composer: no sender profile is saved, so the letter has no sender name or "
+        "address; pass --sender FILE.toml or fill in File ▸ Sender Profile in the window"
+    )
+
+
+def _sender_quietly(args: argparse.Namespace, context: CommandContext) -> Sender | None:
+    """The sender file given, or the saved profile; None when there is none."""
     if args.sender is not None:
         try:
             return load_sender(args.sender)
         except ProfileError as error:
             raise CommandError(f"composer: {error}") from error
-    saved = load_saved_sender(context.locations.profile_file)
-    if saved is None:
-        context.note(
-            "composer: no sender profile is saved, so the letter has no sender name or "
-            "address; pass --sender FILE.toml or fill in File ▸ Sender Profile in the window"
-        )
-        return Sender()
-    return saved
+    return load_saved_sender(context.locations.profile_file)
 
 
 def build_job(args: argparse.Namespace, context: CommandContext) -> LetterJob:
@@ -169,8 +178,11 @@ def build_job(args: argparse.Namespace, context: CommandContext) -> LetterJob:
                 f"composer: campaign '{campaign.id}' has no argument {', '.join(unknown)} "
                 "(see 'composer campaigns')"
             )
-    sender = _sender(args, context)
+    saved = _sender_quietly(args, context)
+    sender = saved or Sender()
     recipients = recipients_for(args.to or [PRESIDENT_ID], context.locations, sender)
+    if saved is None:  # said once the recipients are known to be right
+        _note_no_sender(context)
     letter = new_letter(
         campaign,
         argument_ids,
