@@ -472,7 +472,19 @@ class MainWindow(QMainWindow):
             )
 
     def _confirm_personal(self, verb: str) -> bool:
-        """Before a letter leaves: let the coach warn about a letter with nothing personal."""
+        """Before a letter leaves: first check that it can be made at all (an empty
+        letter, a value missing — each problem named once), then let the coach warn
+        about a letter with nothing personal."""
+        from composer.core.merge import MailMerge
+        from composer.core.render import RenderError
+
+        letter = self.current_letter()
+        try:
+            merge = MailMerge(letter, letter.recipients, self.renderer(), self.campaign.template)
+            merge.check()
+        except RenderError as error:
+            QMessageBox.warning(self, "The letter is not ready", str(error))
+            return False
         return self.coach_panel.confirm_output(verb)
 
     def new_letter(self) -> None:
