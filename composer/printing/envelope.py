@@ -15,11 +15,13 @@ from dataclasses import dataclass
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QImage, QPainter, QTextDocument
 
+from composer.core.address import fitted_address
 from composer.core.models import Sender
 from composer.printing.letter_layout import (
     LAYOUT_DPI,
     draw_document,
     fitted_lines_document,
+    laid_out_lines,
     mm,
     sheet_image,
 )
@@ -176,7 +178,21 @@ class EnvelopePages:
         self.spec = spec
         self.style = style or EnvelopeStyle()
         self.return_lines = [line for line in return_lines if line.strip()]
-        self.addresses = [[line for line in lines if line.strip()] for lines in addresses]
+        written = [[line for line in lines if line.strip()] for lines in addresses]
+        # Too long as written: shortened by USPS Publication 28's rules when that fits.
+        fitted = [fitted_address(lines, self._address_fits) for lines in written]
+        self.addresses = [
+            chosen[0] if chosen is not None else lines
+            for chosen, lines in zip(fitted, written, strict=True)
+        ]
+        self._problems = [
+            None
+            if chosen is not None or not lines
+            else f"The address of “{lines[0]}” is too long for the envelope, even in small "
+            "type and with the Postal Service's abbreviations, so nothing was printed. "
+            "Shorten it (at most five lines of about 40 characters)."
+            for chosen, lines in zip(fitted, written, strict=True)
+        ]
         self._return = (
             fitted_lines_document(
                 self.return_lines,
@@ -191,11 +207,25 @@ class EnvelopePages:
         )
         self._addresses = [self._address_document(lines) for lines in self.addresses]
 
-    def _address_document(self, lines: list[str]) -> QTextDocument:
+    def _address_area(self) -> Rect:
         area = self.spec.read_area
         if not self.spec.centre_address:
             # Bottom right: the block starts at the middle of the envelope.
             area = Rect(self.spec.width / 2, area.y, area.right - self.spec.width / 2, area.height)
+        return area
+
+    def _address_fits(self, lines: list[str]) -> bool:
+        area = self._address_area()
+        document = self._address_document(lines)
+        too_tall = document.size().height() > mm(area.height) + 0.5
+        return not too_tall and laid_out_lines(document) <= len(lines)
+
+    def address_problems(self) -> list[str]:
+        """Why envelopes cannot be printed, one sentence per envelope that cannot."""
+        return [problem for problem in self._problems if problem]
+
+    def _address_document(self, lines: list[str]) -> QTextDocument:
+        area = self._address_area()
         return fitted_lines_document(
             lines,
             area,

@@ -71,3 +71,26 @@ def test_a_value_missing_from_every_copy_is_named_once(
     assert text.count("sender.phone") == 1
     assert "Every copy (4 letters):" in text
     assert text.startswith("4 letters cannot be made, nothing was written.")
+
+
+def test_an_address_too_big_for_the_window_is_refused_with_a_clear_message(
+    qtbot: QtBot, main_window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bar = main_window.recipient_bar
+    bar.select("custom")  # typed by hand, as in the report
+    bar.custom_name.setText("Chair of a Long Subcommittee")
+    bar.custom_address.setPlainText(
+        "\n".join(f"Line {n} of an address far too long for any window at all" for n in range(8))
+    )
+    bar.custom_salutation.setText("Dear Chair:")
+    monkeypatch.setattr(main_window.coach_panel, "confirm_output", lambda _verb: True)
+    shown: list[str] = []
+    monkeypatch.setattr(
+        QMessageBox, "warning", lambda _parent, _title, text, *a, **k: shown.append(text)
+    )
+    target = tmp_path / "letter.pdf"
+    main_window.export_pdf(str(target))
+    qtbot.waitUntil(lambda: bool(shown), timeout=15_000)
+    assert "too many lines for the envelope window" in shown[0]
+    assert "Postal Service's abbreviations" in shown[0]
+    assert not target.exists()
