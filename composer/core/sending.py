@@ -128,7 +128,9 @@ class FlushReport:
             if self.refused_waiting:
                 return (
                     f"Nothing to send now: {_count(self.refused_waiting)} refused by the "
-                    "server wait to be corrected. Open the outbox to edit or retry them."
+                    f"server {'waits' if self.refused_waiting == 1 else 'wait'} to be "
+                    "corrected. Open the outbox to edit or retry "
+                    f"{'it' if self.refused_waiting == 1 else 'them'}."
                 )
             return "The outbox is empty: nothing to send."
         parts: list[str] = []

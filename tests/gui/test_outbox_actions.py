@@ -222,3 +222,34 @@ def test_the_outbox_window_opens_wholly_on_screen_and_tells_the_truth_when_empty
     qtbot.waitUntil(lambda: view.details.text() != "")
     assert "every letter has gone out" not in view.details.text()
     assert "no letter has been sent yet" in view.details.text()
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support raise")
+def test_send_now_with_only_refused_letters_says_they_wait(
+    qtbot: QtBot,
+    main_window: MainWindow,
+    server: SmtpTestServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _account_for(main_window, server, monkeypatch)
+    server.reject_recipients["nobody@whitehouse.gov"] = "550 5.1.1 No such user here"
+    center = main_window.mail_center()
+    center.show_outbox()
+    view = center.outbox_window
+    qtbot.addWidget(view)
+    center.controller.queue([_message("nobody@whitehouse.gov")])
+    qtbot.waitUntil(
+        lambda: (
+            view.waiting.topLevelItemCount() == 1
+            and view.waiting.topLevelItem(0).text(0).startswith("Refused")
+        ),
+        timeout=15_000,
+    )
+    with qtbot.waitSignal(center.controller.announcement, timeout=10_000) as said:
+        qtbot.mouseClick(view.send_button, Qt.MouseButton.LeftButton)
+    assert said.args == [
+        "Nothing to send now: 1 letter refused by the server waits to be corrected. "
+        "Open the outbox to edit or retry it.",
+        False,
+    ]
+    assert "empty" not in view.status.text()

@@ -270,7 +270,7 @@ def test_a_refused_letter_is_edited_and_retried_from_the_command_line(
     # Nothing is due, but the refused letter is not forgotten.
     idle = composer("outbox", "flush", "--timeout", "2")
     assert "The outbox is empty" not in idle.stdout
-    assert "1 letter refused by the server wait" in idle.stdout
+    assert "1 letter refused by the server waits to be corrected" in idle.stdout
     assert "edit or retry" in idle.stdout
 
     # Wrong input changes nothing and says what to type.
