@@ -94,7 +94,7 @@ class DraftsDialog(QDialog):
         self.current_id = current_id
         self.highlight = highlight
         self.setWindowTitle("Drafts")
-        self.resize(720, 420)
+        self.resize(900, 420)
         self.intro = QLabel("Every letter is saved here as you write. Open one to go on with it.")
         self.intro.setWordWrap(True)
         self.tree = QTreeWidget()
@@ -144,6 +144,9 @@ class DraftsDialog(QDialog):
         listed = [(info, self._recipients_of(info.id)) for info in drafts]
         for (info, recipients), title in zip(listed, draft_titles(listed), strict=True):
             self._add(info, title, recipients)
+        # The end of a name (the day, a number) is what tells two drafts apart: show it.
+        self.tree.resizeColumnToContents(0)
+        self.tree.setColumnWidth(0, min(max(self.tree.columnWidth(0), 300), 560))
         ids = self.ids()
         if ids:
             self.tree.setCurrentItem(
@@ -171,6 +174,7 @@ class DraftsDialog(QDialog):
             [title, recipients, describe_time(info.updated_at), info.summary[:120]]
         )
         item.setData(0, ID_ROLE, info.id)
+        item.setToolTip(0, title)
         item.setToolTip(1, recipients)
         item.setToolTip(3, info.summary)
         if info.id in self.highlight:

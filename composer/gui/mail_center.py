@@ -125,6 +125,7 @@ class MessageEditDialog(QDialog):
         title: the window title.
         action: the text of the button that sends it.
         copy_to_sender: whether the sender gets a copy, as before.
+        note: what happened to the letter so far (the server's refusal…), shown on top.
         parent: the parent widget.
 
     Attributes:
@@ -138,6 +139,7 @@ class MessageEditDialog(QDialog):
         title: str,
         action: str,
         copy_to_sender: bool,
+        note: str = "",
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -157,6 +159,11 @@ class MessageEditDialog(QDialog):
         form.addRow("&To:", self.to)
         form.addRow("&Cc:", self.cc)
         form.addRow("&Subject:", self.subject)
+        form.addRow("Te&xt:", self.text)
+        self.note = QLabel(note)
+        self.note.setWordWrap(True)
+        self.note.setAccessibleName("What happened to this letter")
+        self.note.setVisible(bool(note))
         self.error = QLabel()
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #b00020;")
@@ -169,8 +176,8 @@ class MessageEditDialog(QDialog):
         buttons.accepted.connect(self._check)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.text, 1)
+        layout.addWidget(self.note)
+        layout.addLayout(form, 1)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
         self.resize(640, 520)
@@ -298,6 +305,8 @@ class MailCenter(QObject):
 
     def edit_waiting(self, entry_id: int) -> None:
         """Open a waiting or refused letter for correction; it then goes out again."""
+        from composer.gui.outbox_view import letter_story
+
         view = self.outbox_window
         entry = view.entry(entry_id) if view is not None else None
         envelope = entry.envelope_to if entry is not None else ()
@@ -306,6 +315,9 @@ class MailCenter(QObject):
             dialog = self.edit_dialog(
                 raw, "Correct the letter", "&Send Again", copies_sender(raw, envelope)
             )
+            if entry is not None:
+                dialog.note.setText(letter_story(entry))
+                dialog.note.show()
             if dialog.exec() == QDialog.DialogCode.Accepted and dialog.message is not None:
                 self.controller.replace(entry_id, dialog.message)
 

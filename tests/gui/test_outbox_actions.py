@@ -45,10 +45,14 @@ def _message(to: str, subject: str = "Protect those who refuse"):
     )
 
 
+seen: list[str] = []  # what each correction dialog said on top
+
+
 def _fill(changes: dict[str, str]):
     """An exec() for the correction dialog that types `changes` and presses the button."""
 
     def exec_(dialog: MessageEditDialog) -> int:
+        seen.append("" if dialog.note.isHidden() else dialog.note.text())
         for name, value in changes.items():
             widget = getattr(dialog, name)
             if name == "text":
@@ -89,8 +93,10 @@ def test_a_refused_letter_is_corrected_with_edit_and_goes_out(
         "exec",
         _fill({"to": '"White House, Comments" <comments@whitehouse.gov>', "subject": "Fixed"}),
     )
+    seen.clear()
     qtbot.mouseClick(view.edit_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: len(server.recording.messages) == 1, timeout=15_000)
+    assert "550 5.1.1 No such user here" in seen[0]  # why it was refused, above the fields
     received = server.recording.messages[0]
     assert received.rcpt_tos == ("comments@whitehouse.gov",)
     parsed = message_from_bytes(received.data, policy=policy.default)
