@@ -14,7 +14,7 @@ from composer.core.compose import new_letter
 from composer.core.fileio import StorageError, atomic_write_text
 from composer.core.locations import Locations
 from composer.core.models import PRESIDENT_ID, Letter, Recipient, Sender, white_house
-from composer.core.profile import ProfileError, load_saved_sender, load_sender
+from composer.core.profile import ProfileError, checked_sender, load_saved_sender, load_sender
 from composer.core.render import RenderedLetter, Renderer, RenderError
 from composer.core.settings import effective_paper, load_settings
 
@@ -144,13 +144,30 @@ def _note_no_sender(context: CommandContext) -> None:
 
 
 def _sender_quietly(args: argparse.Namespace, context: CommandContext) -> Sender | None:
-    """The sender file given, or the saved profile; None when there is none."""
+    """The sender file given, or the saved profile; None when there is none.
+
+    What cannot be right (a state that is not one, a ZIP code that is not one…) is
+    refused here, before it is printed on a letter or an envelope.
+
+    Raises:
+        CommandError: the file cannot be read, or a field is wrong (each is named,
+            with what to type instead).
+    """
     if args.sender is not None:
         try:
-            return load_sender(args.sender)
+            sender = load_sender(args.sender)
         except ProfileError as error:
             raise CommandError(f"composer: {error}") from error
-    return load_saved_sender(context.locations.profile_file)
+        where = str(args.sender)
+    else:
+        saved = load_saved_sender(context.locations.profile_file)
+        if saved is None:
+            return None
+        sender, where = saved, "the sender profile (File ▸ Sender Profile in the window)"
+    tidy, problems = checked_sender(sender)
+    if problems:
+        raise CommandError(f"composer: {where}: " + " ".join(str(problem) for problem in problems))
+    return tidy
 
 
 def build_job(args: argparse.Namespace, context: CommandContext) -> LetterJob:
