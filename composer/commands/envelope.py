@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from composer.commands.base import EXIT_OK, CommandContext, CommandError
-from composer.commands.render import _sender, resolve_recipient, warn_terms
+from composer.commands.render import _sender, recipients_for, warn_terms
 from composer.core.fileio import StorageError
 from composer.core.models import PRESIDENT_ID, Recipient, Sender
 from composer.core.settings import effective_paper, load_settings
@@ -73,9 +73,10 @@ def run(args: argparse.Namespace, context: CommandContext) -> int:
     """Write the envelopes."""
     if args.out.suffix.lower() != ".pdf":
         raise CommandError(f"composer: {args.out}: envelopes are written as .pdf")
-    recipients = [resolve_recipient(r, context.locations) for r in (args.to or [PRESIDENT_ID])]
-    warn_terms(context, recipients, by_post=True)
     sender = _sender(args, context)
+    # The same office as the letter's: the one nearest the sender.
+    recipients = recipients_for(args.to or [PRESIDENT_ID], context.locations, sender)
+    warn_terms(context, recipients, by_post=True)
     size = args.size or default_size(context)
     count = write_envelopes(args.out, sender, recipients, size)
     from composer.printing.envelope import envelope

@@ -11,13 +11,14 @@ from typing import Any
 from composer.commands.account import require_account, session_password
 from composer.commands.base import EXIT_FAILURE, EXIT_OK, CommandContext, CommandError
 from composer.core.fileio import StorageError
+from composer.core.mail import MailError, copies_sender, edited_message
 from composer.core.outbox import Outbox, OutboxEntry, OutboxError, SentEntry
 from composer.core.sending import FlushReport, MessageResult, OutboxSender
 from composer.core.transport import DEFAULT_TIMEOUT
 
 
 def register(subparsers: Any) -> None:
-    """Add ``outbox [list|flush|cancel|export]``."""
+    """Add ``outbox [list|flush|retry|edit|cancel|export]``."""
     outbox = subparsers.add_parser("outbox", help="letters waiting to be sent; send them now")
     outbox.add_argument("--json", action="store_true", help="print JSON instead of text")
     outbox.set_defaults(handler=run_list, sent=False)
@@ -34,6 +35,34 @@ def register(subparsers: Any) -> None:
         "--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS", help="per step"
     )
     flush.set_defaults(handler=run_flush)
+
+    retry = actions.add_parser(
+        "retry", help="send refused or waiting letters again now (after fixing the cause)"
+    )
+    retry.add_argument("ids", type=int, nargs="+", metavar="ID", help="the letters' numbers")
+    retry.add_argument("--json", action="store_true", help="print JSON instead of text")
+    retry.add_argument(
+        "--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS", help="per step"
+    )
+    retry.set_defaults(handler=run_retry)
+
+    edit = actions.add_parser(
+        "edit",
+        help="correct a waiting or refused letter (it is queued again, unsent)",
+        description=(
+            "Correct a letter in the outbox: its recipients, copies, subject or text. "
+            "What is not given stays as it was. The letter waits again; send it with "
+            "'composer outbox retry ID' or 'composer outbox flush'."
+        ),
+    )
+    edit.add_argument("id", type=int, help="the letter's number in 'composer outbox list'")
+    edit.add_argument("--to", metavar="ADDRS", help='new recipients: "Name <a@b.org>, c@d.org"')
+    edit.add_argument("--cc", metavar="ADDRS", help='new copies ("" for none)')
+    edit.add_argument("--subject", metavar="TEXT", help="a new subject line")
+    edit.add_argument(
+        "--text-file", type=Path, metavar="FILE", help="a new text for the letter (UTF-8)"
+    )
+    edit.set_defaults(handler=run_edit)
 
     cancel = actions.add_parser("cancel", help="remove a waiting letter (it will not be sent)")
     cancel.add_argument("id", type=int, help="the letter's number in 'composer outbox list'")
@@ -216,6 +245,68 @@ def run_flush(args: argparse.Namespace, context: CommandContext) -> int:
     report = flush_outbox(context, args.timeout)
     say_report(context, report, args.json)
     return report.exit_status()
+
+
+def run_retry(args: argparse.Namespace, context: CommandContext) -> int:
+    """Make the named letters (refused ones too) due now, then send them."""
+    outbox = open_outbox(context)
+    try:
+        known = {entry.id: entry for entry in outbox.entries()}
+        missing = [number for number in args.ids if number not in known]
+        if missing:
+            raise _fail(
+                f"there is no letter #{missing[0]} in the outbox; see 'composer outbox list'."
+            )
+        outbox.retry_now(args.ids)
+    except OutboxError as error:
+        raise _fail(str(error)) from None
+    finally:
+        outbox.close()
+    report = flush_outbox(context, args.timeout, list(args.ids))
+    say_report(context, report, args.json)
+    return report.exit_status()
+
+
+def run_edit(args: argparse.Namespace, context: CommandContext) -> int:
+    """Replace a waiting or refused letter by its corrected version (queued, not sent)."""
+    if args.to is None and args.cc is None and args.subject is None and args.text_file is None:
+        raise _fail("say what to change: --to, --cc, --subject or --text-file.")
+    text: str | None = None
+    if args.text_file is not None:
+        try:
+            text = args.text_file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            reason = getattr(error, "strerror", None) or "it is not UTF-8 text"
+            raise _fail(f"cannot read {args.text_file}: {reason}.") from None
+        if not text.strip():
+            raise _fail(f"{args.text_file} is empty; the letter was not changed.")
+    outbox = open_outbox(context)
+    try:
+        entry = outbox.get(args.id)
+        if entry is None:
+            raise _fail(f"there is no letter #{args.id} in the outbox; see 'composer outbox list'.")
+        raw = outbox.raw(args.id)
+        try:
+            message = edited_message(
+                raw,
+                to=args.to,
+                cc=args.cc,
+                subject=args.subject,
+                text=text,
+                copy_to_sender=copies_sender(raw, entry.envelope_to),
+            )
+        except MailError as error:
+            raise _fail(f"{error} The letter was not changed.") from None
+        outbox.replace(args.id, message)
+    except OutboxError as error:
+        raise _fail(str(error)) from None
+    finally:
+        outbox.close()
+    context.say(
+        f"Letter #{args.id} “{message.subject}” to {', '.join(message.recipient_names)} was "
+        f"corrected and waits to be sent: run 'composer outbox retry {args.id}'."
+    )
+    return EXIT_OK
 
 
 def run_cancel(args: argparse.Namespace, context: CommandContext) -> int:

@@ -15,7 +15,7 @@ from composer.core.compose import new_letter, routed_letter
 from composer.core.fileio import StorageError, atomic_write_text
 from composer.core.locations import Locations
 from composer.core.models import Letter, Recipient, Sender
-from composer.core.profile import ProfileError, load_saved_sender, load_sender
+from composer.core.profile import ProfileError, checked_sender, load_saved_sender, load_sender
 from composer.core.render import RenderedLetter, Renderer, RenderError
 from composer.core.settings import effective_paper, load_settings
 
@@ -219,20 +219,66 @@ def resolve_recipients(
         raise
 
 
+def recipients_for(
+    recipient_ids: list[str],
+    locations: Locations,
+    sender: Sender,
+    campaign: Campaign | None = None,
+) -> list[Recipient]:
+    """The recipients a letter from `sender` goes to, each at the office its paper
+    copy is addressed to: the home-state office nearest the sender's ZIP code.
+
+    This is the one place the command line chooses an office, so the letter, its
+    envelope, the printed copy and a mail merge always agree.
+
+    Raises:
+        CommandError: an id is unknown (a campaign's own recipients count as known).
+    """
+    return resolve_recipients(
+        recipient_ids, locations, sender.postal_code.strip(), campaign=campaign
+    )
+
+
 def _sender(args: argparse.Namespace, context: CommandContext) -> Sender:
+    sender = _sender_quietly(args, context)
+    if sender is None:
+        _note_no_sender(context)
+        return Sender()
+    return sender
+
+
+def _note_no_sender(context: CommandContext) -> None:
+    context.note(
+        "composer: no sender profile is saved, so the letter has no sender name or "
+        "address; pass --sender FILE.toml or fill in File ▸ Sender Profile in the window"
+    )
+
+
+def _sender_quietly(args: argparse.Namespace, context: CommandContext) -> Sender | None:
+    """The sender file given, or the saved profile; None when there is none.
+
+    What cannot be right (a state that is not one, a ZIP code that is not one…) is
+    refused here, before it is printed on a letter or an envelope.
+
+    Raises:
+        CommandError: the file cannot be read, or a field is wrong (each is named,
+            with what to type instead).
+    """
     if args.sender is not None:
         try:
-            return load_sender(args.sender)
+            sender = load_sender(args.sender)
         except ProfileError as error:
             raise CommandError(f"composer: {error}") from error
-    saved = load_saved_sender(context.locations.profile_file)
-    if saved is None:
-        context.note(
-            "composer: no sender profile is saved, so the letter has no sender name or "
-            "address; pass --sender FILE.toml or fill in File ▸ Sender Profile in the window"
-        )
-        return Sender()
-    return saved
+        where = str(args.sender)
+    else:
+        saved = load_saved_sender(context.locations.profile_file)
+        if saved is None:
+            return None
+        sender, where = saved, "the sender profile (File ▸ Sender Profile in the window)"
+    tidy, problems = checked_sender(sender)
+    if problems:
+        raise CommandError(f"composer: {where}: " + " ".join(str(problem) for problem in problems))
+    return tidy
 
 
 def warn_terms(context: CommandContext, recipients: list[Recipient], *, by_post: bool) -> None:
@@ -275,14 +321,12 @@ def build_job(
                 f"composer: campaign '{campaign.id}' has no argument {', '.join(unknown)} "
                 "(see 'composer campaigns')"
             )
+    saved = _sender_quietly(args, context)
+    sender = saved or Sender()
     wanted = args.to or [_default_recipient(campaign)]
-    recipients = resolve_recipients(wanted, context.locations, campaign=campaign)
-    sender = _sender(args, context)
-    if sender.postal_code.strip():
-        # Paper goes to the home-state office nearest the writer.
-        recipients = resolve_recipients(
-            wanted, context.locations, sender.postal_code, campaign=campaign
-        )
+    recipients = recipients_for(wanted, context.locations, sender, campaign=campaign)
+    if saved is None:  # said once the recipients are known to be right
+        _note_no_sender(context)
     warn_terms(context, recipients, by_post=by_post)
     if argument_ids is None:
         # Each copy gets the paragraphs the campaign routes to its recipient's office.

@@ -19,11 +19,10 @@ from composer.core.accounts import AccountError
 from composer.core.mail import (
     MailAddress,
     MailError,
-    OutgoingMessage,
-    build_message,
-    parse_address,
+    build_letter_messages,
+    parse_address_field,
+    parse_address_list,
 )
-from composer.core.mail import parse_address_list as parse_addresses
 from composer.core.outbox import OutboxError
 from composer.core.render import RenderedLetter
 from composer.core.transport import DEFAULT_TIMEOUT
@@ -77,7 +76,7 @@ def _addresses_for(rendered: list[RenderedLetter], to_email: list[str]) -> list[
             number of --to-email does not fit the recipients.
     """
     try:
-        given = parse_addresses(to_email, "To")
+        given = [address for text in to_email for address in parse_address_field(text, "To")]
     except MailError as error:
         raise _fail(f"{error}") from None
     if given:
@@ -101,41 +100,10 @@ def _addresses_for(rendered: list[RenderedLetter], to_email: list[str]) -> list[
             )
         name = recipient.name or recipient.short_name
         try:
-            chosen.append([parse_address(recipient.email.strip(), "To", display_name=name)])
+            chosen.append(parse_address_field(recipient.email, "To", display_name=name))
         except MailError as error:
             raise _fail(f"{recipient.short_name}: {error}") from None
     return chosen
-
-
-def build_messages(
-    rendered: list[RenderedLetter],
-    sender: MailAddress,
-    recipients: list[list[MailAddress]],
-    cc: list[MailAddress],
-    copy_to_sender: bool,
-) -> list[OutgoingMessage]:
-    """One e-mail per rendered letter, all checked before any is queued.
-
-    Raises:
-        CommandError: a header would be unsafe or an address is wrong.
-    """
-    messages: list[OutgoingMessage] = []
-    for letter, to in zip(rendered, recipients, strict=True):
-        try:
-            messages.append(
-                build_message(
-                    sender=sender,
-                    to=to,
-                    cc=cc,
-                    subject=letter.subject,
-                    text=letter.email_body_text,
-                    html=letter.document_html,
-                    copy_to_sender=copy_to_sender,
-                )
-            )
-        except MailError as error:
-            raise _fail(str(error)) from None
-    return messages
 
 
 def run(args: argparse.Namespace, context: CommandContext) -> int:
@@ -146,14 +114,17 @@ def run(args: argparse.Namespace, context: CommandContext) -> int:
     except AccountError as error:
         raise _fail(str(error)) from None
     try:
-        cc = parse_addresses(args.cc, "Cc")
+        cc = parse_address_list(args.cc, "Cc")
     except MailError as error:
         raise _fail(str(error)) from None
     job = build_job(args, context, by_post=False)
     rendered = render_all(job, job.campaign.email_template)
-    messages = build_messages(
-        rendered, sender, _addresses_for(rendered, args.to_email), cc, args.copy_to_me
-    )
+    try:
+        messages = build_letter_messages(
+            rendered, sender, _addresses_for(rendered, args.to_email), cc, args.copy_to_me
+        )
+    except MailError as error:
+        raise _fail(str(error)) from None
 
     outbox = open_outbox(context)
     try:

@@ -15,12 +15,17 @@ from __future__ import annotations
 
 import datetime as dt
 import email.policy
+import html as html_module
 import re
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from email.headerregistry import Address
 from email.message import EmailMessage
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from composer.core.rendered import RenderedLetter
 
 # Characters that must never reach a header: C0 controls (CR, LF, TAB, NUL…),
 # DEL, and the Unicode line separators some software treats as line breaks.
@@ -170,19 +175,41 @@ def parse_address(text: str, field: str, display_name: str | None = None) -> Mai
 
 
 def parse_address_list(texts: Iterable[str], field: str) -> list[MailAddress]:
-    """Check several addresses; each item may itself hold several, split by commas.
+    """Check several fields' worth of addresses (see :func:`parse_address_field`).
 
     Raises:
         MailError: one of them is malformed (the message names it).
     """
-    found: list[MailAddress] = []
-    for text in texts:
-        check_header_text(text, field)
-        # A display name may be quoted and contain commas; split outside quotes only.
-        for part in _split_outside_quotes(text):
-            if part.strip():
-                found.append(parse_address(part, field))
-    return found
+    return [address for text in texts for address in parse_address_field(text, field)]
+
+
+def parse_address_field(
+    text: str, field: str, *, display_name: str | None = None, missing: str = ""
+) -> list[MailAddress]:
+    """The addresses typed in one field (To, Cc…), as the user typed them.
+
+    Several addresses are separated by commas or semicolons; a comma inside a
+    quoted name (``"White House, Comments" <comments@example.gov>``) belongs to
+    the name. This is the one place where what the user typed becomes addresses.
+
+    Args:
+        text: the field's text.
+        field: the field's name, for messages.
+        display_name: the name to show for a single bare address (``a@b.org``).
+        missing: when given, an empty field is refused with this message.
+
+    Raises:
+        MailError: an address is malformed, or the field is empty and `missing` is set.
+    """
+    check_header_text(text, field)
+    parts = [part.strip() for part in _split_outside_quotes(text) if part.strip()]
+    if not parts:
+        if missing:
+            raise MailError(field, missing)
+        return []
+    if len(parts) == 1 and display_name and "<" not in parts[0]:
+        return [parse_address(parts[0], field, display_name=display_name)]
+    return [parse_address(part, field) for part in parts]
 
 
 def _split_outside_quotes(text: str) -> list[str]:
@@ -220,6 +247,11 @@ class OutgoingMessage:
     envelope_to: tuple[str, ...]
     subject: str
     recipient_names: tuple[str, ...]
+
+
+# RFC 2045, 6.7: an encoded line holds at most 76 characters (the standard library
+# would otherwise fill lines up to 78, the limit for headers).
+_POLICY = email.policy.SMTP.clone(max_line_length=76)
 
 
 def make_message_id(domain: str) -> str:
@@ -271,7 +303,7 @@ def build_message(
     if when.tzinfo is None:
         when = when.astimezone()
 
-    message = EmailMessage(policy=email.policy.SMTP)
+    message = EmailMessage(policy=_POLICY)
     message["From"] = sender.header_address()
     message["To"] = [address.header_address() for address in to]
     if cc:
@@ -300,6 +332,96 @@ def build_message(
         subject=clean_subject,
         recipient_names=tuple(address.display_name or address.address for address in to),
     )
+
+
+def build_letter_messages(
+    letters: Sequence[RenderedLetter],
+    sender: MailAddress,
+    to: Sequence[Sequence[MailAddress]],
+    cc: Sequence[MailAddress],
+    copy_to_sender: bool,
+) -> list[OutgoingMessage]:
+    """One e-mail per rendered letter (``to[i]`` for ``letters[i]``), every one checked
+    before any is returned, so that nothing is queued when one of them is wrong.
+
+    Raises:
+        MailError: a header would be unsafe, an address is wrong, or a copy has no
+            recipient (the message names the official).
+    """
+    messages: list[OutgoingMessage] = []
+    for letter, addresses in zip(letters, to, strict=True):
+        if not addresses:
+            raise MailError("To", f"give an e-mail address for {letter.recipient.short_name}.")
+        messages.append(
+            build_message(
+                sender=sender,
+                to=list(addresses),
+                cc=list(cc),
+                subject=letter.subject,
+                text=letter.email_body_text,
+                html=letter.document_html,
+                copy_to_sender=copy_to_sender,
+            )
+        )
+    return messages
+
+
+def text_to_html(text: str) -> str:
+    """A plain-text letter as simple HTML: one paragraph per blank-line-separated block."""
+    blocks = [block.strip() for block in re.split(r"\n\s*\n", text) if block.strip()]
+    paragraphs = (
+        "<p>" + html_module.escape(block).replace("\n", "<br>") + "</p>" for block in blocks
+    )
+    return "<html><body>" + "".join(paragraphs) + "</body></html>"
+
+
+def edited_message(
+    raw: bytes,
+    *,
+    to: str | None = None,
+    cc: str | None = None,
+    subject: str | None = None,
+    text: str | None = None,
+    copy_to_sender: bool = False,
+) -> OutgoingMessage:
+    """A stored message made again with the user's corrections, under a new Message-ID.
+
+    What is not given stays as it was. A new text replaces both the text and
+    the HTML version, so the two never disagree.
+
+    Raises:
+        MailError: a corrected field is malformed or empty.
+    """
+    content = read_message(raw)
+    sender = parse_address(content.from_, "From")
+    new_to = parse_address_field(
+        ", ".join(content.to) if to is None else to,
+        "To",
+        missing="add at least one recipient's e-mail address.",
+    )
+    new_cc = parse_address_field(", ".join(content.cc) if cc is None else cc, "Cc")
+    if text is None or text.replace("\r\n", "\n") == content.text:
+        body_text, body_html = content.text, content.html or text_to_html(content.text)
+    else:
+        body_text, body_html = text, text_to_html(text)
+    return build_message(
+        sender=sender,
+        to=new_to,
+        cc=new_cc,
+        subject=content.subject if subject is None else subject,
+        text=body_text,
+        html=body_html,
+        copy_to_sender=copy_to_sender,
+    )
+
+
+def copies_sender(raw: bytes, envelope_to: Iterable[str]) -> bool:
+    """Whether a stored message was also delivered to its sender (a copy to self)."""
+    try:
+        sender = parse_address(read_message(raw).from_, "From").address.lower()
+    except MailError:
+        return False
+    return sender in {address.lower() for address in envelope_to}
 
 
 def _with_final_newline(text: str) -> str:

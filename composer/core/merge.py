@@ -31,18 +31,50 @@ CancelCheck = Callable[[], bool]
 
 
 class MergeError(RenderError):
-    """Some copies cannot be rendered; `problems` names each recipient and what is wrong."""
+    """Some copies cannot be rendered; `problems` names each recipient and what is wrong.
 
-    def __init__(self, problems: Sequence[tuple[Recipient, str]]) -> None:
+    The message names each problem once, with the recipients it concerns (or
+    "every copy"), so a value missing from all the copies is not listed once a copy.
+    """
+
+    def __init__(
+        self, problems: Sequence[tuple[Recipient, str]], copies: int | None = None
+    ) -> None:
         self.problems = list(problems)
-        shown = [f"{recipient.short_name}: {message}" for recipient, message in self.problems[:5]]
-        more = len(self.problems) - len(shown)
-        tail = f" (and {more} more)" if more > 0 else ""
+        grouped: dict[str, list[str]] = {}
+        for recipient, message in self.problems:
+            grouped.setdefault(message, []).append(recipient.short_name)
         count = len(self.problems)
+        shown: list[str] = []
+        for message, names in list(grouped.items())[:5]:
+            listed = ", ".join(names) if len(names) <= 3 else f"{len(names)} letters"
+            if len(names) > 1 and len(names) == (copies or 0):
+                shown.append(f"Every copy ({listed}): {message}")
+            elif len(names) > 3:
+                shown.append(f"{', '.join(names[:3])} and {len(names) - 3} more: {message}")
+            else:
+                shown.append(f"{listed}: {message}")
+        more = len(grouped) - len(shown)
+        tail = f" (and {more} more problems)" if more > 0 else ""
         letters = "letter" if count == 1 else "letters"
         super().__init__(
             f"{count} {letters} cannot be made, nothing was written. " + " ".join(shown) + tail
         )
+
+
+EMPTY_LETTER = (
+    "The letter has no text yet, so nothing was made. Tick some arguments on the left "
+    "or write the letter in your own words, then try again."
+)
+
+
+def is_empty(letter: Letter) -> bool:
+    """Whether the letter's body holds no words at all (only a greeting would print)."""
+    from composer.core.markup import html_to_text
+
+    body = letter.body_html
+    start = body.find("<body")
+    return not html_to_text(body[max(0, start) :]).strip()
 
 
 @dataclass
@@ -161,10 +193,13 @@ class MailMerge:
         return found
 
     def check(self) -> None:
-        """Raise :class:`MergeError` naming every copy that cannot be rendered."""
+        """Raise :class:`RenderError` for an empty letter, or :class:`MergeError` naming
+        every copy that cannot be rendered (each problem once)."""
+        if is_empty(self.letter):
+            raise RenderError(EMPTY_LETTER)
         found = self.problems()
         if found:
-            raise MergeError(found)
+            raise MergeError(found, len(self.recipients))
 
     def copies(self) -> Iterator[RenderedLetter]:
         """Each copy in order, rendered when asked for (memory stays flat)."""

@@ -2,12 +2,115 @@
 
 from __future__ import annotations
 
+import dataclasses
+import re
 import tomllib
+from dataclasses import dataclass
 from pathlib import Path
 
 import tomli_w
 from composer.core.fileio import atomic_write_text
 from composer.core.models import Sender
+
+_ZIP = re.compile(r"^\d{5}(?:-\d{4})?$")
+_PHONE = re.compile(r"^[0-9+().\-\s/]*(?:(?:ext\.?|x)\s*\d+)?$", re.IGNORECASE)
+# Military post offices (APO/FPO) use these in place of a state.
+_MILITARY = {
+    "AA": "the Armed Forces Americas",
+    "AE": "the Armed Forces Europe",
+    "AP": "the Armed Forces Pacific",
+}
+
+
+@dataclass(frozen=True)
+class FieldProblem:
+    """Something wrong in one field of the profile.
+
+    Attributes:
+        field: the :class:`Sender` field ("state", "postal_code", "email"…).
+        label: the field as the user knows it ("State", "ZIP code"…).
+        message: what is wrong and what to type instead.
+    """
+
+    field: str
+    label: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.message}"
+
+
+def _state_code(text: str) -> tuple[str, str]:
+    """The state's two-letter code for `text` and "" — or "" and what to type instead."""
+    from composer.core.directory import STATE_NAMES
+
+    codes = {**STATE_NAMES, **_MILITARY}
+    value = " ".join(text.split())
+    if value.upper() in codes:
+        return value.upper(), ""
+    for code, name in codes.items():
+        if value.lower() in (name.lower(), name.lower().removeprefix("the ")):
+            return "", f"type the two-letter code {code} for {name.removeprefix('the ')}."
+    return "", (
+        f"“{value}” is not a US state. Type its two-letter postal code, for example WA or "
+        "NY; for an address outside the United States, fill in Country."
+    )
+
+
+def checked_sender(sender: Sender) -> tuple[Sender, list[FieldProblem]]:
+    """The profile tidied (state codes in capitals, spaces trimmed) and what is still wrong.
+
+    A profile with problems must not be saved: what it holds is printed on the
+    letter and the envelope, and its e-mail address becomes the reply address.
+    State and ZIP code are checked as US ones unless a country is given.
+    """
+    from composer.core.mail import MailError, parse_address
+
+    problems: list[FieldProblem] = []
+    tidy = dataclasses.replace(
+        sender,
+        **{name: value.strip() for name, value in dataclasses.asdict(sender).items()},
+    )
+    if not tidy.country:
+        if tidy.state:
+            code, problem = _state_code(tidy.state)
+            if problem:
+                problems.append(FieldProblem("state", "State", problem))
+            else:
+                tidy = dataclasses.replace(tidy, state=code)
+        if tidy.postal_code and not _ZIP.match(tidy.postal_code):
+            problems.append(
+                FieldProblem(
+                    "postal_code",
+                    "ZIP code",
+                    f"“{tidy.postal_code}” is not a ZIP code. Type the five digits, for "
+                    "example 98105 (or ZIP+4, 98105-1234); for an address outside the "
+                    "United States, fill in Country.",
+                )
+            )
+    if tidy.email:
+        try:
+            parse_address(tidy.email, "E-mail")
+        except MailError as error:
+            message = str(error).removeprefix("E-mail: ")
+            problems.append(
+                FieldProblem(
+                    "email",
+                    "E-mail",
+                    f"{message} Type the whole address, for example ana@example.org.",
+                )
+            )
+    digits = sum(char.isdigit() for char in tidy.phone)
+    if tidy.phone and (not _PHONE.match(tidy.phone) or digits < 7):
+        problems.append(
+            FieldProblem(
+                "phone",
+                "Phone",
+                f"“{tidy.phone}” is not a phone number. Type digits, for example "
+                "(206) 555-0143, or leave it empty.",
+            )
+        )
+    return tidy, problems
 
 
 class ProfileError(Exception):

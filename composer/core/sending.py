@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from composer.core.accounts import Account
 from composer.core.outbox import Outbox, OutboxEntry, OutboxError
 from composer.core.transport import (
+    DATA_REPLY_TIMEOUT,
     DEFAULT_TIMEOUT,
     Disposition,
     FailureKind,
@@ -88,11 +89,15 @@ class FlushReport:
         results: one result per letter considered, in order.
         connection_failure: the failure that stopped the whole batch, if any
             (no connection, login refused, connection lost…).
+        stopped: the user stopped the flush.
+        refused_waiting: letters the server refused earlier that still wait to be
+            edited or retried (counted only when there was nothing to send).
     """
 
     results: tuple[MessageResult, ...] = ()
     connection_failure: SmtpFailure | None = None
     stopped: bool = False
+    refused_waiting: int = 0
 
     @property
     def sent(self) -> list[MessageResult]:
@@ -120,6 +125,13 @@ class FlushReport:
         if not self.results:
             if self.connection_failure is not None:
                 return self.connection_failure.describe()
+            if self.refused_waiting:
+                return (
+                    f"Nothing to send now: {_count(self.refused_waiting)} refused by the "
+                    f"server {'waits' if self.refused_waiting == 1 else 'wait'} to be "
+                    "corrected. Open the outbox to edit or retry "
+                    f"{'it' if self.refused_waiting == 1 else 'them'}."
+                )
             return "The outbox is empty: nothing to send."
         parts: list[str] = []
         if self.sent:
@@ -157,6 +169,60 @@ class FlushReport:
         return 0
 
 
+class FlushStopped(OutboxError):
+    """The outbox could not be written part-way through a flush (a full disk, say).
+
+    The message says why, which letters the server accepted before it stopped,
+    and what became of the others.
+
+    Attributes:
+        results: what happened to the letters handled before it stopped.
+        in_flight: the letter the server had accepted but that could not be
+            recorded as sent (it may be sent again), or None.
+    """
+
+    def __init__(
+        self,
+        reason: str,
+        results: tuple[MessageResult, ...],
+        in_flight: OutboxEntry | None,
+    ) -> None:
+        self.reason = reason
+        self.results = results
+        self.in_flight = in_flight
+        super().__init__(self._text())
+
+    @property
+    def sent(self) -> list[MessageResult]:
+        """The letters accepted by the server and recorded as sent before it stopped."""
+        return [item for item in self.results if item.outcome is Outcome.SENT]
+
+    def _text(self) -> str:
+        parts = [self.reason]
+        sent = self.sent
+        if sent:
+            subjects = ", ".join(f"“{item.subject}”" for item in sent)
+            parts.append(
+                f"Before it stopped, {_count(len(sent))} went out and "
+                f"{'is' if len(sent) == 1 else 'are'} in the sent history: {subjects}."
+            )
+        else:
+            parts.append("No letter was recorded as sent before it stopped.")
+        if self.in_flight is not None:
+            parts.append(
+                f"“{self.in_flight.subject}” was accepted by the server but could not be "
+                "recorded; it waits in the outbox and may go twice."
+            )
+        parts.append(
+            "The letters not sent yet wait in the outbox and go out once it can be written again."
+        )
+        return " ".join(parts)
+
+
+def _where(account: Account) -> str:
+    return f"{account.host}:{account.port}"
+
+
 def _count(number: int) -> str:
     return f"{number} letter" if number == 1 else f"{number} letters"
 
@@ -169,10 +235,6 @@ SessionFactory = Callable[[Account, "str | None", float], SmtpSession]
 Progress = Callable[[int, int, MessageResult], None]
 
 
-def _default_session(account: Account, password: str | None, timeout: float) -> SmtpSession:
-    return SmtpSession(account, password, timeout=timeout)
-
-
 @dataclass
 class OutboxSender:
     """Sends the outbox's due letters through the account's server, in one session.
@@ -182,8 +244,10 @@ class OutboxSender:
         account: the SMTP account.
         password: called once per flush for the password (None if there is none).
         timeout: seconds to wait for each network step.
+        data_timeout: seconds to wait for the server's reply after a whole letter.
         retry: the back-off for temporary failures.
-        session_factory: builds the SMTP session (tests hand in their own TLS settings).
+        session_factory: builds the SMTP session (tests hand in their own TLS
+            settings); None for the usual one.
         clock: the current time.
     """
 
@@ -191,11 +255,13 @@ class OutboxSender:
     account: Account
     password: Callable[[], str | None]
     timeout: float = DEFAULT_TIMEOUT
+    data_timeout: float = DATA_REPLY_TIMEOUT
     retry: RetryPolicy = field(default_factory=RetryPolicy)
-    session_factory: SessionFactory = _default_session
+    session_factory: SessionFactory | None = None
     clock: Callable[[], float] = time.time
     _session: SmtpSession | None = field(default=None, init=False, repr=False)
     _stop: bool = field(default=False, init=False, repr=False)
+    _in_flight: OutboxEntry | None = field(default=None, init=False, repr=False)
 
     def stop(self) -> None:
         """Ask a running flush to stop: breaks the connection and leaves the rest queued.
@@ -223,25 +289,29 @@ class OutboxSender:
                 say); sending stopped there, and the message says so.
         """
         self._stop = False
+        self._in_flight = None
+        results: list[MessageResult] = []
         ids = list(self.outbox.due_ids() if entry_ids is None else entry_ids)
         waiting = {entry.id: entry for entry in self.outbox.entries()}
         entries = [waiting[i] for i in ids if i in waiting and waiting[i].state == "queued"]
         if not entries:
-            return FlushReport()
+            return FlushReport(refused_waiting=self.outbox.failed_count())
         password = self.password() if self.account.needs_login else None
-        session = self.session_factory(self.account, password, self.timeout)
+        if self.session_factory is None:
+            session = SmtpSession(
+                self.account, password, timeout=self.timeout, data_timeout=self.data_timeout
+            )
+        else:
+            session = self.session_factory(self.account, password, self.timeout)
         self._session = session
         try:
             try:
                 session.open()
             except SmtpError as error:
                 return self._session_failed(entries, error.failure)
-            return self._send_all(session, entries, progress)
+            return self._send_all(session, entries, progress, results)
         except OutboxError as error:
-            raise OutboxError(
-                f"{error} The letters not sent yet wait in the outbox and go out once it "
-                "can be written again; the one that was going out may go twice."
-            ) from error
+            raise FlushStopped(str(error), tuple(results), self._in_flight) from error
         finally:
             self._session = None
             session.close()
@@ -271,7 +341,11 @@ class OutboxSender:
         return FlushReport(results, connection_failure=failure)
 
     def _send_all(
-        self, session: SmtpSession, entries: list[OutboxEntry], progress: Progress | None
+        self,
+        session: SmtpSession,
+        entries: list[OutboxEntry],
+        progress: Progress | None,
+        results: list[MessageResult],
     ) -> FlushReport:
         """Send the letters one after the other, over the open session.
 
@@ -282,7 +356,6 @@ class OutboxSender:
         is marked "sending", and at most one letter the server has accepted
         is not yet in the sent history.
         """
-        results: list[MessageResult] = []
         handled: set[int] = set()
         broken: SmtpFailure | None = None
         total = len(entries)
@@ -298,9 +371,11 @@ class OutboxSender:
                 break
             handled.add(entry.id)
             bookkeeping = _Bookkeeping(self._record_then_claim, accepted, entry.id)
+            self._in_flight = accepted.entry if accepted is not None else None
             accepted = None
             refusal = self._announce(session, entry.envelope_from, entry.envelope_to, bookkeeping)
             recorded, claimed = bookkeeping.outcome()
+            self._in_flight = None
             if recorded is not None:
                 report(*recorded)
             if claimed is None:
@@ -324,13 +399,25 @@ class OutboxSender:
             if not session.usable:
                 broken = outcome
         if accepted is not None:
+            self._in_flight = accepted.entry
             report(accepted.position, self._record_sent(accepted.entry, accepted.reply))
+            self._in_flight = None
         untried = [entry for entry in entries if entry.id not in handled]
         if untried and (broken is not None or self._stop):
-            reason = broken or SmtpFailure(
-                FailureKind.CONNECTION_LOST, "Sending was stopped; the letter stays in the outbox."
-            )
-            note = f"Not tried: {reason.message}"
+            # These letters never left: whatever broke the connection, none of them can
+            # have been delivered, so none is said to be possibly delivered.
+            if broken is not None:
+                reason = SmtpFailure(
+                    broken.kind,
+                    f"Not tried: the connection to {_where(self.account)} ended before this "
+                    "letter's turn. It stays in the outbox and will be tried again.",
+                )
+            else:
+                reason = SmtpFailure(
+                    FailureKind.CONNECTION_LOST,
+                    "Not tried: sending was stopped; the letter stays in the outbox.",
+                )
+            note = reason.message
             self.outbox.note_failure(
                 [entry.id for entry in untried],
                 delay=0.0 if self._stop else self.retry.delay(1),

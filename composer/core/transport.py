@@ -26,7 +26,7 @@ import smtplib
 import socket
 import ssl
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from types import TracebackType
 
@@ -41,6 +41,9 @@ from composer.core.accounts import (
 log = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT = 30.0
+# RFC 5321, 4.5.3.2.6: after the final dot the client should wait 10 minutes for the
+# server's reply, because the server may be checking the letter before it answers.
+DATA_REPLY_TIMEOUT = 600.0
 
 
 class Disposition(enum.Enum):
@@ -347,6 +350,9 @@ class SmtpSession:
         account: the account to connect with.
         password: the password (None when the account signs in without one).
         timeout: seconds to wait for each network step.
+        data_timeout: seconds to wait for the server's reply once the whole letter
+            was sent (10 minutes by default, as RFC 5321 suggests; never less than
+            `timeout`).
         ssl_context: TLS settings to use instead of :func:`make_tls_context`'s.
         local_hostname: the name given in EHLO; by default the address literal
             of this end of the connection (found without any slow name lookup).
@@ -358,12 +364,14 @@ class SmtpSession:
         password: str | None,
         *,
         timeout: float = DEFAULT_TIMEOUT,
+        data_timeout: float = DATA_REPLY_TIMEOUT,
         ssl_context: ssl.SSLContext | None = None,
         local_hostname: str | None = None,
     ) -> None:
         self.account = account
         self._password = password
         self._timeout = timeout
+        self._data_timeout = data_timeout
         self._context = ssl_context
         self._local_hostname = local_hostname
         self._smtp: smtplib.SMTP | None = None
@@ -634,7 +642,8 @@ class SmtpSession:
                 self._refused(code, text, "data")
             smtp.send(_dot_stuffed(raw))
             phase = "confirm"
-            code, text = smtp.getreply()
+            with self._waiting_longer(smtp, self._data_timeout):
+                code, text = smtp.getreply()
             if code != 250:
                 self._refused(code, text, "confirm")
         except SmtpError:
@@ -642,6 +651,26 @@ class SmtpSession:
         except (OSError, smtplib.SMTPException, EOFError) as error:
             raise self._fail(error, phase) from None
         return ServerReply(code, _text(text))
+
+    def _waiting_longer(
+        self, smtp: smtplib.SMTP, seconds: float
+    ) -> contextlib.AbstractContextManager[None]:
+        """Wait at least `seconds` for the next reply, then go back to the usual timeout."""
+
+        @contextlib.contextmanager
+        def waiting() -> Iterator[None]:
+            sock = smtp.sock
+            if sock is None:
+                yield
+                return
+            sock.settimeout(max(seconds, self._timeout))
+            try:
+                yield
+            finally:
+                with contextlib.suppress(OSError):
+                    sock.settimeout(self._timeout)
+
+        return waiting()
 
     def reset(self) -> None:
         """Abandon a letter begun by :meth:`envelope` (RSET); nothing of it is delivered."""

@@ -35,6 +35,38 @@ def describe_time(timestamp: float, now: dt.datetime | None = None) -> str:
     return f"{when.day} {when:%B %Y}"
 
 
+def draft_titles(drafts: list[tuple[DraftInfo, str]]) -> list[str]:
+    """The names the list shows, one per (draft, its recipients): the name the user
+    gave it, or subject, recipients and the day it was begun — with the time too
+    where two would otherwise read the same."""
+
+    def day(info: DraftInfo, with_time: bool) -> str:
+        when = dt.datetime.fromtimestamp(info.created_at)
+        text = f"{when.day} {when:%B %Y}"
+        return f"{text} {when:%H:%M}" if with_time else text
+
+    def made(info: DraftInfo, recipients: str, with_time: bool) -> str:
+        if info.name.strip():
+            return info.title
+        subject = " ".join(info.subject.split())[:60] or "Untitled letter"
+        return " — ".join(part for part in (subject, recipients, day(info, with_time)) if part)
+
+    first = [made(info, recipients, False) for info, recipients in drafts]
+    timed = [
+        made(info, recipients, True) if first.count(title) > 1 else title
+        for (info, recipients), title in zip(drafts, first, strict=True)
+    ]
+    # Begun in the same minute: numbered in the order they were begun.
+    order = sorted(range(len(drafts)), key=lambda index: drafts[index][0].created_at)
+    seen: dict[str, int] = {}
+    titles = list(timed)
+    for index in order:
+        if timed.count(timed[index]) > 1:
+            seen[timed[index]] = seen.get(timed[index], 0) + 1
+            titles[index] = f"{timed[index]} ({seen[timed[index]]})"
+    return titles
+
+
 class DraftsDialog(QDialog):
     """Lists the drafts; opening one hands its id to the window.
 
@@ -62,16 +94,17 @@ class DraftsDialog(QDialog):
         self.current_id = current_id
         self.highlight = highlight
         self.setWindowTitle("Drafts")
-        self.resize(720, 420)
+        self.resize(900, 420)
         self.intro = QLabel("Every letter is saved here as you write. Open one to go on with it.")
         self.intro.setWordWrap(True)
         self.tree = QTreeWidget()
         self.tree.setAccessibleName("Drafts")
         self.tree.setRootIsDecorated(False)
-        self.tree.setHeaderLabels(["Letter", "Saved", "Begins"])
+        self.tree.setHeaderLabels(["Letter", "To", "Saved", "Begins"])
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.tree.setColumnWidth(0, 260)
-        self.tree.setColumnWidth(1, 140)
+        self.tree.setColumnWidth(0, 300)
+        self.tree.setColumnWidth(1, 180)
+        self.tree.setColumnWidth(2, 120)
         self.problem = QLabel()
         self.problem.setWordWrap(True)
         self.problem.hide()
@@ -108,8 +141,12 @@ class DraftsDialog(QDialog):
             self._show_problem(f"The drafts cannot be read: {error}")
             drafts = []
         self.tree.clear()
-        for info in drafts:
-            self._add(info)
+        listed = [(info, self._recipients_of(info.id)) for info in drafts]
+        for (info, recipients), title in zip(listed, draft_titles(listed), strict=True):
+            self._add(info, title, recipients)
+        # The end of a name (the day, a number) is what tells two drafts apart: show it.
+        self.tree.resizeColumnToContents(0)
+        self.tree.setColumnWidth(0, min(max(self.tree.columnWidth(0), 300), 560))
         ids = self.ids()
         if ids:
             self.tree.setCurrentItem(
@@ -117,8 +154,15 @@ class DraftsDialog(QDialog):
             )
         self._update_buttons()
 
-    def _add(self, info: DraftInfo) -> None:
-        title = info.title
+    def _recipients_of(self, draft_id: str) -> str:
+        """Whom a draft is addressed to, as the list shows it ("" if it cannot be read)."""
+        try:
+            letter = self.store.load(draft_id).document.letter
+        except DraftError:
+            return ""
+        return ", ".join(r.short_name for r in letter.recipients if r.short_name)
+
+    def _add(self, info: DraftInfo, title: str, recipients: str) -> None:
         notes = []
         if info.id == self.current_id:
             notes.append("open now")
@@ -126,9 +170,13 @@ class DraftsDialog(QDialog):
             notes.append("not closed properly")
         if notes:
             title = f"{title} ({', '.join(notes)})"
-        item = QTreeWidgetItem([title, describe_time(info.updated_at), info.summary[:120]])
+        item = QTreeWidgetItem(
+            [title, recipients, describe_time(info.updated_at), info.summary[:120]]
+        )
         item.setData(0, ID_ROLE, info.id)
-        item.setToolTip(2, info.summary)
+        item.setToolTip(0, title)
+        item.setToolTip(1, recipients)
+        item.setToolTip(3, info.summary)
         if info.id in self.highlight:
             font = item.font(0)
             font.setBold(True)
@@ -144,7 +192,13 @@ class DraftsDialog(QDialog):
 
     def titles(self) -> list[str]:
         """The titles as shown."""
-        return [self.tree.topLevelItem(row).text(0) for row in range(self.tree.topLevelItemCount())]
+        return self.column(0)
+
+    def column(self, number: int) -> list[str]:
+        """The texts of one column, top to bottom."""
+        return [
+            self.tree.topLevelItem(row).text(number) for row in range(self.tree.topLevelItemCount())
+        ]
 
     def selected_id(self) -> str | None:
         """The id of the selected draft, if any."""

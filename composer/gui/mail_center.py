@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
+    QPlainTextEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -31,10 +32,12 @@ from composer.core.mail import (
     MailAddress,
     MailError,
     OutgoingMessage,
-    build_message,
-    parse_address,
+    build_letter_messages,
+    copies_sender,
+    edited_message,
+    parse_address_field,
+    read_message,
 )
-from composer.core.mail import parse_address_list as parse_addresses
 from composer.core.outbox import Outbox
 from composer.core.rendered import RenderedLetter
 
@@ -93,22 +96,19 @@ class SendDialog(QDialog):
 
     def _check(self) -> None:
         try:
-            addresses = []
-            for letter, field in zip(self.letters, self.to_fields, strict=True):
-                texts = [part for part in field.text().split(",") if part.strip()]
-                if not texts:
-                    raise MailError(f"Give an e-mail address for {letter.recipient.short_name}.")
-                name = letter.recipient.name or letter.recipient.short_name
-                addresses.append(
-                    [
-                        parse_address(text.strip(), "To", display_name=name)
-                        if "<" not in text and len(texts) == 1
-                        else parse_addresses([text], "To")[0]
-                        for text in texts
-                    ]
+            addresses = [
+                parse_address_field(
+                    field.text(),
+                    f"To {letter.recipient.short_name}",
+                    display_name=letter.recipient.name or letter.recipient.short_name,
+                    missing=(
+                        f"give an e-mail address for {letter.recipient.short_name}, or "
+                        "print the letter or use the official's contact form instead."
+                    ),
                 )
-            cc_texts = [part for part in self.cc.text().split(",") if part.strip()]
-            self.cc_addresses = parse_addresses(cc_texts, "Cc")
+                for letter, field in zip(self.letters, self.to_fields, strict=True)
+            ]
+            self.cc_addresses = parse_address_field(self.cc.text(), "Cc")
         except MailError as error:
             self.error.setText(str(error))
             self.error.show()
@@ -117,30 +117,87 @@ class SendDialog(QDialog):
         self.accept()
 
 
-def build_messages(
-    letters: Sequence[RenderedLetter],
-    sender: MailAddress,
-    to: Sequence[Sequence[MailAddress]],
-    cc: Sequence[MailAddress],
-    copy_to_sender: bool,
-) -> list[OutgoingMessage]:
-    """One e-mail per copy, every one checked before any is queued.
+class MessageEditDialog(QDialog):
+    """Correct a stored letter before it is sent again: recipients, copies, subject, text.
 
-    Raises:
-        MailError: a header would be unsafe or an address is wrong.
+    Args:
+        raw: the stored message.
+        title: the window title.
+        action: the text of the button that sends it.
+        copy_to_sender: whether the sender gets a copy, as before.
+        note: what happened to the letter so far (the server's refusal…), shown on top.
+        parent: the parent widget.
+
+    Attributes:
+        message: the corrected message, once the dialog was accepted.
     """
-    return [
-        build_message(
-            sender=sender,
-            to=list(addresses),
-            cc=list(cc),
-            subject=letter.subject,
-            text=letter.email_body_text,
-            html=letter.document_html,
-            copy_to_sender=copy_to_sender,
+
+    def __init__(
+        self,
+        raw: bytes,
+        *,
+        title: str,
+        action: str,
+        copy_to_sender: bool,
+        note: str = "",
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self._raw = raw
+        self._copy_to_sender = copy_to_sender
+        content = read_message(raw)
+        self.to = QLineEdit(", ".join(content.to))
+        self.to.setAccessibleName("To")
+        self.cc = QLineEdit(", ".join(content.cc))
+        self.cc.setAccessibleName("Copy to (Cc)")
+        self.subject = QLineEdit(content.subject)
+        self.subject.setAccessibleName("Subject")
+        self.text = QPlainTextEdit(content.text)
+        self.text.setAccessibleName("Text of the letter")
+        form = QFormLayout()
+        form.addRow("&To:", self.to)
+        form.addRow("&Cc:", self.cc)
+        form.addRow("&Subject:", self.subject)
+        form.addRow("Te&xt:", self.text)
+        self.note = QLabel(note)
+        self.note.setWordWrap(True)
+        self.note.setAccessibleName("What happened to this letter")
+        self.note.setVisible(bool(note))
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #b00020;")
+        self.error.hide()
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Cancel | QDialogButtonBox.StandardButton.Ok
         )
-        for letter, addresses in zip(letters, to, strict=True)
-    ]
+        self.send_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.send_button.setText(action)
+        buttons.accepted.connect(self._check)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.note)
+        layout.addLayout(form, 1)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        self.resize(640, 520)
+        self.message: OutgoingMessage | None = None
+
+    def _check(self) -> None:
+        try:
+            self.message = edited_message(
+                self._raw,
+                to=self.to.text(),
+                cc=self.cc.text(),
+                subject=self.subject.text(),
+                text=self.text.toPlainText(),
+                copy_to_sender=self._copy_to_sender,
+            )
+        except MailError as error:
+            self.error.setText(str(error))
+            self.error.show()
+            return
+        self.accept()
 
 
 class MailCenter(QObject):
@@ -180,7 +237,10 @@ class MailCenter(QObject):
         QTimer.singleShot(0, self.controller.start)
 
     def shutdown(self) -> None:
-        """Stop the sending thread and close the outbox once no job uses it any more."""
+        """Close the Outbox window, stop the sending thread and close the outbox once no
+        job uses it any more."""
+        if self.outbox_window is not None:
+            self.outbox_window.close()
         self.controller.shutdown()
         # Short outbox jobs (recovery, lists) run on the shared pool: closing the
         # connections under them would pull the database away mid-statement.
@@ -205,7 +265,7 @@ class MailCenter(QObject):
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return False
         try:
-            messages = build_messages(
+            messages = build_letter_messages(
                 letters,
                 account.sender_address(),
                 dialog.addresses,
@@ -228,10 +288,65 @@ class MailCenter(QObject):
         if self.outbox_window is None:
             self.outbox_window = OutboxView(self.controller)
             self.outbox_window.setWindowTitle("Outbox and Sent — Letter Composer")
-            self.outbox_window.resize(820, 480)
+            self.outbox_window.quit_requested.connect(self.window.close)
+            self.outbox_window.edit_requested.connect(self.edit_waiting)
+            self.outbox_window.reopen_requested.connect(self.reopen_sent)
+            self.outbox_window.place_over(self.window)
+            first = True
+        else:
+            first = False
         self.controller.refresh()
         self.outbox_window.show()
+        if first:
+            # Once shown, the window manager's frame is known: all of it goes on screen.
+            self.outbox_window.place_over(self.window)
         self.outbox_window.raise_()
+        self.outbox_window.activateWindow()
+
+    def edit_waiting(self, entry_id: int) -> None:
+        """Open a waiting or refused letter for correction; it then goes out again."""
+        from composer.gui.outbox_view import letter_story
+
+        view = self.outbox_window
+        entry = view.entry(entry_id) if view is not None else None
+        envelope = entry.envelope_to if entry is not None else ()
+
+        def opened(raw: bytes) -> None:
+            dialog = self.edit_dialog(
+                raw, "Correct the letter", "&Send Again", copies_sender(raw, envelope)
+            )
+            if entry is not None:
+                dialog.note.setText(letter_story(entry))
+                dialog.note.show()
+            if dialog.exec() == QDialog.DialogCode.Accepted and dialog.message is not None:
+                self.controller.replace(entry_id, dialog.message)
+
+        self.controller.load_raw(opened, entry_id=entry_id)
+
+    def reopen_sent(self, sent_id: int) -> None:
+        """Open a copy of a sent letter; once corrected, it is queued as a new letter."""
+        view = self.outbox_window
+        record = view.sent_entry(sent_id) if view is not None else None
+        envelope = record.envelope_to if record is not None else ()
+        campaign_id = record.campaign_id if record is not None else ""
+
+        def opened(raw: bytes) -> None:
+            dialog = self.edit_dialog(
+                raw, "Send the letter again", "&Send", copies_sender(raw, envelope)
+            )
+            if dialog.exec() == QDialog.DialogCode.Accepted and dialog.message is not None:
+                self.controller.queue([dialog.message], campaign_id=campaign_id, source="sent")
+
+        self.controller.load_raw(opened, sent_id=sent_id)
+
+    def edit_dialog(
+        self, raw: bytes, title: str, action: str, copy_to_sender: bool
+    ) -> MessageEditDialog:
+        """The correction dialog (a method, so tests can fill it in)."""
+        parent = self.outbox_window if self.outbox_window is not None else self.window
+        return MessageEditDialog(
+            raw, title=title, action=action, copy_to_sender=copy_to_sender, parent=parent
+        )
 
     def edit_account(self) -> None:
         """The account dialog; a saved account wakes the sender."""

@@ -476,9 +476,20 @@ class MainWindow(QMainWindow):
             )
 
     def _confirm_personal(self, verb: str) -> bool:
-        """Before a letter leaves: warn about ended terms, then about nothing personal."""
+        """Before a letter leaves: first check that it can be made at all (an empty
+        letter, a value missing — each problem named once), then warn about ended terms,
+        then let the coach warn about a letter with nothing personal."""
+        from composer.core.merge import MailMerge
+        from composer.core.render import RenderError
         from composer.gui.term_check import confirm_terms
 
+        letter = self.current_letter()
+        try:
+            merge = MailMerge(letter, letter.recipients, self.renderer(), self.campaign.template)
+            merge.check()
+        except RenderError as error:
+            QMessageBox.warning(self, "The letter is not ready", str(error))
+            return False
         if not confirm_terms(self, self.locations, self.recipient_bar.recipients(), verb):
             return False
         return self.coach_panel.confirm_output(verb)

@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -41,6 +42,16 @@ def _when(seconds: float) -> str:
     moment = dt.datetime.fromtimestamp(seconds)
     today = dt.date.today()
     return moment.strftime("%H:%M" if moment.date() == today else "%Y-%m-%d %H:%M")
+
+
+def _bindings(standard: QKeySequence.StandardKey, *usual: str) -> list[QKeySequence]:
+    """The platform's keys for `standard` and the `usual` ones, each once (two shortcuts
+    on the same keys would cancel each other out)."""
+    found: list[QKeySequence] = []
+    for keys in [*QKeySequence.keyBindings(standard), *map(QKeySequence, usual)]:
+        if not keys.isEmpty() and keys not in found:
+            found.append(keys)
+    return found
 
 
 def state_text(entry: OutboxEntry, now: float | None = None) -> str:
@@ -90,11 +101,13 @@ class OutboxView(QWidget):
         edit_requested(int): open this waiting letter (outbox id) in the editor.
         reopen_requested(int): open a copy of this sent letter (history id).
         pending_count_changed(int): letters still to go, for the status bar.
+        quit_requested(): the user asked to quit the program from this window.
     """
 
     edit_requested = Signal(int)
     reopen_requested = Signal(int)
     pending_count_changed = Signal(int)
+    quit_requested = Signal()
 
     def __init__(self, controller: SendController, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -184,6 +197,12 @@ class OutboxView(QWidget):
         controller.busy_changed.connect(self._busy)
         controller.progress.connect(self._progress)
         self._entries: dict[int, OutboxEntry] = {}
+        self._sent: dict[int, SentEntry] = {}
+        # A window of its own: the usual keys close it, and quitting works from it too.
+        for keys in _bindings(QKeySequence.StandardKey.Close, "Esc", "Ctrl+W"):
+            QShortcut(keys, self, self.close)
+        for keys in _bindings(QKeySequence.StandardKey.Quit, "Ctrl+Q"):
+            QShortcut(keys, self, self.quit_requested.emit)
         self._update_buttons()
 
     # -- showing -----------------------------------------------------------------
@@ -213,6 +232,7 @@ class OutboxView(QWidget):
             item.setSelected(entry.id in chosen)
         chosen_sent = set(self.selected_sent_ids())
         self.sent.clear()
+        self._sent = {record.id: record for record in sent}
         for record in sent:
             item = QTreeWidgetItem(
                 [
@@ -255,8 +275,13 @@ class OutboxView(QWidget):
             text = letter_story(chosen[0])
         elif chosen:
             text = f"{len(chosen)} letters selected."
-        elif not entries:
+        elif not entries and self._sent:
             text = "Nothing is waiting: every letter has gone out. The Sent tab lists them."
+        elif not entries:
+            text = (
+                "Nothing is waiting, and no letter has been sent yet. Letters you send "
+                "by e-mail wait here until the server accepts them."
+            )
         else:
             refused = sum(entry.state == FAILED for entry in entries)
             text = "Select a letter to see what happened to it."
@@ -277,7 +302,36 @@ class OutboxView(QWidget):
         for button in (self.view_button, self.reopen_button, self.export_sent_button):
             button.setEnabled(one_sent)
 
+    def place_over(self, anchor: QWidget | None) -> None:
+        """Size and move the window so that all of it is on the screen, over `anchor`
+        (the main window) when given."""
+        screen = anchor.screen() if anchor is not None else self.screen()
+        if screen is None:
+            return
+        area = screen.availableGeometry()
+        # Room for the frame the window manager adds around the window.
+        frame = self.frameGeometry().size() - self.geometry().size()
+        width = min(max(self.width(), 820), area.width() - frame.width())
+        height = min(max(self.height(), 480), area.height() - frame.height())
+        self.resize(width, height)
+        centre = anchor.frameGeometry().center() if anchor is not None else area.center()
+        left = min(
+            max(centre.x() - width // 2, area.left()), area.right() + 1 - width - frame.width()
+        )
+        top = min(
+            max(centre.y() - height // 2, area.top()), area.bottom() + 1 - height - frame.height()
+        )
+        self.move(left, top)
+
     # -- selection ---------------------------------------------------------------
+
+    def entry(self, entry_id: int) -> OutboxEntry | None:
+        """The waiting letter with this outbox id, as last shown (None if not listed)."""
+        return self._entries.get(entry_id)
+
+    def sent_entry(self, sent_id: int) -> SentEntry | None:
+        """The sent letter with this history id, as last shown (None if not listed)."""
+        return self._sent.get(sent_id)
 
     def selected_ids(self) -> list[int]:
         """The outbox ids of the selected waiting letters."""

@@ -14,10 +14,16 @@ from PySide6.QtWidgets import (
 )
 
 from composer.core.models import Sender
+from composer.core.profile import FieldProblem, checked_sender
 
 
 class ProfileDialog(QDialog):
-    """Edits a :class:`Sender`; the caller saves it when the dialog is accepted."""
+    """Edits a :class:`Sender`; the caller saves it when the dialog is accepted.
+
+    Save is refused while a field holds something that cannot be right (a
+    state that is not a state, a ZIP code that is not one, an e-mail address
+    without a domain): the dialog says what to type, and keeps what was typed.
+    """
 
     def __init__(self, sender: Sender, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -60,16 +66,44 @@ class ProfileDialog(QDialog):
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
-        buttons.accepted.connect(self.accept)
+        buttons.accepted.connect(self._check)
         buttons.rejected.connect(self.reject)
+        self.problems = QLabel()
+        self.problems.setWordWrap(True)
+        self.problems.setStyleSheet("color: #b00020;")
+        self.problems.setAccessibleName("What to correct")
+        self.problems.hide()
         layout = QVBoxLayout(self)
         layout.addWidget(note)
         layout.addLayout(form)
+        layout.addWidget(self.problems)
         layout.addWidget(buttons)
+        self._checked: Sender | None = None
         self.resize(460, self.sizeHint().height())
 
+    def _check(self) -> None:
+        """Accept only a profile without problems; otherwise say what to type."""
+        tidy, problems = checked_sender(self._typed())
+        if problems:
+            self._show_problems(problems)
+            return
+        self._checked = tidy
+        self.accept()
+
+    def _show_problems(self, problems: list[FieldProblem]) -> None:
+        self.problems.setText("\n".join(str(problem) for problem in problems))
+        self.problems.show()
+        first = getattr(self, problems[0].field, None)
+        if isinstance(first, QWidget):
+            first.setFocus()
+            if isinstance(first, QLineEdit):
+                first.selectAll()
+
     def sender(self) -> Sender:
-        """The profile as typed."""
+        """The profile as saved (tidied once Save was pressed; as typed before)."""
+        return self._checked if self._checked is not None else self._typed()
+
+    def _typed(self) -> Sender:
         return Sender(
             name=self.name.text().strip(),
             street=self.street.toPlainText().strip(),

@@ -6,6 +6,7 @@ a worker on the thread pool and reports back through signals.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -177,7 +178,10 @@ class RecipientsPanel(QWidget):
         self.pool = pool or QThreadPool.globalInstance()
         self.urls = dict(urls)
         self.near_zip = normalize_zip(near_zip, strict=False)
+        # The writer's own ZIP code: only the members who represent it are ticked for them.
+        self.home_zip = self.near_zip
         self._job: DirectoryJob | None = None
+        self._on_job_failed: Callable[[], None] | None = None
         self._orphans: set[DirectoryJob] = set()
         self._rows: list[tuple[QTreeWidgetItem, Official, QComboBox]] = []
 
@@ -243,6 +247,9 @@ class RecipientsPanel(QWidget):
         self.error_label = QLabel()
         self.error_label.setWordWrap(True)
         self.error_label.setAccessibleName("Problem")
+        self.notice_label = QLabel()
+        self.notice_label.setWordWrap(True)
+        self.notice_label.setAccessibleName("Directory news")
         self.use_button = QPushButton("&Use Selected")
 
         search_row = QHBoxLayout()
@@ -277,9 +284,11 @@ class RecipientsPanel(QWidget):
         layout.addWidget(self.note_label)
         layout.addWidget(self.progress_box)
         layout.addWidget(self.error_label)
+        layout.addWidget(self.notice_label)
         layout.addLayout(bottom)
         self.progress_box.setVisible(False)
         self.error_label.setVisible(False)
+        self.notice_label.setVisible(False)
 
         self.mode.currentIndexChanged.connect(self._mode_changed)
         self.query.returnPressed.connect(self.run_search)
@@ -313,6 +322,10 @@ class RecipientsPanel(QWidget):
         self.error_label.setText(message)
         self.error_label.setVisible(bool(message))
 
+    def _show_notice(self, message: str) -> None:
+        self.notice_label.setText(message)
+        self.notice_label.setVisible(bool(message))
+
     def _set_busy(self, text: str) -> None:
         busy = bool(text)
         self.progress_text.setText(text)
@@ -336,9 +349,11 @@ class RecipientsPanel(QWidget):
         text: str,
         work: Callable[[Callable[[str, float], None], Callable[[], bool]], object],
         done: Callable[[object], None],
+        on_failed: Callable[[], None] | None = None,
     ) -> None:
         if self._job is not None:
             return
+        self._on_job_failed = on_failed
         job = DirectoryJob(work)
         job.signals.progress.connect(self._job_progress)
         job.signals.finished.connect(lambda result, job=job: self._job_finished(job, result, done))
@@ -371,6 +386,8 @@ class RecipientsPanel(QWidget):
 
     def _job_failed(self, job: DirectoryJob, message: str) -> None:
         if self._job_over(job):
+            if self._on_job_failed is not None:
+                self._on_job_failed()
             self._show_error(message)
             self.failed.emit(message)
 
@@ -408,31 +425,60 @@ class RecipientsPanel(QWidget):
             if zip_code:
                 self.near_zip = zip_code
 
+        home = self.home_zip or (normalize_zip(text, strict=False) if mode == "zip" else "")
+
         def work(progress: Callable[[str, float], None], cancelled: Callable[[], bool]) -> object:
             if mode == "zip":
-                return directory.find_by_zip(text)
-            if mode == "state":
-                return directory.find_by_state(text)
-            return directory.find_by_name(text)
+                result = directory.find_by_zip(text)
+            elif mode == "state":
+                result = directory.find_by_state(text)
+            else:
+                result = directory.find_by_name(text)
+            own: frozenset[str] = frozenset()
+            if home:
+                with contextlib.suppress(DirectoryError):
+                    own = frozenset(o.id for o in directory.find_by_zip(home).officials)
+            return result, own
 
-        self._start("Searching…", work, self._search_done)
+        # A search that fails leaves no results of an earlier one on screen to be sent.
+        self._start("Searching…", work, self._search_done, self._clear_results)
 
-    def _search_done(self, result: object) -> None:
+    def _clear_results(self) -> None:
+        self._show_result(FindResult(), keep_reason=False)
+
+    def _search_done(self, found: object) -> None:
+        assert isinstance(found, tuple)
+        result, own = found
         assert isinstance(result, FindResult)
-        self._show_result(result)
+        self._show_result(result, own=own)
 
-    def _show_result(self, result: FindResult, keep_reason: bool = True) -> None:
+    def _show_result(
+        self, result: FindResult, keep_reason: bool = True, own: frozenset[str] = frozenset()
+    ) -> None:
+        """Show what was found; only the writer's own members (`own`) start ticked:
+        most offices set aside mail from outside the district or state they serve."""
         self.results.clear()
         self._rows = []
         shown = {official.id for official in result.everyone}
         builtins = [official for official in builtin_officials() if official.id not in shown]
         for official in result.officials:
-            self._add_row(official, checked=True, note="")
+            self._add_row(official, checked=official.id in own, note="")
         for official in result.candidates:
             self._add_row(official, checked=False, note="choose one")
         for official in builtins:
             self._add_row(official, checked=False, note="")
         text = result.reason if keep_reason else ""
+        outside = [official for official in result.officials if official.id not in own]
+        if keep_reason and outside:
+            hint = (
+                "Only your own senators and representative are ticked: most offices set "
+                "aside mail from outside the state or district they serve. Tick anyone "
+                "else you mean to write to."
+                if own
+                else "Nothing is ticked: tick the officials you mean to write to. Most "
+                "offices read only mail from the state or district they serve."
+            )
+            text = f"{text} {hint}".strip()
         self.reason_label.setText(text)
         self.reason_label.setVisible(bool(text))
         warnings = list(result.warnings)
@@ -551,6 +597,7 @@ class RecipientsPanel(QWidget):
         def work(progress: Callable[[str, float], None], cancelled: Callable[[], bool]) -> object:
             return directory.import_files(files, progress)
 
+        self._show_notice("")
         self._start("Importing…", work, self._directory_replaced)
 
     def start_update(self) -> None:
@@ -561,11 +608,16 @@ class RecipientsPanel(QWidget):
         def work(progress: Callable[[str, float], None], cancelled: Callable[[], bool]) -> object:
             return update_from_internet(urls, directory, progress=progress, should_cancel=cancelled)
 
+        self._show_notice("")
         self._start("Connecting…", work, self._directory_replaced)
 
     def _directory_replaced(self, info: object) -> None:
         assert isinstance(info, DirectoryInfo)
         self._show_info(info)
+        self._show_notice(
+            f"The directory was updated: {info.member_count} members of Congress. "
+            f"{info.date_text()}."
+        )
         self.directory_changed.emit()
         if self.query.text().strip():
             self.run_search()
@@ -598,7 +650,15 @@ class RecipientsDialog(QDialog):
         layout.addWidget(buttons)
         self.panel.recipients_chosen.connect(self.recipients_chosen)
         self.panel.recipients_chosen.connect(self.accept)
+        # Started from the menu, an import or update shows its progress and its result here.
+        self.panel.update_action.triggered.connect(self._show_panel)
+        self.panel.import_action.triggered.connect(self._show_panel)
         self.resize(720, 560)
+
+    def _show_panel(self) -> None:
+        self.show()
+        self.raise_()
+        self.activateWindow()
 
     def reject(self) -> None:
         """Close; a running job is cancelled (its result is ignored)."""

@@ -433,7 +433,10 @@ class LetterKeeper(QObject):
     # -- crash recovery -------------------------------------------------------------------
 
     def offer_recovery(self) -> list[DraftInfo]:
-        """Offer back the letters a crash left open (a bar; nothing blocks); returns them."""
+        """Offer back the letters a crash left open (a bar; nothing blocks); returns them.
+
+        After a normal quit there are none: the last letter is opened again instead.
+        """
         if self.store is None or self.autosaver.store is None:
             return []
         try:
@@ -442,6 +445,7 @@ class LetterKeeper(QObject):
             log.warning("could not look for unsaved letters: %s", error)
             return []
         if not left:
+            self.reopen_last()
             return []
         self._offered = left
         if len(left) == 1:
@@ -459,6 +463,20 @@ class LetterKeeper(QObject):
         bar.add_button("Show &Drafts…", lambda: self.show_drafts(highlight=True))
         bar.dismissed.connect(self._release_offered)
         return left
+
+    def reopen_last(self) -> bool:
+        """Open the most recently saved draft again, as the program was left at its last
+        quit (only while the window still holds the untouched letter it started with)."""
+        if self.store is None or self.draft_id is not None or self.autosaver.unsaved:
+            return False
+        try:
+            drafts = self.store.entries()
+        except DraftError as error:
+            log.warning("could not list the drafts: %s", error)
+            return False
+        if not drafts:
+            return False
+        return self.open_draft(max(drafts, key=lambda info: info.updated_at).id)
 
     def _release_offered(self) -> None:
         """The user has seen the offer: the letters stay in Drafts, no longer offered."""

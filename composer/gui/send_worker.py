@@ -632,7 +632,7 @@ class SendController(QObject):
             self.refresh()
             return
         failure = report.connection_failure
-        if report.results:
+        if report.results or report.refused_waiting:
             self._announce(report, outcome)
         if failure is not None and failure.kind is FailureKind.NO_PASSWORD:
             reason = outcome.keyring.message if outcome.keyring is not None else ""
@@ -648,7 +648,7 @@ class SendController(QObject):
 
     def _announce(self, report: FlushReport, outcome: FlushOutcome) -> None:
         text = report.summary()
-        good = not report.failed and not report.queued
+        good = not report.failed and not report.queued and not report.refused_waiting
         if report.queued and outcome.next_due_at is not None and not self._held_for(report):
             text = f"{text} Next try at {_clock_text(outcome.next_due_at)}."
         self.announcement.emit(text, good)

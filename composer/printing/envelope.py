@@ -288,6 +288,22 @@ class EnvelopePages:
             and document.size().height() <= mm(area.height) + 0.5
         )
 
+    def address_problems(self) -> list[str]:
+        """Why envelopes cannot be printed, one sentence per envelope that cannot.
+
+        An address is laid out at the minimum size, shortened and split as
+        `_address_document` says; one still taller than the reading zone would
+        run into the stamp or the bar code, so it is refused instead.
+        """
+        read = self.spec.read_area
+        return [
+            f"The address of “{lines[0]}” is too long for the envelope, even in small "
+            "type and with the Postal Service's abbreviations, so nothing was printed. "
+            "Shorten it (at most five lines of about 40 characters)."
+            for lines, document in zip(self.addresses, self._addresses, strict=True)
+            if lines and document.size().height() > mm(read.height) + 0.5
+        ]
+
     @property
     def page_count(self) -> int:
         """One envelope per recipient."""

@@ -28,6 +28,7 @@ from PySide6.QtGui import (
     QTextOption,
 )
 
+from composer.core.address import fitted_address
 from composer.core.rendered import RenderedLetter
 from composer.printing.paper import PaperSpec, Rect
 
@@ -228,6 +229,8 @@ class LetterPages:
         self.spec = spec
         self.fold_marks = fold_marks
         self.style = style or LetterStyle()
+        self._address: tuple[list[str], bool] | None = None
+        self._address_chosen = False
         self._flow = self._flow_document()
         self._breaks = self._paginate()
 
@@ -467,7 +470,16 @@ class LetterPages:
         )
         self._paint_document(painter, date, mm(spec.margin_left), mm(spec.date_top))
         address = self.address_document()
-        self._paint_document(painter, address, mm(spec.address_area.x), self.address_top(address))
+        # Never outside the window: an address that does not fit is refused before
+        # output (address_problem), and the preview must not draw it over the letter.
+        area = spec.address_area
+        top = self.address_top(address)
+        painter.save()
+        painter.translate(mm(area.x), top)
+        draw_document(
+            painter, address, QRectF(0, mm(area.y) - top, mm(area.width), mm(area.height))
+        )
+        painter.restore()
 
     def address_top(self, address: QTextDocument | None = None) -> float:
         """The top of the inside address in layout units (it may sit at the area's bottom)."""
@@ -485,11 +497,10 @@ class LetterPages:
         fmt.setFontWeight(QFont.Weight.Bold)
         cursor.mergeCharFormat(fmt)
 
-    def address_document(self) -> QTextDocument:
-        """The inside address, in the largest size (down to a floor) that fits the window."""
+    def _address_lines_document(self, lines: list[str]) -> QTextDocument:
         style = self.style
         return fitted_lines_document(
-            list(self.rendered.address_lines),
+            lines,
             self.spec.address_area,
             style.font_family,
             style.address_points,
@@ -497,21 +508,53 @@ class LetterPages:
             wrap=False,
         )
 
+    def _address_fits(self, lines: list[str]) -> bool:
+        document = self._address_lines_document(lines)
+        too_tall = document.size().height() > mm(self.spec.address_area.height) + 0.5
+        return not too_tall and laid_out_lines(document) <= len(lines)
+
+    def _chosen_address(self) -> tuple[list[str], bool] | None:
+        """The address lines that fit the window (shortened by USPS Publication 28's
+        rules when needed) and whether they were shortened; None when none fits."""
+        if not self._address_chosen:
+            self._address = fitted_address(self.rendered.address_lines, self._address_fits)
+            self._address_chosen = True
+        return self._address
+
+    @property
+    def address_lines(self) -> list[str]:
+        """The inside address as printed (shortened when that makes it fit)."""
+        chosen = self._chosen_address()
+        if chosen is not None:
+            return chosen[0]
+        return [line for line in self.rendered.address_lines if line.strip()]
+
+    @property
+    def address_shortened(self) -> bool:
+        """Whether the address is printed with the Postal Service's abbreviations."""
+        chosen = self._chosen_address()
+        return chosen is not None and chosen[1]
+
+    def address_document(self) -> QTextDocument:
+        """The inside address, in the largest size (down to a floor) that fits the window."""
+        return self._address_lines_document(self.address_lines)
+
     def address_problem(self) -> str | None:
-        """Why the inside address may not show whole in the window, or None when it fits."""
-        area, document = self.spec.address_area, self.address_document()
+        """Why the inside address cannot be printed in the window, or None when it fits
+        (as written, or shortened by the Postal Service's rules)."""
         lines = [line for line in self.rendered.address_lines if line.strip()]
         if not lines:
             return "The letter has no address for the envelope window."
+        if self._chosen_address() is not None:
+            return None
+        area, document = self.spec.address_area, self.address_document()
         too_tall = document.size().height() > mm(area.height) + 0.5
-        wrapped = laid_out_lines(document) > len(lines)
-        if too_tall or wrapped:
-            return (
-                f"The address has {'too many' if too_tall else 'too long'} lines for the "
-                "envelope window, even in small type. Shorten it (at most five lines of about "
-                "40 characters), or use a plain envelope."
-            )
-        return None
+        return (
+            f"The address has {'too many' if too_tall else 'too long'} lines for the envelope window, even "
+            "in small type and with the Postal Service's abbreviations, so nothing was "
+            "printed. Shorten it (at most five lines of about 40 characters), or choose "
+            "another office."
+        )
 
     def _paint_continuation_head(self, painter: QPainter, page: int) -> None:
         spec, style, rendered = self.spec, self.style, self.rendered

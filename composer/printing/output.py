@@ -94,6 +94,41 @@ def selected_pages(device: QPagedPaintDevice, total: int) -> list[int]:
     return [number for number in range(1, total + 1) if ranges.contains(number)]
 
 
+class AddressDoesNotFit(StorageError):
+    """An address cannot be printed where it belongs (it would run over the letter, or
+    off the envelope), so nothing was written. A kind of :class:`StorageError` so that
+    everything that reports a failed output reports this too, in the same place."""
+
+
+def address_problems(items: Iterable[Paintable]) -> list[str]:
+    """Why some of these letters or envelopes cannot be printed: their addresses do not
+    fit, even shortened by the Postal Service's rules (one sentence each)."""
+    found: list[str] = []
+    for item in items:
+        letter_problem = getattr(item, "address_problem", None)
+        if callable(letter_problem):
+            problem = letter_problem()
+            if problem:
+                rendered = getattr(item, "rendered", None)
+                name = rendered.recipient.short_name if rendered is not None else ""
+                found.append(f"{name}: {problem}" if name else problem)
+        envelope_problems = getattr(item, "address_problems", None)
+        if callable(envelope_problems):
+            found.extend(envelope_problems())
+    return found
+
+
+def refuse_unfit_addresses(items: Iterable[Paintable]) -> None:
+    """Raise :class:`AddressDoesNotFit` when an address of these items does not fit.
+
+    Raises:
+        AddressDoesNotFit: naming each address that does not fit.
+    """
+    problems = address_problems(items)
+    if problems:
+        raise AddressDoesNotFit(" ".join(problems))
+
+
 def paint_items(
     device: QPagedPaintDevice,
     items: Sequence[Paintable],
@@ -189,7 +224,9 @@ def write_pdf(
 
     Raises:
         StorageError: the file could not be written (full disk, no permission…).
+        AddressDoesNotFit: an address does not fit; nothing was written.
     """
+    refuse_unfit_addresses(items)
     return _write_pdf_file(
         path,
         title,
@@ -223,6 +260,7 @@ def write_pdf_stream(
         pages = 0
         try:
             for item in items:
+                refuse_unfit_addresses([item])
                 for page in range(item.page_count):
                     writer.setPageLayout(page_layout(item))
                     if not painter.isActive():
@@ -298,6 +336,9 @@ def print_items(
     from PySide6.QtPrintSupport import QPrinter
 
     ensure_gui_application()
+    problems = address_problems(items)
+    if problems:
+        raise PrinterError(" ".join(problems))
     printer.setDocName(title)
     printer.setCreator("Letter Composer")
     printer.setFullPage(True)

@@ -127,6 +127,7 @@ def test_choosing_the_washington_office_shows_why_it_is_slower(
 ) -> None:
     panel = make_panel(qtbot, imported, pool)
     search(qtbot, panel, "name", "cantwell")
+    panel.set_checked("C000127")  # a name search ticks nobody by itself
 
     panel.set_channel("C000127", "post:washington")
 
@@ -297,3 +298,59 @@ def test_open_contact_form_copies_the_letter(qtbot: QtBot) -> None:
     assert open_contact_form("https://www.example.gov/contact", "Dear Senator:", fake_open)
     assert opened == [QUrl("https://www.example.gov/contact")]
     assert QGuiApplication.clipboard().text() == "Dear Senator:"
+
+
+def test_a_state_search_ticks_only_the_writers_own_members(
+    qtbot: QtBot, imported: Path, pool: QThreadPool
+) -> None:
+    panel = make_panel(qtbot, imported, pool, near_zip="98105")
+    search(qtbot, panel, "state", "WA")
+    assert len(panel.rows()) > 5
+    assert checked_ids(panel) == ["C000127", "M001111", "J000298"]
+    assert "Only your own senators and representative are ticked" in panel.reason_label.text()
+
+    # Someone else's ZIP code: their members are shown, none is ticked for this writer.
+    search(qtbot, panel, "zip", "99201")
+    assert panel.rows() and checked_ids(panel) == ["C000127", "M001111"]
+
+    # Without a ZIP code of the writer's, a name search ticks nobody and says so.
+    bare = make_panel(qtbot, imported, pool)
+    search(qtbot, bare, "name", "Smith")
+    assert bare.rows() and checked_ids(bare) == []
+    assert "Nothing is ticked" in bare.reason_label.text()
+
+
+def test_a_bad_zip_clears_the_results_of_the_last_search(
+    qtbot: QtBot, imported: Path, pool: QThreadPool
+) -> None:
+    panel = make_panel(qtbot, imported, pool)
+    search(qtbot, panel, "zip", "98105")
+    assert checked_ids(panel) == ["C000127", "M001111", "J000298"]
+
+    with qtbot.waitSignal(panel.failed, timeout=TIMEOUT):
+        panel.search("zip", "981O5")
+
+    assert checked_ids(panel) == []
+    assert [official.id for _, official, _ in panel.rows()] == ["white-house", "dhs-secretary"]
+    with qtbot.assertNotEmitted(panel.recipients_chosen):
+        panel.use_selected()
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support raise")
+def test_update_from_the_menu_shows_the_dialog_and_its_result(
+    qtbot: QtBot, tmp_path: Path, server: str, pool: QThreadPool
+) -> None:
+    dialog = RecipientsDialog(
+        Directory(tmp_path / "dir", today=lambda: SUMMER), pool, urls=urls_under(server)
+    )
+    qtbot.addWidget(dialog)
+    assert not dialog.isVisible()
+    with qtbot.waitSignal(dialog.panel.directory_changed, timeout=30_000):
+        dialog.panel.update_action.trigger()  # as Directory ▸ Update from the Internet does
+    assert dialog.isVisible()
+    notice = dialog.panel.notice_label
+    assert notice.isVisible()
+    assert notice.text() == (
+        "The directory was updated: 537 members of Congress. Congress data as of "
+        "June 10, 2026 (newest term start)."
+    )

@@ -324,6 +324,8 @@ class _Handler:
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         if self.owner.hang_after_data:
             await asyncio.sleep(3600)
+        if self.owner.data_reply_delay:
+            await asyncio.sleep(self.owner.data_reply_delay)
         if self.owner.reply_data:
             return self.owner.reply_data
         auth = session.auth_data
@@ -350,7 +352,8 @@ class SmtpTestServer:
         port: the port (a free one is picked by default).
 
     Failure modes (set any time; read when the server acts): `hang_greeting`,
-    `hang_after_data`, `drop_in_data`, `reply_mail` (e.g. "421 …"), `reply_data`
+    `hang_after_data`, `data_reply_delay` (seconds before the reply to the letter),
+    `drop_in_data`, `reply_mail` (e.g. "421 …"), `reply_data`
     (e.g. "451 …"), `reject_recipients` (address → reply, e.g. "550 …").
     """
 
@@ -372,6 +375,7 @@ class SmtpTestServer:
         self.recording = Recording()
         self.hang_greeting = False
         self.hang_after_data = False
+        self.data_reply_delay = 0.0
         self.drop_in_data = False
         self.reply_mail = ""
         self.reply_data = ""

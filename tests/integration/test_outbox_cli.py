@@ -254,3 +254,48 @@ def test_send_command_exit_codes(real_keyring: KeyringSession, smtp_server: Smtp
     assert later.stdout.count("\n") == 1 and "Still in the outbox" in later.stdout
     assert _pending() == 2
     smtp_server.assert_no_secret_in_clear(USER, PASSWORD)
+
+
+def test_a_refused_letter_is_edited_and_retried_from_the_command_line(
+    real_keyring: KeyringSession, smtp_server: SmtpTestServer, tmp_path: Path
+) -> None:
+    _set_account(smtp_server)
+    assert composer("account", "password", stdin=PASSWORD).returncode == 0
+    smtp_server.reject_recipients["nobody@whitehouse.gov"] = "550 5.1.1 No such user here"
+    _queue("refused", to="nobody@whitehouse.gov")
+    assert composer("outbox", "flush", "--timeout", "2").returncode == 1
+    (entry,) = Outbox(Locations.default().database_file).entries()
+    assert entry.state == "failed"
+
+    # Nothing is due, but the refused letter is not forgotten.
+    idle = composer("outbox", "flush", "--timeout", "2")
+    assert "The outbox is empty" not in idle.stdout
+    assert "1 letter refused by the server waits to be corrected" in idle.stdout
+    assert "edit or retry" in idle.stdout
+
+    # Wrong input changes nothing and says what to type.
+    bad = composer("outbox", "edit", str(entry.id), "--to", "nobody-at-all")
+    assert bad.returncode == 1 and "not a valid e-mail address" in bad.stderr
+    assert "was not changed" in bad.stderr
+    missing = composer("outbox", "retry", "999")
+    assert missing.returncode == 1 and "no letter #999" in missing.stderr
+
+    text = tmp_path / "letter.txt"
+    text.write_text("Dear Commenters:\n\nPlease protect them.\n", encoding="utf-8")
+    edited = composer(
+        "outbox", "edit", str(entry.id),
+        "--to", '"White House, Comments" <comments@whitehouse.gov>',
+        "--subject", "Corrected", "--text-file", str(text),
+    )  # fmt: skip
+    assert edited.returncode == 0, edited.stderr
+    assert f"composer outbox retry {entry.id}" in edited.stdout
+    assert smtp_server.recording.messages == []
+
+    sent = composer("outbox", "retry", str(entry.id), "--timeout", "2")
+    assert sent.returncode == 0, sent.stdout + sent.stderr
+    assert "“Corrected”" in sent.stdout and "accepted by the server" in sent.stdout
+    (received,) = smtp_server.recording.messages
+    assert received.rcpt_tos == ("comments@whitehouse.gov", USER)
+    assert b"Dear Commenters:" in received.data and _pending() == 0
+    listed = composer("outbox", "list", "--sent")
+    assert "Corrected" in listed.stdout

@@ -19,7 +19,7 @@ from composer.core.accounts import Account
 from composer.core.locations import Locations
 from composer.core.mail import build_message, parse_address
 from composer.core.outbox import Outbox, OutboxError
-from composer.core.sending import FlushReport, OutboxSender, Outcome, RetryPolicy
+from composer.core.sending import FlushReport, FlushStopped, OutboxSender, Outcome, RetryPolicy
 from composer.core.transport import FailureKind, SmtpError, SmtpSession, check_connection
 from tests.helpers.faults import fill_disk, tiny_tmpfs
 from tests.helpers.smtp_server import HangingListener, Pki, SmtpTestServer, free_port
@@ -51,7 +51,12 @@ def _queue(
 
 def _flush(outbox: Outbox, account: Account, password: str | None = PASSWORD) -> FlushReport:
     sender = OutboxSender(
-        outbox, account, lambda: password, timeout=TIMEOUT, retry=RetryPolicy(first=30)
+        outbox,
+        account,
+        lambda: password,
+        timeout=TIMEOUT,
+        data_timeout=TIMEOUT,
+        retry=RetryPolicy(first=30),
     )
     return sender.flush(outbox.queued_ids())
 
@@ -179,6 +184,42 @@ def test_hang_after_the_letter_was_sent_warns_of_a_duplicate(
     entry = outbox.get(entry_id)
     assert entry is not None and entry.state == "queued" and entry.possibly_delivered
     smtp_server.assert_no_secret_in_clear(USER, PASSWORD)
+
+
+def test_a_slow_reply_after_the_letter_is_waited_for(
+    outbox: Outbox, smtp_server: SmtpTestServer
+) -> None:
+    """RFC 5321 gives the server 10 minutes to answer the final dot: a server that
+    checks the letter for longer than the usual step timeout is not cut off."""
+    smtp_server.data_reply_delay = 1.5
+    entry_id = _queue(outbox)
+    sender = OutboxSender(outbox, account_for(smtp_server), lambda: PASSWORD, timeout=0.5)
+    report = sender.flush([entry_id])
+    (result,) = report.results
+    assert result.outcome is Outcome.SENT, result.text
+    assert len(smtp_server.recording.messages) == 1
+    assert outbox.entries() == []
+
+
+def test_only_the_letter_that_went_out_may_go_twice(
+    outbox: Outbox, smtp_server: SmtpTestServer
+) -> None:
+    """The connection breaks after the first letter went out: the letters never tried
+    are not said to be possibly delivered, in the report or in the outbox."""
+    smtp_server.hang_after_data = True
+    ids = [_queue(outbox, subject=f"Letter {number}") for number in range(4)]
+    report = _flush(outbox, account_for(smtp_server))
+    first, *untried = report.results
+    assert first.entry_id == ids[0] and "may deliver it twice" in first.text
+    assert [item.entry_id for item in untried] == ids[1:]
+    for item in untried:
+        assert item.outcome is Outcome.QUEUED
+        assert "twice" not in item.text and "sent completely" not in item.text
+        assert item.text.startswith("Not tried:")
+        assert item.failure is not None and not item.failure.possibly_delivered
+    flagged = [entry.id for entry in outbox.entries() if entry.possibly_delivered]
+    assert flagged == [ids[0]]
+    assert all("twice" not in entry.last_error for entry in outbox.entries()[1:])
 
 
 def test_connection_dropped_in_the_middle_of_data(
@@ -456,7 +497,7 @@ def test_disk_full_in_the_middle_of_a_batch_stops_it_and_loses_nothing(
         outbox.close()
         filler = fill_disk(disk)
         with open(filler, "r+b") as handle:  # room for the first few letters' bookkeeping
-            handle.truncate(filler.stat().st_size - 48 * 1024)
+            handle.truncate(filler.stat().st_size - 160 * 1024)
         outbox = Outbox(database)
         with pytest.raises(OutboxError, match="The disk is full") as stopped:
             _flush(outbox, account_for(smtp_server))
@@ -464,6 +505,11 @@ def test_disk_full_in_the_middle_of_a_batch_stops_it_and_loses_nothing(
         assert "wait in the outbox" in str(stopped.value)
         received = {message.data for message in smtp_server.recording.messages}
         assert 0 < len(received) < len(ids)
+        # The letters that did go out are named, so the user knows not to send them again.
+        assert isinstance(stopped.value, FlushStopped)
+        went_out = [item.subject for item in stopped.value.sent]
+        assert went_out and f"{len(went_out)} letter" in str(stopped.value)
+        assert all(f"“{subject}”" in str(stopped.value) for subject in went_out)
         # The session was ended properly: the unanswered letter abandoned, then goodbye.
         everything = smtp_server.recording.everything().upper()
         assert everything.rstrip().endswith(b"QUIT")

@@ -16,7 +16,7 @@ from tests.helpers.cli import run_composer
 from tests.helpers.docs_pack import write_docs_example
 from tests.helpers.pdf import pdf_text, squash
 
-SENDER = 'name = "Ana Ruiz"\nstreet = "12 Elm Street"\ncity = "Anytown"\nstate = "ST"\n'
+SENDER = 'name = "Ana Ruiz"\nstreet = "12 Elm Street"\ncity = "Anytown"\nstate = "WA"\n'
 
 
 @pytest.fixture

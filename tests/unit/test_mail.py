@@ -75,6 +75,22 @@ def test_bytes_use_crlf_and_short_7bit_lines() -> None:
     assert message.raw.isascii()
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["word " * 400, "é" * 300, "a" * 2000, "Zoë’s “long” line, " * 50 + "\n\nend"],
+)
+def test_encoded_body_lines_are_at_most_76_characters(text: str) -> None:
+    """RFC 2045: quoted-printable and base64 lines hold at most 76 characters."""
+    message = _build(text=text, html=f"<p>{text}</p>")
+    parsed = _parse(message.raw)
+    for part in parsed.iter_parts():
+        assert part["Content-Transfer-Encoding"] in ("quoted-printable", "base64")
+        body = part.as_bytes().split(b"\n\n", 1)[1]
+        lines = body.replace(b"\r\n", b"\n").split(b"\n")
+        assert max(len(line) for line in lines) <= 76
+    assert read_message(message.raw).text.rstrip("\n") == text.rstrip("\n")
+
+
 def test_message_ids_are_unique() -> None:
     assert _build().message_id != _build().message_id
 
@@ -226,3 +242,23 @@ def test_any_subject_is_refused_or_round_trips_exactly(subject: str) -> None:
         b"MIME-Version",
         b"Content-Type",
     ]
+
+
+def test_one_field_may_hold_quoted_names_with_commas() -> None:
+    from composer.core.mail import parse_address_field
+
+    found = parse_address_field(
+        '"White House, Comments" <comments@whitehouse.gov>, a@example.org; '
+        '"Doe, Jane" <jane@example.org>',
+        "To",
+    )
+    assert [str(item) for item in found] == [
+        '"White House, Comments" <comments@whitehouse.gov>',
+        "a@example.org",
+        '"Doe, Jane" <jane@example.org>',
+    ]
+    named = parse_address_field(" pat@senate.gov ", "To", display_name="Pat Adams")
+    assert [str(item) for item in named] == ["Pat Adams <pat@senate.gov>"]
+    assert parse_address_field("  ", "Cc") == []
+    with pytest.raises(MailError, match="To: give an address"):
+        parse_address_field(" , ", "To", missing="give an address")

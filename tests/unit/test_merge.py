@@ -89,8 +89,9 @@ def test_a_missing_value_names_every_recipient_and_writes_nothing(tmp_path: Path
     assert [recipient.id for recipient, _ in caught.value.problems] == ["white-house", "C000127"]
     message = str(caught.value)
     assert message.startswith("2 letters cannot be made, nothing was written.")
-    assert "The President: The letter uses recipient.district" in message
-    assert "Maria Cantwell: The letter uses recipient.district" in message
+    # One problem, named once, with the copies it concerns.
+    assert "The President, Maria Cantwell: The letter uses recipient.district" in message
+    assert message.count("recipient.district") == 1
     assert isinstance(caught.value, RenderError)
 
 

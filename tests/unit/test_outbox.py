@@ -159,6 +159,26 @@ def test_retry_sets_backoff_and_failed_waits_for_the_user(outbox: Outbox, clock:
     assert set(outbox.due_ids()) == {first, second}
 
 
+def test_a_later_retry_keeps_the_possibly_delivered_flag(outbox: Outbox) -> None:
+    """Once a letter may have been delivered, a later ordinary failure (one that
+    happened before the letter went out) does not make that risk go away."""
+    entry_id = outbox.enqueue(_message("maybe twice"))
+    outbox.claim(entry_id)
+    outbox.mark_retry(
+        entry_id, delay=0, error="no answer", kind="timed-out", possibly_delivered=True
+    )
+    outbox.claim(entry_id)
+    outbox.mark_retry(entry_id, delay=0, error="refused connection", kind="refused")
+    outbox.note_failure([entry_id], delay=0, error="offline", kind="offline")
+    entry = outbox.get(entry_id)
+    assert entry is not None and entry.possibly_delivered
+    other = outbox.enqueue(_message("never sent"))
+    outbox.claim(other)
+    outbox.mark_retry(other, delay=0, error="refused connection", kind="refused")
+    never = outbox.get(other)
+    assert never is not None and not never.possibly_delivered
+
+
 def test_edit_replaces_bytes_of_queued_or_failed_letter(outbox: Outbox) -> None:
     entry_id = outbox.enqueue(_message("draft"))
     outbox.claim(entry_id)
