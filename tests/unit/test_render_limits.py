@@ -1,0 +1,233 @@
+"""Hard limits while a template renders: time, steps, output and the size of every value."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+import time
+
+import pytest
+
+from composer.core.models import Letter, Sender, white_house
+from composer.core.render import Renderer, RenderError, RenderLimitError, RenderLimits
+
+
+def letter() -> Letter:
+    return Letter(
+        sender=Sender(name="Ann Example", street="1 Main St", city="Springfield", email="a@e.org"),
+        recipients=[white_house()],
+        subject="A request",
+        body_html="<p>Please act.</p>",
+    )
+
+
+def render_with(html: str, limits: RenderLimits | None = None) -> str:
+    renderer = Renderer(
+        {"formal.html": html, "formal.txt": "{{ body_text }}"},
+        **({"limits": limits} if limits else {}),
+    )
+    return renderer.render(letter(), white_house()).document_html
+
+
+# (case, template, words the message must hold); the last line of each template is the culprit.
+RUNAWAY = [
+    (
+        "four nested loops",
+        "<p>\n{% for a in range(1000) %}{% for b in range(1000) %}{% for c in range(1000) %}"
+        "{% for d in range(1000) %}x{% endfor %}{% endfor %}{% endfor %}{% endfor %}",
+        "100,000 steps",
+    ),
+    (
+        "nested loops that write nothing",
+        "{% set s = 'abcdefghij' * 100 %}\n{% for a in s %}{% for b in s %}{% for c in s %}"
+        "{% endfor %}{% endfor %}{% endfor %}",
+        "steps",
+    ),
+    ("center", "<p>\n{{ subject|center(3000000000) }}", "3,000,000,000 characters"),
+    ("center of a constant", "<p>\n{{ 'x'|center(3000000000) }}", "3,000,000,000"),
+    ("repeat with *", "<p>\n{{ subject * 3000000000 }}", "repeated text"),
+    ("percent width", "<p>\n{{ '%3000000000s' % subject }}", "width"),
+    ("format width", "<p>\n{{ '%3000000000s'|format(subject) }}", "width"),
+    ("join", "<p>\n{{ range(90000)|join(subject * 10000) }}", "joined text"),
+    (
+        "replace",
+        "{% set s = 'a' * 100000 %}\n{{ s|replace('a', subject * 1000) }}",
+        "replaced text",
+    ),
+    ("indent", "{% set s = '\\n' * 100000 %}\n{{ s|indent(100000) }}", "indented text"),
+    (
+        "wordwrap",
+        "{% set s = 'a ' * 400000 %}\n{{ s|wordwrap(1, wrapstring=subject * 100) }}",
+        "wrapped text",
+    ),
+    ("huge range", "<p>\n{{ range(10 ** 12)|list|length }}", "range of 1,000,000,000,000"),
+    (
+        "doubling with ~",
+        "{% set ns = namespace(s=subject) %}{% for i in range(64) %}\n"
+        "{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s|length }}",
+        "characters",
+    ),
+    (
+        "doubling with +",
+        "{% set ns = namespace(s=subject) %}{% for i in range(64) %}\n"
+        "{% set ns.s = ns.s + ns.s %}{% endfor %}{{ ns.s|length }}",
+        "characters",
+    ),
+    (
+        "doubling a list",
+        "{% set ns = namespace(s=[1]) %}{% for i in range(64) %}\n"
+        "{% set ns.s = ns.s + ns.s %}{% endfor %}{{ ns.s|length }}",
+        "characters",
+    ),
+    (
+        "doubling through a macro",
+        "<p>\n{% macro twice(n) %}{% if n %}{{ twice(n - 1) }}{{ twice(n - 1) }}{% else %}x"
+        "{% endif %}{% endmacro %}{{ twice(60) }}",
+        "",
+    ),
+    (
+        "a block filled in a loop",
+        "<p>\n{% set s %}{% for i in range(90000) %}{{ subject * 100 }}{% endfor %}"
+        "{% endset %}{{ s|length }}",
+        "",
+    ),
+    (
+        "many slices kept",
+        "{% set big = subject * 100000 %}{% set ns = namespace(l=[]) %}"
+        "{% for i in range(90000) %}\n{% set ns.l = ns.l + [big[1:]] %}{% endfor %}",
+        "",
+    ),
+    ("a huge power", "<p>\n{{ 7 ** 900000 }}", "power"),
+    ("a huge product", "{% set n = 7 ** 1000 %}\n{{ n * n }}", "multiplies"),
+    ("round to a billion digits", "<p>\n{{ 5|round(-1000000000) }}", "round"),
+    ("tojson indent", "<p>\n{{ [[[1]]]|tojson(indent=1000000000) }}", "indent"),
+    ("batch", "<p>\n{{ [1]|batch(1000000000, 'x')|list }}", "parts"),
+    ("slice", "<p>\n{{ [1]|slice(1000000000)|list }}", "parts"),
+]
+
+
+@pytest.mark.parametrize(("case", "html", "words"), RUNAWAY, ids=[c[0] for c in RUNAWAY])
+def test_a_runaway_template_is_stopped_with_its_name_line_and_limit(
+    case: str, html: str, words: str
+) -> None:
+    started = time.monotonic()
+    with pytest.raises(RenderLimitError) as caught:
+        render_with(html)
+    assert time.monotonic() - started < 5
+    message = str(caught.value)
+    assert "Template 'formal.html' at line 2 was stopped" in message, message
+    assert words in message
+    assert caught.value.line == 2
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "{{ subject.center(3000000000) }}",
+        "{{ subject.ljust(3000000000) }}",
+        "{{ subject.zfill(3000000000) }}",
+        "{{ subject.format() }}",
+        "{{ subject.replace('', subject * 100000) }}",
+        "{{ subject.join(range(100000)) }}",
+        "{{ lipsum(1000000000) }}",
+    ],
+)
+def test_str_methods_that_pad_or_repeat_are_not_reachable(html: str) -> None:
+    with pytest.raises(RenderError):
+        render_with(html)
+
+
+def test_the_clock_stops_a_slow_template() -> None:
+    limits = RenderLimits(seconds=0.3, steps=10**9)
+    html = (
+        "{% set s = 'abcdefghij' * 100 %}\n"
+        "{% for a in s %}{% for b in s %}{% for c in s %}{% endfor %}{% endfor %}{% endfor %}"
+    )
+    started = time.monotonic()
+    with pytest.raises(RenderLimitError, match=r"more than 0\.3 seconds"):
+        render_with(html, limits)
+    assert time.monotonic() - started < 2
+
+
+def test_the_output_limit_counts_what_is_written() -> None:
+    limits = RenderLimits(output_chars=5000)
+    with pytest.raises(RenderLimitError, match="wrote more than 5,000 characters"):
+        render_with("{% for i in range(1000) %}0123456789{% endfor %}", limits)
+    assert render_with("{% for i in range(100) %}0123456789{% endfor %}", limits).count("0") == 100
+
+
+def test_an_ordinary_template_is_untouched_by_the_limits() -> None:
+    html = (
+        "{% for line in sender.lines %}{{ line }}{% if not loop.last %}, {% endif %}{% endfor %}"
+        "|{{ sender.lines|join('; ') }}|{{ subject|upper|center(20) }}|{{ '%05d'|format(42) }}"
+        "|{{ subject ~ '!' }}|{{ subject[2:] }}|{{ range(3)|list }}|{{ 2 ** 10 }}"
+    )
+    assert render_with(html) == (
+        "Ann Example, 1 Main St, Springfield, a@e.org|Ann Example; 1 Main St; Springfield; "
+        "a@e.org|     A REQUEST      |00042|A request!|request|[0, 1, 2]|1024"
+    )
+
+
+def test_limits_are_per_render_not_per_renderer() -> None:
+    renderer = Renderer(
+        {"formal.html": "{% for i in range(3000) %}.{% endfor %}", "formal.txt": "x"},
+        limits=RenderLimits(steps=4000),
+    )
+    for _ in range(5):  # 3 templates × 5 letters × 3000 steps: far more than 4000 in all
+        renderer.render(letter(), white_house())
+
+
+def test_an_include_outside_the_pack_is_named() -> None:
+    with pytest.raises(RenderError) as caught:
+        render_with("{% include '/etc/passwd' %}")
+    assert "includes '/etc/passwd'" in str(caught.value)
+    assert "no template named 'formal" not in str(caught.value)
+
+
+MEMORY_PROBE = textwrap.dedent(
+    """
+    import json, resource, sys, time
+    from composer.core.models import Letter, Sender, white_house
+    from composer.core.render import Renderer, RenderError
+    html = sys.argv[1]
+    letter = Letter(sender=Sender(name="Ann"), recipients=[white_house()], subject="A request")
+    renderer = Renderer({"formal.html": html, "formal.txt": "x"})
+    Renderer().render(letter, white_house())  # load everything an ordinary render needs
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.monotonic()
+    try:
+        renderer.render(letter, white_house())
+        outcome = "rendered"
+    except RenderError as error:
+        outcome = str(error)
+    seconds = time.monotonic() - started
+    grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
+    print(json.dumps({"outcome": outcome, "grown_kib": grown, "seconds": seconds}))
+    """
+)
+MEMORY_CASES = {
+    "nested loops": "{% for a in range(1000) %}{% for b in range(1000) %}{% for c in range(1000) %}"
+    "{{ subject * 1000 }}{% endfor %}{% endfor %}{% endfor %}",
+    "center": "{{ subject|center(3000000000) }}",
+    "doubling": "{% set ns = namespace(s=subject) %}{% for i in range(64) %}"
+    "{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s }}",
+    "kept copies": "{% set big = subject * 100000 %}{% set ns = namespace(l=[]) %}"
+    "{% for i in range(90000) %}{% set ns.l = ns.l + [big[1:] ~ i] %}{% endfor %}",
+}
+
+
+@pytest.mark.parametrize("html", MEMORY_CASES.values(), ids=MEMORY_CASES.keys())
+def test_memory_stays_small_while_a_runaway_template_is_stopped(html: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", MEMORY_PROBE, html],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    report = json.loads(result.stdout)
+    assert "was stopped" in report["outcome"]
+    assert report["grown_kib"] < 200 * 1024, report  # resident memory grew by under 200 MiB
+    assert report["seconds"] < 5, report
