@@ -16,6 +16,8 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from html import escape as html_escape
+from html.parser import HTMLParser
 from importlib.resources import files
 from typing import Any, ClassVar
 
@@ -36,7 +38,9 @@ __all__ = [
     "fill_placeholders",
     "placeholder_context",
     "placeholder_problems",
+    "remote_content",
     "template_problems",
+    "without_remote_content",
 ]
 from jinja2 import nodes
 from jinja2.compiler import CodeGenerator, Frame
@@ -49,7 +53,15 @@ _TEMPLATE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*\.(?:html|txt)$")
 
 
 class RenderError(Exception):
-    """A letter could not be rendered; the message says why in plain words."""
+    """A letter could not be rendered; the message says why in plain words.
+
+    Attributes:
+        template: the template at fault (``formal.html``), when one is.
+        line: the line of that template, when known.
+    """
+
+    template: str | None = None
+    line: int | None = None
 
 
 class MissingValuesError(RenderError):
@@ -495,6 +507,184 @@ class _Rendering:
         _active.budget = self.previous
 
 
+# --- remote content ------------------------------------------------------------------------
+
+# Elements that make a reader fetch something (or run something) as soon as the letter opens.
+_REMOTE_ELEMENTS = frozenset(
+    {
+        "script",
+        "iframe",
+        "frame",
+        "frameset",
+        "object",
+        "embed",
+        "applet",
+        "link",
+        "base",
+        "img",
+        "image",
+        "picture",
+        "source",
+        "video",
+        "audio",
+        "track",
+        "svg",
+        "use",
+        "form",
+        "input",
+        "portal",
+        "noscript",
+    }
+)
+# Of those, the ones whose content goes with them when they are removed.
+_REMOTE_CONTAINERS = frozenset(
+    {"script", "iframe", "object", "applet", "picture", "video", "audio", "svg", "form", "noscript"}
+)
+_REMOTE_ATTRIBUTES = frozenset(
+    {
+        "src",
+        "srcset",
+        "background",
+        "poster",
+        "data",
+        "action",
+        "formaction",
+        "ping",
+        "lowsrc",
+        "dynsrc",
+        "longdesc",
+        "codebase",
+        "archive",
+        "manifest",
+        "xlink:href",
+        "imagesrcset",
+    }
+)
+_LINK_SCHEMES = ("http:", "https:", "mailto:")
+_CSS_FETCH = re.compile(r"url\s*\(|@import|image-set\s*\(|expression\s*\(", re.IGNORECASE)
+
+
+def _remote_reason(tag: str, attributes: list[tuple[str, str | None]]) -> str:
+    """Why an element would fetch or run something, or "" when it would not."""
+    if tag == "script":
+        return "<script> is not allowed in letter and e-mail templates"
+    if tag in _REMOTE_ELEMENTS:
+        return (
+            f"<{tag}> would load content from elsewhere; letters may not reference remote content"
+        )
+    for name, value in attributes:
+        text = (value or "").strip()
+        if name in _REMOTE_ATTRIBUTES:
+            return f"the '{name}' attribute of <{tag}> would load content from elsewhere"
+        if name.startswith("on"):
+            return f"the '{name}' attribute of <{tag}> would run a script"
+        if name == "style" and _CSS_FETCH.search(text):
+            return f"the style of <{tag}> would load content from elsewhere (url() or @import)"
+        if name == "href":
+            plain = re.sub(r"[\s\x00-\x1f]", "", text).lower()
+            if tag != "a":
+                return f"the 'href' attribute of <{tag}> would load content from elsewhere"
+            if ":" in plain.split("/", 1)[0] and not plain.startswith(_LINK_SCHEMES):
+                return f"a link to '{text[:40]}' is not allowed (only http, https and mailto)"
+        if tag == "meta" and name == "http-equiv" and text.lower() == "refresh":
+            return "<meta http-equiv=refresh> would load another page"
+    return ""
+
+
+class _RemoteScanner(HTMLParser):
+    """Finds, with their lines, the parts of HTML that would fetch or run something."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[int, str]] = []
+        self._in_style = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        reason = _remote_reason(tag, attrs)
+        if reason:
+            self.found.append((self.getpos()[0], reason))
+        self._in_style = tag == "style"
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_style = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_style and _CSS_FETCH.search(data):
+            line = self.getpos()[0] + data[: _CSS_FETCH.search(data).start()].count("\n")  # type: ignore[union-attr]
+            self.found.append((line, "a style sheet would load content from elsewhere (url())"))
+
+
+def remote_content(html: str) -> list[tuple[int, str]]:
+    """Each place (line, reason) where `html` would fetch remote content or run a script."""
+    scanner = _RemoteScanner()
+    scanner.feed(html)
+    scanner.close()
+    return scanner.found
+
+
+class _RemoteStripper(HTMLParser):
+    """Copies HTML, leaving out whatever would fetch remote content or run a script."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skipping: list[str] = []
+        self._in_style = False
+
+    def _open(self, tag: str, attrs: list[tuple[str, str | None]], closed: bool) -> None:
+        if self._skipping:
+            if tag == self._skipping[-1] and not closed:
+                self._skipping.append(tag)
+            return
+        if tag in _REMOTE_ELEMENTS:
+            if tag in _REMOTE_CONTAINERS and not closed:
+                self._skipping.append(tag)
+            return
+        kept = [(name, value) for name, value in attrs if not _remote_reason(tag, [(name, value)])]
+        shown = "".join(
+            f" {name}" if value is None else f' {name}="{html_escape(value, quote=True)}"'
+            for name, value in kept
+        )
+        self.parts.append(f"<{tag}{shown}{' /' if closed else ''}>")
+        self._in_style = tag == "style" and not closed
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._open(tag, attrs, closed=False)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._open(tag, attrs, closed=True)
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._skipping:
+            if tag == self._skipping[-1]:
+                self._skipping.pop()
+            return
+        self._in_style = False
+        if tag not in _REMOTE_ELEMENTS:
+            self.parts.append(f"</{tag}>")
+
+    def handle_data(self, data: str) -> None:
+        if self._skipping:
+            return
+        if self._in_style:  # a style sheet is not markup: its text is copied as it is
+            self.parts.append(_CSS_FETCH.sub("invalid(", data))
+        else:
+            self.parts.append(html_escape(data, quote=False))
+
+    def handle_decl(self, decl: str) -> None:
+        if not self._skipping:
+            self.parts.append(f"<!{decl}>")
+
+
+def without_remote_content(html: str) -> str:
+    """`html` with every element and attribute that would fetch remote content or run a
+    script left out (what the program sends never makes a reader's mail client call out)."""
+    stripper = _RemoteStripper()
+    stripper.feed(html)
+    stripper.close()
+    return "".join(stripper.parts)
+
+
 class _Fields(dict[str, Any]):
     """A dictionary that knows the name it is offered under (``sender``, ``recipient``)."""
 
@@ -596,6 +786,13 @@ PLACEHOLDER_FIELDS: dict[str, frozenset[str]] = {
 }
 
 
+# The values a letter template is given, by owner (what Renderer.context offers).
+TEMPLATE_FIELDS: dict[str, frozenset[str]] = {
+    "sender": PLACEHOLDER_FIELDS["sender"] | {"lines", "address_lines"},
+    "recipient": PLACEHOLDER_FIELDS["recipient"] | {"address_lines"},
+}
+
+
 def placeholder_problems(source: str) -> list[tuple[int | None, str]]:
     """What in a letter's text is more than a plain placeholder.
 
@@ -677,6 +874,21 @@ def fill_placeholders(body_html: str, context: Mapping[str, Any]) -> str:
     return result
 
 
+def _located(problem: str, template: str, error: BaseException) -> RenderError:
+    """A RenderError saying what `template` did, at the template line `error` came from."""
+    line = None
+    trace = error.__traceback__
+    while trace is not None:
+        # Jinja rewrites the frames of template code to carry the template's line numbers.
+        if "__jinja_exception__" in trace.tb_frame.f_globals:
+            line = trace.tb_lineno
+        trace = trace.tb_next
+    where = f"Template '{template}'" + (f" at line {line}" if line else "")
+    located = RenderError(f"{where} {problem}.")
+    located.template, located.line = template, line
+    return located
+
+
 class _PackageLoader(jinja2.BaseLoader):
     """Loads bundled templates through importlib.resources (works from a wheel or a checkout)."""
 
@@ -723,32 +935,30 @@ class Renderer:
             raise RenderLimitError(error.template or name, error.line, error.limit) from error
         except jinja2.TemplateNotFound as error:
             if error.name not in (f"{name}.j2", name):
-                raise RenderError(
-                    f"Template '{name}' includes '{error.name}', which is not a template of "
-                    "this campaign or of the program; a template may only use the campaign's "
-                    "own templates, by their file name (like 'footer.html.j2')."
+                raise _located(
+                    f"includes '{error.name}', which is not a template of this campaign or of "
+                    "the program; a template may only use the campaign's own templates, by their "
+                    "file name (like 'footer.html.j2')",
+                    name,
+                    error,
                 ) from error
             raise RenderError(f"There is no template named '{name}'.") from error
         except SecurityError as error:
-            raise RenderError(
-                f"Template '{name}' tried something not allowed: {str(error).rstrip('.')}."
+            raise _located(
+                f"tried something not allowed: {str(error).rstrip('.')}", name, error
             ) from error
         except jinja2.UndefinedError as error:
-            raise RenderError(
-                f"Template '{name}' uses a value that does not exist: {error}."
-            ) from error
+            raise _located(f"uses a value that does not exist: {error}", name, error) from error
         except jinja2.TemplateError as error:
-            raise RenderError(f"Template '{name}' is broken: {error}.") from error
+            raise _located(f"is broken: {error}", name, error) from error
         except MemoryError as error:
-            raise RenderError(f"Template '{name}' failed: it ran out of memory.") from error
+            raise _located("failed: it ran out of memory", name, error) from error
         except RecursionError as error:
-            raise RenderError(
-                f"Template '{name}' failed: it calls or includes itself without end."
+            raise _located(
+                "failed: it calls or includes itself without end", name, error
             ) from error
         except (ArithmeticError, TypeError, ValueError) as error:
-            raise RenderError(
-                f"Template '{name}' failed: {error or error.__class__.__name__}."
-            ) from error
+            raise _located(f"failed: {error or error.__class__.__name__}", name, error) from error
 
     def context(self, letter: Letter, recipient: Recipient) -> dict[str, Any]:
         """The values a template is given for `letter` addressed to `recipient`.
