@@ -631,7 +631,9 @@ def template_hazards(source: str, html: bool = True) -> list[tuple[int | None, s
         if message:
             problems.append((node.lineno, message))
     if html:
-        problems += remote_content(source)
+        # Template code is left out (its output is escaped); lines keep their numbers.
+        markup = _TEMPLATE_CODE.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), source)
+        problems += remote_content(markup)
     return sorted(problems, key=lambda problem: problem[0] or 0)
 
 
@@ -639,6 +641,7 @@ def template_hazards(source: str, html: bool = True) -> list[tuple[int | None, s
 # that can make a template produce or loop over an enormous amount of text.
 _DENIED_FILTERS = frozenset({"attr", "safe"})
 _DENIED_CALLS = frozenset({"range", "lipsum", "cycler", "joiner", "namespace", "dict"})
+_TEMPLATE_CODE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
 _TEMPLATE_FILE = re.compile(r"^([a-z0-9][a-z0-9_-]{0,63})\.(html|txt)\.j2$")
 
 

@@ -562,6 +562,10 @@ _REMOTE_ATTRIBUTES = frozenset(
 )
 _LINK_SCHEMES = ("http:", "https:", "mailto:")
 _CSS_FETCH = re.compile(r"url\s*\(|@import|image-set\s*\(|expression\s*\(", re.IGNORECASE)
+# The same, whole (what is left out of a style sheet when an e-mail is built).
+_CSS_FETCH_WHOLE = re.compile(
+    r"(?:url|image-set|expression)\s*\((?:[^()]|\([^()]*\))*\)|@import[^;]*;?", re.IGNORECASE
+)
 
 
 def _remote_reason(tag: str, attributes: list[tuple[str, str | None]]) -> str:
@@ -667,7 +671,7 @@ class _RemoteStripper(HTMLParser):
         if self._skipping:
             return
         if self._in_style:  # a style sheet is not markup: its text is copied as it is
-            self.parts.append(_CSS_FETCH.sub("invalid(", data))
+            self.parts.append(_CSS_FETCH_WHOLE.sub("none", data))
         else:
             self.parts.append(html_escape(data, quote=False))
 
