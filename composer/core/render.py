@@ -961,7 +961,7 @@ class Renderer:
             raise _located(
                 "failed: it calls or includes itself without end", name, error
             ) from error
-        except (ArithmeticError, TypeError, ValueError) as error:
+        except (ArithmeticError, AttributeError, LookupError, TypeError, ValueError) as error:
             raise _located(f"failed: {error or error.__class__.__name__}", name, error) from error
 
     def context(self, letter: Letter, recipient: Recipient) -> dict[str, Any]:
