@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 import textwrap
 import time
+from pathlib import Path
 
 import pytest
 
 from composer.core.models import Letter, Sender, white_house
 from composer.core.render import Renderer, RenderError, RenderLimitError, RenderLimits
+from tests.helpers.cli import run_composer
+
+REPO = Path(__file__).resolve().parents[2]
 
 
 def letter() -> Letter:
@@ -231,3 +236,27 @@ def test_memory_stays_small_while_a_runaway_template_is_stopped(html: str) -> No
     assert "was stopped" in report["outcome"]
     assert report["grown_kib"] < 200 * 1024, report  # resident memory grew by under 200 MiB
     assert report["seconds"] < 5, report
+
+
+def test_the_command_line_stops_a_runaway_template_of_an_older_import(tmp_path: Path) -> None:
+    """A pack imported before these checks, with loops the old check let through."""
+    pack = tmp_path / "pack"
+    shutil.copytree(REPO / "docs" / "example-pack", pack)
+    (pack / "templates").mkdir()
+    (pack / "templates" / "formal.html.j2").write_text(
+        "<p>{{ recipient.salutation }}</p>\n"
+        "{% for a in body_text %}{% for b in body_text %}{% for c in body_text %}"
+        "{% for d in body_text %}.{% endfor %}{% endfor %}{% endfor %}{% endfor %}"
+    )
+    sender = tmp_path / "sender.toml"
+    sender.write_text('name = "Ann Example"\nstreet = "1 Main St"\ncity = "Springfield"\n')
+    started = time.monotonic()
+    result = run_composer(
+        "render", "--campaign", str(pack), "--sender", str(sender), "--out", str(tmp_path / "a.pdf")
+    )
+    assert time.monotonic() - started < 60
+    assert result.returncode != 0
+    assert "Template 'formal.html' at line 2 was stopped" in result.stderr
+    assert "100,000 steps" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "a.pdf").exists()
