@@ -357,6 +357,14 @@ def _guarded_filter(name: str, function: Callable[..., Any]) -> Callable[..., An
     return guarded
 
 
+@functools.cache
+def _guarded_filters() -> dict[str, Callable[..., Any]]:
+    """Jinja's filters, each guarded (made once: reading their signatures takes a while)."""
+    from jinja2.filters import FILTERS
+
+    return {name: _guarded_filter(name, function) for name, function in FILTERS.items()}
+
+
 def _bounded_range(*args: int) -> range:
     """``range`` for templates: no longer than the step limit."""
     numbers = range(*args)
@@ -426,9 +434,7 @@ class _LimitedSandbox(ImmutableSandboxedEnvironment):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.filters = {
-            name: _guarded_filter(name, function) for name, function in self.filters.items()
-        }
+        self.filters = dict(_guarded_filters())
         self.globals["range"] = _bounded_range
         self.globals.pop("lipsum", None)
 
