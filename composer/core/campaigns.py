@@ -292,6 +292,13 @@ class _Reader:
             return default
         if required and not value.strip():
             self.problem(file, "must not be empty", _line_of(text, key, start), name)
+        if key == "title" and _HTML_TAG.search(value):
+            self.problem(
+                file,
+                "is shown as plain text; HTML tags are not allowed in a title",
+                _line_of(text, key, start),
+                name,
+            )
         return value.strip()
 
     def string_list(

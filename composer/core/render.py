@@ -8,6 +8,7 @@ printed or sent.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import inspect
 import re
@@ -618,6 +619,11 @@ class _RemoteScanner(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         self._in_style = False
 
+    def handle_comment(self, data: str) -> None:
+        # Some mail programs read markup inside "conditional comments".
+        if "<" in data or _CSS_FETCH.search(data):
+            self.found.append((self.getpos()[0], "a comment holds markup, which may not be hidden"))
+
     def handle_data(self, data: str) -> None:
         if self._in_style and _CSS_FETCH.search(data):
             line = self.getpos()[0] + data[: _CSS_FETCH.search(data).start()].count("\n")  # type: ignore[union-attr]
@@ -689,6 +695,8 @@ class _RemoteStripper(HTMLParser):
 def without_remote_content(html: str) -> str:
     """`html` with every element and attribute that would fetch remote content or run a
     script left out (what the program sends never makes a reader's mail client call out)."""
+    if not remote_content(html):
+        return html  # nothing to leave out: the HTML goes as it is, byte for byte
     stripper = _RemoteStripper()
     stripper.feed(html)
     stripper.close()
@@ -939,7 +947,7 @@ class Renderer:
 
     def _render(self, name: str, context: Mapping[str, Any]) -> str:
         try:
-            with _Rendering(self.limits):
+            with _Rendering(self._limits_for(context)):
                 return self._environment.get_template(f"{name}.j2").render(context)
         except _LimitReached as error:
             raise RenderLimitError(error.template or name, error.line, error.limit) from error
@@ -969,6 +977,23 @@ class Renderer:
             ) from error
         except (ArithmeticError, AttributeError, LookupError, TypeError, ValueError) as error:
             raise _located(f"failed: {error or error.__class__.__name__}", name, error) from error
+
+    def _limits_for(self, context: Mapping[str, Any]) -> RenderLimits:
+        """The limits, widened by the size of the letter itself.
+
+        A supporter may write a letter as long as they like; the limits are on
+        what a template adds to it, so a long letter leaves room in proportion.
+        """
+        own = sum(len(value) for value in context.values() if isinstance(value, str))
+        if not own:
+            return self.limits
+        limits = self.limits
+        return dataclasses.replace(
+            limits,
+            output_chars=limits.output_chars + 2 * own,
+            text_chars=limits.text_chars + 2 * own,
+            work_chars=limits.work_chars + 4 * own,
+        )
 
     def context(self, letter: Letter, recipient: Recipient) -> dict[str, Any]:
         """The values a template is given for `letter` addressed to `recipient`.

@@ -252,6 +252,11 @@ CASES = [
         toml=(('id = "example-bike-lane"', 'id = "protect-russian-defectors"'),),
         problem=("campaign.toml", 5, "comes with the program"),
     ),
+    Case(
+        "HTML in the title",
+        toml=(('on Main Street"', 'on <b>Main</b> Street"'),),
+        problem=("campaign.toml", 6, "HTML tags are not allowed in a title"),
+    ),
     # --- harmless: these pass ---
     Case(
         "an address in angle brackets",
