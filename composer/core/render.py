@@ -692,10 +692,24 @@ class _RemoteStripper(HTMLParser):
             self.parts.append(f"<!{decl}>")
 
 
+# A quick look (on lowercase text) for anything the scan above could find; most letters have
+# none of it, and then the slower parse is not needed.
+_MIGHT_FETCH = (
+    re.compile(r"<\s*/?\s*(?:" + "|".join(sorted(_REMOTE_ELEMENTS)) + r")\b"),
+    re.compile(r"(?:" + "|".join(sorted(_REMOTE_ATTRIBUTES)) + r"|href|http-equiv|on[a-z]+)\s*="),
+    re.compile(r"url\s*\(|@import|image-set|expression\s*\(|<!--"),
+)
+
+
+def _might_fetch(html: str) -> bool:
+    lowered = html.lower()
+    return any(pattern.search(lowered) for pattern in _MIGHT_FETCH)
+
+
 def without_remote_content(html: str) -> str:
     """`html` with every element and attribute that would fetch remote content or run a
     script left out (what the program sends never makes a reader's mail client call out)."""
-    if not remote_content(html):
+    if not _might_fetch(html) or not remote_content(html):
         return html  # nothing to leave out: the HTML goes as it is, byte for byte
     stripper = _RemoteStripper()
     stripper.feed(html)
@@ -1042,8 +1056,14 @@ class Renderer:
         context = self.context(letter, recipient)
         body = str(context["body"])
         sender_lines = context["sender"]["lines"]
-        flow = self._render(f"{template}.html", {**context, "standalone": False})
-        document = self._render(f"{template}.html", {**context, "standalone": True})
+        # What a template wrote that would fetch or run something is left out of what is
+        # printed, previewed and sent (check refuses such templates; this is for the rest).
+        flow = without_remote_content(
+            self._render(f"{template}.html", {**context, "standalone": False})
+        )
+        document = without_remote_content(
+            self._render(f"{template}.html", {**context, "standalone": True})
+        )
         text = self._render(f"{template}.txt", context)
         return RenderedLetter(
             recipient=recipient,

@@ -275,3 +275,17 @@ def test_a_long_letter_of_the_supporters_own_renders() -> None:
     )
     with pytest.raises(RenderLimitError, match="wrote more than"):
         repeating.render(long, white_house())
+
+
+def test_what_a_template_writes_that_would_fetch_or_run_is_left_out() -> None:
+    """For packs imported before check refused them: the body stays, the script goes."""
+    html = (
+        "<p>{{ recipient.salutation }}</p><script>document.body.remove()</script>{{ body }}"
+        '<img src="https://t.example/px?who={{ sender.email|urlencode }}"><p>{{ signature }}</p>'
+    )
+    rendered = Renderer({"formal.html": html, "formal.txt": "{{ body_text }}"}).render(
+        letter(), white_house()
+    )
+    for output in (rendered.flow_html, rendered.document_html):
+        assert "Please act." in output and "Ann Example" in output
+        assert "<script" not in output and "t.example" not in output and "a%40e.org" not in output
