@@ -436,7 +436,7 @@ def open_pack(path: Path, limits: PackLimits = DEFAULT_LIMITS) -> PackTree:
     raise PackError(f"{path} is neither a pack folder nor a .zip file")
 
 
-def _sample_letters(campaign: Campaign) -> list[Letter]:
+def sample_letters(campaign: Campaign) -> list[Letter]:
     """Letters as supporters write them: a full sender profile and a bare one."""
     body = "".join(a.html for a in campaign.arguments[:3]) or "<p>A paragraph.</p>"
     full = Sender(
@@ -463,7 +463,7 @@ def _sample_letters(campaign: Campaign) -> list[Letter]:
     ]
 
 
-def _sample_recipients() -> list[Recipient]:
+def sample_recipients() -> list[Recipient]:
     """One recipient of every kind a letter can go to."""
     return [
         white_house(),
@@ -514,8 +514,8 @@ def rendering_problems(
     )
     problems: list[Problem] = []
     failed: set[str] = set()
-    for letter in _sample_letters(campaign):
-        for recipient in _sample_recipients():
+    for letter in sample_letters(campaign):
+        for recipient in sample_recipients():
             try:
                 context = renderer.context(letter, recipient)
             except RenderError:

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from composer.core.campaigns import load_campaign, template_hazards
-from composer.core.packs import _sample_letters, _sample_recipients, rendering_problems
+from composer.core.packs import rendering_problems, sample_letters, sample_recipients
 from composer.core.render import Renderer, RenderError, RenderLimits
 
 REPO = Path(__file__).resolve().parents[2]
@@ -91,8 +91,8 @@ TEMPLATES = st.recursive(PIECES, _blocks, max_leaves=12)
 
 def _render_everything(renderer: Renderer, name: str) -> None:
     """Render `name` for every sample letter and recipient, as check does, timing each."""
-    for letter in _sample_letters(CAMPAIGN):
-        for recipient in _sample_recipients():
+    for letter in sample_letters(CAMPAIGN):
+        for recipient in sample_recipients():
             context = renderer.context(letter, recipient)
             for standalone in (False, True):
                 started = time.monotonic()
@@ -113,8 +113,8 @@ def test_any_template_ends_within_the_limits_and_one_that_passes_check_renders(
     campaign = dataclasses.replace(CAMPAIGN, templates={"formal.html": template})
     renderer = Renderer(campaign.templates, LIMITS)
     # Whatever it is, every render ends in time with a letter or a RenderError, never more.
-    for letter in _sample_letters(campaign)[:1]:
-        for recipient in _sample_recipients()[:2]:
+    for letter in sample_letters(campaign)[:1]:
+        for recipient in sample_recipients()[:2]:
             started = time.monotonic()
             try:
                 output = renderer.render_file(
