@@ -19,6 +19,7 @@ import re
 import shutil
 import stat
 import tempfile
+import time
 import zipfile
 import zlib
 from collections.abc import Iterator, Mapping
@@ -498,6 +499,10 @@ def _template_problem(campaign: Campaign, template: str, error: RenderError) -> 
     return Problem(file, str(error), getattr(error, "line", None))
 
 
+# The share of the time limit a template may take, at most, on a sample letter at check.
+SLOW_SHARE = 0.2
+
+
 def rendering_problems(
     campaign: Campaign, limits: RenderLimits = DEFAULT_RENDER_LIMITS
 ) -> list[Problem]:
@@ -523,6 +528,7 @@ def rendering_problems(
             for name in files:
                 if name in failed:
                     continue
+                started = time.monotonic()
                 try:
                     outputs = [
                         renderer.render_file(name, {**context, "standalone": standalone})
@@ -531,6 +537,21 @@ def rendering_problems(
                 except RenderError as error:
                     failed.add(name)
                     problems.append(_template_problem(campaign, name, error))
+                    continue
+                took = time.monotonic() - started
+                if took > limits.seconds * SLOW_SHARE:
+                    # Within the limit, but too slow to preview as the supporter types.
+                    failed.add(name)
+                    problems.append(
+                        _template_problem(
+                            campaign,
+                            name,
+                            RenderError(
+                                f"it took {took:.1f} seconds to render a sample letter; a "
+                                f"template must take well under {limits.seconds * SLOW_SHARE:g}"
+                            ),
+                        )
+                    )
                     continue
                 if name.endswith(".html"):
                     for output in outputs:

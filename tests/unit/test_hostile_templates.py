@@ -5,6 +5,7 @@ campaign, and the harmless cases that must still pass."""
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import time
 from dataclasses import dataclass, field
@@ -13,9 +14,10 @@ from pathlib import Path
 import pytest
 
 from composer.cli import main
-from composer.core.campaigns import CampaignError
+from composer.core.campaigns import CampaignError, load_campaign
 from composer.core.locations import Locations
-from composer.core.packs import PackError, check_pack, import_pack
+from composer.core.packs import PackError, check_pack, import_pack, rendering_problems
+from composer.core.render import RenderLimits
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "docs" / "example-pack"
@@ -323,3 +325,19 @@ def test_check_on_the_command_line_names_file_line_and_limit(
     err = capsys.readouterr().err
     assert f"{pack}/{FORMAL}:2: " in err
     assert "was stopped" in err and "steps" in err
+
+
+def test_check_refuses_a_template_too_slow_to_preview_as_one_types() -> None:
+    """Under the time limit, yet far too slow: check refuses it rather than let it through."""
+    campaign = load_campaign(EXAMPLE)
+    # About a second here: between a fifth of the time limit and the limit, with room both ways.
+    slow = (
+        "{% for a in body_text %}{% for b in body_text ~ body_text %}{% endfor %}{% endfor %}"
+        "{{ body }}"
+    )
+    limits = RenderLimits(seconds=2.25, steps=10**9)
+    problems = rendering_problems(
+        dataclasses.replace(campaign, templates={"formal.html": slow}), limits
+    )
+    assert [p.file for p in problems] == [FORMAL]
+    assert "to render a sample letter" in problems[0].message or "stopped" in problems[0].message
