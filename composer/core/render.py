@@ -191,11 +191,26 @@ def _allow(size: int, what: str = "a text") -> None:
         raise _LimitReached(f"it would make {what} of {size:,} characters (the limit is {limit:,})")
 
 
+# A collection may hold a tenth as many items as a text holds characters: each item costs
+# far more memory, and sorting or grouping them far more time.
+_ITEMS_SHARE = 10
+
+
+def _allow_items(count: int) -> None:
+    """Refuse, before it is made, a list with more items than one value may hold."""
+    limit = _limits().text_chars // _ITEMS_SHARE
+    if count > limit:
+        raise _LimitReached(f"it would make a list of {count:,} items (the limit is {limit:,})")
+
+
 def _account(value: Any) -> Any:
     """Count a value a template made against the limits, and hand it back."""
     size = _size(value)
     if size:
-        _allow(size, "a value")
+        if isinstance(value, (str, bytes)):
+            _allow(size, "a value")
+        else:
+            _allow_items(size)
         budget = _budget()
         if budget is not None:
             budget.work += size
@@ -249,7 +264,10 @@ def _check_binop(operator: str, left: Any, right: Any) -> None:
     if operator == "*":
         for sequence, count in ((left, right), (right, left)):
             if isinstance(sequence, sequences) and isinstance(count, int):
-                _allow(len(sequence) * max(count, 0), "a repeated text")
+                if isinstance(sequence, str):
+                    _allow(len(sequence) * max(count, 0), "a repeated text")
+                else:
+                    _allow_items(len(sequence) * max(count, 0))
         both = isinstance(left, int) and isinstance(right, int)
         if both and left.bit_length() + right.bit_length() > _BIG_INT_BITS:
             raise _LimitReached("it multiplies numbers too large to print")
@@ -258,8 +276,10 @@ def _check_binop(operator: str, left: Any, right: Any) -> None:
         if growing and right > 0 and left.bit_length() * right > _BIG_INT_BITS:
             raise _LimitReached("it raises a number to a power too large to print")
     elif operator == "+":
-        if isinstance(left, sequences) and isinstance(right, sequences):
+        if isinstance(left, str) and isinstance(right, str):
             _allow(len(left) + len(right), "a joined text")
+        elif isinstance(left, sequences) and isinstance(right, sequences):
+            _allow_items(len(left) + len(right))
     elif operator == "%":
         _check_percent_format(left, right)
 
@@ -330,13 +350,15 @@ def _guarded_filter(name: str, function: Callable[..., Any]) -> Callable[..., An
         signature: inspect.Signature | None = inspect.signature(function)
     except (TypeError, ValueError):
         signature = None
-    if signature is not None and hasattr(function, "jinja_pass_arg"):
+    if (
+        signature is not None
+        and getattr(function, "jinja_async_variant", False)
+        and not hasattr(inspect.unwrap(function), "jinja_pass_arg")
+    ):
         # Filters with a sync and an async form are given an evaluation context that the
         # signature they show does not name.
-        parameters = list(signature.parameters.values())
-        if not parameters or parameters[0].name not in ("context", "eval_ctx", "environment"):
-            passed = inspect.Parameter("passed", inspect.Parameter.POSITIONAL_ONLY)
-            signature = signature.replace(parameters=[passed, *parameters])
+        passed = inspect.Parameter("passed", inspect.Parameter.POSITIONAL_ONLY)
+        signature = signature.replace(parameters=[passed, *signature.parameters.values()])
 
     @functools.wraps(function)
     def guarded(*args: Any, **kwargs: Any) -> Any:

@@ -289,3 +289,43 @@ def test_what_a_template_writes_that_would_fetch_or_run_is_left_out() -> None:
     for output in (rendered.flow_html, rendered.document_html):
         assert "Please act." in output and "Ann Example" in output
         assert "<script" not in output and "t.example" not in output and "a%40e.org" not in output
+
+
+# Every filter Jinja has, used in an ordinary way: the guarded filters must give what Jinja's
+# own give.
+EVERY_FILTER = """\
+{{ -3|abs }} {{ 'x'|attr('upper') is defined }} {{ [1, 2, 3, 4]|batch(3, 0)|list }}
+{{ 'ab'|capitalize }} {{ 'ab'|center(6) }}|{{ none|default('d') }} {{ none|d('d') }}
+{{ {'b': 1, 'a': 2}|dictsort }} {{ '<'|e }} {{ '<'|escape }} {{ 1234567|filesizeformat }}
+{{ [3, 1]|first }} {{ '1.5'|float }} {{ '<'|forceescape }} {{ '%s-%d'|format('a', 4) }}
+{{ [{'k': 1}, {'k': 1}]|groupby('k')|list }} {{ 'a\\nb'|indent(2, true) }} {{ '42'|int }}
+{{ {'a': 1}|items|list }} {{ [1, 2]|join(', ') }} {{ [1, 2]|last }} {{ 'abc'|length }}
+{{ 'ab'|list }} {{ 'AB'|lower }} {{ [1, 2]|map('string')|list }} {{ [1, 5]|max }}
+{{ [1, 5]|min }} {{ {'a': 1}|pprint }} {{ [1]|random }} {{ [1, 2]|reject('odd')|list }}
+{{ [{'a': 0}]|rejectattr('a')|list }} {{ 'aXa'|replace('a', 'b', 1) }} {{ [1, 2]|reverse|list }}
+{{ 2.567|round(1) }} {{ '<b>'|safe }} {{ [1, 2]|select('odd')|list }}
+{{ [{'a': 1}]|selectattr('a')|list }} {{ [1, 2, 3]|slice(2)|list }} {{ [2, 1]|sort }}
+{{ 3|string }} {{ '<b>x</b>'|striptags }} {{ [1, 2]|sum }} {{ 'ab cd'|title }}
+{{ {'a': '<'}|tojson }} {{ ' x '|trim }} {{ 'hello world'|truncate(9, true, '..', 0) }}
+{{ [1, 1]|unique|list }} {{ 'ab'|upper }} {{ 'a b'|urlencode }} {{ 'see https://e.org'|urlize }}
+{{ 'a b c'|wordcount }} {{ 'aaa bbb'|wordwrap(3) }} {{ {'id': 'x'}|xmlattr }} {{ 'ab'|count }}
+"""
+
+
+def test_every_filter_works_as_jinja_made_it() -> None:
+    from jinja2 import DictLoader
+    from jinja2.filters import FILTERS
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    used = {name for name in FILTERS if f"|{name}" in EVERY_FILTER}
+    assert used == set(FILTERS), set(FILTERS) - used
+    plain = ImmutableSandboxedEnvironment(
+        loader=DictLoader({"t.html": EVERY_FILTER}),
+        autoescape=True,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    # |random picks from a one-item list, so the two outputs can be compared whole.
+    expected = plain.get_template("t.html").render()
+    assert render_with(EVERY_FILTER) == expected
