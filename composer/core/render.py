@@ -1011,7 +1011,14 @@ class Renderer:
             raise _located(
                 "failed: it calls or includes itself without end", name, error
             ) from error
-        except (ArithmeticError, AttributeError, LookupError, TypeError, ValueError) as error:
+        except (
+            ArithmeticError,
+            AssertionError,
+            AttributeError,
+            LookupError,
+            TypeError,
+            ValueError,
+        ) as error:
             raise _located(f"failed: {error or error.__class__.__name__}", name, error) from error
 
     def _limits_for(self, context: Mapping[str, Any]) -> RenderLimits:

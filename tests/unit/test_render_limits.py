@@ -84,7 +84,7 @@ RUNAWAY = [
         "doubling a list",
         "{% set ns = namespace(s=[1]) %}{% for i in range(64) %}\n"
         "{% set ns.s = ns.s + ns.s %}{% endfor %}{{ ns.s|length }}",
-        "characters",
+        "items",
     ),
     (
         "doubling through a macro",
