@@ -4,6 +4,7 @@ a template that passes `campaign check` renders for every sample letter."""
 from __future__ import annotations
 
 import dataclasses
+import os
 import resource
 import time
 from pathlib import Path
@@ -57,7 +58,46 @@ def _filters(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
         st.builds("({} + {})".format, inner, inner),
         st.builds("({} * {})".format, inner, NUMBERS),
         st.builds("{}[{}:]".format, inner, NUMBERS),
-        st.builds("{}|{}".format, inner, st.sampled_from(["upper", "list", "length", "string"])),
+        st.builds(
+            "{}|{}".format,
+            inner,
+            st.sampled_from(
+                [
+                    "upper",
+                    "list",
+                    "length",
+                    "string",
+                    "sort",
+                    "unique|list",
+                    "reverse",
+                    "tojson",
+                    "urlize",
+                    "title",
+                    "striptags",
+                    "wordcount",
+                    "first",
+                    "last",
+                    "sum",
+                    "int",
+                    "pprint",
+                    "e",
+                    "map('upper')|list",
+                    "select|list",
+                    "dictsort",
+                    "xmlattr",
+                    "items",
+                    "trim",
+                    "capitalize",
+                    "urlencode",
+                ]
+            ),
+        ),
+        st.builds("{}|batch({}, {})".format, inner, NUMBERS, inner),
+        st.builds("{}|slice({})".format, inner, NUMBERS),
+        st.builds("{}|round({})".format, inner, NUMBERS),
+        st.builds("{}|truncate({}, {}, {})".format, inner, NUMBERS, inner, inner),
+        st.builds("({} % {})".format, inner, inner),
+        st.builds("({} ** {})".format, inner, NUMBERS),
         st.builds("{}.{}()".format, inner, st.sampled_from(["upper", "split", "center"])),
         st.builds("range({})".format, NUMBERS),
     )
@@ -102,7 +142,7 @@ def _render_everything(renderer: Renderer, name: str) -> None:
 
 
 @settings(
-    max_examples=300,
+    max_examples=int(os.environ.get("COMPOSER_FUZZ_EXAMPLES", "300")),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
