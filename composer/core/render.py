@@ -91,8 +91,12 @@ class RenderLimits:
         seconds: time one template may take.
         steps: loop turns, calls, filters and operators, together.
         output_chars: characters one template may write, counting every block it fills.
-        text_chars: characters (or items) of any one value a template makes.
-        work_chars: characters (or items) of all the values a template makes, together.
+        text_chars: characters of any one text a template makes (a list may hold a
+            tenth as many items).
+        work_chars: characters and items of all the values a template makes, together.
+
+    :class:`Renderer` widens the limits on text by the length of the letter itself,
+    so that they bound what a template adds, not what the supporter wrote.
     """
 
     seconds: float = 5.0
