@@ -48,6 +48,12 @@ _TEMPLATE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 # Arguments may hold simple placeholders; any other template syntax is refused.
 _PLACEHOLDER = re.compile(r"\{\{\s*(?:sender|recipient|campaign)\.[a-z_]+\s*\}\}")
 _TEMPLATE_SYNTAX = re.compile(r"\{\{|\{%|\{#|\}\}|%\}|#\}")
+# Characters no text of a pack may hold (NUL, escapes that drive a terminal…); tab, line
+# feed and carriage return are text.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# An HTML tag (not an address in angle brackets such as <library@example.org>).
+_HTML_TAG = re.compile(r"<\s*(?:!|/?\s*[a-zA-Z][a-zA-Z0-9-]*(?=[\s/>]|$))")
+_SOURCE_URL = re.compile(r"^(?:https?://[^\s/]+|mailto:\S+@\S+)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -352,11 +358,21 @@ class _Reader:
             return None
         try:
             # utf-8-sig: a byte-order mark, which some Windows editors write, is dropped.
-            return data.decode("utf-8-sig")
+            text = data.decode("utf-8-sig")
         except UnicodeDecodeError as error:
             line = data[: error.start].count(b"\n") + 1
             self.problem(name, "is not valid UTF-8 text; save it as UTF-8", line)
             return None
+        control = _CONTROL.search(text)
+        if control:
+            self.problem(
+                name,
+                f"holds a control character (U+{ord(control.group()):04X}), which text may "
+                "not contain; remove it",
+                text[: control.start()].count("\n") + 1,
+            )
+            return None
+        return text
 
     def _read_path(self, path: Path, name: str) -> bytes | None:
         """Read a file on disk without following links or reading more than the limit."""
@@ -411,6 +427,13 @@ class _Reader:
             return default
         if required and not value.strip():
             self.problem(file, "must not be empty", _line_of(text, key, start), name)
+        if key == "title" and _HTML_TAG.search(value):
+            self.problem(
+                file,
+                "is shown as plain text; HTML tags are not allowed in a title",
+                _line_of(text, key, start),
+                name,
+            )
         return value.strip()
 
     def string_list(
@@ -550,6 +573,15 @@ def _parse_sources(reader: _Reader, raw: object, text: str) -> dict[str, Source]
                 reader.problem(file, "must be non-empty text in quotes", start, f"{where}.{key}")
                 value = ""
             values[key] = value.strip()
+        if values["url"] and not _SOURCE_URL.match(values["url"]):
+            reader.problem(
+                file,
+                f"'{values['url'][:60]}' is not a web address; a source's url must begin "
+                "with https:// or http:// (or be a mailto: address)",
+                _line_of(text, "url", start) or start,
+                f"{where}.url",
+            )
+            values["url"] = ""
         sources[source_id] = Source(id=source_id, **values)
     return sources
 
@@ -578,8 +610,9 @@ def _check_argument_text(reader: _Reader, body: str, file: str, body_line: int) 
             line,
             "text",
         )
-    if re.search(r"<\s*[a-zA-Z!/]", body):
-        line = body_line + body[: re.search(r"<\s*[a-zA-Z!/]", body).start()].count("\n")  # type: ignore[union-attr]
+    tag = _HTML_TAG.search(body)
+    if tag:
+        line = body_line + body[: tag.start()].count("\n")
         reader.problem(
             file, "HTML is not allowed in arguments; use **bold** and *italic*", line, "text"
         )
@@ -954,15 +987,17 @@ def _check_routing(
     return default
 
 
-def template_hazards(source: str) -> list[tuple[int | None, str]]:
+def template_hazards(source: str, html: bool = True) -> list[tuple[int | None, str]]:
     """Template code a pack may not use, found without running it.
 
-    The sandbox stops reaches for Python internals when a template runs; this
-    refuses them (and code that could stall the program) when the pack is
-    checked, so that an organizer learns of it before any supporter does.
+    The sandbox stops reaches for Python internals and runaway work when a
+    template runs; this refuses them (and code that could stall the program,
+    values that do not exist, includes from outside the pack, and anything in an
+    HTML template that would fetch remote content or run a script) when the pack
+    is checked, so that an organizer learns of it before any supporter does.
     """
     import jinja2
-    from composer.core.render import template_problems
+    from composer.core.render import TEMPLATE_FIELDS, remote_content, template_problems
     from jinja2 import nodes
 
     problems = list(template_problems(source))
@@ -985,15 +1020,42 @@ def template_hazards(source: str) -> list[tuple[int | None, str]]:
             and node.node.name in _DENIED_CALLS
         ):
             message = f"'{node.node.name}()' is not available in pack templates"
+        elif isinstance(node, (nodes.EvalContextModifier, nodes.ScopedEvalContextModifier)):
+            message = "{% autoescape %} is not allowed in pack templates"
+        elif (
+            isinstance(node, nodes.Getattr)
+            and isinstance(node.node, nodes.Name)
+            and node.node.name in TEMPLATE_FIELDS
+            and node.attr not in TEMPLATE_FIELDS[node.node.name]
+        ):
+            owner = node.node.name
+            known = ", ".join(sorted(TEMPLATE_FIELDS[owner]))
+            message = (
+                f"{owner}.{node.attr} is not a value templates are given ({owner} has {known})"
+            )
+        elif isinstance(node, (nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)):
+            name = node.template.value if isinstance(node.template, nodes.Const) else None
+            if not isinstance(name, str):
+                message = "a template may only include another by its plain file name"
+            elif not _TEMPLATE_FILE.match(name):
+                message = (
+                    f"'{name[:60]}' is not a template of the pack; a template may only include "
+                    "the pack's own templates, by their file name (like 'footer.html.j2')"
+                )
         if message:
             problems.append((node.lineno, message))
-    return problems
+    if html:
+        # Template code is left out (its output is escaped); lines keep their numbers.
+        markup = _TEMPLATE_CODE.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), source)
+        problems += remote_content(markup)
+    return sorted(problems, key=lambda problem: problem[0] or 0)
 
 
-# Filters that look up attributes by a computed name, and helpers that can
-# make a template produce or loop over an enormous amount of text.
-_DENIED_FILTERS = frozenset({"attr"})
+# Filters that look up attributes by a computed name or mark text as HTML, and helpers
+# that can make a template produce or loop over an enormous amount of text.
+_DENIED_FILTERS = frozenset({"attr", "safe"})
 _DENIED_CALLS = frozenset({"range", "lipsum", "cycler", "joiner", "namespace", "dict"})
+_TEMPLATE_CODE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
 _TEMPLATE_FILE = re.compile(r"^([a-z0-9][a-z0-9_-]{0,63})\.(html|txt)\.j2$")
 
 
@@ -1016,7 +1078,7 @@ def _read_templates(reader: _Reader) -> dict[str, str]:
             break
         text = reader.read_text(node, file)
         if text is not None:
-            hazards = template_hazards(text)
+            hazards = template_hazards(text, html=node.name.endswith(".html.j2"))
             for line, message in hazards:
                 reader.problem(file, message, line)
             if not hazards:

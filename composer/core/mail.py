@@ -314,7 +314,10 @@ def build_message(
     # Quoted-printable keeps every line short and 7-bit, whatever the server offers.
     message.set_content(_with_final_newline(text), charset="utf-8", cte="quoted-printable")
     message.add_alternative(
-        _with_final_newline(html), subtype="html", charset="utf-8", cte="quoted-printable"
+        _with_final_newline(strip_remote_content(html)),
+        subtype="html",
+        charset="utf-8",
+        cte="quoted-printable",
     )
     for part in message.iter_parts():
         # The library repeats MIME-Version in each part; it belongs in the top header only.
@@ -422,6 +425,17 @@ def copies_sender(raw: bytes, envelope_to: Iterable[str]) -> bool:
     except MailError:
         return False
     return sender in {address.lower() for address in envelope_to}
+
+
+def strip_remote_content(html: str) -> str:
+    """`html` without anything that would make the reader's mail client fetch or run something.
+
+    Templates that do so are refused when a pack is checked; this is the second line of
+    defence, so that no message the program builds can report who read it, or when.
+    """
+    from composer.core.render import without_remote_content
+
+    return without_remote_content(html)
 
 
 def _with_final_newline(text: str) -> str:

@@ -11,6 +11,7 @@ Nothing is ever written anywhere else.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import io
 import os
 import posixpath
@@ -18,6 +19,7 @@ import re
 import shutil
 import stat
 import tempfile
+import time
 import zipfile
 import zlib
 from collections.abc import Iterator, Mapping
@@ -35,7 +37,16 @@ from composer.core.campaigns import (
     bundled_campaign_roots,
     read_campaign,
 )
+from composer.core.directory import secretary_of_homeland_security
 from composer.core.fileio import describe_os_error
+from composer.core.models import Letter, Recipient, Sender, custom_recipient, white_house
+from composer.core.render import (
+    DEFAULT_RENDER_LIMITS,
+    Renderer,
+    RenderError,
+    RenderLimits,
+    remote_content,
+)
 
 _CHUNK = 64 * 1024
 _DRIVE = re.compile(r"^[A-Za-z]:")
@@ -426,16 +437,184 @@ def open_pack(path: Path, limits: PackLimits = DEFAULT_LIMITS) -> PackTree:
     raise PackError(f"{path} is neither a pack folder nor a .zip file")
 
 
+def sample_letters(campaign: Campaign) -> list[Letter]:
+    """Letters as supporters write them: a full sender profile and a bare one."""
+    body = "".join(a.html for a in campaign.arguments[:3]) or "<p>A paragraph.</p>"
+    full = Sender(
+        name="Sam Sample",
+        street="1 Sample Street\nApartment 2",
+        city="Springfield",
+        state="IL",
+        postal_code="62701",
+        country="USA",
+        email="sam@example.org",
+        phone="555-0100",
+    )
+    return [
+        Letter(
+            sender=sender,
+            subject=subject,
+            body_html=body,
+            date=dt.date(2026, 1, 31),
+            campaign_id=campaign.id,
+            complimentary_close=campaign.complimentary_close,
+            language=campaign.language,
+        )
+        for sender, subject in ((full, campaign.default_subject), (Sender(name="Sam Sample"), ""))
+    ]
+
+
+def sample_recipients() -> list[Recipient]:
+    """One recipient of every kind a letter can go to."""
+    return [
+        white_house(),
+        secretary_of_homeland_security().recipient(),
+        Recipient(
+            id="S000001",
+            name="Sen. Pat Sample",
+            title="Senator",
+            salutation="Dear Senator Sample:",
+            address_lines=("Sen. Pat Sample", "1 Senate Office Building", "Washington, DC 20510"),
+            kind="senator",
+            email="senator@example.org",
+            state="IL",
+        ),
+        Recipient(
+            id="R000001",
+            name="Rep. Lee Sample",
+            title="Representative",
+            salutation="Dear Representative Sample:",
+            address_lines=("Rep. Lee Sample", "1 House Office Building", "Washington, DC 20515"),
+            kind="representative",
+            state="IL",
+            district=13,
+        ),
+        custom_recipient("", ""),
+    ]
+
+
+def _template_problem(campaign: Campaign, template: str, error: RenderError) -> Problem:
+    name = getattr(error, "template", None) or template
+    file = f"templates/{name}.j2" if name in campaign.templates else "campaign.toml"
+    return Problem(file, str(error), getattr(error, "line", None))
+
+
+# The share of the time limit a template may take, at most, on a sample letter at check.
+SLOW_SHARE = 0.2
+
+
+def rendering_problems(
+    campaign: Campaign, limits: RenderLimits = DEFAULT_RENDER_LIMITS
+) -> list[Problem]:
+    """Render every template of `campaign` for sample letters to every kind of recipient.
+
+    Each template runs under the same limits as when a supporter uses it; what
+    fails, goes past a limit, or writes remote content or a script is a problem.
+    One problem per template is enough to know it must be fixed.
+    """
+    renderer = Renderer(campaign.templates, limits)
+    chosen = {campaign.template, campaign.email_template}
+    files = sorted(
+        {f"{base}.{kind}" for base in chosen for kind in ("html", "txt")} | set(campaign.templates)
+    )
+    problems: list[Problem] = []
+    failed: set[str] = set()
+    for letter in sample_letters(campaign):
+        for recipient in sample_recipients():
+            try:
+                context = renderer.context(letter, recipient)
+            except RenderError:
+                continue  # the sample body has no placeholders; nothing of the pack is at fault
+            for name in files:
+                if name in failed:
+                    continue
+                started = time.monotonic()
+                try:
+                    outputs = [
+                        renderer.render_file(name, {**context, "standalone": standalone})
+                        for standalone in ((False, True) if name.endswith(".html") else (False,))
+                    ]
+                except RenderError as error:
+                    failed.add(name)
+                    problems.append(_template_problem(campaign, name, error))
+                    continue
+                took = time.monotonic() - started
+                if took > limits.seconds * SLOW_SHARE:
+                    # Within the limit, but too slow to preview as the supporter types.
+                    failed.add(name)
+                    problems.append(
+                        _template_problem(
+                            campaign,
+                            name,
+                            RenderError(
+                                f"it took {took:.1f} seconds to render a sample letter; a "
+                                f"template must take well under {limits.seconds * SLOW_SHARE:g}"
+                            ),
+                        )
+                    )
+                    continue
+                if name.endswith(".html"):
+                    for output in outputs:
+                        found = remote_content(output)
+                        if found and name not in failed:
+                            failed.add(name)
+                            problems.append(
+                                _template_problem(
+                                    campaign,
+                                    name,
+                                    RenderError(f"what it writes is refused: {found[0][1]}"),
+                                )
+                            )
+    return problems
+
+
+def _bundled_id_problem(campaign: Campaign, text: str) -> Problem | None:
+    if campaign.id not in _bundled_ids():
+        return None
+    line = next(
+        (n for n, row in enumerate(text.splitlines(), 1) if re.match(r"\s*id\s*=", row)), None
+    )
+    return Problem(
+        "campaign.toml",
+        f"'{campaign.id}' is the id of a campaign that comes with the program; "
+        "give the pack an id of its own",
+        line,
+        "id",
+    )
+
+
 def check_pack(
     path: Path, limits: PackLimits = DEFAULT_LIMITS
 ) -> tuple[Campaign | None, list[Problem]]:
     """Read and check a pack folder or zip; the campaign (if usable) and every problem.
 
+    Beyond reading every file, this renders every template with sample letters
+    to every kind of recipient, within the render limits, so that a pack that
+    passes can be used.
+
     Raises:
         PackError: the pack was refused before its content could be checked.
     """
-    campaign, problems = read_campaign(open_pack(path, limits))
+    tree = open_pack(path, limits)
+    campaign, problems = read_campaign(tree)
+    if campaign is not None and not problems:
+        problems = rendering_problems(campaign)
+        clash = _bundled_id_problem(campaign, tree.joinpath("campaign.toml").read_text())
+        if clash is not None and not _is_bundled_folder(path):
+            problems.append(clash)
     return (campaign if not problems else None), problems
+
+
+def _is_bundled_folder(path: Path) -> bool:
+    """Whether `path` is the folder of a campaign that comes with the program."""
+    try:
+        resolved = path.resolve()
+        return any(
+            isinstance(root, Path) and root.resolve() == resolved
+            for root in bundled_campaign_roots()
+        )
+    except OSError:
+        return False
 
 
 def _bundled_ids() -> set[str]:
@@ -487,6 +666,8 @@ def import_pack(
     """
     tree = open_pack(path, limits)
     campaign, problems = read_campaign(tree)
+    if not problems and campaign is not None:
+        problems = rendering_problems(campaign)
     if problems or campaign is None:
         raise CampaignError(problems)
     if campaign.id in _bundled_ids():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QRunnable, QStandardPaths, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, QStandardPaths, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from composer.core.campaigns import Campaign, CampaignError, available_campaigns, find_campaign
@@ -224,15 +224,19 @@ class CampaignOpener(QObject):
 
     def _exists(self, campaign: Campaign, path: str) -> None:
         self._finish()
-        answer = QMessageBox.question(
-            self.parent_widget,
-            "Replace the campaign?",
+        box = QMessageBox(self.parent_widget)
+        box.setObjectName("campaign-replace")
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle("Replace the campaign?")
+        # The title comes from the pack: shown as text, never drawn as markup.
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setText(
             f"The campaign “{campaign.title}” is already in Letter Composer. "
-            "Replace it with the version you chose?",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.Yes,
+            "Replace it with the version you chose?"
         )
-        if answer == QMessageBox.StandardButton.Yes:
+        box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+        box.setDefaultButton(QMessageBox.StandardButton.Yes)
+        if box.exec() == QMessageBox.StandardButton.Yes:
             self.open_path(Path(path), replace=True)
         else:
             self.open_known(campaign.id)
@@ -243,6 +247,7 @@ class CampaignOpener(QObject):
         box.setObjectName("campaign-open-failed")
         box.setIcon(QMessageBox.Icon.Warning)
         box.setWindowTitle("The campaign was not opened")
+        box.setTextFormat(Qt.TextFormat.PlainText)  # names and messages come from the pack
         box.setText(text)
         if details:
             box.setDetailedText(details)

@@ -178,10 +178,13 @@ def test_pack_with_the_id_of_the_bundled_campaign_is_refused(
         b'id = "example-bike-lane"', b'id = "protect-russian-defectors"'
     )
     source = write_zip(tmp_path / "dup.zip", list(files.items()))
-    assert check_pack(source)[1] == []  # a fine pack by itself...
+    campaign, problems = check_pack(source)
+    assert campaign is None
+    assert [(p.file, p.line, p.field) for p in problems] == [("campaign.toml", 5, "id")]
+    assert "comes with the program" in problems[0].message
     watch.mark()
     with pytest.raises(PackError, match="comes with the program"):
-        import_pack(source, locations.campaigns_dir)  # ...but it may not shadow the bundled one
+        import_pack(source, locations.campaigns_dir)  # import refuses it as well
     assert watch.new_outside_data() == set()
 
 
