@@ -17,6 +17,7 @@ the letter (retry later, fix the settings, or edit it — see :class:`Dispositio
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import enum
 import errno
@@ -496,26 +497,35 @@ class SmtpSession:
         return ServerReply(250, _text(smtp.ehlo_resp or b""))
 
     def _login(self, smtp: smtplib.SMTP, user: str, password: str) -> None:
-        """Sign in with one mechanism, once.
+        """Sign in with one mechanism, once, with the name and password as UTF-8.
 
         ``smtplib.SMTP.login`` tries every mechanism in turn after a refusal,
-        which doubles the failed attempts a provider counts towards a lock-out.
+        which doubles the failed attempts a provider counts towards a lock-out,
+        and encodes the password as ASCII, so a password such as "пароль" fails
+        with an error that quotes its first letter. RFC 4616 (PLAIN) says UTF-8.
         """
         if not smtp.has_extn("auth"):
             raise smtplib.SMTPNotSupportedError("SMTP AUTH extension not supported by server.")
         offered = smtp.esmtp_features["auth"].upper().split()
-        mechanisms = (("PLAIN", smtp.auth_plain), ("LOGIN", smtp.auth_login))
-        chosen = next(((name, method) for name, method in mechanisms if name in offered), None)
-        if chosen is None:
+        try:
+            name, secret = user.encode("utf-8"), password.encode("utf-8")
+        except UnicodeError:
+            # A lone surrogate (a broken paste): say so without quoting any of it.
+            raise smtplib.SMTPException(
+                "the user name or password holds a character that cannot be sent"
+            ) from None
+        if "PLAIN" in offered:
+            code, text = smtp.docmd("AUTH", "PLAIN " + _b64(b"\0" + name + b"\0" + secret))
+        elif "LOGIN" in offered:
+            code, text = smtp.docmd("AUTH", "LOGIN " + _b64(name))
+            if code == 334:
+                code, text = smtp.docmd(_b64(secret))
+        else:
             raise smtplib.SMTPException(
                 f"no supported sign-in method among {' '.join(offered) or 'none'}"
             )
-        smtp.user, smtp.password = user, password
-        try:
-            smtp.auth(chosen[0], chosen[1])
-        finally:
-            # smtplib keeps these on the object; do not let the password linger there.
-            smtp.user = smtp.password = ""
+        if code not in (235, 503):
+            raise smtplib.SMTPAuthenticationError(code, text)
 
     def _ehlo(self, smtp: smtplib.SMTP) -> None:
         code, text = smtp.ehlo()
@@ -733,6 +743,10 @@ class SmtpSession:
         if sock is not None:
             with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
 
 
 def _dot_stuffed(raw: bytes) -> bytes:

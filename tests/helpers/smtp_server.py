@@ -241,6 +241,9 @@ def secret_forms(user: str, password: str) -> list[bytes]:
     ]
 
 
+_ALL_MECHANISMS = ("PLAIN", "LOGIN")
+
+
 class _RecordingSMTP(SMTP):
     """aiosmtpd's server, recording each received chunk and able to misbehave."""
 
@@ -348,6 +351,7 @@ class SmtpTestServer:
         certificate: "good", "rogue" (untrusted CA) or "wrong-name".
         users: accepted user names and passwords.
         port: the port (a free one is picked by default).
+        mechanisms: the AUTH mechanisms offered (default: aiosmtpd's PLAIN and LOGIN).
 
     Failure modes (set any time; read when the server acts): `hang_greeting`,
     `hang_after_data`, `drop_in_data`, `reply_mail` (e.g. "421 …"), `reply_data`
@@ -362,8 +366,10 @@ class SmtpTestServer:
         certificate: str = "good",
         users: dict[str, str] | None = None,
         port: int | None = None,
+        mechanisms: tuple[str, ...] = ("PLAIN", "LOGIN"),
     ) -> None:
         self.pki = pki
+        self.mechanisms = mechanisms
         self.mode = mode
         self.certificate = certificate
         self.users = dict(users or {})
@@ -401,6 +407,9 @@ class SmtpTestServer:
             "ident": "test ESMTP",
             "authenticator": self._authenticate,
             "ready_timeout": 5.0,
+            "auth_exclude_mechanism": [
+                name for name in _ALL_MECHANISMS if name not in self.mechanisms
+            ],
         }
         context = self.pki.server_context(self.certificate)
         if self.mode == "starttls":
