@@ -87,7 +87,9 @@ def register(subparsers: Any) -> None:
     )
     test.set_defaults(handler=run_test)
 
-    forget = actions.add_parser("forget", help="remove the password from the system keyring")
+    forget = actions.add_parser(
+        "forget", help="remove the password (and any sign-in) from the system keyring"
+    )
     forget.set_defaults(handler=run_forget)
 
 
@@ -222,9 +224,28 @@ def run_set(args: argparse.Namespace, context: CommandContext) -> int:
     context.say(f"Saved the account: {_describe(saved)}.")
     if preset is not None:
         context.say(f"{preset.name}: {preset.notes}")
+    if existing is not None and _move_secret(existing, saved, context):
+        return EXIT_OK
     if saved.needs_login:
         context.say("Now store the password in the keyring: composer account password")
     return EXIT_OK
+
+
+def _move_secret(old: Account, new: Account, context: CommandContext) -> bool:
+    """Move the stored secret to the account's new keyring entry; True if one was moved."""
+    if old.keyring_key == new.keyring_key:
+        return False
+    try:
+        moved = KeyringCredentials().move(old.keyring_key, new.keyring_key)
+    except CredentialError as error:
+        context.note(
+            "The stored password could not be moved to the new settings. "
+            f"{keyring_advice(error.status)}"
+        )
+        return False
+    if moved:
+        context.say("The stored password now goes with the new settings.")
+    return moved
 
 
 _SHORT_SECURITY = {
@@ -305,14 +326,24 @@ def run_test(args: argparse.Namespace, context: CommandContext) -> int:
 
 
 def run_forget(args: argparse.Namespace, context: CommandContext) -> int:
-    """Remove the account's password from the keyring."""
-    account = require_account(context)
+    """Remove every password and sign-in this program kept in the keyring."""
     try:
-        removed = KeyringCredentials().forget(account.keyring_key)
+        account = load_account(account_file(context.locations.config_dir))
+    except AccountError:
+        account = None  # a damaged account file must not keep secrets in the keyring
+    keys = (account.keyring_key,) if account is not None else ()
+    try:
+        removed = KeyringCredentials().forget_all(keys)
     except CredentialError as error:
         raise _fail(f"the keyring could not be changed. {keyring_advice(error.status)}") from None
-    if removed:
-        context.say(f"Removed the password for {account.login_name} from the system keyring.")
+    whose = f" for {account.login_name}" if account is not None else ""
+    if removed == 1:
+        context.say(f"Removed the password{whose} from the system keyring.")
+    elif removed:
+        context.say(
+            f"Removed {removed} entries{whose} from the system keyring "
+            "(some were kept under earlier server settings)."
+        )
     else:
-        context.say(f"No password for {account.login_name} was stored; nothing to remove.")
+        context.say(f"No password{whose} was stored; nothing to remove.")
     return EXIT_OK

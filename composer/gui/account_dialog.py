@@ -325,10 +325,12 @@ class AccountDialog(QDialog):
         if not key:
             return
         keyring = self.passwords.keyring
+        stored = self._stored_key
         self.passwords.session.forget(key)
 
         def forget() -> bool:
-            return keyring.forget(key)
+            keys = tuple(dict.fromkeys(name for name in (key, stored) if name))
+            return keyring.forget_all(keys) > 0
 
         def forgotten(_: bool) -> None:
             self._stored_key = ""
@@ -349,14 +351,30 @@ class AccountDialog(QDialog):
         path, passwords = self._path, self.passwords
 
         def write() -> tuple[Account, str]:
+            try:
+                before = load_account(path)
+            except AccountError:
+                before = None
             saved = save_account(path, account)
+            # One keyring entry per account: it follows a new server, port or user name.
+            old_key = before.keyring_key if before is not None else saved.keyring_key
+            moved = old_key != saved.keyring_key
+            remembered = passwords.session.get(old_key) if moved else None
+            if remembered:
+                passwords.session.forget(old_key)
+                passwords.session.store(saved.keyring_key, remembered)
             note = ""
-            if typed:
-                try:
+            try:
+                if typed:
                     passwords.keyring.store(saved.keyring_key, typed)
-                except CredentialError as error:
+                    if moved:
+                        passwords.keyring.forget(old_key)
+                elif moved:
+                    passwords.keyring.move(old_key, saved.keyring_key)
+            except CredentialError as error:
+                if typed:
                     passwords.session.store(saved.keyring_key, typed)
-                    note = error.status.message
+                note = error.status.message
             return saved, note
 
         def written(value: tuple[Account, str]) -> None:
