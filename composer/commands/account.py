@@ -15,11 +15,15 @@ from typing import Any, TextIO
 
 from composer.commands.base import EXIT_FAILURE, EXIT_OK, CommandContext, CommandError
 from composer.core.accounts import (
+    AUTH_OAUTH2,
+    AUTH_PASSWORD,
+    OAUTH_PROVIDERS,
     PRESETS,
     SECURITY_CHOICES,
     SECURITY_LABELS,
     Account,
     AccountError,
+    OAuthSettings,
     account_file,
     find_preset,
     load_account,
@@ -35,7 +39,8 @@ from composer.core.credentials import (
     SessionPasswords,
 )
 from composer.core.fileio import StorageError
-from composer.core.transport import DEFAULT_TIMEOUT, check_connection
+from composer.core.oauth import SIGN_IN_TIMEOUT, OAuthError, TokenSource, provider_name, sign_in
+from composer.core.transport import DEFAULT_TIMEOUT, Credential, check_connection
 
 
 def register(subparsers: Any) -> None:
@@ -69,7 +74,38 @@ def register(subparsers: Any) -> None:
         metavar="FILE",
         help="an extra certificate to trust (e.g. a local bridge's own); '' to remove",
     )
+    setting.add_argument(
+        "--auth",
+        choices=(AUTH_PASSWORD, AUTH_OAUTH2),
+        help="sign in with a password (or app password), or through the browser (oauth2)",
+    )
+    setting.add_argument(
+        "--oauth-provider", choices=OAUTH_PROVIDERS, help="whose sign-in page to use for oauth2"
+    )
+    setting.add_argument(
+        "--client-id", metavar="ID", help="the client ID registered for this program (oauth2)"
+    )
+    setting.add_argument(
+        "--client-secret", metavar="TEXT", help="the desktop client's (not secret) secret, if any"
+    )
+    setting.add_argument("--authorize-url", metavar="URL", help="custom provider: sign-in page")
+    setting.add_argument("--token-url", metavar="URL", help="custom provider: token address")
+    setting.add_argument("--scope", metavar="TEXT", help="custom provider: permission to ask")
     setting.set_defaults(handler=run_set)
+
+    signin = actions.add_parser(
+        "signin",
+        help="sign in through the browser (oauth2 accounts); prints the address if no "
+        "browser opens",
+    )
+    signin.add_argument(
+        "--timeout",
+        type=float,
+        default=SIGN_IN_TIMEOUT,
+        metavar="SECONDS",
+        help="how long to wait for the browser",
+    )
+    signin.set_defaults(handler=run_signin)
 
     show = actions.add_parser("show", help="show the account and whether a password is stored")
     show.add_argument("--json", action="store_true", help="print JSON instead of text")
@@ -149,11 +185,16 @@ def read_password(prompt: str, stdin: TextIO | None = None) -> str:
 
 def session_password(
     account: Account, context: CommandContext, source: PasswordSource | None = None
-) -> tuple[str | None, str]:
+) -> tuple[Credential | None, str]:
     """The account's password for one run: keyring, else asked on a terminal (kept in memory).
 
-    Returns the password (or None) and a note explaining why there is none ("" if found).
+    For an account that signs in through the browser, its OAuth2 token source
+    (which reads the sign-in from the keyring when it first needs it).
+
+    Returns the credential (or None) and a note explaining why there is none ("" if found).
     """
+    if account.oauth is not None:
+        return TokenSource(account, KeyringCredentials()), ""
     source = source or PasswordSource(KeyringCredentials(), SessionPasswords())
     found = source.lookup(account.keyring_key)
     if found.password:
@@ -187,7 +228,9 @@ def run_set(args: argparse.Namespace, context: CommandContext) -> int:
         preset = preset_for_address(args.email)
     base = existing or Account(display_name="", email="", host="", port=0)
     if preset is not None:
-        base = preset.apply(base)
+        wanted = None if args.auth is None else args.auth == AUTH_OAUTH2
+        base = preset.apply(base, oauth=wanted)
+    base = _with_sign_in(base, args)
     if not base.display_name and not args.name:
         from composer.core.profile import load_saved_sender
 
@@ -226,9 +269,46 @@ def run_set(args: argparse.Namespace, context: CommandContext) -> int:
         context.say(f"{preset.name}: {preset.notes}")
     if existing is not None and _move_secret(existing, saved, context):
         return EXIT_OK
-    if saved.needs_login:
+    if saved.oauth is not None:
+        context.say(
+            f"Now sign in with {provider_name(saved.oauth)} through your browser: "
+            "composer account signin"
+        )
+    elif saved.needs_login:
         context.say("Now store the password in the keyring: composer account password")
     return EXIT_OK
+
+
+def _with_sign_in(account: Account, args: argparse.Namespace) -> Account:
+    """The account with the way of signing in the options ask for.
+
+    Raises:
+        CommandError: OAuth2 options without a provider to use them with.
+    """
+    if args.auth == AUTH_PASSWORD:
+        return dataclasses.replace(account, oauth=None)
+    changes = {
+        "client_id": args.client_id,
+        "client_secret": args.client_secret,
+        "authorize_url": args.authorize_url,
+        "token_url": args.token_url,
+        "scope": args.scope,
+    }
+    given = {name: value for name, value in changes.items() if value is not None}
+    settings = account.oauth
+    if args.oauth_provider is not None and (
+        settings is None or settings.provider != args.oauth_provider
+    ):
+        settings = OAuthSettings(args.oauth_provider)
+    if settings is None and (args.auth == AUTH_OAUTH2 or given):
+        raise _fail(
+            "choose whose sign-in page to use: --oauth-provider google|microsoft|custom "
+            "(or --preset NAME).",
+            2,
+        )
+    if settings is not None:
+        settings = dataclasses.replace(settings, **given)
+    return dataclasses.replace(account, oauth=settings)
 
 
 def _move_secret(old: Account, new: Account, context: CommandContext) -> bool:
@@ -270,6 +350,11 @@ def _password_state(account: Account) -> tuple[str, str]:
         stored = credentials.get(account.keyring_key)
     except CredentialError as error:
         return error.status.state.value, keyring_advice(error.status)
+    if account.oauth is not None:
+        name = provider_name(account.oauth)
+        if stored:
+            return "signed-in", f"Signed in with {name}; the sign-in is kept in the system keyring."
+        return "signed-out", f"Not signed in with {name} yet: run “composer account signin”."
     if stored:
         return "stored", "The password is stored in the system keyring."
     return "missing", "No password stored yet: run “composer account password”."
@@ -282,6 +367,7 @@ def run_show(args: argparse.Namespace, context: CommandContext) -> int:
     if args.json:
         document = dataclasses.asdict(account)
         document["login_name"] = account.login_name
+        document["auth"] = account.auth
         document["password"] = state
         context.say(json.dumps(document, indent=2, ensure_ascii=False))
         return EXIT_OK
@@ -292,13 +378,20 @@ def run_show(args: argparse.Namespace, context: CommandContext) -> int:
     if account.certificate_file:
         context.say(f"Also trusts the certificate in {account.certificate_file}")
     if explanation:
-        context.say(f"Password:  {explanation}")
+        label = "Sign-in:  " if account.oauth is not None else "Password: "
+        context.say(f"{label} {explanation}")
     return EXIT_OK
 
 
 def run_password(args: argparse.Namespace, context: CommandContext) -> int:
     """Store the account's password in the keyring (stdin when not a terminal)."""
     account = require_account(context)
+    if account.oauth is not None:
+        raise _fail(
+            f"this account signs in with {provider_name(account.oauth)} through the browser: "
+            "run “composer account signin” (or “composer account set --auth password” "
+            "to use an app password)."
+        )
     credentials = KeyringCredentials()
     status = credentials.status()
     if not status.usable:
@@ -319,6 +412,8 @@ def run_test(args: argparse.Namespace, context: CommandContext) -> int:
     if account.needs_login and password is None:
         raise _fail(f"cannot test the sign-in without a password. {why}")
     result = check_connection(account, password, timeout=args.timeout)
+    if result.failure is not None and result.failure.kind.value == "sign-in-needed":
+        raise _fail(result.failure.describe())
     if result.ok:
         context.say(result.message)
         return EXIT_OK
@@ -346,4 +441,40 @@ def run_forget(args: argparse.Namespace, context: CommandContext) -> int:
         )
     else:
         context.say(f"No password{whose} was stored; nothing to remove.")
+    return EXIT_OK
+
+
+def run_signin(args: argparse.Namespace, context: CommandContext) -> int:
+    """Sign in through the system browser and keep the sign-in in the keyring."""
+    account = require_account(context)
+    if account.oauth is None:
+        raise _fail(
+            "this account signs in with a password. To sign in through the browser, run: "
+            "composer account set --auth oauth2 (with --preset gmail, outlook or "
+            "microsoft365, or --oauth-provider)."
+        )
+    credentials = KeyringCredentials()
+    status = credentials.status()
+    if not status.usable:
+        raise _fail(f"the sign-in cannot be kept. {keyring_advice(status)}")
+    name = provider_name(account.oauth)
+
+    def show_url(url: str) -> None:
+        print(
+            f"No browser could be opened. Open this address in a browser to sign in "
+            f"with {name}:\n{url}",
+            file=context.stdout,
+            flush=True,
+        )
+
+    context.say(f"Opening your browser to sign in with {name} as {account.email}…")
+    try:
+        tokens = sign_in(account, credentials, show_url=show_url, timeout=args.timeout)
+    except OAuthError as error:
+        raise _fail(str(error)) from None
+    del tokens
+    context.say(
+        f"Signed in with {name} as {account.login_name}; the sign-in is kept in the "
+        "system keyring. Letters can be sent now."
+    )
     return EXIT_OK

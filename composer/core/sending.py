@@ -17,6 +17,7 @@ from composer.core.accounts import Account
 from composer.core.outbox import Outbox, OutboxEntry, OutboxError
 from composer.core.transport import (
     DEFAULT_TIMEOUT,
+    Credential,
     Disposition,
     FailureKind,
     ServerReply,
@@ -165,11 +166,11 @@ def _names(result: MessageResult) -> str:
     return ", ".join(result.recipients) or "its recipients"
 
 
-SessionFactory = Callable[[Account, "str | None", float], SmtpSession]
+SessionFactory = Callable[[Account, "Credential | None", float], SmtpSession]
 Progress = Callable[[int, int, MessageResult], None]
 
 
-def _default_session(account: Account, password: str | None, timeout: float) -> SmtpSession:
+def _default_session(account: Account, password: Credential | None, timeout: float) -> SmtpSession:
     return SmtpSession(account, password, timeout=timeout)
 
 
@@ -180,7 +181,7 @@ class OutboxSender:
     Attributes:
         outbox: where the letters wait.
         account: the SMTP account.
-        password: called once per flush for the password (None if there is none).
+        password: called once per flush for the password or OAuth2 tokens (None if none).
         timeout: seconds to wait for each network step.
         retry: the back-off for temporary failures.
         session_factory: builds the SMTP session (tests hand in their own TLS settings).
@@ -189,7 +190,7 @@ class OutboxSender:
 
     outbox: Outbox
     account: Account
-    password: Callable[[], str | None]
+    password: Callable[[], Credential | None]
     timeout: float = DEFAULT_TIMEOUT
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     session_factory: SessionFactory = _default_session

@@ -30,6 +30,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import TracebackType
+from typing import Protocol
 
 from composer.core.accounts import (
     SECURITY_PLAIN_LOCALHOST,
@@ -38,6 +39,7 @@ from composer.core.accounts import (
     Account,
     is_loopback_host,
 )
+from composer.core.oauth import OAuthError, SignInNeeded
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +71,7 @@ class FailureKind(enum.Enum):
     LOGIN_REJECTED = "login-rejected"
     LOGIN_UNSUPPORTED = "login-unsupported"
     NO_PASSWORD = "no-password"
+    SIGN_IN_NEEDED = "sign-in-needed"
     CONNECTION_LOST = "connection-lost"
     TEMPORARY = "temporary"
     REJECTED = "rejected"
@@ -122,6 +125,23 @@ class SmtpFailure:
         if not self.server_reply:
             return self.message
         return f"{self.message} The server said: “{self.server_reply}”."
+
+
+class AccessTokens(Protocol):
+    """Where an OAuth2 account's access tokens come from (see :class:`composer.core.oauth.TokenSource`)."""
+
+    @property
+    def provider_name(self) -> str:
+        """The provider's name as shown to the user."""
+        ...
+
+    def access_token(self, *, force: bool = False) -> str:
+        """A current access token; a fresh one when `force`."""
+        ...
+
+
+Credential = str | AccessTokens
+"""What signs an account in: a password, or OAuth2 access tokens."""
 
 
 class SmtpError(Exception):
@@ -346,7 +366,8 @@ class SmtpSession:
 
     Args:
         account: the account to connect with.
-        password: the password (None when the account signs in without one).
+        password: the password, or the OAuth2 access tokens (None when the
+            account signs in without either).
         timeout: seconds to wait for each network step.
         ssl_context: TLS settings to use instead of :func:`make_tls_context`'s.
         local_hostname: the name given in EHLO; by default the address literal
@@ -356,7 +377,7 @@ class SmtpSession:
     def __init__(
         self,
         account: Account,
-        password: str | None,
+        password: Credential | None,
         *,
         timeout: float = DEFAULT_TIMEOUT,
         ssl_context: ssl.SSLContext | None = None,
@@ -483,7 +504,10 @@ class SmtpSession:
                     )
                 phase = "login"
                 assert self._password is not None
-                self._login(smtp, account.login_name, self._password)
+                if isinstance(self._password, str):
+                    self._login(smtp, account.login_name, self._password)
+                else:
+                    self._login_oauth(smtp, account.login_name, self._password)
         except SmtpError:
             raise
         except smtplib.SMTPConnectError as error:
@@ -526,6 +550,66 @@ class SmtpSession:
             )
         if code not in (235, 503):
             raise smtplib.SMTPAuthenticationError(code, text)
+
+    def _login_oauth(self, smtp: smtplib.SMTP, user: str, tokens: AccessTokens) -> None:
+        """Sign in with an OAuth2 access token (XOAUTH2, or OAUTHBEARER, RFC 7628).
+
+        A token the server refuses (an error challenge, 334, then 535) is renewed
+        once and tried again: it may have expired or been revoked early.
+        """
+        if not smtp.has_extn("auth"):
+            raise smtplib.SMTPNotSupportedError("SMTP AUTH extension not supported by server.")
+        offered = smtp.esmtp_features["auth"].upper().split()
+        mechanism = next((name for name in ("XOAUTH2", "OAUTHBEARER") if name in offered), "")
+        if not mechanism:
+            self._drop()
+            raise SmtpError(
+                SmtpFailure(
+                    FailureKind.LOGIN_UNSUPPORTED,
+                    f"The server {_where(self.account)} does not offer sign-in with "
+                    f"{tokens.provider_name} (XOAUTH2 or OAUTHBEARER); it offers "
+                    f"{' '.join(offered) or 'nothing'}. Use an app password instead.",
+                )
+            )
+        code, text = 0, b""
+        for attempt in range(2):
+            try:
+                token = tokens.access_token(force=attempt > 0)
+            except OAuthError as error:
+                self._drop()
+                kind = (
+                    FailureKind.SIGN_IN_NEEDED
+                    if isinstance(error, SignInNeeded)
+                    else FailureKind.TEMPORARY
+                )
+                raise SmtpError(SmtpFailure(kind, str(error))) from None
+            if mechanism == "XOAUTH2":
+                payload = f"user={user}\x01auth=Bearer {token}\x01\x01"
+            else:
+                where = f"host={self.account.host}\x01port={self.account.port}\x01"
+                payload = f"n,a={user},\x01{where}auth=Bearer {token}\x01\x01"
+            code, text = smtp.docmd("AUTH", f"{mechanism} {_b64(payload.encode('utf-8'))}")
+            if code == 334:
+                # The error challenge (JSON, base64): answer it to get the final reply.
+                code, text = smtp.docmd("" if mechanism == "XOAUTH2" else _b64(b"\x01"))
+            if code in (235, 503):
+                return
+            if not 500 <= code < 600:
+                break
+        if 400 <= code < 500:
+            raise smtplib.SMTPAuthenticationError(code, text)
+        self._drop()
+        raise SmtpError(
+            SmtpFailure(
+                FailureKind.SIGN_IN_NEEDED,
+                f"The server did not accept the sign-in with {tokens.provider_name} for "
+                f"{user}, even with a fresh token. Sign in again (the e-mail account's "
+                "“Sign in” button, or “composer account signin”); the letters wait in the "
+                "outbox.",
+                code,
+                _text(text),
+            )
+        )
 
     def _ehlo(self, smtp: smtplib.SMTP) -> None:
         code, text = smtp.ehlo()
@@ -778,7 +862,7 @@ class ConnectionCheck:
 
 def check_connection(
     account: Account,
-    password: str | None,
+    password: Credential | None,
     *,
     timeout: float = DEFAULT_TIMEOUT,
     ssl_context: ssl.SSLContext | None = None,
