@@ -15,17 +15,11 @@ loopback listener and the HTTP calls (``urllib``). No token is ever logged.
 
 from __future__ import annotations
 
-import html
-import http.server
 import logging
 import os
-import socket
-import ssl
 import threading
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -200,6 +194,10 @@ def _oauth_client(client: OAuthClient) -> Any:
 
 def _post(url: str, body: str, timeout: float) -> str:
     """POST a form to the token endpoint; the answer's body, also for a 4xx error answer."""
+    import ssl
+    import urllib.error
+    import urllib.request
+
     request = urllib.request.Request(
         url,
         data=body.encode("ascii"),
@@ -295,39 +293,45 @@ class _Answer:
         self.query = ""
 
 
-class _RedirectHandler(http.server.BaseHTTPRequestHandler):
-    answer: _Answer
+def _listen(answer: _Answer) -> Any:
+    """A listener on 127.0.0.1 (any free port) that keeps the first redirect in `answer`."""
+    import html
+    import http.server
+    import socket
 
-    def do_GET(self) -> None:
-        parts = urllib.parse.urlsplit(self.path)
-        params = urllib.parse.parse_qs(parts.query)
-        if parts.path != "/" or not ({"code", "error"} & params.keys()):
-            self.send_error(404)
+    class RedirectHandler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            parts = urllib.parse.urlsplit(self.path)
+            params = urllib.parse.parse_qs(parts.query)
+            if parts.path != "/" or not ({"code", "error"} & params.keys()):
+                self.send_error(404)
+                return
+            first = not answer.arrived.is_set()
+            if first:
+                answer.query = parts.query
+                answer.arrived.set()
+            if "code" in params and first:
+                title, text = "Signed in", "You can close this tab and go back to Letter Composer."
+            else:
+                title, text = "Not signed in", "Go back to Letter Composer to see what happened."
+            page = _DONE_PAGE.format(title=html.escape(title), text=html.escape(text)).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(page)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            self.wfile.write(page)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            # The request line holds the code; it is never logged.
             return
-        first = not self.answer.arrived.is_set()
-        if first:
-            self.answer.query = parts.query
-            self.answer.arrived.set()
-        if "code" in params and first:
-            title, text = "Signed in", "You can close this tab and go back to Letter Composer."
-        else:
-            title, text = "Not signed in", "Go back to Letter Composer to see what happened."
-        page = _DONE_PAGE.format(title=html.escape(title), text=html.escape(text)).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(page)))
-        self.send_header("Cache-Control", "no-store")
-        self.end_headers()
-        self.wfile.write(page)
 
-    def log_message(self, format: str, *args: Any) -> None:
-        # The request line holds the code; it is never logged.
-        return
+    class Listener(http.server.HTTPServer):
+        allow_reuse_address = False
+        address_family = socket.AF_INET
 
-
-class _Listener(http.server.HTTPServer):
-    allow_reuse_address = False
-    address_family = socket.AF_INET
+    # RFC 8252 §7.3: the loopback IP literal, any free port, only this computer.
+    return Listener(("127.0.0.1", 0), RedirectHandler)
 
 
 class SignInFlow:
@@ -358,9 +362,7 @@ class SignInFlow:
         challenge = self._oauth.create_code_challenge(self._verifier, "S256")
         self.state = generate_token(32)
         self._answer = _Answer()
-        handler = type("_Handler", (_RedirectHandler,), {"answer": self._answer})
-        # RFC 8252 §7.3: the loopback IP literal, any free port, only this computer.
-        self._server = _Listener(("127.0.0.1", 0), handler)
+        self._server = _listen(self._answer)
         self._thread = threading.Thread(
             target=self._server.serve_forever, name="composer-oauth-redirect", daemon=True
         )
