@@ -240,6 +240,14 @@ class AccountDialog(QDialog):
             stored = self.passwords.keyring.get(account.keyring_key)
         except CredentialError as error:
             return error.status.state.value, error.status.message
+        if account.oauth is not None:
+            name = provider_name(account.oauth)
+            if stored:
+                return (
+                    "stored",
+                    f"Signed in with {name}; the sign-in is kept in the system keyring.",
+                )
+            return "none", f"Not signed in yet: press “Sign in with {name}”."
         if stored:
             return "stored", "A password is stored in the system keyring."
         return "none", "No password stored yet; the password will be kept in the system keyring."
@@ -250,6 +258,8 @@ class AccountDialog(QDialog):
             self.set_account(account)
             self._stored_key = account.keyring_key if state == "stored" else ""
         self._show_password_state(state, message)
+        if account is not None and account.oauth is not None:
+            self.sign_in_state.setText(message)
         self._set_busy(False)
         self.loaded.emit()
 

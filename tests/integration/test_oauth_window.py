@@ -92,6 +92,7 @@ def test_sign_in_from_the_dialog_then_send_from_the_window(
 ) -> None:
     path = _saved_account(locations, smtp, auth)
     dialog = _dialog(qtbot, path, pool, browser=browser, sign_in_timeout=10)
+    assert "Not signed in yet" in dialog.sign_in_state.text()
     assert dialog.sign_in_button.isVisibleTo(dialog)
     assert not dialog.password.isEnabled()
     with qtbot.waitSignal(dialog.signed_in, timeout=15_000) as signed:
@@ -175,3 +176,59 @@ def test_presets_choose_how_to_sign_in(
     dialog.client_id.setText("registered-id")
     account = dialog.account()
     assert account.oauth == OAuthSettings("microsoft", client_id="registered-id")
+
+
+def test_a_revoked_sign_in_is_one_sign_in_again_step_while_the_letter_waits(
+    qtbot: QtBot,
+    real_keyring: KeyringSession,
+    locations: Locations,
+    auth: AuthorizationServer,
+    smtp: SmtpTestServer,
+    pool: QThreadPool,
+) -> None:
+    path = _saved_account(locations, smtp, auth)
+    account = load_account(path)
+    assert account is not None
+    dialog = _dialog(qtbot, path, pool, browser=browser, sign_in_timeout=10)
+    with qtbot.waitSignal(dialog.signed_in, timeout=15_000):
+        dialog.sign_in()
+    refresh = KeyringCredentials().get(account.keyring_key)
+    assert refresh is not None
+    auth.revoke(refresh)  # the user removed the program's access at the provider
+
+    outbox = Outbox(locations.database_file)
+    controller = SendController(
+        outbox,
+        lambda: load_account(path),
+        PasswordSource(KeyringCredentials(), SessionPasswords()),
+        pool=pool,
+        timeout=5,
+        watch_network=False,
+    )
+    try:
+        message = build_message(
+            sender=parse_address(f"Ada Example <{USER}>", "From"),
+            to=[parse_address("The President <president@whitehouse.gov>", "To")],
+            subject="Waits for a new sign-in",
+            text="Dear Mr. President:\n",
+            html="<p>Dear Mr. President:</p>",
+        )
+        with qtbot.waitSignal(
+            controller.announcement, timeout=15_000, check_params_cb=lambda text, good: not good
+        ) as announced:
+            controller.queue([message])
+        qtbot.waitUntil(lambda: not controller.busy, timeout=15_000)
+        text, good = announced.args
+        assert not good and "Sign in again" in text, text
+        assert outbox.pending_count() == 1 and smtp.recording.messages == []
+
+        with qtbot.waitSignal(dialog.signed_in, timeout=15_000) as signed:
+            dialog.sign_in()
+        assert signed.args[0], signed.args[1]
+        controller.send_now()
+        qtbot.waitUntil(lambda: len(outbox.sent_entries()) == 1, timeout=15_000)
+        qtbot.waitUntil(lambda: not controller.busy, timeout=15_000)
+    finally:
+        controller.shutdown()
+        outbox.close()
+    assert len(smtp.recording.messages) == 1
