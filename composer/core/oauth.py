@@ -136,9 +136,10 @@ def resolve_client(
     client_id = settings.client_id.strip() or environ.get(variable, "").strip()
     if not client_id:
         raise OAuthError(
-            f"No OAuth client ID is set for {name}. Register this program as a desktop "
-            "app with the provider (see the guide “Signing in with Google or Microsoft”), "
-            f"then run: composer account set --client-id ID (or set {variable})."
+            f"No client ID is set for signing in with {name}. Register this program as "
+            "a desktop app with the provider (see the guide “Signing in to your e-mail "
+            "account”), then enter the ID as the account's Client ID (composer account "
+            f"set --client-id ID), or set {variable}."
         )
     authorize_url = settings.authorize_url or (known.authorize_url if known else "")
     token_url = settings.token_url or (known.token_url if known else "")
