@@ -150,6 +150,20 @@ def test_oauthbearer_where_only_it_is_offered(
         assert smtp.recording.logins == [(USER, True, True)]
 
 
+def test_a_server_without_oauth_sign_in_is_explained(
+    real_keyring: KeyringSession, auth: AuthorizationServer, pki: Pki, outbox: Outbox
+) -> None:
+    with SmtpTestServer(pki, users={USER: "irrelevant"}) as smtp:
+        account = _account(smtp, auth)
+        report = _flush(outbox, account, _sign_in(account), _queue(outbox, 1))
+        failure = report.connection_failure
+        assert failure is not None and failure.kind is FailureKind.LOGIN_UNSUPPORTED
+        assert "does not offer sign-in with your provider" in failure.message
+        assert "LOGIN PLAIN" in failure.message or "PLAIN LOGIN" in failure.message
+        assert smtp.recording.logins == []  # the refresh token was never tried as a password
+        assert outbox.pending_count() == 1
+
+
 def test_refresh_before_the_access_token_expires(
     real_keyring: KeyringSession,
     auth: AuthorizationServer,
