@@ -348,7 +348,12 @@ def test_command_line_sign_in_send_and_forget_leave_no_token_in_any_file(
     flushed = run_composer("outbox", "flush")
     assert flushed.returncode == 0, flushed.stderr
     assert _subjects(smtp) == ["Letter 1", "Letter 2"]
-    assert all(ok for _, ok in smtp.recording.tokens)
+    sent = run_composer(
+        "send", "--to-email", "Office <office@example.gov>", "--subject", "Sent after signing in"
+    )
+    assert sent.returncode == 0, sent.stdout + sent.stderr
+    assert _subjects(smtp) == ["Letter 1", "Letter 2", "Sent after signing in"]
+    assert smtp.recording.tokens and all(ok for _, ok in smtp.recording.tokens)
 
     forgot = run_composer("account", "forget")
     assert forgot.returncode == 0 and "Removed" in forgot.stdout
