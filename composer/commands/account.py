@@ -312,11 +312,28 @@ def _with_sign_in(account: Account, args: argparse.Namespace) -> Account:
 
 
 def _move_secret(old: Account, new: Account, context: CommandContext) -> bool:
-    """Move the stored secret to the account's new keyring entry; True if one was moved."""
-    if old.keyring_key == new.keyring_key:
+    """Move the stored secret to the account's new keyring entry; True if one was moved.
+
+    A secret of the other kind (a password when the account now signs in through
+    the browser, or a sign-in when it now uses a password) is removed instead: it
+    must never be sent as the other.
+    """
+    same_kind = old.auth == new.auth
+    if same_kind and old.keyring_key == new.keyring_key:
         return False
+    credentials = KeyringCredentials()
     try:
-        moved = KeyringCredentials().move(old.keyring_key, new.keyring_key)
+        if not same_kind:
+            removed = credentials.forget_all(
+                tuple(dict.fromkeys((old.keyring_key, new.keyring_key)))
+            )
+            if removed:
+                what = "password" if old.oauth is None else "sign-in"
+                context.say(
+                    f"The stored {what} was removed: this account now signs in another way."
+                )
+            return False
+        moved = credentials.move(old.keyring_key, new.keyring_key)
     except CredentialError as error:
         context.note(
             "The stored password could not be moved to the new settings. "
@@ -324,7 +341,8 @@ def _move_secret(old: Account, new: Account, context: CommandContext) -> bool:
         )
         return False
     if moved:
-        context.say("The stored password now goes with the new settings.")
+        what = "sign-in" if new.oauth is not None else "password"
+        context.say(f"The stored {what} now goes with the new settings.")
     return moved
 
 

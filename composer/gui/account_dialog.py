@@ -503,6 +503,11 @@ class AccountDialog(QDialog):
             saved = save_account(path, account)
             # One keyring entry per account: it follows a new server, port or user name.
             old_key = before.keyring_key if before is not None else saved.keyring_key
+            if before is not None and before.auth != saved.auth and not signed_in_key:
+                # A password must never be sent as a sign-in, nor a sign-in as a password.
+                for key in dict.fromkeys((old_key, saved.keyring_key)):
+                    passwords.session.forget(key)
+                    passwords.keyring.forget(key)
             moved = old_key != saved.keyring_key
             if moved and signed_in_key == saved.keyring_key:
                 # Just signed in under the new settings: the old entry is simply dropped.

@@ -232,3 +232,26 @@ def test_a_revoked_sign_in_is_one_sign_in_again_step_while_the_letter_waits(
         controller.shutdown()
         outbox.close()
     assert len(smtp.recording.messages) == 1
+
+
+def test_switching_to_an_app_password_drops_the_sign_in(
+    qtbot: QtBot,
+    real_keyring: KeyringSession,
+    locations: Locations,
+    auth: AuthorizationServer,
+    smtp: SmtpTestServer,
+    pool: QThreadPool,
+) -> None:
+    path = _saved_account(locations, smtp, auth)
+    account = load_account(path)
+    assert account is not None
+    KeyringCredentials().store(account.keyring_key, "a-refresh-token")
+    dialog = _dialog(qtbot, path, pool)
+    assert "Signed in" in dialog.sign_in_state.text()
+    dialog.use_password.setChecked(True)
+    with qtbot.waitSignal(dialog.saved, timeout=10_000):
+        dialog.save()
+    saved = load_account(path)
+    assert saved is not None and saved.oauth is None
+    # The refresh token must never be offered to the server as a password.
+    assert KeyringCredentials().get(saved.keyring_key) is None

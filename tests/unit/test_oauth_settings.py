@@ -14,6 +14,7 @@ from composer.core.accounts import (
     find_preset,
     load_account,
 )
+from composer.core.credentials import SERVICE
 from composer.core.locations import Locations
 from composer.core.oauth import OAuthError, TokenSource, resolve_client
 from tests.helpers.memory_keyring import MemoryKeyring, install_memory_keyring
@@ -107,7 +108,11 @@ def test_command_line_chooses_the_sign_in(
     assert main(["account", "password"]) == 1
     assert "composer account signin" in capsys.readouterr().err
 
+    # A refresh token kept for the sign-in is never used as a password afterwards.
+    memory.passwords[(SERVICE, saved.keyring_key)] = "refresh-token-from-the-provider"
     assert main(["account", "set", "--auth", "password"]) == 0
+    assert "The stored sign-in was removed" in capsys.readouterr().out
+    assert memory.passwords == {}
     saved = load_account(path)
     assert saved is not None and saved.oauth is None
     assert main(["account", "signin"]) == 1
