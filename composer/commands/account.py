@@ -487,10 +487,9 @@ def run_signin(args: argparse.Namespace, context: CommandContext) -> int:
 
     context.say(f"Opening your browser to sign in with {name} as {account.email}…")
     try:
-        tokens = sign_in(account, credentials, show_url=show_url, timeout=args.timeout)
+        sign_in(account, credentials, show_url=show_url, timeout=args.timeout)
     except OAuthError as error:
         raise _fail(str(error)) from None
-    del tokens
     context.say(
         f"Signed in with {name} as {account.login_name}; the sign-in is kept in the "
         "system keyring. Letters can be sent now."
