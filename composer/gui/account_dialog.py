@@ -153,10 +153,10 @@ class AccountDialog(QDialog):
         self.certificate = QLineEdit()
         self.certificate.setPlaceholderText("only for a server with its own certificate")
         self.choose_certificate = QPushButton("Choose…")
-        self.use_password = QCheckBox("Use an app &password instead of signing in")
+        self.use_password = QCheckBox("Use an &app password instead of signing in")
         self.client_id = QLineEdit()
         self.client_id.setPlaceholderText("the client ID registered for this program")
-        self.sign_in_button = QPushButton("&Sign In…")
+        self.sign_in_button = QPushButton("Sign &in…")
         self.sign_in_state = QLabel()
         self.sign_in_state.setWordWrap(True)
         self.sign_in_state.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -189,7 +189,7 @@ class AccountDialog(QDialog):
         form.addRow("&User name:", self.username)
         form.addRow("Trusted certificate:", certificate_row)
         form.addRow("", self.use_password)
-        form.addRow("Client &ID:", self.client_id)
+        form.addRow("Client I&D:", self.client_id)
         form.addRow("Sign-in:", self.sign_in_button)
         form.addRow("", self.sign_in_state)
         form.addRow("Pass&word:", password_row)
@@ -323,7 +323,7 @@ class AccountDialog(QDialog):
         self._form.setRowVisible(self.password_state, not oauth)
         self.password.setEnabled(not oauth)
         if self._oauth is not None:
-            self.sign_in_button.setText(f"&Sign in with {provider_name(self._oauth)}…")
+            self.sign_in_button.setText(f"Sign &in with {provider_name(self._oauth)}…")
 
     # -- field helpers -------------------------------------------------------------
 

@@ -164,14 +164,14 @@ def test_presets_choose_how_to_sign_in(
     assert not dialog.sign_in_button.isVisibleTo(dialog)
     dialog.preset.setCurrentIndex(dialog.preset.findData("gmail"))
     assert dialog.sign_in_button.isVisibleTo(dialog)
-    assert dialog.sign_in_button.text() == "&Sign in with Google…"
+    assert dialog.sign_in_button.text() == "Sign &in with Google…"
     assert not dialog.password.isEnabled()
     dialog.use_password.setChecked(True)
     assert not dialog.sign_in_button.isVisibleTo(dialog) and dialog.password.isEnabled()
     dialog.preset.setCurrentIndex(dialog.preset.findData("fastmail"))
     assert not dialog.use_password.isVisibleTo(dialog) and dialog.password.isEnabled()
     dialog.preset.setCurrentIndex(dialog.preset.findData("microsoft365"))
-    assert dialog.sign_in_button.text() == "&Sign in with Microsoft…"
+    assert dialog.sign_in_button.text() == "Sign &in with Microsoft…"
     dialog.email.setText(USER)
     dialog.client_id.setText("registered-id")
     account = dialog.account()
