@@ -507,7 +507,10 @@ class AccountDialog(QDialog):
                 # A password must never be sent as a sign-in, nor a sign-in as a password.
                 for key in dict.fromkeys((old_key, saved.keyring_key)):
                     passwords.session.forget(key)
-                    passwords.keyring.forget(key)
+                    try:
+                        passwords.keyring.forget(key)
+                    except CredentialError as error:
+                        return saved, error.status.message
             moved = old_key != saved.keyring_key
             if moved and signed_in_key == saved.keyring_key:
                 # Just signed in under the new settings: the old entry is simply dropped.
