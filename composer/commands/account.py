@@ -229,6 +229,9 @@ def run_set(args: argparse.Namespace, context: CommandContext) -> int:
     base = existing or Account(display_name="", email="", host="", port=0)
     if preset is not None:
         wanted = None if args.auth is None else args.auth == AUTH_OAUTH2
+        if wanted is None and existing is not None and existing.host == preset.host:
+            # Choosing the provider again keeps the way of signing in already set up.
+            wanted = existing.oauth is not None
         base = preset.apply(base, oauth=wanted)
     base = _with_sign_in(base, args)
     if not base.display_name and not args.name:

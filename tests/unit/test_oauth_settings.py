@@ -120,3 +120,18 @@ def test_command_line_chooses_the_sign_in(
 
     assert main(["account", "set", "--client-id", "x"]) == 2
     assert "--oauth-provider" in capsys.readouterr().err
+
+
+def test_choosing_the_same_provider_again_keeps_an_app_password(
+    memory: MemoryKeyring, capsys: pytest.CaptureFixture[str]
+) -> None:
+    gmail = ["account", "set", "--preset", "gmail", "--email", "ada@gmail.com"]
+    assert main([*gmail, "--auth", "password"]) == 0
+    path = account_file(Locations.default().config_dir)
+    saved = load_account(path)
+    assert saved is not None and saved.oauth is None
+    memory.passwords[(SERVICE, saved.keyring_key)] = "app-password"
+    assert main(gmail) == 0
+    saved = load_account(path)
+    assert saved is not None and saved.oauth is None
+    assert memory.passwords == {(SERVICE, saved.keyring_key): "app-password"}
