@@ -40,6 +40,10 @@ class OAuthError(Exception):
     """Signing in did not work; the message says what happened and what to do."""
 
 
+class ProviderUnreachable(OAuthError):
+    """The provider's sign-in server could not be reached just now; try again later."""
+
+
 class SignInNeeded(OAuthError):
     """There is no usable sign-in (none yet, or the provider ended it): sign in again."""
 
@@ -218,12 +222,12 @@ def _post(url: str, body: str, timeout: float) -> str:
         error.close()
         if 400 <= error.code < 500 and text.lstrip().startswith("{"):
             return text
-        raise OAuthError(
+        raise ProviderUnreachable(
             f"The sign-in server answered with an error ({error.code}); try again later."
         ) from None
     except (urllib.error.URLError, OSError) as error:
         reason = getattr(error, "reason", error)
-        raise OAuthError(
+        raise ProviderUnreachable(
             f"The sign-in server could not be reached ({reason}). Check that you are "
             "online; the letters wait in the outbox."
         ) from None

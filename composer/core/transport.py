@@ -39,7 +39,7 @@ from composer.core.accounts import (
     Account,
     is_loopback_host,
 )
-from composer.core.oauth import OAuthError, SignInNeeded
+from composer.core.oauth import OAuthError, ProviderUnreachable
 
 log = logging.getLogger(__name__)
 
@@ -577,10 +577,12 @@ class SmtpSession:
                 token = tokens.access_token(force=attempt > 0)
             except OAuthError as error:
                 self._drop()
+                # Unreachable: tried again later; anything else needs the user (sign in
+                # again, a client ID, the keyring unlocked).
                 kind = (
-                    FailureKind.SIGN_IN_NEEDED
-                    if isinstance(error, SignInNeeded)
-                    else FailureKind.TEMPORARY
+                    FailureKind.TEMPORARY
+                    if isinstance(error, ProviderUnreachable)
+                    else FailureKind.SIGN_IN_NEEDED
                 )
                 raise SmtpError(SmtpFailure(kind, str(error))) from None
             if mechanism == "XOAUTH2":

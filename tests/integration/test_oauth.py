@@ -246,6 +246,25 @@ def test_a_revoked_sign_in_asks_once_to_sign_in_again_and_letters_wait(
     assert _subjects(smtp) == ["Letter 1", "Letter 2"]
 
 
+def test_a_provider_that_cannot_be_reached_keeps_the_sign_in_and_retries_later(
+    real_keyring: KeyringSession,
+    auth: AuthorizationServer,
+    smtp: SmtpTestServer,
+    outbox: Outbox,
+) -> None:
+    account = _account(smtp, auth)
+    _sign_in(account)
+    kept = KeyringCredentials().get(account.keyring_key)
+    auth.stop()  # the provider's token server is down
+    ids = _queue(outbox, 1)
+    report = _flush(outbox, account, TokenSource(account, KeyringCredentials()), ids)
+    failure = report.connection_failure
+    assert failure is not None and failure.kind is FailureKind.TEMPORARY
+    assert "could not be reached" in failure.message
+    assert report.exit_status() == 75 and outbox.pending_count() == 1
+    assert KeyringCredentials().get(account.keyring_key) == kept  # an outage ends nothing
+
+
 def test_an_answer_with_the_wrong_state_is_refused(
     real_keyring: KeyringSession, auth: AuthorizationServer, smtp: SmtpTestServer
 ) -> None:
