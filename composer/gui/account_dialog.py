@@ -11,7 +11,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QThreadPool, Signal
+from PySide6.QtCore import QObject, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -56,6 +56,16 @@ from composer.core.transport import DEFAULT_TIMEOUT, ConnectionCheck, Credential
 from composer.gui.send_worker import run_in_background
 
 _STANDARD_PORTS = {SECURITY_SSL: 465, SECURITY_STARTTLS: 587}
+
+
+class _AddressRelay(QObject):
+    """Carries the sign-in address from the background job to the GUI thread.
+
+    Signals:
+        address(str): the address to open by hand (emitted from the job's thread).
+    """
+
+    address = Signal(str)
 
 
 def ask_password(parent: QWidget | None, login: str, reason: str = "") -> str | None:
@@ -215,7 +225,10 @@ class AccountDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         self.use_password.toggled.connect(self._show_sign_in_way)
         self.sign_in_button.clicked.connect(self.sign_in)
-        self.sign_in_address.connect(self._show_address)
+        # Queued explicitly: the address comes from the background job's thread, and the
+        # dialog's own signal must only be emitted from the GUI thread.
+        self._relay = _AddressRelay(self)
+        self._relay.address.connect(self._show_address, Qt.ConnectionType.QueuedConnection)
         self._show_sign_in_way()
 
         self._set_busy(True)
@@ -415,7 +428,7 @@ class AccountDialog(QDialog):
         self.sign_in_state.setText(f"Finish signing in with {name} in your browser…")
         self._cancel_sign_in.clear()
         keyring, browser, cancel = self.passwords.keyring, self._browser, self._cancel_sign_in
-        timeout, address = self._sign_in_timeout, self.sign_in_address
+        timeout, address = self._sign_in_timeout, self._relay.address
 
         def run() -> tuple[bool, str, str]:
             try:
@@ -450,6 +463,7 @@ class AccountDialog(QDialog):
         self.sign_in_state.setText(
             f"No browser could be opened. Open this address in a browser to sign in:\n{url}"
         )
+        self.sign_in_address.emit(url)
 
     def done(self, result: int) -> None:
         """Close the dialog; a sign-in still waiting for the browser is given up."""
