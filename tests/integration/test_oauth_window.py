@@ -82,6 +82,27 @@ def _dialog(qtbot: QtBot, path: Path, pool: QThreadPool, **options: object) -> A
     return dialog
 
 
+def test_presets_choose_how_to_sign_in(
+    qtbot: QtBot, real_keyring: KeyringSession, locations: Locations, pool: QThreadPool
+) -> None:
+    dialog = _dialog(qtbot, account_file(locations.config_dir), pool)
+    assert not dialog.sign_in_button.isVisibleTo(dialog)
+    dialog.preset.setCurrentIndex(dialog.preset.findData("gmail"))
+    assert dialog.sign_in_button.isVisibleTo(dialog)
+    assert dialog.sign_in_button.text() == "Sign &in with Google…"
+    assert not dialog.password.isEnabled()
+    dialog.use_password.setChecked(True)
+    assert not dialog.sign_in_button.isVisibleTo(dialog) and dialog.password.isEnabled()
+    dialog.preset.setCurrentIndex(dialog.preset.findData("fastmail"))
+    assert not dialog.use_password.isVisibleTo(dialog) and dialog.password.isEnabled()
+    dialog.preset.setCurrentIndex(dialog.preset.findData("microsoft365"))
+    assert dialog.sign_in_button.text() == "Sign &in with Microsoft…"
+    dialog.email.setText(USER)
+    dialog.client_id.setText("registered-id")
+    account = dialog.account()
+    assert account.oauth == OAuthSettings("microsoft", client_id="registered-id")
+
+
 def test_sign_in_from_the_dialog_then_send_from_the_window(
     qtbot: QtBot,
     real_keyring: KeyringSession,
@@ -155,27 +176,6 @@ def test_the_address_is_shown_when_no_browser_opens(
     with qtbot.waitSignal(dialog.signed_in, timeout=15_000) as signed:
         browser(url)  # the user copies the address into a browser
     assert signed.args[0], signed.args[1]
-
-
-def test_presets_choose_how_to_sign_in(
-    qtbot: QtBot, real_keyring: KeyringSession, locations: Locations, pool: QThreadPool
-) -> None:
-    dialog = _dialog(qtbot, account_file(locations.config_dir), pool)
-    assert not dialog.sign_in_button.isVisibleTo(dialog)
-    dialog.preset.setCurrentIndex(dialog.preset.findData("gmail"))
-    assert dialog.sign_in_button.isVisibleTo(dialog)
-    assert dialog.sign_in_button.text() == "Sign &in with Google…"
-    assert not dialog.password.isEnabled()
-    dialog.use_password.setChecked(True)
-    assert not dialog.sign_in_button.isVisibleTo(dialog) and dialog.password.isEnabled()
-    dialog.preset.setCurrentIndex(dialog.preset.findData("fastmail"))
-    assert not dialog.use_password.isVisibleTo(dialog) and dialog.password.isEnabled()
-    dialog.preset.setCurrentIndex(dialog.preset.findData("microsoft365"))
-    assert dialog.sign_in_button.text() == "Sign &in with Microsoft…"
-    dialog.email.setText(USER)
-    dialog.client_id.setText("registered-id")
-    account = dialog.account()
-    assert account.oauth == OAuthSettings("microsoft", client_id="registered-id")
 
 
 def test_a_revoked_sign_in_is_one_sign_in_again_step_while_the_letter_waits(
