@@ -204,7 +204,12 @@ class AccountDialog(QDialog):
         form.addRow("", self.sign_in_state)
         form.addRow("Pass&word:", password_row)
         form.addRow("", self.password_state)
+        # A row whose field is a layout gets no buddy by itself; Alt+W must reach the field.
+        password_label = form.labelForField(password_row)
+        if isinstance(password_label, QLabel):
+            password_label.setBuddy(self.password)
         self._form = form
+        self._password_row = password_row
 
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -334,6 +339,7 @@ class AccountDialog(QDialog):
         for widget in (self.client_id, self.sign_in_button, self.sign_in_state):
             self._form.setRowVisible(widget, oauth)
         self._form.setRowVisible(self.password_state, not oauth)
+        self._form.setRowVisible(self._password_row, not oauth)
         self.password.setEnabled(not oauth)
         if self._oauth is not None:
             self.sign_in_button.setText(f"Sign &in with {provider_name(self._oauth)}…")
