@@ -6,6 +6,7 @@ the Secret Service, the real dialog and send controller under pytest-qt.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,6 +26,14 @@ from tests.helpers.oauth_server import CLIENT_ID, SCOPE, AuthorizationServer, br
 from tests.helpers.smtp_server import Pki, SmtpTestServer
 
 USER = "ada@example.org"
+
+
+@pytest.fixture(autouse=True)
+def collect_on_the_gui_thread() -> Iterator[None]:
+    """Free Qt objects left in reference cycles here, on the GUI thread, rather than in
+    a collection that happens to run later on one of the servers' threads."""
+    yield
+    gc.collect()
 
 
 @pytest.fixture
