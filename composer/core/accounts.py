@@ -54,6 +54,33 @@ def is_loopback_host(host: str) -> bool:
         return False
 
 
+AUTH_PASSWORD = "password"
+AUTH_OAUTH2 = "oauth2"
+OAUTH_PROVIDERS = ("google", "microsoft", "custom")
+
+
+@dataclass(frozen=True)
+class OAuthSettings:
+    """How an account signs in with OAuth2 instead of a password.
+
+    Attributes:
+        provider: "google", "microsoft", or "custom" (then the addresses below are needed).
+        client_id: the public client ID registered with the provider for this
+            program; "" means the one a packager set (see :mod:`composer.core.oauth`).
+        client_secret: what some providers issue to desktop clients; not a secret.
+        authorize_url: the sign-in page, when not the provider's usual one.
+        token_url: the token address, when not the provider's usual one.
+        scope: the permission asked for, when not the provider's usual one.
+    """
+
+    provider: str
+    client_id: str = ""
+    client_secret: str = ""
+    authorize_url: str = ""
+    token_url: str = ""
+    scope: str = ""
+
+
 @dataclass(frozen=True)
 class Account:
     """An SMTP account.
@@ -66,6 +93,8 @@ class Account:
         security: "ssl" (implicit TLS), "starttls", or "plain-localhost".
         username: the login name; empty means "the same as the e-mail address".
         certificate_file: an extra certificate to trust (e.g. a local bridge's own), or "".
+        oauth: OAuth2 settings when the account signs in through the browser
+            (the keyring entry then holds the refresh token, not a password).
     """
 
     display_name: str
@@ -75,6 +104,12 @@ class Account:
     security: str = SECURITY_STARTTLS
     username: str = ""
     certificate_file: str = ""
+    oauth: OAuthSettings | None = None
+
+    @property
+    def auth(self) -> str:
+        """How the account signs in: "password" or "oauth2"."""
+        return AUTH_OAUTH2 if self.oauth is not None else AUTH_PASSWORD
 
     @property
     def login_name(self) -> str:
@@ -139,6 +174,10 @@ class Account:
             raise AccountError(
                 f"Security: “{clean.security}” is not one of {', '.join(SECURITY_CHOICES)}."
             )
+        if clean.oauth is not None and clean.oauth.provider not in OAUTH_PROVIDERS:
+            raise AccountError(
+                f"Sign-in: “{clean.oauth.provider}” is not one of {', '.join(OAUTH_PROVIDERS)}."
+            )
         if clean.security == SECURITY_PLAIN_LOCALHOST and not is_loopback_host(clean.host):
             raise AccountError(
                 "Security: unencrypted SMTP is only allowed to a server on this computer "
@@ -154,6 +193,9 @@ def _is_ip(host: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+_OAUTH_FIELDS = ("provider", "client_id", "client_secret", "authorize_url", "token_url", "scope")
 
 
 def load_account(path: Path) -> Account | None:
@@ -189,7 +231,17 @@ def load_account(path: Path) -> Account | None:
     port = table.get("port")
     if isinstance(port, bool) or not isinstance(port, int):
         raise AccountError(f"{path}: “port” must be a whole number.")
+    oauth_table = table.get("oauth")
+    oauth = None
+    if oauth_table is not None:
+        if not isinstance(oauth_table, dict) or not all(
+            isinstance(value, str) for value in oauth_table.values()
+        ):
+            raise AccountError(f"{path}: [account.oauth] must hold text values.")
+        known = {name: oauth_table.get(name, "") for name in _OAUTH_FIELDS}
+        oauth = OAuthSettings(**known)
     account = Account(
+        oauth=oauth,
         display_name=text_field("display_name"),
         email=text_field("email"),
         host=text_field("host"),
@@ -212,7 +264,8 @@ def save_account(path: Path, account: Account) -> Account:
         StorageError: the file could not be written.
     """
     clean = account.validated()
-    document = {
+    account_table: dict[str, object] = {}
+    document: dict[str, object] = {
         "version": ACCOUNT_VERSION,
         "account": {
             "display_name": clean.display_name,
@@ -224,6 +277,16 @@ def save_account(path: Path, account: Account) -> Account:
             "certificate_file": clean.certificate_file,
         },
     }
+    if clean.oauth is not None:
+        account_table["oauth"] = {
+            name: getattr(clean.oauth, name)
+            for name in _OAUTH_FIELDS
+            if getattr(clean.oauth, name) or name == "provider"
+        }
+    if account_table:
+        main_table = document["account"]
+        assert isinstance(main_table, dict)
+        main_table.update(account_table)
     atomic_write_text(path, tomli_w.dumps(document), mode=0o600)
     return clean
 
@@ -240,6 +303,9 @@ class Preset:
         security: "ssl" or "starttls".
         domains: address domains that belong to this provider (to suggest the preset).
         notes: what the user must know or do first, in plain words.
+        method: how the provider wants you to sign in: "oauth2" (through the
+            browser), "app-password", "bridge-password" or "password".
+        oauth_provider: the OAuth2 provider's key when `method` is "oauth2".
     """
 
     key: str
@@ -249,10 +315,27 @@ class Preset:
     security: str
     domains: tuple[str, ...]
     notes: str
+    method: str = "password"
+    oauth_provider: str = ""
 
-    def apply(self, account: Account) -> Account:
-        """The account with this provider's server, port and security."""
-        return replace(account, host=self.host, port=self.port, security=self.security)
+    def apply(self, account: Account, *, oauth: bool | None = None) -> Account:
+        """The account with this provider's server, port, security and way of signing in.
+
+        Args:
+            account: the account to change.
+            oauth: sign in through the browser (True), with a password (False), or
+                as the provider wants (None).
+        """
+        use_oauth = (self.method == AUTH_OAUTH2) if oauth is None else oauth
+        settings = account.oauth
+        if use_oauth and self.oauth_provider:
+            if settings is None or settings.provider != self.oauth_provider:
+                settings = OAuthSettings(self.oauth_provider)
+        elif not use_oauth:
+            settings = None
+        return replace(
+            account, host=self.host, port=self.port, security=self.security, oauth=settings
+        )
 
 
 PRESETS: tuple[Preset, ...] = (
@@ -264,10 +347,13 @@ PRESETS: tuple[Preset, ...] = (
         security=SECURITY_SSL,
         domains=("gmail.com", "googlemail.com"),
         notes=(
-            "Needs an app password: turn on 2-Step Verification in your Google "
-            "Account, then create an app password and use it here instead of your "
-            "usual password."
+            "Sign in with Google through your browser (this needs a client ID "
+            "registered for this program; see the guide). Or use an app password: turn "
+            "on 2-Step Verification in your Google Account, create an app password and "
+            "use it here instead of your usual password."
         ),
+        method="oauth2",
+        oauth_provider="google",
     ),
     Preset(
         key="outlook",
@@ -277,9 +363,12 @@ PRESETS: tuple[Preset, ...] = (
         security=SECURITY_STARTTLS,
         domains=("outlook.com", "hotmail.com", "live.com", "msn.com"),
         notes=(
-            "Microsoft may refuse password sign-in for SMTP on some accounts; if the "
-            "password is rejected, check the account's security settings at Microsoft."
+            "Sign in with Microsoft through your browser: Microsoft refuses the usual "
+            "password for sending on most accounts (this needs a client ID registered "
+            "for this program; see the guide)."
         ),
+        method="oauth2",
+        oauth_provider="microsoft",
     ),
     Preset(
         key="microsoft365",
@@ -289,9 +378,12 @@ PRESETS: tuple[Preset, ...] = (
         security=SECURITY_STARTTLS,
         domains=(),
         notes=(
-            "Your organisation's administrator must allow sending with SMTP AUTH for "
-            "your mailbox; ask them if the password is rejected."
+            "Sign in with Microsoft through your browser: Microsoft 365 turns password "
+            "sign-in for SMTP off. Your organisation's administrator may have to allow "
+            "this program, or SMTP sending, for your mailbox."
         ),
+        method="oauth2",
+        oauth_provider="microsoft",
     ),
     Preset(
         key="yahoo",
@@ -304,6 +396,7 @@ PRESETS: tuple[Preset, ...] = (
             "Needs an app password: create one in your Yahoo account's security "
             "settings and use it here instead of your usual password."
         ),
+        method="app-password",
     ),
     Preset(
         key="icloud",
@@ -316,6 +409,7 @@ PRESETS: tuple[Preset, ...] = (
             "Needs an app-specific password: create one at your Apple Account's "
             "sign-in and security settings, and use it here."
         ),
+        method="app-password",
     ),
     Preset(
         key="fastmail",
@@ -328,6 +422,7 @@ PRESETS: tuple[Preset, ...] = (
             "Needs an app password: create one in Fastmail's settings "
             "(Privacy & Security) and use it here."
         ),
+        method="app-password",
     ),
     Preset(
         key="protonbridge",
@@ -342,6 +437,7 @@ PRESETS: tuple[Preset, ...] = (
             "uses its own certificate: export it from Bridge and choose it as the "
             "certificate to trust."
         ),
+        method="bridge-password",
     ),
     Preset(
         key="aol",
@@ -351,6 +447,7 @@ PRESETS: tuple[Preset, ...] = (
         security=SECURITY_SSL,
         domains=("aol.com",),
         notes="Needs an app password: create one in your AOL account's security settings.",
+        method="app-password",
     ),
     Preset(
         key="zoho",
@@ -363,6 +460,7 @@ PRESETS: tuple[Preset, ...] = (
             "If two-factor authentication is on for your Zoho account, create an "
             "application-specific password and use it here."
         ),
+        method="app-password",
     ),
 )
 

@@ -176,6 +176,48 @@ class KeyringCredentials:
 
         return bool(self._call(delete))
 
+    def move(self, old_key: str, new_key: str) -> bool:
+        """Move the secret kept under `old_key` to `new_key`; False when there was none.
+
+        An account keeps one entry: when its server, port or user name change,
+        the entry follows, so the password is neither asked again nor left behind.
+
+        Raises:
+            CredentialError: no keyring, locked, or not answering.
+        """
+        if old_key == new_key:
+            return False
+        value = self.get(old_key)
+        if not value:
+            return False
+        self.store(new_key, value)
+        self.forget(old_key)
+        return True
+
+    def forget_all(self, keys: tuple[str, ...] = ()) -> int:
+        """Remove every entry this program keeps (the given keys, and any other under
+        its service the keyring can list); returns how many were removed.
+
+        Entries written under an account's earlier settings are found too, on
+        keyrings that can search by service (the Secret Service, for one).
+
+        Raises:
+            CredentialError: no keyring, locked, or not answering.
+        """
+        removed = sum(1 for key in keys if self.forget(key))
+
+        def listed(backend: Any) -> str | None:
+            found = backend.get_credential(self._service, None)
+            name = getattr(found, "username", None)
+            return name if isinstance(name, str) and name else None
+
+        seen: set[str] = set()
+        while (name := self._call(listed)) is not None and name not in seen:
+            seen.add(name)
+            if self.forget(name):
+                removed += 1
+        return removed
+
 
 def _backend_name(backend: Any) -> str:
     kind = type(backend)

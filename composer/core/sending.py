@@ -18,6 +18,7 @@ from composer.core.outbox import Outbox, OutboxEntry, OutboxError
 from composer.core.transport import (
     DATA_REPLY_TIMEOUT,
     DEFAULT_TIMEOUT,
+    Credential,
     Disposition,
     FailureKind,
     ServerReply,
@@ -231,7 +232,7 @@ def _names(result: MessageResult) -> str:
     return ", ".join(result.recipients) or "its recipients"
 
 
-SessionFactory = Callable[[Account, "str | None", float], SmtpSession]
+SessionFactory = Callable[[Account, "Credential | None", float], SmtpSession]
 Progress = Callable[[int, int, MessageResult], None]
 
 
@@ -242,7 +243,7 @@ class OutboxSender:
     Attributes:
         outbox: where the letters wait.
         account: the SMTP account.
-        password: called once per flush for the password (None if there is none).
+        password: called once per flush for the password or OAuth2 tokens (None if none).
         timeout: seconds to wait for each network step.
         data_timeout: seconds to wait for the server's reply after a whole letter.
         retry: the back-off for temporary failures.
@@ -253,7 +254,7 @@ class OutboxSender:
 
     outbox: Outbox
     account: Account
-    password: Callable[[], str | None]
+    password: Callable[[], Credential | None]
     timeout: float = DEFAULT_TIMEOUT
     data_timeout: float = DATA_REPLY_TIMEOUT
     retry: RetryPolicy = field(default_factory=RetryPolicy)

@@ -17,6 +17,7 @@ the letter (retry later, fix the settings, or edit it — see :class:`Dispositio
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import enum
 import errno
@@ -29,6 +30,7 @@ import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from types import TracebackType
+from typing import Protocol
 
 from composer.core.accounts import (
     SECURITY_PLAIN_LOCALHOST,
@@ -37,6 +39,7 @@ from composer.core.accounts import (
     Account,
     is_loopback_host,
 )
+from composer.core.oauth import OAuthError, ProviderUnreachable
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +74,7 @@ class FailureKind(enum.Enum):
     LOGIN_REJECTED = "login-rejected"
     LOGIN_UNSUPPORTED = "login-unsupported"
     NO_PASSWORD = "no-password"
+    SIGN_IN_NEEDED = "sign-in-needed"
     CONNECTION_LOST = "connection-lost"
     TEMPORARY = "temporary"
     REJECTED = "rejected"
@@ -124,6 +128,23 @@ class SmtpFailure:
         if not self.server_reply:
             return self.message
         return f"{self.message} The server said: “{self.server_reply}”."
+
+
+class AccessTokens(Protocol):
+    """Where an OAuth2 account's access tokens come from (see :class:`composer.core.oauth.TokenSource`)."""
+
+    @property
+    def provider_name(self) -> str:
+        """The provider's name as shown to the user."""
+        ...
+
+    def access_token(self, *, force: bool = False) -> str:
+        """A current access token; a fresh one when `force`."""
+        ...
+
+
+Credential = str | AccessTokens
+"""What signs an account in: a password, or OAuth2 access tokens."""
 
 
 class SmtpError(Exception):
@@ -348,7 +369,8 @@ class SmtpSession:
 
     Args:
         account: the account to connect with.
-        password: the password (None when the account signs in without one).
+        password: the password, or the OAuth2 access tokens (None when the
+            account signs in without either).
         timeout: seconds to wait for each network step.
         data_timeout: seconds to wait for the server's reply once the whole letter
             was sent (10 minutes by default, as RFC 5321 suggests; never less than
@@ -361,7 +383,7 @@ class SmtpSession:
     def __init__(
         self,
         account: Account,
-        password: str | None,
+        password: Credential | None,
         *,
         timeout: float = DEFAULT_TIMEOUT,
         data_timeout: float = DATA_REPLY_TIMEOUT,
@@ -490,7 +512,10 @@ class SmtpSession:
                     )
                 phase = "login"
                 assert self._password is not None
-                self._login(smtp, account.login_name, self._password)
+                if isinstance(self._password, str):
+                    self._login(smtp, account.login_name, self._password)
+                else:
+                    self._login_oauth(smtp, account.login_name, self._password)
         except SmtpError:
             raise
         except smtplib.SMTPConnectError as error:
@@ -504,26 +529,97 @@ class SmtpSession:
         return ServerReply(250, _text(smtp.ehlo_resp or b""))
 
     def _login(self, smtp: smtplib.SMTP, user: str, password: str) -> None:
-        """Sign in with one mechanism, once.
+        """Sign in with one mechanism, once, with the name and password as UTF-8.
 
         ``smtplib.SMTP.login`` tries every mechanism in turn after a refusal,
-        which doubles the failed attempts a provider counts towards a lock-out.
+        which doubles the failed attempts a provider counts towards a lock-out,
+        and encodes the password as ASCII, so a password such as "пароль" fails
+        with an error that quotes its first letter. RFC 4616 (PLAIN) says UTF-8.
         """
         if not smtp.has_extn("auth"):
             raise smtplib.SMTPNotSupportedError("SMTP AUTH extension not supported by server.")
         offered = smtp.esmtp_features["auth"].upper().split()
-        mechanisms = (("PLAIN", smtp.auth_plain), ("LOGIN", smtp.auth_login))
-        chosen = next(((name, method) for name, method in mechanisms if name in offered), None)
-        if chosen is None:
+        try:
+            name, secret = user.encode("utf-8"), password.encode("utf-8")
+        except UnicodeError:
+            # A lone surrogate (a broken paste): say so without quoting any of it.
+            raise smtplib.SMTPException(
+                "the user name or password holds a character that cannot be sent"
+            ) from None
+        if "PLAIN" in offered:
+            code, text = smtp.docmd("AUTH", "PLAIN " + _b64(b"\0" + name + b"\0" + secret))
+        elif "LOGIN" in offered:
+            code, text = smtp.docmd("AUTH", "LOGIN " + _b64(name))
+            if code == 334:
+                code, text = smtp.docmd(_b64(secret))
+        else:
             raise smtplib.SMTPException(
                 f"no supported sign-in method among {' '.join(offered) or 'none'}"
             )
-        smtp.user, smtp.password = user, password
-        try:
-            smtp.auth(chosen[0], chosen[1])
-        finally:
-            # smtplib keeps these on the object; do not let the password linger there.
-            smtp.user = smtp.password = ""
+        if code not in (235, 503):
+            raise smtplib.SMTPAuthenticationError(code, text)
+
+    def _login_oauth(self, smtp: smtplib.SMTP, user: str, tokens: AccessTokens) -> None:
+        """Sign in with an OAuth2 access token (XOAUTH2, or OAUTHBEARER, RFC 7628).
+
+        A token the server refuses (an error challenge, 334, then 535) is renewed
+        once and tried again: it may have expired or been revoked early.
+        """
+        if not smtp.has_extn("auth"):
+            raise smtplib.SMTPNotSupportedError("SMTP AUTH extension not supported by server.")
+        offered = smtp.esmtp_features["auth"].upper().split()
+        mechanism = next((name for name in ("XOAUTH2", "OAUTHBEARER") if name in offered), "")
+        if not mechanism:
+            self._drop()
+            raise SmtpError(
+                SmtpFailure(
+                    FailureKind.LOGIN_UNSUPPORTED,
+                    f"The server {_where(self.account)} does not offer sign-in with "
+                    f"{tokens.provider_name} (XOAUTH2 or OAUTHBEARER); it offers "
+                    f"{' '.join(offered) or 'nothing'}. Use an app password instead.",
+                )
+            )
+        code, text = 0, b""
+        for attempt in range(2):
+            try:
+                token = tokens.access_token(force=attempt > 0)
+            except OAuthError as error:
+                self._drop()
+                # Unreachable: tried again later; anything else needs the user (sign in
+                # again, a client ID, the keyring unlocked).
+                kind = (
+                    FailureKind.TEMPORARY
+                    if isinstance(error, ProviderUnreachable)
+                    else FailureKind.SIGN_IN_NEEDED
+                )
+                raise SmtpError(SmtpFailure(kind, str(error))) from None
+            if mechanism == "XOAUTH2":
+                payload = f"user={user}\x01auth=Bearer {token}\x01\x01"
+            else:
+                where = f"host={self.account.host}\x01port={self.account.port}\x01"
+                payload = f"n,a={user},\x01{where}auth=Bearer {token}\x01\x01"
+            code, text = smtp.docmd("AUTH", f"{mechanism} {_b64(payload.encode('utf-8'))}")
+            if code == 334:
+                # The error challenge (JSON, base64): answer it to get the final reply.
+                code, text = smtp.docmd("" if mechanism == "XOAUTH2" else _b64(b"\x01"))
+            if code in (235, 503):
+                return
+            if not 500 <= code < 600:
+                break
+        if 400 <= code < 500:
+            raise smtplib.SMTPAuthenticationError(code, text)
+        self._drop()
+        raise SmtpError(
+            SmtpFailure(
+                FailureKind.SIGN_IN_NEEDED,
+                f"The server did not accept the sign-in with {tokens.provider_name} for "
+                f"{user}, even with a fresh token. Sign in again (the e-mail account's "
+                "“Sign in” button, or “composer account signin”); the letters wait in the "
+                "outbox.",
+                code,
+                _text(text),
+            )
+        )
 
     def _ehlo(self, smtp: smtplib.SMTP) -> None:
         code, text = smtp.ehlo()
@@ -764,6 +860,10 @@ class SmtpSession:
                 sock.shutdown(socket.SHUT_RDWR)
 
 
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
 def _dot_stuffed(raw: bytes) -> bytes:
     """The message as DATA: CRLF line ends, leading dots doubled, ended by CRLF.CRLF."""
     # bytes.replace, not a regular expression: it runs for every letter of a batch.
@@ -793,7 +893,7 @@ class ConnectionCheck:
 
 def check_connection(
     account: Account,
-    password: str | None,
+    password: Credential | None,
     *,
     timeout: float = DEFAULT_TIMEOUT,
     ssl_context: ssl.SSLContext | None = None,

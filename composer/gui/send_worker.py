@@ -30,9 +30,16 @@ from composer.core.accounts import Account, AccountError
 from composer.core.credentials import CredentialError, KeyringStatus, PasswordSource
 from composer.core.fileio import StorageError
 from composer.core.mail import MailError, OutgoingMessage
+from composer.core.oauth import TokenSource
 from composer.core.outbox import Outbox, OutboxEntry, OutboxError, SentEntry
 from composer.core.sending import FlushReport, MessageResult, OutboxSender, RetryPolicy
-from composer.core.transport import DEFAULT_TIMEOUT, Disposition, FailureKind, SmtpSession
+from composer.core.transport import (
+    DEFAULT_TIMEOUT,
+    Credential,
+    Disposition,
+    FailureKind,
+    SmtpSession,
+)
 
 log = logging.getLogger(__name__)
 
@@ -150,7 +157,7 @@ class FlushOutcome:
     no_account: bool = False
 
 
-SessionFactory = Callable[[Account, "str | None", float], SmtpSession]
+SessionFactory = Callable[[Account, "Credential | None", float], SmtpSession]
 
 
 class FlushWorker(QObject):
@@ -185,6 +192,7 @@ class FlushWorker(QObject):
         self._retry = retry or RetryPolicy()
         self._session_factory = session_factory
         self._sender: OutboxSender | None = None
+        self._token_sources: dict[Account, TokenSource] = {}
 
     def stop(self) -> None:
         """Break off a running flush (callable from any thread)."""
@@ -214,8 +222,18 @@ class FlushWorker(QObject):
         account = self._load_account()
         if account is None:
             return self._outcome(FlushReport(), no_account=True)
-        lookup = self._passwords.lookup(account.keyring_key) if account.needs_login else None
-        password = lookup.password if lookup is not None else None
+        lookup = None
+        password: Credential | None = None
+        if account.oauth is not None:
+            # The keyring entry holds the refresh token, never sent as a password; the
+            # token source renews access tokens and keeps them in memory across flushes.
+            password = self._token_sources.get(account)
+            if password is None:
+                password = TokenSource(account, self._passwords.keyring)
+                self._token_sources = {account: password}
+        elif account.needs_login:
+            lookup = self._passwords.lookup(account.keyring_key)
+            password = lookup.password
         keyword: dict[str, Any] = {}
         if self._session_factory is not None:
             keyword["session_factory"] = self._session_factory

@@ -9,6 +9,7 @@ from __future__ import annotations
 import keyring.core
 import pytest
 from keyring.backend import KeyringBackend
+from keyring.credentials import SimpleCredential
 from keyring.errors import KeyringLocked, PasswordDeleteError
 
 
@@ -35,6 +36,14 @@ class MemoryKeyring(KeyringBackend):
     def set_password(self, service: str, username: str, password: str) -> None:
         self._check()
         self.passwords[(service, username)] = password
+
+    def get_credential(self, service: str, username: str | None) -> SimpleCredential | None:
+        """Like the Secret Service: without a user name, the first entry of the service."""
+        self._check()
+        for (stored_service, name), password in self.passwords.items():
+            if stored_service == service and username in (None, name):
+                return SimpleCredential(name, password)
+        return None
 
     def delete_password(self, service: str, username: str) -> None:
         self._check()

@@ -16,10 +16,11 @@ import asyncio
 import base64
 import datetime as dt
 import ipaddress
+import json
 import socket
 import ssl
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -209,6 +210,7 @@ class Recording:
     chunks: list[tuple[bool, bytes]] = field(default_factory=list)
     messages: list[Received] = field(default_factory=list)
     logins: list[tuple[str, bool, bool]] = field(default_factory=list)  # user, encrypted, ok
+    tokens: list[tuple[str, bool]] = field(default_factory=list)  # bearer token, accepted
     connections: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -217,6 +219,7 @@ class Recording:
             self.chunks.clear()
             self.messages.clear()
             self.logins.clear()
+            self.tokens.clear()
             self.connections = 0
 
     def plaintext(self) -> bytes:
@@ -241,12 +244,32 @@ def secret_forms(user: str, password: str) -> list[bytes]:
     ]
 
 
+_ALL_MECHANISMS = ("PLAIN", "LOGIN", "XOAUTH2", "OAUTHBEARER")
+
+
+def _bearer_fields(mechanism: str, blob: bytes) -> tuple[str, str]:
+    """The user and the bearer token of an XOAUTH2 or OAUTHBEARER (RFC 7628) answer."""
+    text = blob.decode("utf-8", "replace")
+    user = token = ""
+    parts = text.split("\x01")
+    if mechanism == "OAUTHBEARER":
+        header = parts[0].split(",")
+        user = next((item[2:] for item in header if item.startswith("a=")), "")
+    for part in parts:
+        if part.startswith("user="):
+            user = part[5:]
+        elif part.lower().startswith("auth=bearer "):
+            token = part[12:]
+    return user, token
+
+
 class _RecordingSMTP(SMTP):
     """aiosmtpd's server, recording each received chunk and able to misbehave."""
 
     def __init__(self, handler: Any, *, owner: SmtpTestServer, **kwargs: Any) -> None:
         super().__init__(handler, **kwargs)
         self._owner = owner
+        self._token = ""
 
     def _encrypted(self) -> bool:
         transport = self.transport
@@ -270,6 +293,38 @@ class _RecordingSMTP(SMTP):
         for transport in (self.transport, self._original_transport):
             if transport is not None:
                 transport.abort()
+
+    async def auth_XOAUTH2(self, _: object, args: list[str]) -> AuthResult:
+        return await self._bearer("XOAUTH2", args)
+
+    async def auth_OAUTHBEARER(self, _: object, args: list[str]) -> AuthResult:
+        return await self._bearer("OAUTHBEARER", args)
+
+    async def _bearer(self, mechanism: str, args: list[str]) -> AuthResult:
+        """Accept a bearer token only when the owner's token check says whose it is."""
+        if len(args) == 1:
+            blob = await self.challenge_auth("")
+            if not isinstance(blob, bytes):
+                return AuthResult(success=False, handled=True)
+        else:
+            try:
+                blob = base64.b64decode(args[1].encode(), validate=True)
+            except ValueError:
+                await self.push("501 5.5.2 Can't decode base64")
+                return AuthResult(success=False, handled=True)
+        user, token = _bearer_fields(mechanism, blob)
+        check = self._owner.token_check
+        ok = bool(token) and check is not None and check(token) == user
+        with self._owner.recording.lock:
+            self._owner.recording.logins.append((user, self._encrypted(), ok))
+            self._owner.recording.tokens.append((token, ok))
+        if ok:
+            self._token = token
+            return AuthResult(success=True, auth_data=LoginPassword(user.encode(), b""))
+        # As the big providers do: an error challenge first, then 535 after the client's answer.
+        error = json.dumps({"status": "401", "schemes": "bearer", "scope": "mail"})
+        await self.challenge_auth(error)
+        return AuthResult(success=False, handled=False)
 
     def data_received(self, data: bytes) -> None:
         with self._owner.recording.lock:
@@ -304,6 +359,11 @@ class _Handler:
         self, server: SMTP, session: Session, envelope: Envelope, address: str, options: list[str]
     ) -> str:
         reply = self.owner.reply_mail
+        token = getattr(server, "_token", "")
+        check = self.owner.token_check
+        if token and check is not None and check(token) is None:
+            # The token this session signed in with has expired or was revoked.
+            reply = "421 4.7.0 The access token has expired; sign in again"
         if reply:
             if reply.startswith("421"):
                 server.loop.call_soon(server.transport.close)
@@ -336,6 +396,8 @@ class _Handler:
                 Received(str(envelope.mail_from), tuple(envelope.rcpt_tos), bytes(data), login)
             )
             number = len(self.owner.recording.messages)
+        if self.owner.on_accepted is not None:
+            self.owner.on_accepted(number)
         return f"250 2.0.0 Ok: queued as TEST{number:04d}"
 
 
@@ -350,6 +412,12 @@ class SmtpTestServer:
         certificate: "good", "rogue" (untrusted CA) or "wrong-name".
         users: accepted user names and passwords.
         port: the port (a free one is picked by default).
+        mechanisms: the AUTH mechanisms offered (default: aiosmtpd's PLAIN and LOGIN;
+            "XOAUTH2" and "OAUTHBEARER" need `token_check`).
+        token_check: for OAuth2 sign-in, returns the user a bearer token belongs to
+            (None for a token that is unknown, expired or revoked). A session whose
+            token stops being valid gets "421" at its next MAIL FROM.
+        on_accepted: called with the count of letters accepted so far, after each one.
 
     Failure modes (set any time; read when the server acts): `hang_greeting`,
     `hang_after_data`, `data_reply_delay` (seconds before the reply to the letter),
@@ -365,8 +433,14 @@ class SmtpTestServer:
         certificate: str = "good",
         users: dict[str, str] | None = None,
         port: int | None = None,
+        mechanisms: tuple[str, ...] = ("PLAIN", "LOGIN"),
+        token_check: Callable[[str], str | None] | None = None,
+        on_accepted: Callable[[int], None] | None = None,
     ) -> None:
         self.pki = pki
+        self.mechanisms = mechanisms
+        self.token_check = token_check
+        self.on_accepted = on_accepted
         self.mode = mode
         self.certificate = certificate
         self.users = dict(users or {})
@@ -405,6 +479,9 @@ class SmtpTestServer:
             "ident": "test ESMTP",
             "authenticator": self._authenticate,
             "ready_timeout": 5.0,
+            "auth_exclude_mechanism": [
+                name for name in _ALL_MECHANISMS if name not in self.mechanisms
+            ],
         }
         context = self.pki.server_context(self.certificate)
         if self.mode == "starttls":

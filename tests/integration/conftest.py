@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import keyring.backend
 import keyring.core
 import pytest
 
@@ -67,6 +68,11 @@ def secret_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Keyring
     session.stop()
 
 
+def _forget_keyring_detection() -> None:
+    """Make ``keyring`` look for usable backends again, as a newly started program does."""
+    vars(keyring.backend.get_all_keyring).pop("saved_result", None)
+
+
 @pytest.fixture
 def real_keyring(
     secret_service: KeyringSession, monkeypatch: pytest.MonkeyPatch
@@ -77,6 +83,10 @@ def real_keyring(
     """
     monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", secret_service.address)
     monkeypatch.setattr(keyring.core, "_keyring_backend", None)
+    # keyring finds the usable backends once per process; an earlier test without a
+    # session bus would leave it believing there is none.
+    _forget_keyring_detection()
     delete_items(secret_service, SERVICE)
     yield secret_service
     delete_items(secret_service, SERVICE)
+    _forget_keyring_detection()

@@ -121,10 +121,15 @@ def test_bad_settings_are_one_clear_line(
     assert words in err and err.count("\n") == 1 and "Traceback" not in err
 
 
-def test_no_account_yet(capsys: pytest.CaptureFixture[str]) -> None:
-    for action in ("show", "password", "test", "forget"):
+def test_no_account_yet(memory: MemoryKeyring, capsys: pytest.CaptureFixture[str]) -> None:
+    for action in ("show", "password", "test"):
         assert main(["account", action]) == 1
         assert "no e-mail account is set up" in capsys.readouterr().err
+    # Forget still clears whatever an earlier account left in the keyring.
+    memory.passwords[(SERVICE, "smtp:ada@example.org@smtp.example.org:587")] = "left over"
+    assert main(["account", "forget"]) == 0
+    assert memory.passwords == {}
+    assert "Removed the password" in capsys.readouterr().out
 
 
 def test_password_without_a_keyring_explains_why(
