@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import QSignalBlocker, Qt, Signal
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from composer.core.campaigns import Argument, Campaign
+from composer.gui.qt_items import child_items, top_level_items
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 
@@ -46,7 +47,7 @@ class ChosenList(QListWidget):
         """The ids in the order shown."""
         return [self.item(row).data(ID_ROLE) for row in range(self.count())]
 
-    def dropEvent(self, event) -> None:
+    def dropEvent(self, event: QDropEvent) -> None:
         """Let Qt move the row, then tell the world the new order."""
         super().dropEvent(event)
         self.reordered.emit(self.ids())
@@ -96,13 +97,15 @@ class ArgumentPicker(QWidget):
             "The ticked arguments in the order they appear in the letter; "
             "Alt+Up and Alt+Down move the selected one"
         )
-        self.up_button = QToolButton(text="Move up")
+        self.up_button = QToolButton()
+        self.up_button.setText("Move up")
         self.up_button.setAccessibleName("Move the chosen argument up")
         self.up_button.setAccessibleDescription(
             "Moves its paragraph earlier in the letter (Alt+Up)"
         )
         self.up_button.setShortcut(QKeySequence("Alt+Up"))
-        self.down_button = QToolButton(text="Move down")
+        self.down_button = QToolButton()
+        self.down_button.setText("Move down")
         self.down_button.setAccessibleName("Move the chosen argument down")
         self.down_button.setAccessibleDescription(
             "Moves its paragraph later in the letter (Alt+Down)"
@@ -257,11 +260,9 @@ class ArgumentPicker(QWidget):
 
     def _filter(self, text: str) -> None:
         needle = text.strip().lower()
-        for index in range(self.tree.topLevelItemCount()):
-            group = self.tree.topLevelItem(index)
+        for group in top_level_items(self.tree):
             visible = 0
-            for child_index in range(group.childCount()):
-                child = group.child(child_index)
+            for child in child_items(group):
                 argument = self._argument(child.data(0, ID_ROLE))
                 haystack = f"{argument.title} {argument.plain_text}".lower() if argument else ""
                 hidden = bool(needle) and needle not in haystack

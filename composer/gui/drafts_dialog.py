@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from composer.core.drafts import DraftError, DraftInfo, DraftStore
+from composer.gui.qt_items import top_level_items
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 
@@ -110,11 +111,10 @@ class DraftsDialog(QDialog):
         self.tree.clear()
         for info in drafts:
             self._add(info)
-        ids = self.ids()
-        if ids:
-            self.tree.setCurrentItem(
-                self.tree.topLevelItem(ids.index(selected) if selected in ids else 0)
-            )
+        items = top_level_items(self.tree)
+        if items:
+            ids = self.ids()
+            self.tree.setCurrentItem(items[ids.index(selected) if selected in ids else 0])
         self._update_buttons()
 
     def _add(self, info: DraftInfo) -> None:
@@ -137,14 +137,11 @@ class DraftsDialog(QDialog):
 
     def ids(self) -> list[str]:
         """The draft ids in the order shown."""
-        return [
-            self.tree.topLevelItem(row).data(0, ID_ROLE)
-            for row in range(self.tree.topLevelItemCount())
-        ]
+        return [str(item.data(0, ID_ROLE)) for item in top_level_items(self.tree)]
 
     def titles(self) -> list[str]:
         """The titles as shown."""
-        return [self.tree.topLevelItem(row).text(0) for row in range(self.tree.topLevelItemCount())]
+        return [item.text(0) for item in top_level_items(self.tree)]
 
     def selected_id(self) -> str | None:
         """The id of the selected draft, if any."""
@@ -153,8 +150,9 @@ class DraftsDialog(QDialog):
 
     def select(self, draft_id: str) -> None:
         """Select a draft by id."""
-        if draft_id in self.ids():
-            self.tree.setCurrentItem(self.tree.topLevelItem(self.ids().index(draft_id)))
+        for item in top_level_items(self.tree):
+            if item.data(0, ID_ROLE) == draft_id:
+                self.tree.setCurrentItem(item)
 
     def _update_buttons(self) -> None:
         chosen = self.selected_id()
@@ -194,6 +192,8 @@ class DraftsDialog(QDialog):
         if chosen is None or chosen == self.current_id:
             return
         item = self.tree.currentItem()
+        if item is None:
+            return
         if confirm:
             answer = QMessageBox.question(
                 self,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
@@ -106,7 +108,7 @@ class LetterEditor(QWidget):
         self,
         text: str,
         shortcut: QKeySequence | QKeySequence.StandardKey | str | None,
-        slot,
+        slot: Callable[..., object],
         checkable: bool = False,
     ) -> QAction:
         action = QAction(text, self)

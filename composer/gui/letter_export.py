@@ -10,13 +10,17 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QRunnable, QStandardPaths, Signal
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from composer.core.export import FORMATS, ExportFormat, suggested_file_name, with_suffix
 from composer.core.fileio import StorageError
 from composer.core.rendered import RenderedLetter
+
+if TYPE_CHECKING:
+    from composer.gui.mainwindow import MainWindow
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +94,7 @@ class LetterExporter(QObject):
     finished = Signal(str)
     failed = Signal(str)
 
-    def __init__(self, window: QMainWindow) -> None:
+    def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
         self._jobs: list[_ExportJob] = []
@@ -108,8 +112,7 @@ class LetterExporter(QObject):
     def export(self, kind: str, path: Path | None = None) -> bool:
         """Render the letter and write it; returns whether an export was started."""
         spec = FORMATS[kind]
-        confirm = getattr(self.window, "_confirm_personal", None)
-        if confirm is not None and not confirm("Export"):
+        if not self.window.confirm_personal("Export"):
             return False
         letters = self.window.rendered_letters()  # names any missing value, then None
         if not letters:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QThreadPool, QTimer
 from PySide6.QtWidgets import (
@@ -37,6 +38,10 @@ from composer.core.mail import (
 from composer.core.mail import parse_address_list as parse_addresses
 from composer.core.outbox import Outbox
 from composer.core.rendered import RenderedLetter
+
+if TYPE_CHECKING:
+    from composer.gui.mainwindow import MainWindow
+    from composer.gui.outbox_view import OutboxView
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +102,9 @@ class SendDialog(QDialog):
             for letter, field in zip(self.letters, self.to_fields, strict=True):
                 texts = [part for part in field.text().split(",") if part.strip()]
                 if not texts:
-                    raise MailError(f"Give an e-mail address for {letter.recipient.short_name}.")
+                    raise MailError(
+                        "To", f"Give an e-mail address for {letter.recipient.short_name}."
+                    )
                 name = letter.recipient.name or letter.recipient.short_name
                 addresses.append(
                     [
@@ -152,7 +159,7 @@ class MailCenter(QObject):
         pool: the thread pool for short background jobs.
     """
 
-    def __init__(self, window, locations: Locations, pool: QThreadPool) -> None:
+    def __init__(self, window: MainWindow, locations: Locations, pool: QThreadPool) -> None:
         super().__init__(window)
         self.window = window
         self.locations = locations
@@ -167,7 +174,7 @@ class MailCenter(QObject):
         self.status_label = QLabel()
         self.status_label.setAccessibleName("Outbox")
         self.status_label.setToolTip("Letters waiting to be sent (View ▸ Outbox)")
-        self.outbox_window = None
+        self.outbox_window: OutboxView | None = None
         self.controller.announcement.connect(self._announce)
         self.controller.counts_changed.connect(self._show_counts)
         self.controller.password_needed.connect(self._ask_password)
@@ -237,7 +244,7 @@ class MailCenter(QObject):
         """The account dialog; a saved account wakes the sender."""
         from composer.gui.account_dialog import AccountDialog
 
-        sender = self.window.sender
+        sender = self.window.sender_profile
         dialog = AccountDialog(
             account_file(self.locations.config_dir),
             self.passwords,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,10 +30,17 @@ from PySide6.QtWidgets import (
 from composer import __version__
 
 if TYPE_CHECKING:
+    from PySide6.QtCore import QUrl
+
     from composer.core.campaigns import Campaign
     from composer.core.locations import Locations
-    from composer.core.models import Letter
+    from composer.core.models import Letter, Recipient
+    from composer.core.render import Renderer
+    from composer.core.rendered import RenderedLetter
     from composer.core.settings import Settings
+    from composer.gui.mail_center import MailCenter
+    from composer.gui.recipients_panel import RecipientsDialog
+    from composer.printing.output import Paintable
 
 log = logging.getLogger(__name__)
 
@@ -69,12 +77,12 @@ class MainWindow(QMainWindow):
         self.locations = locations
         self.settings = settings
         self.pool = pool or QThreadPool.globalInstance()
-        self._renderer = None
+        self._renderer: Renderer | None = None
         self._jobs: list[object] = []
         self._last_problem = ""
         self._copy_index = 0  # which copy the preview shows when writing to several officials
-        self._mail = None
-        self._directory_dialog = None
+        self._mail: MailCenter | None = None
+        self._directory_dialog: RecipientsDialog | None = None
         self.is_complete = False
         self._painted = False
         self._shortcuts: list[tuple[QAction, QKeySequence]] = []
@@ -100,7 +108,7 @@ class MainWindow(QMainWindow):
         from composer.gui.recovery import LetterKeeper
 
         self.campaign = campaign
-        self.sender = load_saved_sender(self.locations.profile_file) or Sender()
+        self.sender_profile = load_saved_sender(self.locations.profile_file) or Sender()
         self.paper = effective_paper(self.settings)
         self._build_widgets()
         self._add_editing_actions()
@@ -116,7 +124,7 @@ class MainWindow(QMainWindow):
         self.statusBar().clearMessage()
         self.is_complete = True
         # E-mail and the built-in officials load once the finished window has painted.
-        self.centralWidget().installEventFilter(self)
+        self.splitter.installEventFilter(self)
         self.completed.emit()
 
     # --- construction ---------------------------------------------------------------------
@@ -172,9 +180,11 @@ class MainWindow(QMainWindow):
         for key, label in PAPER_LABELS.items():
             self.paper_choice.addItem(label, key)
         self.page_label = QLabel()
-        self.previous_copy = QToolButton(text="◀")
+        self.previous_copy = QToolButton()
+        self.previous_copy.setText("◀")
         self.previous_copy.setAccessibleName("Previous recipient's copy")
-        self.next_copy = QToolButton(text="▶")
+        self.next_copy = QToolButton()
+        self.next_copy.setText("▶")
         self.next_copy.setAccessibleName("Next recipient's copy")
         self.copy_label = QLabel()
         self.copy_label.setAccessibleName("Which copy the preview shows")
@@ -219,7 +229,15 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.spelling.indicator)
         self._preview_timer = QTimer(self, singleShot=True, interval=200)
 
-    def _action(self, text: str, slot, shortcut=None, tip: str = "") -> QAction:
+    def _action(
+        self,
+        text: str,
+        slot: Callable[[], object],
+        shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+        tip: str = "",
+    ) -> QAction:
+        """An action of the window; `slot` is called without arguments (never with
+        triggered's `checked`, which a slot with an optional parameter would take)."""
         action = QAction(text, self)
         if shortcut is not None:
             if self.is_complete:
@@ -230,7 +248,7 @@ class MainWindow(QMainWindow):
                 self._shortcuts.append((action, QKeySequence(shortcut)))
         if tip:
             action.setStatusTip(tip)
-        action.triggered.connect(slot)
+        action.triggered.connect(lambda _checked=False: slot())
         return action
 
     def _build_actions(self) -> None:
@@ -243,7 +261,7 @@ class MainWindow(QMainWindow):
         )
         self.export_action = self._action(
             "&Export PDF…",
-            lambda: self.export_pdf(),  # not the slot itself: triggered(bool) would be the path
+            self.export_pdf,
             "Ctrl+Shift+E",
             "Save the letter as a PDF, exactly as it prints",
         )
@@ -262,7 +280,7 @@ class MainWindow(QMainWindow):
         )
         self.envelope_export_action = self._action(
             "Export Envelope PD&F…",
-            lambda: self.export_envelope_pdf(),
+            self.export_envelope_pdf,
             None,
             "Save the envelopes (one per recipient) as a PDF",
         )
@@ -346,9 +364,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addActions([self.open_campaign_action, self.open_campaign_folder_action])
         self.campaign_menu = file_menu.addMenu("Switch &Campaign")
-        self.campaign_menu.aboutToShow.connect(
-            lambda: self.is_complete and self.campaign_opener.refresh_list()
-        )
+        self.campaign_menu.aboutToShow.connect(self._list_campaigns)
         file_menu.addSeparator()
         file_menu.addActions([self.export_action, self.preview_action, self.print_action])
         file_menu.addActions(
@@ -386,11 +402,15 @@ class MainWindow(QMainWindow):
         help_menu.addAction(self.about_action)
         self.help_menu = help_menu
 
+    def _list_campaigns(self) -> None:
+        if self.is_complete:
+            self.campaign_opener.refresh_list()
+
     def _add_editing_actions(self) -> None:
         """Undo, clipboard and formatting in the Edit and Format menus (they act on the editor)."""
         from PySide6.QtCore import Qt
 
-        first = self.edit_menu.actions()[0] if self.edit_menu.actions() else None
+        first = self.edit_menu.actions()[0]  # Find Argument, built with the frame
         self.edit_menu.insertActions(first, [self.editor.undo_action, self.editor.redo_action])
         self.edit_menu.insertSeparator(first)
         for text, slot, shortcut in (
@@ -471,7 +491,7 @@ class MainWindow(QMainWindow):
                 lambda _=False, key=campaign_id: self.campaign_opener.open_known(key)
             )
 
-    def _confirm_personal(self, verb: str) -> bool:
+    def confirm_personal(self, verb: str) -> bool:
         """Before a letter leaves: let the coach warn about a letter with nothing personal."""
         return self.coach_panel.confirm_output(verb)
 
@@ -485,7 +505,7 @@ class MainWindow(QMainWindow):
         from composer.core.models import Letter
 
         return Letter(
-            sender=self.sender,
+            sender=self.sender_profile,
             recipients=self.recipient_bar.recipients(),
             subject=self.recipient_bar.subject.text().strip(),
             body_html=self.editor.html(),
@@ -536,7 +556,7 @@ class MainWindow(QMainWindow):
         self.page_label.setText(f"{pages} page" + ("s" if pages != 1 else ""))
 
     def _update_profile_banner(self) -> None:
-        self.profile_banner.setVisible(not self.sender.name.strip())
+        self.profile_banner.setVisible(not self.sender_profile.name.strip())
 
     def _focus_search(self) -> None:
         from PySide6.QtCore import Qt
@@ -550,7 +570,7 @@ class MainWindow(QMainWindow):
         """Refresh the preview a moment after the last change."""
         self._preview_timer.start()
 
-    def renderer(self):
+    def renderer(self) -> Renderer:
         """The template renderer for this campaign (built on first use).
 
         The preview's worker threads render with it too. That is safe: the
@@ -564,7 +584,9 @@ class MainWindow(QMainWindow):
             self._renderer = Renderer(self.campaign.templates)
         return self._renderer
 
-    def rendered_letters(self, quiet: bool = False, template: str | None = None):
+    def rendered_letters(
+        self, quiet: bool = False, template: str | None = None
+    ) -> list[RenderedLetter] | None:
         """The letter rendered for each recipient, or None after telling the user why not.
 
         With many recipients this shows a progress dialog that can cancel (None then).
@@ -583,7 +605,7 @@ class MainWindow(QMainWindow):
             progress = QProgressDialog("Preparing the letters…", "Cancel", 0, len(merge), self)
             progress.setWindowTitle("Letters")
             progress.setMinimumDuration(300)
-            copies = []
+            copies: list[RenderedLetter] = []
             for index, copy in enumerate(merge.copies()):
                 progress.setValue(index)
                 if progress.wasCanceled():
@@ -671,7 +693,7 @@ class MainWindow(QMainWindow):
         self.recipient_bar.set_recipients([o.recipient() for o in builtin_officials()])
         self.mail_center().start()
 
-    def mail_center(self):
+    def mail_center(self) -> MailCenter:
         """The outbox, the sending thread and the account (made on first use)."""
         if self._mail is None:
             from composer.gui.mail_center import MailCenter
@@ -689,13 +711,13 @@ class MainWindow(QMainWindow):
 
     def send_by_email(self) -> None:
         """Queue the letter (one e-mail per recipient) and send it through the user's account."""
-        if not self._confirm_personal("Send"):
+        if not self.confirm_personal("Send"):
             return
         letters = self.rendered_letters(template=self.campaign.email_template)
         if letters:
             self.mail_center().send_letters(letters, self.campaign.id)
 
-    def directory_dialog(self):
+    def directory_dialog(self) -> RecipientsDialog:
         """The Find My Officials dialog (made on first use)."""
         if self._directory_dialog is None:
             from composer.core.directory import Directory
@@ -704,7 +726,7 @@ class MainWindow(QMainWindow):
             self._directory_dialog = RecipientsDialog(
                 Directory.for_locations(self.locations),
                 self.pool,
-                near_zip=self.sender.postal_code,
+                near_zip=self.sender_profile.postal_code,
                 parent=self,
             )
             self._directory_dialog.recipients_chosen.connect(self.use_recipients)
@@ -716,7 +738,7 @@ class MainWindow(QMainWindow):
         dialog.show()
         dialog.raise_()
 
-    def open_contact_form(self, open_url=None) -> bool:
+    def open_contact_form(self, open_url: Callable[[QUrl], bool] | None = None) -> bool:
         """Copy the letter (as an e-mail's text) and open the shown copy's web contact form."""
         from composer.core.render import RenderError
         from composer.gui.recipients_panel import open_contact_form
@@ -751,7 +773,7 @@ class MainWindow(QMainWindow):
         )
         return opened
 
-    def use_recipients(self, recipients: list) -> None:
+    def use_recipients(self, recipients: list[Recipient]) -> None:
         """Address the letter to these officials: one copy each when there are several."""
         from composer.core.directory import builtin_officials
 
@@ -764,7 +786,7 @@ class MainWindow(QMainWindow):
         more = f" and {len(recipients) - 3} more" if len(recipients) > 3 else ""
         self.statusBar().showMessage(f"The letter goes to {names}{more}.", 6000)
 
-    def page_items(self):
+    def page_items(self) -> list[Paintable] | None:
         """The laid-out pages of every copy of the letter, or None if it cannot be rendered."""
         from composer.printing.letter_layout import LetterPages
         from composer.printing.paper import paper
@@ -797,7 +819,7 @@ class MainWindow(QMainWindow):
 
     def export_pdf(self, path: str | None = None) -> None:
         """Ask where to save, then write the PDF in the background."""
-        if not self._confirm_personal("Export"):
+        if not self.confirm_personal("Export"):
             return
         if len(self.recipient_bar.recipients()) > 1:
             self.export_merge(path)
@@ -874,12 +896,12 @@ class MainWindow(QMainWindow):
         progress.setWindowTitle("Export PDF")
         progress.setMinimumDuration(400)
         progress.canceled.connect(job.cancel)
-        job.signals.progress.connect(
-            lambda done, total, name: (
-                progress.setValue(done),
-                progress.setLabelText(f"Wrote the letter to {name} ({done} of {total})."),
-            )
-        )
+
+        def advanced(done: int, total: int, name: str) -> None:
+            progress.setValue(done)
+            progress.setLabelText(f"Wrote the letter to {name} ({done} of {total}).")
+
+        job.signals.progress.connect(advanced)
 
         def finished(where: str, letters: int, pages: int, cancelled: bool) -> None:
             progress.reset()
@@ -914,7 +936,7 @@ class MainWindow(QMainWindow):
         from composer.core.print_history import PrintHistory
         from composer.gui.print_actions import print_with_dialog
 
-        if not self._confirm_personal("Print"):
+        if not self.confirm_personal("Print"):
             return
         items = self.page_items()
         if items and print_with_dialog(
@@ -930,17 +952,17 @@ class MainWindow(QMainWindow):
         """Show Qt's print preview of exactly what will print."""
         from composer.gui.print_actions import print_preview
 
-        if not self._confirm_personal("Preview"):
+        if not self.confirm_personal("Preview"):
             return
         items = self.page_items()
         if items:
             print_preview(self, items, self.recipient_bar.subject.text() or "Letter")
 
-    def envelope_items(self):
+    def envelope_items(self) -> list[Paintable]:
         """Envelopes for the letter's recipients (in order), sized for the chosen paper."""
         from composer.gui.print_actions import envelope_items
 
-        return envelope_items(self.sender, self.current_letter().recipients, self.paper)
+        return envelope_items(self.sender_profile, self.current_letter().recipients, self.paper)
 
     def print_envelope(self) -> None:
         """Print an envelope for each recipient through the system's print dialog."""
@@ -985,10 +1007,10 @@ class MainWindow(QMainWindow):
         from composer.core.profile import save_sender
         from composer.gui.profile_dialog import ProfileDialog
 
-        dialog = ProfileDialog(self.sender, self)
+        dialog = ProfileDialog(self.sender_profile, self)
         if dialog.exec() != ProfileDialog.DialogCode.Accepted:
             return
-        sender = dialog.sender()
+        sender = dialog.chosen_sender()
         try:
             save_sender(self.locations.profile_file, sender)
         except StorageError as error:
@@ -997,7 +1019,7 @@ class MainWindow(QMainWindow):
                 "The profile was not saved",
                 f"{error}\n\nThe profile is used for this session only.",
             )
-        self.sender = sender
+        self.sender_profile = sender
         self._update_profile_banner()
         self.schedule_preview()
 

@@ -157,7 +157,7 @@ class CampaignOpener(QObject):
 
     def _finish(self) -> None:
         """Forget the job whose signal is being handled (slots run on the GUI thread)."""
-        self._jobs.pop(self.sender(), None)  # type: ignore[call-overload]
+        self._jobs.pop(self.sender(), None)
         self.busy.emit(bool(self._jobs))
 
     def _start_folder(self) -> str:

@@ -68,7 +68,7 @@ class ProfileDialog(QDialog):
         layout.addWidget(buttons)
         self.resize(460, self.sizeHint().height())
 
-    def sender(self) -> Sender:
+    def chosen_sender(self) -> Sender:
         """The profile as typed."""
         return Sender(
             name=self.name.text().strip(),

@@ -20,18 +20,20 @@ Nothing here decides what a letter is; the window does (``current_letter``).
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QRunnable, QStandardPaths, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QFileDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
-    QMainWindow,
     QMenu,
     QMessageBox,
     QPushButton,
@@ -51,6 +53,9 @@ from composer.core.letterfile import (
 from composer.core.models import Letter, Recipient
 from composer.core.storage import StorageReport
 from composer.gui.autosave import Autosaver
+
+if TYPE_CHECKING:
+    from composer.gui.mainwindow import MainWindow
 
 log = logging.getLogger(__name__)
 
@@ -176,7 +181,7 @@ class LetterKeeper(QObject):
 
     letter_restored = Signal(str)
 
-    def __init__(self, window: QMainWindow, store: DraftStore | None) -> None:
+    def __init__(self, window: MainWindow, store: DraftStore | None) -> None:
         super().__init__(window)
         self.window = window
         self.store = store
@@ -200,13 +205,13 @@ class LetterKeeper(QObject):
     # -- wiring -------------------------------------------------------------------------
 
     def _interval(self) -> float:
-        return float(getattr(self.window.settings, "autosave_seconds", 3))
+        return float(self.window.settings.autosave_seconds)
 
     def _fields(self) -> tuple[object, ...]:
         """What, besides the text, makes up the letter (to tell a real change from a refresh)."""
         w = self.window
         bar = w.recipient_bar
-        recipients = bar.recipients() if hasattr(bar, "recipients") else [bar.recipient()]
+        recipients = bar.recipients()
         return (tuple(recipients), bar.subject.text(), w.paper, tuple(w.picker.chosen_ids()))
 
     def _fields_changed(self) -> None:
@@ -227,18 +232,25 @@ class LetterKeeper(QObject):
         self.autosaver.saved.connect(self._saved)
         self.autosaver.failed.connect(self._save_failed)
         self.autosaver.recovered.connect(self._save_recovered)
-        paste = getattr(w.editor.text, "paste_finished", None)
-        if paste is not None:
-            paste.connect(lambda text: text and w.statusBar().showMessage(text, 10_000))
-            w.editor.text.paste_started.connect(
-                lambda size: w.statusBar().showMessage("Pasting… the window stays usable.")
-            )
+        w.editor.text.paste_finished.connect(self._paste_finished)
+        w.editor.text.paste_started.connect(
+            lambda _size: w.statusBar().showMessage("Pasting… the window stays usable.")
+        )
+
+    def _paste_finished(self, text: str) -> None:
+        if text:
+            self.window.statusBar().showMessage(text, 10_000)
 
     def _build_actions(self) -> None:
         w = self.window
         key = QKeySequence.StandardKey
 
-        def action(text: str, slot: Callable[[], object], shortcut: object, tip: str) -> QAction:
+        def action(
+            text: str,
+            slot: Callable[[], object],
+            shortcut: QKeySequence.StandardKey | str | None,
+            tip: str,
+        ) -> QAction:
             made = QAction(text, w)
             if shortcut is not None:
                 made.setShortcut(QKeySequence(shortcut))
@@ -275,30 +287,26 @@ class LetterKeeper(QObject):
         ):
             self.export_actions[key_name] = action(
                 label,
-                lambda k=key_name: self.exporter.export(k),
+                functools.partial(self.exporter.export, key_name),
                 None,
                 "Export the letter as it prints, for another program",
             )
         self.export_menu = QMenu("Export &As", w)
         self.export_menu.addActions(list(self.export_actions.values()))
-        menu = getattr(w, "file_menu", None)
-        if menu is None:
-            return
+        menu = w.file_menu
         # File ▸ New Letter, Open Letter…, Save, Save As…, Drafts…; Export As ▸ after Export PDF.
         menu.insertActions(
-            self._after(menu, getattr(w, "new_action", None)),
+            self._after(menu, w.new_action),
             [self.open_action, self.save_action, self.save_as_action, self.drafts_action],
         )
-        menu.insertMenu(self._after(menu, getattr(w, "export_action", None)), self.export_menu)
+        menu.insertMenu(self._after(menu, w.export_action), self.export_menu)
 
     @staticmethod
-    def _after(menu: QMenu, action: QAction | None) -> QAction | None:
-        """The action that follows `action` in the menu (None: the end)."""
+    def _after(menu: QMenu, action: QAction) -> QAction:
+        """The action that follows `action` in the menu (a separator, added if it is last)."""
         actions = menu.actions()
-        if action not in actions:
-            return None
         index = actions.index(action) + 1
-        return actions[index] if index < len(actions) else None
+        return actions[index] if index < len(actions) else menu.addSeparator()
 
     def _begin(self, draft_id: str | None) -> None:
         """Start keeping the letter now in the window (a draft, or none yet)."""
@@ -365,12 +373,9 @@ class LetterKeeper(QObject):
             bar.custom_salutation.setText(
                 "" if first.salutation == f"Dear {first.name}:" else first.salutation
             )
-        elif hasattr(w, "use_recipients"):
+        else:
             # Officials (one, or several with a copy each) are offered again as they were saved.
             w.use_recipients(list(recipients))
-        else:
-            bar.set_recipients([*getattr(bar, "_known", {}).values(), first])
-            bar.select(first.id)
 
     # -- switching letters ---------------------------------------------------------------
 
@@ -574,7 +579,7 @@ class LetterKeeper(QObject):
         bar = NoticeBar(text, warning)
         host = self.window.editor.parentWidget()
         layout = host.layout() if host is not None else None
-        if layout is not None:
+        if isinstance(layout, QBoxLayout):
             layout.insertWidget(0, bar)
         self._bars[key] = bar
         bar.dismissed.connect(lambda k=key, b=bar: self._bars.get(k) is b and self._bars.pop(k))
@@ -706,10 +711,11 @@ class LetterKeeper(QObject):
         self._start(
             _FileJob(lambda: (path, read_letter_file(path))),
             self._file_read,
-            lambda message: QMessageBox.warning(
-                self.window, "The letter cannot be opened", message
-            ),
+            lambda message: self._warn("The letter cannot be opened", message),
         )
+
+    def _warn(self, title: str, message: str) -> None:
+        QMessageBox.warning(self.window, title, message)
 
     def _file_read(self, result: object) -> None:
         assert isinstance(result, tuple)

@@ -103,16 +103,18 @@ def test_spelling_underline_brightens_on_a_dark_palette(qapp, qtbot, tmp_path) -
     spelling = SpellingSupport(editor, "en_US", tmp_path / "words.txt")
     editor.show()
     qtbot.waitExposed(editor)
-    assert spelling.highlighter.format.underlineColor() == UNDERLINE_COLOR
+    assert spelling.highlighter.misspelt_format.underlineColor() == UNDERLINE_COLOR
     before = QPalette(qapp.palette())
     try:
         qapp.setPalette(_dark_palette())  # reaches the widgets as posted events
         qtbot.waitUntil(
-            lambda: spelling.highlighter.format.underlineColor() == UNDERLINE_COLOR_DARK
+            lambda: spelling.highlighter.misspelt_format.underlineColor() == UNDERLINE_COLOR_DARK
         )
         block = editor.document().firstBlock()
         colours = {span.format.underlineColor().name() for span in block.layout().formats()}
         assert colours == {UNDERLINE_COLOR_DARK.name()}  # words drawn before follow too
     finally:
         qapp.setPalette(before)
-    qtbot.waitUntil(lambda: spelling.highlighter.format.underlineColor() == UNDERLINE_COLOR)
+    qtbot.waitUntil(
+        lambda: spelling.highlighter.misspelt_format.underlineColor() == UNDERLINE_COLOR
+    )

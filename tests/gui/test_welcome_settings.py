@@ -31,7 +31,7 @@ def test_welcome_saves_the_profile_and_is_not_shown_again(
     main_window, locations: Locations, qtbot
 ) -> None:
     locations.profile_file.unlink()
-    main_window.sender = Sender()
+    main_window.sender_profile = Sender()
     main_window.profile_banner.setVisible(True)
     settings = main_window.settings
     dialog = show_welcome(main_window, locations, settings)  # returns at once: not modal-blocking
@@ -47,7 +47,7 @@ def test_welcome_saves_the_profile_and_is_not_shown_again(
 
     saved = load_saved_sender(locations.profile_file)
     assert saved is not None and saved.name == "Ana Ruiz" and saved.postal_code == "98105"
-    assert main_window.sender.name == "Ana Ruiz"
+    assert main_window.sender_profile.name == "Ana Ruiz"
     assert not main_window.profile_banner.isVisible()
     assert settings.show_welcome is False
     assert load_settings(locations.settings_file).show_welcome is False
@@ -63,7 +63,7 @@ def test_later_keeps_the_profile_and_still_stops_the_welcome(
     with qtbot.waitSignal(dialog.finished):
         QTest.keyClick(dialog, Qt.Key.Key_Escape)
     assert load_saved_sender(locations.profile_file) == sender
-    assert main_window.sender == sender
+    assert main_window.sender_profile == sender
     assert load_settings(locations.settings_file).show_welcome is False
 
 

@@ -169,3 +169,36 @@ def test_contact_form_gets_the_letter_on_the_clipboard(main_window: MainWindow) 
     assert main_window.open_contact_form(lambda url: opened.append(url.toString()) or True)
     assert opened == ["https://www.whitehouse.gov/contact/"]
     assert QGuiApplication.clipboard().text().startswith("Dear Mr. President:")
+
+
+def test_send_anyway_with_an_empty_to_field_says_what_to_type(
+    qtbot: QtBot, main_window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The default recipient (the President) has no e-mail address: the dialog asks for one."""
+    from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
+
+    install_memory_keyring(monkeypatch)
+    account = Account("Ana Ruiz", USER, "127.0.0.1", 2525, "starttls")
+    save_account(account_file(main_window.locations.config_dir), account)
+    main_window.recipient_bar.select("white-house")
+
+    def send_anyway(box: QMessageBox) -> int:
+        (anyway,) = [b for b in box.buttons() if b.text() == "Send anyway"]
+        anyway.click()
+        return 0
+
+    monkeypatch.setattr("composer.gui.coach_panel.QMessageBox.exec", send_anyway)
+    seen: list[str] = []
+
+    def press_send(dialog: SendDialog) -> int:
+        assert [field.text() for field in dialog.to_fields] == [""]
+        buttons = dialog.findChild(QDialogButtonBox)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+        seen.append(dialog.error.text() if not dialog.error.isHidden() else "")
+        return int(QDialog.DialogCode.Accepted if dialog.result() else QDialog.DialogCode.Rejected)
+
+    monkeypatch.setattr(SendDialog, "exec", press_send)
+    main_window.send_by_email()
+    assert len(seen) == 1
+    assert "Give an e-mail address for" in seen[0] and "President" in seen[0]
+    assert main_window.mail_center().outbox.entries() == []
