@@ -118,12 +118,14 @@ def paint_items(
                 number += 1
                 if number not in wanted:
                     continue
+                layout = page_layout(item)
+                # A printer that is printing refuses (with a warning) even the layout it has.
+                if not device.pageLayout().isEquivalentTo(layout):
+                    device.setPageLayout(layout)
                 if not painter.isActive():
-                    device.setPageLayout(page_layout(item))
                     if not painter.begin(device):
                         raise StorageError("The output could not be opened for drawing.")
                 else:
-                    device.setPageLayout(page_layout(item))
                     if not device.newPage():
                         raise StorageError("The next page could not be started.")
                 item.paint(painter, page, dpi)
