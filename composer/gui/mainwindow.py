@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
     from composer.core.campaigns import Campaign
     from composer.core.locations import Locations
-    from composer.core.models import Letter, Recipient
+    from composer.core.models import Letter, Recipient, Sender
     from composer.core.render import Renderer
     from composer.core.rendered import RenderedLetter
     from composer.core.settings import Settings
@@ -108,9 +108,9 @@ class MainWindow(QMainWindow):
         from composer.gui.recovery import LetterKeeper
 
         self.campaign = campaign
-        self.sender_profile = load_saved_sender(self.locations.profile_file) or Sender()
         self.paper = effective_paper(self.settings)
         self._build_widgets()
+        self.sender_profile = load_saved_sender(self.locations.profile_file) or Sender()
         self._add_editing_actions()
         self._connect_signals()
         self._load_campaign(campaign)
@@ -146,11 +146,16 @@ class MainWindow(QMainWindow):
         from composer.gui.open_campaign import CampaignOpener
         from composer.gui.preview import PagePreview
         from composer.gui.recipient_bar import RecipientBar
+        from composer.gui.session import LetterSession
         from composer.gui.spelling import WORD_LIST_NAME, SpellingSupport
 
         self.picker = ArgumentPicker()
         self.recipient_bar = RecipientBar()
         self.editor = LetterEditor()
+        text = self.editor.text
+        self.session = LetterSession(text.document(), lambda: text.joining, self)
+        self.session.set_paper(self.paper)
+        self.editor.use_history(self.session.undo_stack)
         self.profile_banner = QLabel()
         self.profile_banner.setWordWrap(True)
         self.profile_banner.setTextFormat(Qt.TextFormat.RichText)
@@ -426,8 +431,11 @@ class MainWindow(QMainWindow):
         self.format_menu.addActions(self.editor.format_actions())
 
     def _connect_signals(self) -> None:
-        self.picker.toggled.connect(self._argument_toggled)
-        self.picker.order_changed.connect(self._order_changed)
+        self.picker.toggled.connect(self.session.tick)
+        self.picker.move_requested.connect(self.session.move)
+        self.picker.order_requested.connect(self.session.reorder)
+        self.session.changed.connect(self._session_changed)
+        self.session.notice.connect(lambda text: self.statusBar().showMessage(text, 6000))
         self.editor.changed.connect(self.schedule_preview)
         self.editor.word_count_changed.connect(self._show_word_count)
         self.recipient_bar.changed.connect(self.schedule_preview)
@@ -437,6 +445,7 @@ class MainWindow(QMainWindow):
         self.preview.pages_changed.connect(self._show_page_count)
         self.recipient_bar.find_requested.connect(self.find_officials)
         self.recipient_bar.changed.connect(self._recipients_changed)
+        self.recipient_bar.changed.connect(self._bar_changed)
         self.previous_copy.clicked.connect(lambda: self.show_copy(self._copy_index - 1))
         self.next_copy.clicked.connect(lambda: self.show_copy(self._copy_index + 1))
         self.profile_banner.linkActivated.connect(lambda _link: self.edit_profile())
@@ -445,6 +454,7 @@ class MainWindow(QMainWindow):
         self.campaign_opener.campaigns_listed.connect(self._fill_campaign_menu)
         self.spelling.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
         self.spelling.status_changed.connect(self._spelling_status)
+        self._bar_changed()  # the session starts with what the bar offers
 
     # --- letter ---------------------------------------------------------------------------
 
@@ -453,10 +463,9 @@ class MainWindow(QMainWindow):
         if keeper is not None:
             keeper.letter_replacing()
         self.campaign = campaign
-        chosen = list(campaign.default_arguments)
-        self.picker.set_campaign(campaign, chosen)
+        self.picker.set_campaign(campaign, [])  # the session's changed signal ticks them
+        self.session.start(campaign)
         self.recipient_bar.subject.setText(campaign.default_subject)
-        self.editor.set_html("".join(campaign.argument(a).html for a in chosen))
         self._renderer = None  # a campaign may bring its own templates
         self.coach_panel.set_campaign(campaign)
         self.setWindowTitle(f"{campaign.title} — Letter Composer")
@@ -501,53 +510,25 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("New letter from the campaign's suggested arguments.", 4000)
 
     def current_letter(self) -> Letter:
-        """The letter as it stands in the window."""
-        from composer.core.models import Letter
+        """The letter as it stands (the session's; nothing is read back out of widgets)."""
+        return self.session.letter()
 
-        return Letter(
-            sender=self.sender_profile,
-            recipients=self.recipient_bar.recipients(),
-            subject=self.recipient_bar.subject.text().strip(),
-            body_html=self.editor.html(),
-            campaign_id=self.campaign.id,
-            argument_ids=self.picker.chosen_ids(),
-            complimentary_close=self.campaign.complimentary_close,
-            language=self.campaign.language,
-        )
+    @property
+    def sender_profile(self) -> Sender:
+        """The sender's profile (name and address), printed on every letter."""
+        return self.session.sender_profile
 
-    def _argument_toggled(self, argument_id: str, checked: bool) -> None:
-        argument = self.campaign.argument(argument_id)
-        if checked:
-            closing = next(
-                (
-                    self.campaign.argument(a).text
-                    for a in self.picker.chosen_ids()
-                    if self.campaign.argument(a).position == "closing" and a != argument_id
-                ),
-                None,
-            )
-            self.editor.insert_paragraphs(argument.html, argument.position, closing)
-            self.statusBar().showMessage(f"Added “{argument.title}”.", 3000)
-        elif self.editor.remove_paragraphs(argument.text):
-            self.statusBar().showMessage(f"Removed “{argument.title}”.", 3000)
-        else:
-            self.statusBar().showMessage(
-                f"“{argument.title}” was edited, so it stays in the letter; delete it by hand "
-                "if you no longer want it.",
-                8000,
-            )
+    @sender_profile.setter
+    def sender_profile(self, sender: Sender) -> None:
+        self.session.set_sender(sender)
 
-    def _order_changed(self, ids: list[str]) -> None:
-        moved = 0
-        for index in range(len(ids) - 2, -1, -1):
-            here = self.campaign.argument(ids[index])
-            after = self.campaign.argument(ids[index + 1])
-            span_here = self.editor.find_paragraphs(here.text)
-            span_after = self.editor.find_paragraphs(after.text)
-            if span_here and span_after and span_here[0] > span_after[0]:
-                moved += self.editor.move_paragraphs(here.text, after.text)
-        if moved:
-            self.statusBar().showMessage("Paragraphs moved to the new order.", 3000)
+    def _session_changed(self) -> None:
+        self.picker.show_chosen(self.session.chosen)
+        self.schedule_preview()
+
+    def _bar_changed(self) -> None:
+        self.session.set_recipients(self.recipient_bar.recipients())
+        self.session.set_subject(self.recipient_bar.subject.text())
 
     def _show_word_count(self, words: int) -> None:
         self.word_label.setText(f"{words} words")
@@ -627,15 +608,11 @@ class MainWindow(QMainWindow):
         the letter (a placeholder without a value) appears in the preview when
         the render reports it, unless a newer request has replaced this one.
         """
-        from dataclasses import replace
 
         from composer.printing.paper import paper
 
-        letter = self.current_letter()
+        letter = self.session.snapshot_letter()  # the worker's own: it must not change under it
         self._copy_index = max(0, min(self._copy_index, len(letter.recipients) - 1))
-        # The worker's letter must not change under it: the sender is the only part shared
-        # with the window (a profile edit replaces it, but it is mutable), so it gets a copy.
-        letter = replace(letter, sender=replace(letter.sender))
         recipient = letter.recipients[self._copy_index]
         renderer = self.renderer()
         template = self.campaign.template
@@ -804,6 +781,7 @@ class MainWindow(QMainWindow):
         if paper not in PAPER_LABELS:
             return
         self.paper = paper
+        self.session.set_paper(paper)
         self.paper_actions[paper].setChecked(True)
         index = self.paper_choice.findData(paper)
         if self.paper_choice.currentIndex() != index:

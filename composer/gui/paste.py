@@ -13,9 +13,18 @@ from __future__ import annotations
 import time
 from collections import Counter
 
-from PySide6.QtCore import QMimeData, QObject, QRunnable, QThreadPool, QTimer, Signal
-from PySide6.QtGui import QTextCursor
-from PySide6.QtWidgets import QTextEdit, QWidget
+from PySide6.QtCore import (
+    QEvent,
+    QMimeData,
+    QObject,
+    QPoint,
+    QRunnable,
+    QThreadPool,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QTextCursor
+from PySide6.QtWidgets import QMenu, QTextEdit, QWidget
 
 from composer.core.paste import (
     CleanResult,
@@ -82,9 +91,58 @@ class CleanPasteTextEdit(QTextEdit):
         self._jobs: list[_CleanJob] = []
         self._was_read_only = False
         self._first_piece = True
+        self._history: tuple[QAction, QAction] | None = None
+        self.joining = False  # a piece of a large paste is joining the paste's undo step
         self._step = QTimer(self)
         self._step.setInterval(0)
         self._step.timeout.connect(self._insert_next)
+
+    # -- undo goes to the letter's history --
+
+    def use_history(self, undo: QAction, redo: QAction) -> None:
+        """Undo and Redo keys and menu entries trigger these actions instead of the
+        document's own undo (which knows nothing of the chosen arguments)."""
+        self._history = (undo, redo)
+
+    def _is_history_key(self, event: QKeyEvent) -> bool:
+        return self._history is not None and (
+            event.matches(QKeySequence.StandardKey.Undo)
+            or event.matches(QKeySequence.StandardKey.Redo)
+        )
+
+    def event(self, event: QEvent) -> bool:
+        """Leave the Undo and Redo keys to the window's actions."""
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and self._is_history_key(event)
+        ):
+            event.ignore()
+            return False
+        return super().event(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Undo and Redo are never the document's own (see :meth:`use_history`)."""
+        if self._is_history_key(event):
+            event.ignore()
+            return
+        super().keyPressEvent(event)
+
+    def createStandardContextMenu(self, position: QPoint | None = None) -> QMenu:
+        """Qt's editing menu, with Undo and Redo from the letter's history."""
+        menu = (
+            super().createStandardContextMenu()
+            if position is None
+            else super().createStandardContextMenu(position)
+        )
+        if self._history is not None:
+            ours = dict(zip(("edit-undo", "edit-redo"), self._history, strict=True))
+            for action in menu.actions():
+                replacement = ours.get(action.objectName())
+                if replacement is not None:
+                    menu.insertAction(action, replacement)
+                    menu.removeAction(action)
+        return menu
 
     # -- what may be pasted --
 
@@ -197,6 +255,7 @@ class CleanPasteTextEdit(QTextEdit):
                     cursor.removeSelectedText()  # the selection the paste replaces
                     self._first_piece = False
                 else:
+                    self.joining = True  # the same undo step as the first piece
                     cursor.joinPreviousEditBlock()
                 if kind == "html":
                     cursor.insertHtml(piece)
@@ -205,6 +264,7 @@ class CleanPasteTextEdit(QTextEdit):
                     self._removed["invisible characters"] += invisible
                     cursor.insertText(cleaned)
                 cursor.endEditBlock()
+                self.joining = False
                 self._done += len(piece)
         finally:
             self.blockSignals(blocked)

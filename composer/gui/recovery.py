@@ -209,10 +209,8 @@ class LetterKeeper(QObject):
 
     def _fields(self) -> tuple[object, ...]:
         """What, besides the text, makes up the letter (to tell a real change from a refresh)."""
-        w = self.window
-        bar = w.recipient_bar
-        recipients = bar.recipients()
-        return (tuple(recipients), bar.subject.text(), w.paper, tuple(w.picker.chosen_ids()))
+        session = self.window.session
+        return (tuple(session.recipients), session.subject, session.paper, tuple(session.chosen))
 
     def _fields_changed(self) -> None:
         # The recipient bar and the paper choice also signal when they are merely filled
@@ -225,10 +223,7 @@ class LetterKeeper(QObject):
     def _connect(self) -> None:
         w = self.window
         w.editor.changed.connect(self.autosaver.changed)
-        w.recipient_bar.changed.connect(self._fields_changed)
-        w.picker.toggled.connect(lambda *_: self._fields_changed())
-        w.picker.order_changed.connect(lambda *_: self._fields_changed())
-        w.paper_choice.currentIndexChanged.connect(lambda *_: self._fields_changed())
+        w.session.changed.connect(self._fields_changed)
         self.autosaver.saved.connect(self._saved)
         self.autosaver.failed.connect(self._save_failed)
         self.autosaver.recovered.connect(self._save_recovered)
@@ -345,11 +340,12 @@ class LetterKeeper(QObject):
                         "arguments are not ticked in the list"
                     )
             known = {argument.id for argument in w.campaign.arguments}
-            w.picker.set_campaign(w.campaign, [a for a in letter.argument_ids if a in known])
+            chosen = [a for a in letter.argument_ids if a in known]
+            w.picker.set_campaign(w.campaign, [])
+            w.session.start(w.campaign, chosen, letter.body_html)
             if letter.recipients:
                 self._show_recipients(letter.recipients)
             w.recipient_bar.subject.setText(letter.subject)
-            w.editor.set_html(letter.body_html)
             if document.paper:
                 w.set_paper(document.paper)
         finally:
