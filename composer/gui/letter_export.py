@@ -114,7 +114,7 @@ class LetterExporter(QObject):
         spec = FORMATS[kind]
         if not self.window.confirm_personal("Export"):
             return False
-        letters = self.window.rendered_letters()  # names any missing value, then None
+        letters = self.window.output.rendered_letters()  # names any missing value, then None
         if not letters:
             return False
         if path is None:

@@ -11,20 +11,16 @@ that need them: importing them is most of the cost of starting.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QStandardPaths, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
-    QFileDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
-    QProgressDialog,
 )
 
 from composer import __version__
@@ -35,16 +31,12 @@ if TYPE_CHECKING:
     from composer.core.campaigns import Campaign
     from composer.core.locations import Locations
     from composer.core.models import Letter, Recipient, Sender
-    from composer.core.render import Renderer
-    from composer.core.rendered import RenderedLetter
     from composer.core.settings import Settings
     from composer.gui.mail_center import MailCenter
     from composer.gui.recipients_panel import RecipientsDialog
-    from composer.printing.output import Paintable
 
 log = logging.getLogger(__name__)
 
-MANY_COPIES = 10  # above this, preparing the copies shows progress and can be cancelled
 PAPER_LABELS = {"letter": "US Letter (#10 envelope)", "a4": "A4 (DL envelope)"}
 
 
@@ -77,8 +69,9 @@ class MainWindow(QMainWindow):
         self.locations = locations
         self.settings = settings
         self.pool = pool or QThreadPool.globalInstance()
-        self._renderer: Renderer | None = None
-        self._jobs: list[object] = []
+        from composer.gui.output_controller import OutputController
+
+        self.output = OutputController(self)  # print, preview, PDF, merge, envelopes
         self._last_problem = ""
         self._copy_index = 0  # which copy the preview shows when writing to several officials
         self._mail: MailCenter | None = None
@@ -266,32 +259,34 @@ class MainWindow(QMainWindow):
         )
         self.export_action = self._action(
             "&Export PDF…",
-            self.export_pdf,
+            lambda: self.output.export_pdf(),
             "Ctrl+Shift+E",
             "Save the letter as a PDF, exactly as it prints",
         )
-        self.preview_action = self._action("Print Pre&view", self.print_preview, "Ctrl+Shift+P")
+        self.preview_action = self._action(
+            "Print Pre&view", lambda: self.output.print_preview(), "Ctrl+Shift+P"
+        )
         self.print_action = self._action(
             "&Print…",
-            self.print_letter,
+            lambda: self.output.print_letter(),
             key.Print,
             "Print the letter through the system's print dialog",
         )
         self.envelope_print_action = self._action(
             "Print &Envelope…",
-            self.print_envelope,
+            lambda: self.output.print_envelope(),
             None,
             "Print an envelope for each recipient, with your return address",
         )
         self.envelope_export_action = self._action(
             "Export Envelope PD&F…",
-            self.export_envelope_pdf,
+            lambda: self.output.export_envelope_pdf(),
             None,
             "Save the envelopes (one per recipient) as a PDF",
         )
         self.history_action = self._action(
             "Printed &Letters…",
-            self.show_print_history,
+            lambda: self.output.show_print_history(),
             None,
             "The letters you printed, and which of them you have mailed",
         )
@@ -466,7 +461,7 @@ class MainWindow(QMainWindow):
         self.picker.set_campaign(campaign, [])  # the session's changed signal ticks them
         self.session.start(campaign)
         self.recipient_bar.subject.setText(campaign.default_subject)
-        self._renderer = None  # a campaign may bring its own templates
+        self.output.campaign_changed()
         self.coach_panel.set_campaign(campaign)
         self.setWindowTitle(f"{campaign.title} — Letter Composer")
         self.set_paper(self.paper)
@@ -551,56 +546,6 @@ class MainWindow(QMainWindow):
         """Refresh the preview a moment after the last change."""
         self._preview_timer.start()
 
-    def renderer(self) -> Renderer:
-        """The template renderer for this campaign (built on first use).
-
-        The preview's worker threads render with it too. That is safe: the
-        Jinja environment is never changed once built, its template cache takes
-        a lock, and each render keeps its state to itself (placeholders are
-        filled in an environment of their own per call).
-        """
-        if self._renderer is None:
-            from composer.core.render import Renderer
-
-            self._renderer = Renderer(self.campaign.templates)
-        return self._renderer
-
-    def rendered_letters(
-        self, quiet: bool = False, template: str | None = None
-    ) -> list[RenderedLetter] | None:
-        """The letter rendered for each recipient, or None after telling the user why not.
-
-        With many recipients this shows a progress dialog that can cancel (None then).
-        """
-        from composer.core.merge import MailMerge, MergeError
-        from composer.core.render import RenderError
-
-        letter = self.current_letter()
-        merge = MailMerge(
-            letter, letter.recipients, self.renderer(), template or self.campaign.template
-        )
-        try:
-            if len(merge) <= MANY_COPIES:
-                return list(merge.copies())
-            merge.check()
-            progress = QProgressDialog("Preparing the letters…", "Cancel", 0, len(merge), self)
-            progress.setWindowTitle("Letters")
-            progress.setMinimumDuration(300)
-            copies: list[RenderedLetter] = []
-            for index, copy in enumerate(merge.copies()):
-                progress.setValue(index)
-                if progress.wasCanceled():
-                    return None
-                copies.append(copy)
-            progress.setValue(len(merge))
-            return copies
-        except (MergeError, RenderError) as error:
-            if quiet:
-                self.preview.show_problem(str(error))
-            else:
-                QMessageBox.warning(self, "The letter is not ready", str(error))
-            return None
-
     def refresh_preview(self) -> None:
         """Have the preview render and draw the copy being looked at, in the background.
 
@@ -614,7 +559,7 @@ class MainWindow(QMainWindow):
         letter = self.session.snapshot_letter()  # the worker's own: it must not change under it
         self._copy_index = max(0, min(self._copy_index, len(letter.recipients) - 1))
         recipient = letter.recipients[self._copy_index]
-        renderer = self.renderer()
+        renderer = self.output.renderer()
         template = self.campaign.template
         self.preview.show_rendering(
             lambda: renderer.render(letter, recipient, template),
@@ -690,7 +635,7 @@ class MainWindow(QMainWindow):
         """Queue the letter (one e-mail per recipient) and send it through the user's account."""
         if not self.confirm_personal("Send"):
             return
-        letters = self.rendered_letters(template=self.campaign.email_template)
+        letters = self.output.rendered_letters(template=self.campaign.email_template)
         if letters:
             self.mail_center().send_letters(letters, self.campaign.id)
 
@@ -731,7 +676,7 @@ class MainWindow(QMainWindow):
             )
             return False
         try:
-            rendered = self.renderer().render(
+            rendered = self.output.renderer().render(
                 self.current_letter(), recipient, self.campaign.email_template
             )
         except RenderError as error:
@@ -763,17 +708,6 @@ class MainWindow(QMainWindow):
         more = f" and {len(recipients) - 3} more" if len(recipients) > 3 else ""
         self.statusBar().showMessage(f"The letter goes to {names}{more}.", 6000)
 
-    def page_items(self) -> list[Paintable] | None:
-        """The laid-out pages of every copy of the letter, or None if it cannot be rendered."""
-        from composer.printing.letter_layout import LetterPages
-        from composer.printing.paper import paper
-
-        rendered = self.rendered_letters()
-        if rendered is None:
-            return None
-        spec = paper(self.paper)
-        return [LetterPages(r, spec, fold_marks=self.settings.fold_marks) for r in rendered]
-
     def set_paper(self, paper: str) -> None:
         """Lay the letter out on "letter" or "a4" paper."""
         from composer.core.settings import effective_paper
@@ -789,193 +723,6 @@ class MainWindow(QMainWindow):
         if self.settings.paper != "auto" or paper != effective_paper(self.settings):
             self.settings.paper = paper
         self.schedule_preview()
-
-    def _suggested_file_name(self) -> str:
-        recipient = self.recipient_bar.recipient().short_name or "letter"
-        slug = re.sub(r"[^a-z0-9]+", "-", recipient.lower()).strip("-") or "letter"
-        return f"letter-to-{slug}.pdf"
-
-    def export_pdf(self, path: str | None = None) -> None:
-        """Ask where to save, then write the PDF in the background."""
-        if not self.confirm_personal("Export"):
-            return
-        if len(self.recipient_bar.recipients()) > 1:
-            self.export_merge(path)
-            return
-        items = self.page_items()
-        if items is None:
-            return
-        if path is None:
-            folder = QStandardPaths.writableLocation(
-                QStandardPaths.StandardLocation.DocumentsLocation
-            ) or str(Path.home())
-            path, _filter = QFileDialog.getSaveFileName(
-                self, "Export PDF", str(Path(folder) / self._suggested_file_name()), "PDF (*.pdf)"
-            )
-            if not path:
-                return
-            if not path.lower().endswith(".pdf"):
-                path += ".pdf"
-        from composer.gui.print_actions import PdfExportJob
-
-        job = PdfExportJob(Path(path), items, self.recipient_bar.subject.text() or "Letter")
-        job.setAutoDelete(False)
-        self._jobs.append(job)
-        job.signals.finished.connect(self._export_finished)
-        job.signals.failed.connect(self._export_failed)
-        self.statusBar().showMessage(f"Writing {path}…")
-        self.pool.start(job)
-
-    def export_merge(self, path: str | None = None, combined: bool | None = None) -> None:
-        """Write a copy for each recipient: one combined PDF, or one PDF each in a folder."""
-        from composer.gui.merge_export import MergeExportJob
-
-        recipients = self.recipient_bar.recipients()
-        if combined is None:
-            box = QMessageBox(
-                QMessageBox.Icon.Question,
-                "Export PDF",
-                f"The letter goes to {len(recipients)} officials. Write one PDF with every "
-                "letter, or one PDF per official into a folder?",
-                QMessageBox.StandardButton.Cancel,
-                self,
-            )
-            one = box.addButton("One PDF", QMessageBox.ButtonRole.AcceptRole)
-            each = box.addButton("One PDF Each", QMessageBox.ButtonRole.AcceptRole)
-            box.exec()
-            if box.clickedButton() not in (one, each):
-                return
-            combined = box.clickedButton() is one
-        if path is None:
-            if combined:
-                folder = QStandardPaths.writableLocation(
-                    QStandardPaths.StandardLocation.DocumentsLocation
-                ) or str(Path.home())
-                path, _filter = QFileDialog.getSaveFileName(
-                    self, "Export PDF", str(Path(folder) / "letters.pdf"), "PDF (*.pdf)"
-                )
-            else:
-                path = QFileDialog.getExistingDirectory(self, "Folder for the letters")
-            if not path:
-                return
-        job = MergeExportJob(
-            self.current_letter(),
-            recipients,
-            self.campaign.templates,
-            self.campaign.template,
-            self.paper,
-            Path(path),
-            combined=combined,
-            fold_marks=self.settings.fold_marks,
-        )
-        job.setAutoDelete(False)
-        self._jobs.append(job)
-        progress = QProgressDialog("Writing the letters…", "Cancel", 0, len(recipients), self)
-        progress.setWindowTitle("Export PDF")
-        progress.setMinimumDuration(400)
-        progress.canceled.connect(job.cancel)
-
-        def advanced(done: int, total: int, name: str) -> None:
-            progress.setValue(done)
-            progress.setLabelText(f"Wrote the letter to {name} ({done} of {total}).")
-
-        job.signals.progress.connect(advanced)
-
-        def finished(where: str, letters: int, pages: int, cancelled: bool) -> None:
-            progress.reset()
-            self._jobs = [j for j in self._jobs if j is not job]
-            state = "Stopped after" if cancelled else "Saved"
-            self.statusBar().showMessage(
-                f"{state} {letters} letter(s), {pages} page(s), in {where}.", 10000
-            )
-
-        def failed(message: str) -> None:
-            progress.reset()
-            self._jobs = [j for j in self._jobs if j is not job]
-            self._export_failed(message)
-
-        job.signals.finished.connect(finished)
-        job.signals.failed.connect(failed)
-        self.statusBar().showMessage("Writing the letters…")
-        self.pool.start(job)
-
-    def _export_finished(self, path: str, pages: int) -> None:
-        self._jobs = [j for j in self._jobs if getattr(j, "path", None) != Path(path)]
-        self.statusBar().showMessage(
-            f"Saved {path} ({pages} page{'s' if pages != 1 else ''}).", 8000
-        )
-
-    def _export_failed(self, message: str) -> None:
-        self.statusBar().showMessage("The PDF was not saved.", 8000)
-        QMessageBox.warning(self, "The PDF was not saved", message)
-
-    def print_letter(self) -> None:
-        """Print through the system's print dialog."""
-        from composer.core.print_history import PrintHistory
-        from composer.gui.print_actions import print_with_dialog
-
-        if not self.confirm_personal("Print"):
-            return
-        items = self.page_items()
-        if items and print_with_dialog(
-            self,
-            items,
-            self.recipient_bar.subject.text() or "Letter",
-            history=PrintHistory(self.locations.database_file),
-            pool=self.pool,
-        ):
-            self.statusBar().showMessage("Sent to the printer.", 6000)
-
-    def print_preview(self) -> None:
-        """Show Qt's print preview of exactly what will print."""
-        from composer.gui.print_actions import print_preview
-
-        if not self.confirm_personal("Preview"):
-            return
-        items = self.page_items()
-        if items:
-            print_preview(self, items, self.recipient_bar.subject.text() or "Letter")
-
-    def envelope_items(self) -> list[Paintable]:
-        """Envelopes for the letter's recipients (in order), sized for the chosen paper."""
-        from composer.gui.print_actions import envelope_items
-
-        return envelope_items(self.sender_profile, self.current_letter().recipients, self.paper)
-
-    def print_envelope(self) -> None:
-        """Print an envelope for each recipient through the system's print dialog."""
-        from composer.gui.print_actions import print_with_dialog
-
-        if print_with_dialog(
-            self, self.envelope_items(), "Envelope", dialog_title="Print Envelope"
-        ):
-            self.statusBar().showMessage("Envelopes sent to the printer.", 6000)
-
-    def export_envelope_pdf(self, path: str | None = None) -> None:
-        """Ask where to save, then write the envelopes to a PDF in the background."""
-        from composer.gui.print_actions import PdfExportJob, ask_pdf_path
-
-        name = self._suggested_file_name().replace("letter-to-", "envelope-to-", 1)
-        target = Path(path) if path else ask_pdf_path(self, "Export Envelope PDF", name)
-        if target is None:
-            return
-        job = PdfExportJob(target, self.envelope_items(), "Envelope")
-        job.setAutoDelete(False)
-        self._jobs.append(job)
-        job.signals.finished.connect(self._export_finished)
-        job.signals.failed.connect(self._export_failed)
-        self.statusBar().showMessage(f"Writing {target}…")
-        self.pool.start(job)
-
-    def show_print_history(self) -> None:
-        """Show the printed letters, where the user marks them mailed."""
-        from composer.core.print_history import PrintHistory
-        from composer.gui.print_history_dialog import PrintHistoryDialog
-
-        self.history_dialog = PrintHistoryDialog(
-            PrintHistory(self.locations.database_file), self.pool, self
-        )
-        self.history_dialog.open()
 
     # --- profile, about, closing ------------------------------------------------------------
 

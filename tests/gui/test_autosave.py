@@ -349,8 +349,8 @@ def test_export_and_print_refuse_and_name_the_missing_values(
 
     monkeypatch.setattr(print_actions, "print_with_dialog", lambda *a: pytest.fail("printed"))
     monkeypatch.setattr(print_actions, "print_preview", lambda *a: pytest.fail("previewed"))
-    window.print_letter()
-    window.export_pdf(str(out / "letter.pdf"))
+    window.output.print_letter()
+    window.output.export_pdf(str(out / "letter.pdf"))
     assert chosen == []  # no file dialog was even offered
     assert list(out.iterdir()) == []
     assert len(warnings_shown) == 5

@@ -119,7 +119,7 @@ def test_custom_recipient_is_used(main_window: MainWindow) -> None:
     assert bar.custom_name.isVisible()
     bar.custom_name.setText("Mayor Jane Doe")
     bar.custom_address.setPlainText("City Hall\n600 4th Ave\nSeattle, WA 98104")
-    rendered = main_window.rendered_letters()
+    rendered = main_window.output.rendered_letters()
     assert rendered[0].address_lines[0] == "Mayor Jane Doe"
     assert rendered[0].salutation == "Dear Mayor Jane Doe:"
 
@@ -131,7 +131,7 @@ def test_export_pdf_writes_what_the_window_shows(
     editor.moveCursor(editor.textCursor().MoveOperation.Start)
     qtbot.keyClicks(editor, "As a nurse in Seattle I see what war does to families. ")
     out = tmp_path / "letter.pdf"
-    main_window.export_pdf(str(out))
+    main_window.output.export_pdf(str(out))
     qtbot.waitUntil(out.exists, timeout=15_000)
     text = squash(pdf_text(out))
     assert "As a nurse in Seattle I see what war does to families." in text
@@ -144,7 +144,7 @@ def test_paper_choice_changes_the_layout(qtbot: QtBot, main_window: MainWindow) 
     main_window.paper_actions["a4"].trigger()
     assert main_window.paper == "a4"
     assert main_window.paper_choice.currentData() == "a4"
-    items = main_window.page_items()
+    items = main_window.output.page_items()
     assert items[0].spec.name == "a4"
     wait_preview(qtbot, main_window)
     label = main_window.preview.page_labels()[0]

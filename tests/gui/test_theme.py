@@ -81,7 +81,7 @@ def test_the_window_is_light_in_a_light_palette(main_window) -> None:
 def test_pages_print_black_text_under_a_dark_palette(main_window, dark_system) -> None:
     from composer.printing.letter_layout import LetterPages
 
-    pages = main_window.page_items()
+    pages = main_window.output.page_items()
     assert pages and isinstance(pages[0], LetterPages)
     image = pages[0].page_image(0, dpi=48)
     darkest = min(

@@ -72,7 +72,7 @@ def test_combined_pdf_has_every_copy(
     qtbot: QtBot, main_window: MainWindow, three, tmp_path: Path
 ) -> None:
     out = tmp_path / "letters.pdf"
-    main_window.export_merge(str(out), combined=True)
+    main_window.output.export_merge(str(out), combined=True)
     qtbot.waitUntil(out.exists, timeout=30_000)
     text = squash(pdf_text(out))
     for recipient in three:
@@ -85,7 +85,7 @@ def test_combined_pdf_has_every_copy(
 def test_one_pdf_each_in_a_folder(
     qtbot: QtBot, main_window: MainWindow, three, tmp_path: Path
 ) -> None:
-    main_window.export_merge(str(tmp_path), combined=False)
+    main_window.output.export_merge(str(tmp_path), combined=False)
     qtbot.waitUntil(lambda: len(list(tmp_path.glob("*.pdf"))) == 3, timeout=30_000)
     qtbot.waitUntil(lambda: "Saved 3 letter(s)" in main_window.statusBar().currentMessage())
     files = sorted(tmp_path.glob("*.pdf"))
@@ -98,13 +98,13 @@ def test_a_missing_value_names_the_recipient_before_anything_is_written(
 ) -> None:
     warnings: list[str] = []
     monkeypatch.setattr(
-        "composer.gui.mainwindow.QMessageBox.warning",
+        "composer.gui.output_controller.QMessageBox.warning",
         lambda _parent, _title, text: warnings.append(text),
     )
     editor = main_window.editor.text
     editor.moveCursor(editor.textCursor().MoveOperation.End)
     editor.insertPlainText(" Please write to me at {{ recipient.email }}.")
-    main_window.export_merge(str(tmp_path), combined=False)
+    main_window.output.export_merge(str(tmp_path), combined=False)
     qtbot.waitUntil(lambda: bool(warnings), timeout=15_000)
     assert "Pat Adams" in warnings[0] and "recipient.email" in warnings[0]
     assert not list(tmp_path.glob("*.pdf"))
