@@ -23,17 +23,12 @@ from PySide6.QtWidgets import (
     QMessageBox,
 )
 
-from composer import __version__
-
 if TYPE_CHECKING:
-    from PySide6.QtCore import QUrl
-
     from composer.core.campaigns import Campaign
     from composer.core.locations import Locations
-    from composer.core.models import Letter, Recipient, Sender
+    from composer.core.models import Letter, Sender
     from composer.core.settings import Settings
     from composer.gui.mail_center import MailCenter
-    from composer.gui.recipients_panel import RecipientsDialog
 
 log = logging.getLogger(__name__)
 
@@ -69,13 +64,16 @@ class MainWindow(QMainWindow):
         self.locations = locations
         self.settings = settings
         self.pool = pool or QThreadPool.globalInstance()
+        from composer.gui.addressing import Addressing
         from composer.gui.output_controller import OutputController
+        from composer.gui.preferences import Preferences
 
         self.output = OutputController(self)  # print, preview, PDF, merge, envelopes
+        self.addressing = Addressing(self)  # officials, contact forms, e-mail
+        self.preferences = Preferences(self)  # profile, settings, shortcuts, about
         self._last_problem = ""
         self._copy_index = 0  # which copy the preview shows when writing to several officials
         self._mail: MailCenter | None = None
-        self._directory_dialog: RecipientsDialog | None = None
         self.is_complete = False
         self._painted = False
         self._shortcuts: list[tuple[QAction, QKeySequence]] = []
@@ -304,13 +302,13 @@ class MainWindow(QMainWindow):
         )
         self.profile_action = self._action(
             "Sender &Profile…",
-            self.edit_profile,
+            lambda: self.preferences.edit_profile(),
             None,
             "Your name and address, printed on every letter",
         )
         self.send_action = self._action(
             "Send by &E-mail…",
-            self.send_by_email,
+            lambda: self.addressing.send_by_email(),
             "Ctrl+Return",
             "Queue the letter in the outbox and send it through your account",
         )
@@ -322,32 +320,38 @@ class MainWindow(QMainWindow):
         )
         self.find_officials_action = self._action(
             "&Find My Officials…",
-            self.find_officials,
+            lambda: self.addressing.find_officials(),
             "Ctrl+Shift+F",
             "Your senators and representative by ZIP code, or anyone by state or name",
         )
         self.import_directory_action = self._action(
             "&Import Directory Files…",
-            lambda: self.directory_dialog().panel.import_action.trigger(),
+            lambda: self.addressing.directory_dialog().panel.import_action.trigger(),
         )
         self.update_directory_action = self._action(
             "&Update from the Internet",
-            lambda: self.directory_dialog().panel.update_action.trigger(),
+            lambda: self.addressing.directory_dialog().panel.update_action.trigger(),
         )
         self.contact_form_action = self._action(
             "Open &Contact Form",
-            self.open_contact_form,
+            lambda: self.addressing.open_contact_form(),
             None,
             "Copy the letter and open the official's web form, for those who take no e-mail",
         )
         self.quit_action = self._action("&Quit", self.close, key.Quit)
         self.search_action = self._action("Find Argument", self._focus_search, key.Find)
-        self.about_action = self._action("&About Letter Composer", self.about)
+        self.about_action = self._action("&About Letter Composer", lambda: self.preferences.about())
         self.settings_action = self._action(
-            "Se&ttings…", self.edit_settings, "Ctrl+,", "Paper, sending, autosave and spelling"
+            "Se&ttings…",
+            lambda: self.preferences.edit_settings(),
+            "Ctrl+,",
+            "Paper, sending, autosave and spelling",
         )
         self.shortcuts_action = self._action(
-            "&Keyboard Shortcuts", self.show_shortcuts, "Ctrl+/", "Every shortcut of this window"
+            "&Keyboard Shortcuts",
+            lambda: self.preferences.show_shortcuts(),
+            "Ctrl+/",
+            "Every shortcut of this window",
         )
         self.paper_group = QActionGroup(self)
         self.paper_actions: dict[str, QAction] = {}
@@ -438,12 +442,12 @@ class MainWindow(QMainWindow):
             lambda: self.set_paper(self.paper_choice.currentData())
         )
         self.preview.pages_changed.connect(self._show_page_count)
-        self.recipient_bar.find_requested.connect(self.find_officials)
+        self.recipient_bar.find_requested.connect(self.addressing.find_officials)
         self.recipient_bar.changed.connect(self._recipients_changed)
         self.recipient_bar.changed.connect(self._bar_changed)
         self.previous_copy.clicked.connect(lambda: self.show_copy(self._copy_index - 1))
         self.next_copy.clicked.connect(lambda: self.show_copy(self._copy_index + 1))
-        self.profile_banner.linkActivated.connect(lambda _link: self.edit_profile())
+        self.profile_banner.linkActivated.connect(lambda _link: self.preferences.edit_profile())
         self._preview_timer.timeout.connect(self.refresh_preview)
         self.campaign_opener.opened.connect(self._campaign_opened)
         self.campaign_opener.campaigns_listed.connect(self._fill_campaign_menu)
@@ -631,83 +635,6 @@ class MainWindow(QMainWindow):
         """Passwords this window holds in memory (typed for this session), for masking in reports."""
         return [] if self._mail is None else self._mail.passwords.session.kept()
 
-    def send_by_email(self) -> None:
-        """Queue the letter (one e-mail per recipient) and send it through the user's account."""
-        if not self.confirm_personal("Send"):
-            return
-        letters = self.output.rendered_letters(template=self.campaign.email_template)
-        if letters:
-            self.mail_center().send_letters(letters, self.campaign.id)
-
-    def directory_dialog(self) -> RecipientsDialog:
-        """The Find My Officials dialog (made on first use)."""
-        if self._directory_dialog is None:
-            from composer.core.directory import Directory
-            from composer.gui.recipients_panel import RecipientsDialog
-
-            self._directory_dialog = RecipientsDialog(
-                Directory.for_locations(self.locations),
-                self.pool,
-                near_zip=self.sender_profile.postal_code,
-                parent=self,
-            )
-            self._directory_dialog.recipients_chosen.connect(self.use_recipients)
-        return self._directory_dialog
-
-    def find_officials(self) -> None:
-        """Look up officials by ZIP code, state or name; the chosen ones get the letter."""
-        dialog = self.directory_dialog()
-        dialog.show()
-        dialog.raise_()
-
-    def open_contact_form(self, open_url: Callable[[QUrl], bool] | None = None) -> bool:
-        """Copy the letter (as an e-mail's text) and open the shown copy's web contact form."""
-        from composer.core.render import RenderError
-        from composer.gui.recipients_panel import open_contact_form
-
-        recipients = self.recipient_bar.recipients()
-        recipient = recipients[min(self._copy_index, len(recipients) - 1)]
-        if not recipient.contact_form:
-            QMessageBox.information(
-                self,
-                "No contact form",
-                f"No web contact form is known for {recipient.short_name}. "
-                "Find the official with Directory ▸ Find My Officials, or print the letter.",
-            )
-            return False
-        try:
-            rendered = self.output.renderer().render(
-                self.current_letter(), recipient, self.campaign.email_template
-            )
-        except RenderError as error:
-            QMessageBox.warning(self, "The letter is not ready", str(error))
-            return False
-        opened = (
-            open_contact_form(recipient.contact_form, rendered.text)
-            if open_url is None
-            else open_contact_form(recipient.contact_form, rendered.text, open_url)
-        )
-        self.statusBar().showMessage(
-            f"The letter is on the clipboard: paste it into {recipient.short_name}'s form."
-            if opened
-            else f"The browser could not be opened; the form is at {recipient.contact_form}",
-            12000,
-        )
-        return opened
-
-    def use_recipients(self, recipients: list[Recipient]) -> None:
-        """Address the letter to these officials: one copy each when there are several."""
-        from composer.core.directory import builtin_officials
-
-        builtin = [o.recipient() for o in builtin_officials()]
-        select = "merge" if len(recipients) > 1 else (recipients[0].id if recipients else None)
-        self.recipient_bar.set_recipients(builtin, merge=recipients, select=select)
-        self._copy_index = 0
-        self._update_copy_controls()
-        names = ", ".join(r.short_name for r in recipients[:3])
-        more = f" and {len(recipients) - 3} more" if len(recipients) > 3 else ""
-        self.statusBar().showMessage(f"The letter goes to {names}{more}.", 6000)
-
     def set_paper(self, paper: str) -> None:
         """Lay the letter out on "letter" or "a4" paper."""
         from composer.core.settings import effective_paper
@@ -726,81 +653,9 @@ class MainWindow(QMainWindow):
 
     # --- profile, about, closing ------------------------------------------------------------
 
-    def edit_profile(self) -> None:
-        """Edit and save the sender profile."""
-        from composer.core.fileio import StorageError
-        from composer.core.profile import save_sender
-        from composer.gui.profile_dialog import ProfileDialog
-
-        dialog = ProfileDialog(self.sender_profile, self)
-        if dialog.exec() != ProfileDialog.DialogCode.Accepted:
-            return
-        sender = dialog.chosen_sender()
-        try:
-            save_sender(self.locations.profile_file, sender)
-        except StorageError as error:
-            QMessageBox.warning(
-                self,
-                "The profile was not saved",
-                f"{error}\n\nThe profile is used for this session only.",
-            )
-        self.sender_profile = sender
-        self._update_profile_banner()
-        self.schedule_preview()
-
     def _spelling_status(self, status: str) -> None:
         if not self.spelling.available and self.settings.spell_language:
             self.statusBar().showMessage(status, 15000)
-
-    def edit_settings(self) -> None:
-        """Open the settings dialog (without blocking); changes apply when it is accepted."""
-        from PySide6.QtCore import Qt
-
-        from composer.gui.settings_dialog import SettingsDialog
-
-        dialog = SettingsDialog(self.settings, parent=self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(lambda: self.apply_settings(dialog.settings()))
-        dialog.open()
-
-    def apply_settings(self, new: Settings) -> None:
-        """Use and save new settings (the same Settings object is updated for everyone)."""
-        import dataclasses
-
-        from composer.core.fileio import StorageError
-        from composer.core.settings import effective_paper, save_settings
-
-        for spec in dataclasses.fields(new):
-            setattr(self.settings, spec.name, getattr(new, spec.name))
-        self.spelling.set_language(self.settings.spell_language)
-        self.set_paper(effective_paper(self.settings))
-        self.schedule_preview()
-        try:
-            save_settings(self.locations.settings_file, self.settings)
-        except StorageError as error:
-            QMessageBox.warning(
-                self, "The settings were not saved", f"{error}\n\nThey apply until you quit."
-            )
-
-    def show_shortcuts(self) -> None:
-        """Help ▸ Keyboard Shortcuts, listed from the window's own actions."""
-        from PySide6.QtCore import Qt
-
-        from composer.gui.shortcuts_dialog import ShortcutsDialog
-
-        dialog = ShortcutsDialog(self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()
-
-    def about(self) -> None:
-        """The About box."""
-        QMessageBox.about(
-            self,
-            "About Letter Composer",
-            f"<h3>Letter Composer {__version__}</h3>"
-            "<p>Write advocacy letters that officials read: choose arguments, make them "
-            "your own, preview the page, then print or e-mail.</p>",
-        )
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Save the letter and the settings on the way out."""

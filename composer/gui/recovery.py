@@ -371,7 +371,7 @@ class LetterKeeper(QObject):
             )
         else:
             # Officials (one, or several with a copy each) are offered again as they were saved.
-            w.use_recipients(list(recipients))
+            w.addressing.use_recipients(list(recipients))
 
     # -- switching letters ---------------------------------------------------------------
 

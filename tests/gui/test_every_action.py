@@ -106,7 +106,7 @@ def test_every_menu_action_runs_without_a_crash_or_an_error(
     caplog.set_level(logging.WARNING)
     # Directory ▸ Update from the Internet asks a closed loopback port, never the Internet.
     dead = f"http://127.0.0.1:{free_port()}/"
-    panel = window.directory_dialog().panel
+    panel = window.addressing.directory_dialog().panel
     panel.urls = {key: dead + key for key in panel.urls}
     editor = window.editor.text
     editor.moveCursor(editor.textCursor().MoveOperation.End)

@@ -273,7 +273,7 @@ def test_the_paper_the_fold_marks_and_the_copy_are_honoured(
         )
         for n, surname in enumerate(("Adams", "Baker"))
     ]
-    window.use_recipients(officials)
+    window.addressing.use_recipients(officials)
     window._preview_timer.stop()
     with qtbot.waitSignal(window.preview.updated, timeout=10_000):
         window.show_copy(1)

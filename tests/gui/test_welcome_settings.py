@@ -175,7 +175,7 @@ def test_ctrl_comma_opens_settings_and_ok_applies_them(
 
 
 def test_cancel_changes_nothing(main_window, locations: Locations, qtbot) -> None:
-    main_window.edit_settings()
+    main_window.preferences.edit_settings()
     dialog = main_window.findChild(SettingsDialog)
     dialog.paper.setCurrentIndex(dialog.paper.findData("a4"))
     with qtbot.waitSignal(dialog.finished):

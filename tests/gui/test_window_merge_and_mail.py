@@ -42,7 +42,7 @@ def official(number: int, email: str = "") -> Recipient:
 @pytest.fixture
 def three(main_window: MainWindow) -> list[Recipient]:
     recipients = [official(n) for n in range(3)]
-    main_window.use_recipients(recipients)
+    main_window.addressing.use_recipients(recipients)
     return recipients
 
 
@@ -62,7 +62,7 @@ def test_several_officials_each_get_a_copy_and_the_preview_steps(
 
 
 def test_one_official_chosen_by_hand_is_a_single_letter(main_window: MainWindow) -> None:
-    main_window.use_recipients([official(0)])
+    main_window.addressing.use_recipients([official(0)])
     assert not main_window.recipient_bar.is_merge()
     assert main_window.recipient_bar.recipient().id == "T000000"
     assert not main_window.copy_label.isVisible()
@@ -121,7 +121,7 @@ def test_send_by_email_reaches_the_server_with_each_copy(
     save_account(account_file(main_window.locations.config_dir), account)
     KeyringCredentials().store(account.keyring_key, PASSWORD)
     recipients = [official(0, "adams@senate.example"), official(1, "baker@senate.example")]
-    main_window.use_recipients(recipients)
+    main_window.addressing.use_recipients(recipients)
     monkeypatch.setattr(main_window.coach_panel, "confirm_output", lambda _verb: True)
 
     def fill_and_send(dialog: SendDialog) -> int:
@@ -130,7 +130,7 @@ def test_send_by_email_reaches_the_server_with_each_copy(
         return QDialog.DialogCode.Accepted if dialog.result() else QDialog.DialogCode.Rejected
 
     monkeypatch.setattr(SendDialog, "exec", fill_and_send)
-    main_window.send_by_email()
+    main_window.addressing.send_by_email()
     qtbot.waitUntil(lambda: len(server.recording.messages) == 2, timeout=20_000)
     by_recipient = {
         m.rcpt_tos: message_from_bytes(m.data, policy=policy.default)
@@ -157,7 +157,7 @@ def test_sending_without_an_account_offers_to_set_one_up(
         "composer.gui.mail_center.QMessageBox.question",
         lambda _parent, _title, text: asked.append(text) or 0,
     )
-    main_window.send_by_email()
+    main_window.addressing.send_by_email()
     assert asked and "e-mail account" in asked[0]
 
 
@@ -166,7 +166,9 @@ def test_contact_form_gets_the_letter_on_the_clipboard(main_window: MainWindow) 
 
     opened: list[str] = []
     main_window.recipient_bar.select("white-house")
-    assert main_window.open_contact_form(lambda url: opened.append(url.toString()) or True)
+    assert main_window.addressing.open_contact_form(
+        lambda url: opened.append(url.toString()) or True
+    )
     assert opened == ["https://www.whitehouse.gov/contact/"]
     assert QGuiApplication.clipboard().text().startswith("Dear Mr. President:")
 
@@ -198,7 +200,7 @@ def test_send_anyway_with_an_empty_to_field_says_what_to_type(
         return int(QDialog.DialogCode.Accepted if dialog.result() else QDialog.DialogCode.Rejected)
 
     monkeypatch.setattr(SendDialog, "exec", press_send)
-    main_window.send_by_email()
+    main_window.addressing.send_by_email()
     assert len(seen) == 1
     assert "Give an e-mail address for" in seen[0] and "President" in seen[0]
     assert main_window.mail_center().outbox.entries() == []
