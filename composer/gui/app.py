@@ -73,9 +73,6 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     if app is None:
         app = QApplication(argv if argv is not None else sys.argv[:1])
     assert isinstance(app, QApplication)
-    from composer.gui.refcount_guard import protect_singletons
-
-    protect_singletons()  # PySide6 6.12 on Python < 3.12 would otherwise abort the program
     app.setApplicationName("Letter Composer")
     app.setApplicationDisplayName("Letter Composer")
     app.setApplicationVersion(__version__)
@@ -127,13 +124,14 @@ def run_app(smoke: bool = False, locations: Locations | None = None) -> int:
     def finish() -> None:
         """Everything the frame's first paint did not need; the window becomes usable."""
         nonlocal failed
+        from composer.core.drafts import salvage_drafts
         from composer.core.logs import setup_logging
         from composer.core.storage import check_storage
 
         setup_logging(locations.log_file)
         # Before anything opens the database: a damaged one is moved aside, unwritable
         # folders are found; the window tells the user (composer.gui.recovery).
-        storage_report = check_storage(locations)
+        storage_report = check_storage(locations, salvage=salvage_drafts)
         try:
             window.complete(open_campaign(locations, window.settings))
         except Exception as error:

@@ -44,9 +44,6 @@ def ensure_gui_application() -> QGuiApplication:
     """The running Qt application, or a new headless one (fonts and painting need one)."""
     app = QGuiApplication.instance()
     if app is None:
-        from composer.gui.refcount_guard import protect_singletons  # QtCore only, no widgets
-
-        protect_singletons()  # a no-op unless this PySide6 build has the None-reference fault
         app = QGuiApplication(["composer", "-platform", "offscreen"])
     assert isinstance(app, QGuiApplication)
     return app

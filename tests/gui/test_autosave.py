@@ -16,20 +16,14 @@ from PySide6.QtCore import QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from composer.core.drafts import DraftError, DraftStore, process_tag
+from composer.core.drafts import DraftError, DraftStore, process_tag, salvage_drafts
 from composer.core.letterfile import LetterDocument, read_letter_file
 from composer.core.locations import Locations
 from composer.core.models import Letter, custom_recipient
 from composer.core.settings import Settings
 from composer.core.storage import check_storage
 from composer.gui.recovery import CANCEL, DISCARD, SAVE_AS
-from composer.gui.refcount_guard import protect_singletons
 from tests.helpers.faults import fill_disk, tiny_tmpfs
-
-
-@pytest.fixture(autouse=True)
-def _pyside_guard(qapp) -> None:
-    protect_singletons()
 
 
 @pytest.fixture
@@ -370,7 +364,7 @@ def test_a_damaged_database_is_reported_above_the_letter(qtbot, locations, sende
     save_sender(locations.profile_file, sender)
     locations.data_dir.mkdir(parents=True, exist_ok=True)
     locations.database_file.write_bytes(b"this is not a database" * 100)
-    report = check_storage(locations)
+    report = check_storage(locations, salvage=salvage_drafts)
     window = MainWindow(locations, Settings(paper="letter", autosave_seconds=1), default_campaign())
     qtbot.addWidget(window)
     window.show()
@@ -393,7 +387,7 @@ def test_an_unwritable_data_folder_keeps_the_text_and_offers_save_as(
     blocker = tmp_path / "blocker"
     blocker.write_text("a file where the folders should be")
     locations = Locations.under(blocker)
-    report = check_storage(locations)
+    report = check_storage(locations, salvage=salvage_drafts)
     window = MainWindow(locations, Settings(paper="letter", autosave_seconds=1), default_campaign())
     qtbot.addWidget(window)
     window.show()
@@ -497,7 +491,7 @@ def test_an_immutable_config_folder_is_reported(qtbot, tmp_path) -> None:
 
     locations = Locations.under(tmp_path / "app")
     with immutable(locations.config_dir):
-        report = check_storage(locations)
+        report = check_storage(locations, salvage=salvage_drafts)
         window = MainWindow(locations, Settings(paper="letter"), default_campaign())
         qtbot.addWidget(window)
         window.keeper.show_storage_report(report)

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import QApplication
 
 from composer.gui.editor import LetterEditor
 from composer.gui.paste import MAX_PASTE_CHARS, CleanPasteTextEdit
-from composer.gui.refcount_guard import protect_singletons
 from tests.helpers.heartbeat import Heartbeat
 
 # The longest the event loop may go without running a timer during a large paste.
@@ -21,11 +20,6 @@ RESPONSIVE_BOUND_S = 0.35
 # The editor's listeners (word count, spelling) answer the paste's one change notice on
 # the whole 10 MB text; measured apart, with a looser bound, because that code is theirs.
 NOTICE_BOUND_S = 2.0
-
-
-@pytest.fixture(autouse=True)
-def _pyside_guard(qapp) -> None:
-    protect_singletons()
 
 
 @pytest.fixture

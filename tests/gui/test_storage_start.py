@@ -24,7 +24,6 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from composer.core.letterfile import read_letter_file
 from composer.core.locations import Locations
 from composer.gui.recovery import SAVE_AS
-from composer.gui.refcount_guard import protect_singletons
 from tests.helpers.faults import damage_pages, fill_disk, immutable, tiny_tmpfs
 from tests.helpers.letters import fill_drafts
 
@@ -33,7 +32,6 @@ SENTENCE = "A sentence that must not be lost."
 
 @pytest.fixture(autouse=True)
 def _guard_and_clean_logging(qapp) -> Iterator[None]:
-    protect_singletons()
     before = list(logging.getLogger().handlers)
     yield
     # run_app sets up the log file; do not let its handler outlive the test.
