@@ -130,7 +130,7 @@ def run_app(smoke: bool = False, locations: Locations | None = None) -> int:
 
         setup_logging(locations.log_file)
         # Before anything opens the database: a damaged one is moved aside, unwritable
-        # folders are found; the window tells the user (composer.gui.recovery).
+        # folders are found; the window tells the user (composer.gui.letter_keeper).
         storage_report = check_storage(locations, salvage=salvage_drafts)
         try:
             window.complete(open_campaign(locations, window.settings))

@@ -96,7 +96,7 @@ class MainWindow(QMainWindow):
         from composer.core.models import Sender
         from composer.core.profile import load_saved_sender
         from composer.core.settings import effective_paper
-        from composer.gui.recovery import LetterKeeper
+        from composer.gui.letter_keeper import LetterKeeper
 
         self.campaign = campaign
         self.paper = effective_paper(self.settings)
@@ -105,7 +105,7 @@ class MainWindow(QMainWindow):
         self._add_editing_actions()
         self._connect_signals()
         self._load_campaign(campaign)
-        # Drafts, letter files, crash recovery and exports (composer.gui.recovery).
+        # Drafts, letter files, crash recovery and exports (composer.gui.letter_keeper).
         self.keeper = LetterKeeper(self, DraftStore(self.locations.database_file))
         for action in self._frame_actions:
             action.setEnabled(True)

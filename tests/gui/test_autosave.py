@@ -22,7 +22,7 @@ from composer.core.locations import Locations
 from composer.core.models import Letter, custom_recipient
 from composer.core.settings import Settings
 from composer.core.storage import check_storage
-from composer.gui.recovery import CANCEL, DISCARD, SAVE_AS
+from composer.gui.letter_files import CANCEL, DISCARD, SAVE_AS
 from tests.helpers.faults import fill_disk, tiny_tmpfs
 
 
@@ -244,7 +244,7 @@ def test_save_as_and_open_keep_everything(window, locations, qtbot, tmp_path) ->
     window.set_paper("a4")
     before = window.current_letter()
     path = tmp_path / "mine.letter"
-    window.keeper.choose_save_path = lambda suggested: path
+    window.keeper.files.choose_save_path = lambda suggested: path
     with qtbot.waitSignal(
         window.statusBar().messageChanged,
         timeout=5000,
@@ -260,7 +260,7 @@ def test_save_as_and_open_keep_everything(window, locations, qtbot, tmp_path) ->
     window.new_letter()
     window.set_paper("letter")
     with qtbot.waitSignal(window.keeper.letter_restored, timeout=5000):
-        window.keeper.open_letter_file(path)
+        window.keeper.files.open_letter_file(path)
     after = window.current_letter()
     assert after.body_html == before.body_html
     assert after.subject == "A subject to keep"
@@ -405,7 +405,7 @@ def test_an_unwritable_data_folder_keeps_the_text_and_offers_save_as(
     assert "Text that has nowhere to go yet." in window.editor.text.toPlainText()
     # Save As somewhere else, then closing goes through.
     elsewhere = tmp_path / "rescued.letter"
-    window.keeper.choose_save_path = lambda suggested: elsewhere
+    window.keeper.files.choose_save_path = lambda suggested: elsewhere
     window.keeper.ask_unsaved = lambda doing: SAVE_AS
     window.close()
     assert not window.isVisible()
@@ -477,7 +477,7 @@ def test_a_real_full_disk(qtbot, tmp_path, sender) -> None:
         assert "The disk is full" in window.keeper.notice("autosave").text()
         elsewhere = tmp_path / "rescued.letter"
         window.keeper.ask_unsaved = lambda doing: SAVE_AS
-        window.keeper.choose_save_path = lambda suggested: elsewhere
+        window.keeper.files.choose_save_path = lambda suggested: elsewhere
         window.close()
         assert "more words" in read_letter_file(elsewhere).letter.body_html
         window.keeper.autosaver.wait()
