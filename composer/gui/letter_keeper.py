@@ -176,13 +176,13 @@ class LetterKeeper(QObject):
             )
         self.export_menu = QMenu("Export &As", w)
         self.export_menu.addActions(list(self.export_actions.values()))
-        menu = w.file_menu
+        menu = w.menus.file_menu
         # File ▸ New Letter, Open Letter…, Save, Save As…, Drafts…; Export As ▸ after Export PDF.
         menu.insertActions(
-            self._after(menu, w.new_action),
+            self._after(menu, w.menus.new_action),
             [self.open_action, self.save_action, self.save_as_action, self.drafts_action],
         )
-        menu.insertMenu(self._after(menu, w.export_action), self.export_menu)
+        menu.insertMenu(self._after(menu, w.menus.export_action), self.export_menu)
 
     @staticmethod
     def _after(menu: QMenu, action: QAction) -> QAction:

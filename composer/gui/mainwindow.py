@@ -11,17 +11,18 @@ that need them: importing them is most of the cost of starting.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QThreadPool, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
     QLabel,
     QMainWindow,
     QMessageBox,
 )
+
+from composer.gui.window_menus import PAPER_LABELS
 
 if TYPE_CHECKING:
     from composer.core.campaigns import Campaign
@@ -31,8 +32,6 @@ if TYPE_CHECKING:
     from composer.gui.mail_center import MailCenter
 
 log = logging.getLogger(__name__)
-
-PAPER_LABELS = {"letter": "US Letter (#10 envelope)", "a4": "A4 (DL envelope)"}
 
 
 class MainWindow(QMainWindow):
@@ -76,11 +75,11 @@ class MainWindow(QMainWindow):
         self._mail: MailCenter | None = None
         self.is_complete = False
         self._painted = False
-        self._shortcuts: list[tuple[QAction, QKeySequence]] = []
 
         self.setWindowTitle("Letter Composer")
-        self._build_actions()
-        self._build_menus()
+        from composer.gui.window_menus import WindowMenus
+
+        self.menus = WindowMenus(self)  # every action and menu, declared together
         self._frame_actions = self.findChildren(QAction)
         for action in self._frame_actions:  # nothing to act on until the panes exist
             action.setEnabled(False)
@@ -102,16 +101,14 @@ class MainWindow(QMainWindow):
         self.paper = effective_paper(self.settings)
         self._build_widgets()
         self.sender_profile = load_saved_sender(self.locations.profile_file) or Sender()
-        self._add_editing_actions()
+        self.menus.add_editing_actions()
         self._connect_signals()
         self._load_campaign(campaign)
         # Drafts, letter files, crash recovery and exports (composer.gui.letter_keeper).
         self.keeper = LetterKeeper(self, DraftStore(self.locations.database_file))
         for action in self._frame_actions:
             action.setEnabled(True)
-        for action, shortcut in self._shortcuts:
-            action.setShortcut(shortcut)
-        self._shortcuts.clear()
+        self.menus.set_shortcuts()
         self.statusBar().clearMessage()
         self.is_complete = True
         # E-mail and the built-in officials load once the finished window has painted.
@@ -225,210 +222,6 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.spelling.indicator)
         self._preview_timer = QTimer(self, singleShot=True, interval=200)
 
-    def _action(
-        self,
-        text: str,
-        slot: Callable[[], object],
-        shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
-        tip: str = "",
-    ) -> QAction:
-        """An action of the window; `slot` is called without arguments (never with
-        triggered's `checked`, which a slot with an optional parameter would take)."""
-        action = QAction(text, self)
-        if shortcut is not None:
-            if self.is_complete:
-                action.setShortcut(QKeySequence(shortcut))
-            else:
-                # The first shortcut set loads every key name Qt has (tens of milliseconds):
-                # the frame's actions get theirs with the panes, when they can be used.
-                self._shortcuts.append((action, QKeySequence(shortcut)))
-        if tip:
-            action.setStatusTip(tip)
-        action.triggered.connect(lambda _checked=False: slot())
-        return action
-
-    def _build_actions(self) -> None:
-        key = QKeySequence.StandardKey
-        self.new_action = self._action(
-            "&New Letter",
-            self.new_letter,
-            key.New,
-            "Start again from the campaign's suggested arguments",
-        )
-        self.export_action = self._action(
-            "&Export PDF…",
-            lambda: self.output.export_pdf(),
-            "Ctrl+Shift+E",
-            "Save the letter as a PDF, exactly as it prints",
-        )
-        self.preview_action = self._action(
-            "Print Pre&view", lambda: self.output.print_preview(), "Ctrl+Shift+P"
-        )
-        self.print_action = self._action(
-            "&Print…",
-            lambda: self.output.print_letter(),
-            key.Print,
-            "Print the letter through the system's print dialog",
-        )
-        self.envelope_print_action = self._action(
-            "Print &Envelope…",
-            lambda: self.output.print_envelope(),
-            None,
-            "Print an envelope for each recipient, with your return address",
-        )
-        self.envelope_export_action = self._action(
-            "Export Envelope PD&F…",
-            lambda: self.output.export_envelope_pdf(),
-            None,
-            "Save the envelopes (one per recipient) as a PDF",
-        )
-        self.history_action = self._action(
-            "Printed &Letters…",
-            lambda: self.output.show_print_history(),
-            None,
-            "The letters you printed, and which of them you have mailed",
-        )
-        self.open_campaign_action = self._action(
-            "&Open Campaign…",
-            lambda: self.campaign_opener.choose_pack(),
-            key.Open,
-            "Open a campaign pack (.zip, or the campaign.toml in its folder)",
-        )
-        self.open_campaign_folder_action = self._action(
-            "Open Campaign &Folder…",
-            lambda: self.campaign_opener.choose_folder(),
-            None,
-            "Open a campaign pack that is a folder",
-        )
-        self.profile_action = self._action(
-            "Sender &Profile…",
-            lambda: self.preferences.edit_profile(),
-            None,
-            "Your name and address, printed on every letter",
-        )
-        self.send_action = self._action(
-            "Send by &E-mail…",
-            lambda: self.addressing.send_by_email(),
-            "Ctrl+Return",
-            "Queue the letter in the outbox and send it through your account",
-        )
-        self.outbox_action = self._action(
-            "&Outbox and Sent", lambda: self.mail_center().show_outbox(), "Ctrl+Shift+U"
-        )
-        self.account_action = self._action(
-            "E-mail &Account…", lambda: self.mail_center().edit_account()
-        )
-        self.find_officials_action = self._action(
-            "&Find My Officials…",
-            lambda: self.addressing.find_officials(),
-            "Ctrl+Shift+F",
-            "Your senators and representative by ZIP code, or anyone by state or name",
-        )
-        self.import_directory_action = self._action(
-            "&Import Directory Files…",
-            lambda: self.addressing.directory_dialog().panel.import_action.trigger(),
-        )
-        self.update_directory_action = self._action(
-            "&Update from the Internet",
-            lambda: self.addressing.directory_dialog().panel.update_action.trigger(),
-        )
-        self.contact_form_action = self._action(
-            "Open &Contact Form",
-            lambda: self.addressing.open_contact_form(),
-            None,
-            "Copy the letter and open the official's web form, for those who take no e-mail",
-        )
-        self.quit_action = self._action("&Quit", self.close, key.Quit)
-        self.search_action = self._action("Find Argument", self._focus_search, key.Find)
-        self.about_action = self._action("&About Letter Composer", lambda: self.preferences.about())
-        self.settings_action = self._action(
-            "Se&ttings…",
-            lambda: self.preferences.edit_settings(),
-            "Ctrl+,",
-            "Paper, sending, autosave and spelling",
-        )
-        self.shortcuts_action = self._action(
-            "&Keyboard Shortcuts",
-            lambda: self.preferences.show_shortcuts(),
-            "Ctrl+/",
-            "Every shortcut of this window",
-        )
-        self.paper_group = QActionGroup(self)
-        self.paper_actions: dict[str, QAction] = {}
-        for paper, label in PAPER_LABELS.items():
-            action = QAction(label, self, checkable=True)
-            action.triggered.connect(lambda _=False, p=paper: self.set_paper(p))
-            self.paper_group.addAction(action)
-            self.paper_actions[paper] = action
-
-    def _build_menus(self) -> None:
-        bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
-        file_menu.addActions([self.new_action])
-        file_menu.addSeparator()
-        file_menu.addActions([self.open_campaign_action, self.open_campaign_folder_action])
-        self.campaign_menu = file_menu.addMenu("Switch &Campaign")
-        self.campaign_menu.aboutToShow.connect(self._list_campaigns)
-        file_menu.addSeparator()
-        file_menu.addActions([self.export_action, self.preview_action, self.print_action])
-        file_menu.addActions(
-            [self.envelope_print_action, self.envelope_export_action, self.history_action]
-        )
-        file_menu.addSeparator()
-        file_menu.addActions([self.send_action, self.outbox_action])
-        file_menu.addSeparator()
-        file_menu.addActions([self.profile_action, self.account_action])
-        file_menu.addSeparator()
-        file_menu.addAction(self.quit_action)
-        self.file_menu = file_menu
-        edit_menu = bar.addMenu("&Edit")
-        edit_menu.addAction(self.search_action)
-        edit_menu.addSeparator()
-        edit_menu.addAction(self.settings_action)
-        self.edit_menu = edit_menu
-        self.format_menu = bar.addMenu("F&ormat")
-        directory_menu = bar.addMenu("&Directory")
-        directory_menu.addActions(
-            [
-                self.find_officials_action,
-                self.import_directory_action,
-                self.update_directory_action,
-            ]
-        )
-        directory_menu.addSeparator()
-        directory_menu.addAction(self.contact_form_action)
-        self.directory_menu = directory_menu
-        view_menu = bar.addMenu("&View")
-        view_menu.addActions(list(self.paper_actions.values()))
-        self.view_menu = view_menu
-        help_menu = bar.addMenu("&Help")
-        help_menu.addAction(self.shortcuts_action)
-        help_menu.addAction(self.about_action)
-        self.help_menu = help_menu
-
-    def _list_campaigns(self) -> None:
-        if self.is_complete:
-            self.campaign_opener.refresh_list()
-
-    def _add_editing_actions(self) -> None:
-        """Undo, clipboard and formatting in the Edit and Format menus (they act on the editor)."""
-        from PySide6.QtCore import Qt
-
-        first = self.edit_menu.actions()[0]  # Find Argument, built with the frame
-        self.edit_menu.insertActions(first, [self.editor.undo_action, self.editor.redo_action])
-        self.edit_menu.insertSeparator(first)
-        for text, slot, shortcut in (
-            ("Cu&t", self.editor.text.cut, QKeySequence.StandardKey.Cut),
-            ("&Copy", self.editor.text.copy, QKeySequence.StandardKey.Copy),
-            ("&Paste", self.editor.text.paste, QKeySequence.StandardKey.Paste),
-            ("Select &All", self.editor.text.selectAll, QKeySequence.StandardKey.SelectAll),
-        ):
-            action = self._action(text, slot, shortcut)
-            action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-            self.edit_menu.insertAction(first, action)
-        self.edit_menu.insertSeparator(first)
-        self.format_menu.addActions(self.editor.format_actions())
-
     def _connect_signals(self) -> None:
         self.picker.toggled.connect(self.session.tick)
         self.picker.move_requested.connect(self.session.move)
@@ -450,7 +243,7 @@ class MainWindow(QMainWindow):
         self.profile_banner.linkActivated.connect(lambda _link: self.preferences.edit_profile())
         self._preview_timer.timeout.connect(self.refresh_preview)
         self.campaign_opener.opened.connect(self._campaign_opened)
-        self.campaign_opener.campaigns_listed.connect(self._fill_campaign_menu)
+        self.campaign_opener.campaigns_listed.connect(self.menus.fill_campaign_menu)
         self.spelling.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
         self.spelling.status_changed.connect(self._spelling_status)
         self._bar_changed()  # the session starts with what the bar offers
@@ -488,16 +281,6 @@ class MainWindow(QMainWindow):
         self._load_campaign(campaign)
         self.settings.campaign = campaign.id
         self.statusBar().showMessage(f"Opened the campaign “{campaign.title}”.", 6000)
-
-    def _fill_campaign_menu(self, found: list[tuple[str, str]]) -> None:
-        self.campaign_menu.clear()
-        for campaign_id, title in found:
-            action = self.campaign_menu.addAction(title)
-            action.setCheckable(True)
-            action.setChecked(campaign_id == self.campaign.id)
-            action.triggered.connect(
-                lambda _=False, key=campaign_id: self.campaign_opener.open_known(key)
-            )
 
     def confirm_personal(self, verb: str) -> bool:
         """Before a letter leaves: let the coach warn about a letter with nothing personal."""
@@ -643,7 +426,7 @@ class MainWindow(QMainWindow):
             return
         self.paper = paper
         self.session.set_paper(paper)
-        self.paper_actions[paper].setChecked(True)
+        self.menus.paper_actions[paper].setChecked(True)
         index = self.paper_choice.findData(paper)
         if self.paper_choice.currentIndex() != index:
             self.paper_choice.setCurrentIndex(index)

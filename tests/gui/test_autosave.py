@@ -250,7 +250,6 @@ def test_save_as_and_open_keep_everything(window, locations, qtbot, tmp_path) ->
         timeout=5000,
         check_params_cb=lambda m: m.startswith("Saved "),
     ):
-        window.save_as_action = window.keeper.save_as_action
         window.keeper.save_as_action.trigger()
     document = read_letter_file(path)
     assert document.letter.body_html == before.body_html
@@ -502,7 +501,7 @@ def test_an_immutable_config_folder_is_reported(qtbot, tmp_path) -> None:
 def test_file_menu_entries_and_their_shortcuts(window) -> None:
     from PySide6.QtGui import QAction, QKeySequence
 
-    texts = [action.text() for action in window.file_menu.actions()]
+    texts = [action.text() for action in window.menus.file_menu.actions()]
     for entry in ("Open &Letter…", "&Save", "Save &As…", "&Drafts…", "Export &As"):
         assert entry in texts
     assert texts.index("&New Letter") < texts.index("Open &Letter…") < texts.index("&Drafts…")

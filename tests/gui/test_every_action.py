@@ -112,7 +112,7 @@ def test_every_menu_action_runs_without_a_crash_or_an_error(
     editor.moveCursor(editor.textCursor().MoveOperation.End)
     editor.insertPlainText(" I ride the bus to work every day in Seattle.")
     triggered: list[str] = []
-    quit_action = window.quit_action
+    quit_action = window.menus.quit_action
     try:
         for top in window.menuBar().actions():
             menu = top.menu()

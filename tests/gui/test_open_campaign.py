@@ -136,7 +136,7 @@ def test_open_campaign_dialog_accepts_a_folder_by_its_campaign_toml(
         answering("OK", choose=pack / "campaign.toml") as seen,
         qtbot.waitSignal(main_window.campaign_opener.opened, timeout=10_000),
     ):
-        main_window.open_campaign_action.trigger()
+        main_window.menus.open_campaign_action.trigger()
     assert seen == ["file dialog: Open Campaign"]
     assert main_window.campaign.id == "example-bike-lane"
 
@@ -167,7 +167,7 @@ def test_switch_campaign_menu_lists_and_switches(qtbot: QtBot, main_window: Main
         opener.open_path(EXAMPLE)
     with qtbot.waitSignal(opener.campaigns_listed, timeout=10_000):
         opener.refresh_list()
-    actions = {a.text(): a for a in main_window.campaign_menu.actions()}
+    actions = {a.text(): a for a in main_window.menus.campaign_menu.actions()}
     assert set(actions) == {
         "Protect Russians who refuse to fight",
         "A protected bike lane on Main Street",

@@ -15,7 +15,7 @@ from tests.helpers.pdf_layout import find_line, pdf_layout
 
 
 def test_file_menu_offers_envelopes_and_printed_letters(main_window: MainWindow) -> None:
-    texts = [action.text() for action in main_window.file_menu.actions()]
+    texts = [action.text() for action in main_window.menus.file_menu.actions()]
     for text in ("&Print…", "Print &Envelope…", "Export Envelope PD&F…", "Printed &Letters…"):
         assert text in texts
     assert texts.index("Print &Envelope…") == texts.index("&Print…") + 1
@@ -70,7 +70,7 @@ def test_printed_letters_opens_the_history(qtbot: QtBot, main_window: MainWindow
         pages=2,
         printer="Office",
     )
-    main_window.history_action.trigger()
+    main_window.menus.history_action.trigger()
     dialog = main_window.output.history_dialog
     qtbot.waitUntil(lambda: dialog.table.rowCount() == 1, timeout=10_000)
     assert dialog.isVisible()

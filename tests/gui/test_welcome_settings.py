@@ -225,14 +225,14 @@ def test_shortcuts_dialog_lists_every_menu_shortcut(main_window, qtbot) -> None:
 def test_a_new_action_appears_without_editing_the_dialog(main_window) -> None:
     extra = QAction("&Frobnicate", main_window)
     extra.setShortcut(QKeySequence("Ctrl+Alt+F"))
-    main_window.help_menu.addAction(extra)
+    main_window.menus.help_menu.addAction(extra)
     assert ("Frobnicate", "Ctrl+Alt+F") in [
         (s.name, s.keys) for s in collect_shortcuts(main_window)
     ]
 
 
 def test_help_menu_has_shortcuts_and_about(main_window) -> None:
-    texts = [plain_text(a.text()) for a in main_window.help_menu.actions()]
+    texts = [plain_text(a.text()) for a in main_window.menus.help_menu.actions()]
     assert "Keyboard Shortcuts" in texts and "About Letter Composer" in texts
 
 
