@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QRunnable, QStandardPaths, Signal
+from PySide6.QtCore import QObject, QStandardPaths
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from composer.core.drafts import DraftError
@@ -20,6 +20,7 @@ from composer.core.letterfile import (
     read_letter_file,
     write_letter_file,
 )
+from composer.gui.background import run_task
 
 if TYPE_CHECKING:
     from composer.gui.letter_keeper import LetterKeeper
@@ -28,38 +29,6 @@ log = logging.getLogger(__name__)
 
 LETTER_FILTER = f"Letters (*{SUFFIX})"
 SAVE_AS, DISCARD, CANCEL = "save-as", "discard", "cancel"
-
-
-class _FileSignals(QObject):
-    """Signals of a file job.
-
-    Signals:
-        done(object): the job's result.
-        failed(str): what went wrong, in plain words.
-    """
-
-    done = Signal(object)
-    failed = Signal(str)
-
-
-class _FileJob(QRunnable):
-    """Reads or writes a letter file away from the GUI thread."""
-
-    def __init__(self, work: Callable[[], object]) -> None:
-        super().__init__()
-        self.work = work
-        self.signals = _FileSignals()
-
-    def run(self) -> None:
-        try:
-            result = self.work()
-        except (StorageError, LetterFileError) as error:
-            self.signals.failed.emit(str(error))
-        except Exception as error:  # shown to the user; the details go to the log
-            log.exception("letter file job failed")
-            self.signals.failed.emit(f"Unexpected error: {error}")
-        else:
-            self.signals.done.emit(result)
 
 
 def _documents_folder() -> Path:
@@ -81,7 +50,6 @@ class LetterFiles(QObject):
         super().__init__(keeper)
         self.keeper = keeper
         self.file_path: Path | None = None
-        self._jobs: list[_FileJob] = []
         self.choose_save_path: Callable[[str], Path | None] = self._ask_save_path
         self.choose_open_path: Callable[[], Path | None] = self._ask_open_path
 
@@ -110,22 +78,19 @@ class LetterFiles(QObject):
         return suggested_file_name(recipient, SUFFIX)
 
     def _start(
-        self, job: _FileJob, done: Callable[[object], None], failed: Callable[[str], None]
+        self,
+        work: Callable[[], object],
+        done: Callable[[object], None],
+        failed: Callable[[str], None],
     ) -> None:
-        job.setAutoDelete(False)
-        self._jobs.append(job)
-
-        def finish(callback: Callable[..., None]) -> Callable[..., None]:
-            def handler(*args: object) -> None:
-                if job in self._jobs:
-                    self._jobs.remove(job)
-                callback(*args)
-
-            return handler
-
-        job.signals.done.connect(finish(done))
-        job.signals.failed.connect(finish(failed))
-        self.keeper.window.pool.start(job)
+        run_task(
+            work,
+            done,
+            failed,
+            pool=self.keeper.window.pool,
+            expected=(StorageError, LetterFileError),
+            what="reading or writing the letter file",
+        )
 
     def save(self) -> None:
         """File ▸ Save: to the letter's file if it has one, else Save As; the draft too."""
@@ -157,7 +122,7 @@ class LetterFiles(QObject):
             write_letter_file(path, document)
             return path, generation
 
-        self._start(_FileJob(write), self._file_written, self._file_failed)
+        self._start(write, self._file_written, self._file_failed)
 
     def _file_written(self, result: object) -> None:
         assert isinstance(result, tuple)
@@ -199,7 +164,7 @@ class LetterFiles(QObject):
             return
         self.keeper.window.statusBar().showMessage(f"Opening {path}…")
         self._start(
-            _FileJob(lambda: (path, read_letter_file(path))),
+            lambda: (path, read_letter_file(path)),
             self._file_read,
             lambda message: self._warn("The letter cannot be opened", message),
         )
