@@ -138,15 +138,7 @@ class OutputController(QObject):
                 return
             if not path.lower().endswith(".pdf"):
                 path += ".pdf"
-        from composer.gui.print_actions import PdfExportJob
-
-        job = PdfExportJob(Path(path), items, self.window.session.subject or "Letter")
-        job.setAutoDelete(False)
-        self._jobs.append(job)
-        job.signals.finished.connect(self._export_finished)
-        job.signals.failed.connect(self._export_failed)
-        self.window.statusBar().showMessage(f"Writing {path}…")
-        self.window.pool.start(job)
+        self._write_pdf(Path(path), items, self.window.session.subject or "Letter")
 
     def export_merge(self, path: str | None = None, combined: bool | None = None) -> None:
         """Write a copy for each recipient: one combined PDF, or one PDF each in a folder."""
@@ -224,7 +216,6 @@ class OutputController(QObject):
         self.window.pool.start(job)
 
     def _export_finished(self, path: str, pages: int) -> None:
-        self._jobs = [j for j in self._jobs if getattr(j, "path", None) != Path(path)]
         self.window.statusBar().showMessage(
             f"Saved {path} ({pages} page{'s' if pages != 1 else ''}).", 8000
         )
@@ -279,19 +270,38 @@ class OutputController(QObject):
 
     def export_envelope_pdf(self, path: str | None = None) -> None:
         """Ask where to save, then write the envelopes to a PDF in the background."""
-        from composer.gui.print_actions import PdfExportJob, ask_pdf_path
+        from composer.gui.print_actions import ask_pdf_path
 
         name = self._suggested_file_name().replace("letter-to-", "envelope-to-", 1)
         target = Path(path) if path else ask_pdf_path(self.window, "Export Envelope PDF", name)
         if target is None:
             return
-        job = PdfExportJob(target, self.envelope_items(), "Envelope")
-        job.setAutoDelete(False)
-        self._jobs.append(job)
-        job.signals.finished.connect(self._export_finished)
-        job.signals.failed.connect(self._export_failed)
+        self._write_pdf(target, self.envelope_items(), "Envelope")
+
+    def _write_pdf(self, target: Path, items: list[Paintable], title: str) -> None:
+        """Write pages to a PDF in the background; the status bar and a message tell how
+        it went."""
+        from composer.gui.background import run_task
+        from composer.printing.output import write_pdf
+
+        self._jobs.append(target)
+
+        def written(pages: int) -> None:
+            self._jobs.remove(target)
+            self._export_finished(str(target), pages)
+
+        def failed(message: str) -> None:
+            self._jobs.remove(target)
+            self._export_failed(message)
+
         self.window.statusBar().showMessage(f"Writing {target}…")
-        self.window.pool.start(job)
+        run_task(
+            lambda: write_pdf(target, items, title=title),
+            written,
+            failed,
+            pool=self.window.pool,
+            what=f"writing the PDF {target}",
+        )
 
     def show_print_history(self) -> None:
         """Show the printed letters, where the user marks them mailed."""
