@@ -16,9 +16,7 @@ from collections import Counter
 from PySide6.QtCore import (
     QEvent,
     QMimeData,
-    QObject,
     QPoint,
-    QRunnable,
     QThreadPool,
     QTimer,
     Signal,
@@ -34,6 +32,7 @@ from composer.core.paste import (
     split_long_lines,
     text_chunks,
 )
+from composer.gui.background import run_task
 
 # Below these sizes a paste goes in at once (a few milliseconds).
 DIRECT_TEXT_CHARS = 64 * 1024
@@ -43,28 +42,6 @@ CHUNK_CHARS = 24 * 1024
 # A paste larger than this is refused: it is not a letter, and the editor would
 # need minutes and gigabytes to hold it.
 MAX_PASTE_CHARS = 32 * 1024 * 1024
-
-
-class _CleanSignals(QObject):
-    """Signals of a cleaning job.
-
-    Signals:
-        done(object): the :class:`composer.core.paste.CleanResult`.
-    """
-
-    done = Signal(object)
-
-
-class _CleanJob(QRunnable):
-    """Cleans a large HTML paste away from the GUI thread (pure Python, no widgets)."""
-
-    def __init__(self, source: str) -> None:
-        super().__init__()
-        self.source = source
-        self.signals = _CleanSignals()
-
-    def run(self) -> None:
-        self.signals.done.emit(clean_html(self.source))
 
 
 class CleanPasteTextEdit(QTextEdit):
@@ -88,7 +65,7 @@ class CleanPasteTextEdit(QTextEdit):
         self._done = 0
         self._cursor: QTextCursor | None = None
         self._removed: Counter[str] = Counter()
-        self._jobs: list[_CleanJob] = []
+        self._cleaning = 0  # large pastes being cleaned in the background
         self._was_read_only = False
         self._first_piece = True
         self._history: tuple[QAction, QAction] | None = None
@@ -152,7 +129,7 @@ class CleanPasteTextEdit(QTextEdit):
 
     def is_pasting(self) -> bool:
         """Whether a large paste is still going in."""
-        return bool(self._pending) or bool(self._jobs)
+        return bool(self._pending) or bool(self._cleaning)
 
     def insertFromMimeData(self, source: QMimeData) -> None:
         """Insert cleaned content at the cursor (the one entry for paste, drop and middle-click)."""
@@ -201,18 +178,26 @@ class CleanPasteTextEdit(QTextEdit):
             self.ensureCursorVisible()
             self.paste_finished.emit(result.summary())
             return
-        job = _CleanJob(source_html)
-        job.setAutoDelete(False)
-        self._jobs.append(job)
-        job.signals.done.connect(self._cleaned)
+        self._cleaning += 1
         self._lock()
         self.paste_started.emit(len(source_html))
-        self._pool.start(job)
+        run_task(
+            lambda: clean_html(source_html),
+            self._cleaned,
+            self._clean_failed,
+            pool=self._pool,
+            what="cleaning the pasted text",
+        )
 
     def _cleaned(self, result: object) -> None:
-        self._jobs.clear()
+        self._cleaning -= 1
         assert isinstance(result, CleanResult)
         self._start([("html", piece) for piece in result.chunks(CHUNK_CHARS)], result.removed)
+
+    def _clean_failed(self, message: str) -> None:
+        self._cleaning -= 1
+        self._unlock()  # nothing went in: the letter is as it was, and can be typed in again
+        self.paste_finished.emit(f"Nothing was pasted. {message}")
 
     # -- inserting a large paste in steps --
 

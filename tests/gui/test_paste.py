@@ -182,6 +182,24 @@ def test_an_absurdly_large_paste_is_refused_with_a_reason(editor: LetterEditor, 
     assert editor.text.toPlainText() == ""
 
 
+def test_a_cleaning_that_fails_leaves_the_editor_usable(
+    editor: LetterEditor, qtbot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The background cleaning fails (here, made to): the user is told and can type again."""
+
+    def broken(_source: str) -> None:
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr("composer.gui.paste.clean_html", broken)
+    editor.text.setPlainText("Dear Senator,")
+    with qtbot.waitSignal(editor.text.paste_finished, timeout=10_000) as finished:
+        editor.text.insertFromMimeData(mime("x", "<p>big</p>" * 60_000))
+    assert finished.args[0].startswith("Nothing was pasted.")
+    assert "recursion" in finished.args[0]
+    assert not editor.text.isReadOnly() and not editor.text.is_pasting()
+    assert editor.text.toPlainText() == "Dear Senator,"
+
+
 def test_typing_waits_while_a_large_paste_goes_in(editor: LetterEditor, qtbot) -> None:
     text = "line of text\n" * 200_000
     QTimer.singleShot(0, lambda: editor.text.insertFromMimeData(mime(text)))
