@@ -184,3 +184,17 @@ def test_a_second_opening_takes_the_place_of_the_first(main_window: MainWindow) 
     window.editor.undo_action.trigger()
     assert window.session.chosen[0] == first
     check_agreement(window, offered)
+
+
+def test_the_right_click_menu_undoes_through_the_letters_history(main_window: MainWindow) -> None:
+    window = main_window
+    menu = window.editor.text.createStandardContextMenu()
+    actions = menu.actions()
+    assert window.editor.undo_action in actions and window.editor.redo_action in actions
+    assert not [a for a in actions if a.objectName() in ("edit-undo", "edit-redo")]
+    menu.deleteLater()
+    before = state(window)
+    window.picker.chosen.setCurrentRow(2)
+    window.picker.up_button.click()
+    next(a for a in actions if a is window.editor.undo_action).trigger()
+    assert state(window) == before
