@@ -227,6 +227,7 @@ class MainWindow(QMainWindow):
         self.picker.move_requested.connect(self.session.move)
         self.picker.order_requested.connect(self.session.reorder)
         self.session.changed.connect(self._session_changed)
+        self.session.started.connect(self._letter_started)
         self.session.notice.connect(lambda text: self.statusBar().showMessage(text, 6000))
         self.editor.changed.connect(self.schedule_preview)
         self.editor.word_count_changed.connect(self._show_word_count)
@@ -307,6 +308,11 @@ class MainWindow(QMainWindow):
     def _session_changed(self) -> None:
         self.picker.show_chosen(self.session.chosen)
         self.schedule_preview()
+
+    def _letter_started(self) -> None:
+        from PySide6.QtGui import QTextCursor
+
+        self.editor.text.moveCursor(QTextCursor.MoveOperation.Start)  # a new letter: its top
 
     def _bar_changed(self) -> None:
         self.session.set_recipients(self.recipient_bar.recipients())

@@ -147,12 +147,14 @@ class _ArgumentStep(QUndoCommand):
 
     def undo(self) -> None:
         self.session._undoing(self.before)
+        self.session.notice.emit(f"Undone: {self.text()}.")
 
     def redo(self) -> None:
         if self.done:
             self.done = False
             return
         self.session._redoing(self.after)
+        self.session.notice.emit(f"Redone: {self.text()}.")
 
 
 class LetterSession(QObject):
@@ -169,10 +171,12 @@ class LetterSession(QObject):
         changed(): anything about the letter changed (arguments, recipients, subject,
             paper, sender or the text).
         notice(str): something the user should be told in the status bar.
+        started(): a new letter replaced the old one (views go back to its top).
     """
 
     changed = Signal()
     notice = Signal(str)
+    started = Signal()
 
     def __init__(
         self,
@@ -246,6 +250,7 @@ class LetterSession(QObject):
             self._editing -= 1
         self.document.clearUndoRedoStacks()
         self.undo_stack.clear()
+        self.started.emit()
         self.changed.emit()
 
     def set_recipients(self, recipients: Sequence[Recipient]) -> None:

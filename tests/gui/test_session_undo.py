@@ -198,3 +198,16 @@ def test_the_right_click_menu_undoes_through_the_letters_history(main_window: Ma
     window.picker.up_button.click()
     next(a for a in actions if a is window.editor.undo_action).trigger()
     assert state(window) == before
+
+
+def test_a_new_letter_opens_at_its_top_and_undo_says_what_it_undid(
+    main_window: MainWindow,
+) -> None:
+    window = main_window
+    assert window.editor.text.textCursor().position() == 0
+    window.picker.chosen.setCurrentRow(2)
+    window.picker.up_button.click()
+    window.editor.undo_action.trigger()
+    assert window.statusBar().currentMessage().startswith("Undone: Move ")
+    window.menus.new_action.trigger()
+    assert window.editor.text.textCursor().position() == 0
