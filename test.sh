@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every check on Letter Composer, installing what the tests need on first use:
-# lint and format (ruff), types (mypy, strict on the core), originality of the campaign
+# lint and format (ruff), types (mypy, strict on the whole package), originality of the campaign
 # text, then the whole test suite (unit, widget, and integration tests against real
 # servers: SMTP on loopback, a Secret Service keyring, a CUPS queue, an X server).
 set -euo pipefail
@@ -10,8 +10,8 @@ export QT_QPA_PLATFORM=offscreen
 echo "== ruff"
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
-echo "== mypy (strict on composer/core)"
-.venv/bin/mypy composer/core
+echo "== mypy (strict on the whole composer package)"
+.venv/bin/mypy composer
 echo "== originality of the campaign text"
 if [ -f ../shared/tools/originality.py ]; then
   python3 ../shared/tools/originality.py .

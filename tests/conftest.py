@@ -27,6 +27,28 @@ def pytest_configure(config: pytest.Config) -> None:
     _cups_root = use_private_scheduler()
 
 
+@pytest.hookimpl(hookwrapper=True, trylast=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    """Destroy the widgets a test closed before the next test starts.
+
+    pytest-qt closes a test's widgets and leaves their deletion to the next turn of
+    the event loop, which is then the next test's. Destroying a window whose Python
+    subclass overrides a virtual takes Qt's connection lock and then the GIL, while a
+    worker thread of the next test that holds the GIL may be waiting for that lock
+    (QTextDocument made on the pool): both wait for ever. Deleting them here, while no
+    worker runs, keeps each test's objects inside the test.
+    """
+    yield
+    import sys
+
+    if "PySide6.QtCore" not in sys.modules:
+        return
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    if QCoreApplication.instance() is not None:
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
 def pytest_unconfigure(config: pytest.Config) -> None:
     """Remove the private scheduler's folder (the scheduler has stopped by now)."""
     if _cups_root is not None:

@@ -14,7 +14,7 @@ from composer.core.fileio import StorageError
 from composer.core.mail import MailError, copies_sender, edited_message
 from composer.core.outbox import Outbox, OutboxEntry, OutboxError, SentEntry
 from composer.core.sending import FlushReport, MessageResult, OutboxSender
-from composer.core.transport import DEFAULT_TIMEOUT
+from composer.core.transport import DEFAULT_TIMEOUT, Credential
 
 
 def register(subparsers: Any) -> None:
@@ -203,7 +203,7 @@ def flush_outbox(
         ids = outbox.queued_ids() if entry_ids is None else entry_ids
         why_no_password = ""
 
-        def password() -> str | None:
+        def password() -> Credential | None:
             nonlocal why_no_password
             found, why_no_password = session_password(account, context)
             return found

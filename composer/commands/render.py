@@ -463,17 +463,6 @@ def write_pdf_stream(
     return write_stream(path, padded, title=title)
 
 
-def guard_none_refcount() -> None:
-    """Keep PySide6 6.12 from freeing ``None`` during a long batch (Python before 3.12).
-
-    See :mod:`composer.gui.refcount_guard`: without it a batch of a few dozen
-    letters aborts the process with "deallocating None".
-    """
-    from composer.gui.refcount_guard import protect_singletons
-
-    protect_singletons()
-
-
 def _merge_progress(context: CommandContext, total: int) -> Callable[[int, int, Recipient], None]:
     def progress(done: int, _total: int, _recipient: Recipient) -> None:
         if total > 20 and (done % 50 == 0 or done == total):
@@ -492,7 +481,6 @@ def write_letter_pdf(path: Path, copy: RenderedLetter, paper: str) -> int:
     from composer.printing.paper import paper as paper_spec
 
     ensure_gui_application()
-    guard_none_refcount()
     return write_pdf(path, [LetterPages(copy, paper_spec(paper))], title=copy.subject)
 
 
@@ -546,7 +534,6 @@ def run_merge(args: argparse.Namespace, context: CommandContext, job: LetterJob)
                     f"composer: --combined writes one PDF: give --out FILE.pdf (not {out})"
                 )
             ensure_gui_application()
-            guard_none_refcount()
             report = merge.to_one(
                 lambda copies: write_pdf_stream(
                     out,

@@ -12,9 +12,64 @@ POSITION_ORDER = {"opening": 0, "body": 1, "closing": 2}
 
 
 def order_arguments(campaign: Campaign, argument_ids: Sequence[str]) -> list[str]:
-    """Keep the user's order, but put openings first and closings last."""
+    """Keep the user's order, but put openings first and closings last (unknown ids go)."""
     known = [a for a in argument_ids if _exists(campaign, a)]
-    return sorted(known, key=lambda a: POSITION_ORDER.get(campaign.argument(a).position, 1))
+    return sorted(known, key=lambda a: _rank(campaign, a))
+
+
+def _rank(campaign: Campaign, argument_id: str) -> int:
+    return POSITION_ORDER.get(campaign.argument(argument_id).position, 1)
+
+
+def is_letter_order(campaign: Campaign, argument_ids: Sequence[str]) -> bool:
+    """Whether the ids are in an order a letter can have: openings first, closings last,
+    no id twice, at most one opening and one closing.
+
+    Raises:
+        KeyError: an id is not an argument of the campaign.
+    """
+    ranks = [_rank(campaign, a) for a in argument_ids]
+    return (
+        ranks == sorted(ranks)
+        and len(set(argument_ids)) == len(argument_ids)
+        and ranks.count(0) <= 1
+        and ranks.count(2) <= 1
+    )
+
+
+def with_argument(campaign: Campaign, chosen: Sequence[str], argument_id: str) -> list[str]:
+    """The chosen ids once `argument_id` is ticked, in letter order.
+
+    An opening goes first and replaces the opening already chosen; a closing
+    goes last and replaces the closing; a body argument goes after the other
+    body arguments, before the closing.
+
+    Raises:
+        KeyError: an id is not an argument of the campaign.
+    """
+    rank = _rank(campaign, argument_id)
+    kept = [a for a in chosen if a != argument_id and (rank == 1 or _rank(campaign, a) != rank)]
+    at = sum(1 for a in kept if _rank(campaign, a) <= rank)
+    return [*kept[:at], argument_id, *kept[at:]]
+
+
+def moved(campaign: Campaign, chosen: Sequence[str], argument_id: str, step: int) -> list[str]:
+    """The chosen ids with one moved `step` places (-1 up, 1 down); unchanged when the
+    move would leave the letter's order (an argument above the opening, or below the
+    closing, or off either end).
+
+    Raises:
+        KeyError: an id is not an argument of the campaign.
+    """
+    ids = list(chosen)
+    if argument_id not in ids:
+        return ids
+    index = ids.index(argument_id)
+    target = index + step
+    if not 0 <= target < len(ids) or step not in (-1, 1):
+        return ids
+    ids[index], ids[target] = ids[target], ids[index]
+    return ids if is_letter_order(campaign, ids) else list(chosen)
 
 
 def _exists(campaign: Campaign, argument_id: str) -> bool:
@@ -43,12 +98,16 @@ def new_letter(
     subject: str | None = None,
     date: dt.date | None = None,
 ) -> Letter:
-    """A letter from a campaign with the chosen (or the default) arguments.
+    """A letter from a campaign with the chosen (or the default) arguments, in letter
+    order: openings first and closings last, the others in the order given.
 
     Raises:
         KeyError: an argument id is not in the campaign.
     """
-    chosen = list(campaign.default_arguments if argument_ids is None else argument_ids)
+    given = list(campaign.default_arguments if argument_ids is None else argument_ids)
+    for argument_id in given:
+        campaign.argument(argument_id)  # an unknown id is an error, not silently dropped
+    chosen = order_arguments(campaign, given)
     return Letter(
         sender=sender or Sender(),
         recipients=list(recipients),

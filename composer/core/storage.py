@@ -445,8 +445,8 @@ def check_storage(
         locations: where the program keeps its files.
         clock: the time used to stamp a moved-aside file (tests pass their own).
         salvage: copies what can be read from a damaged database (old path, new path)
-            into the new one and returns how many letters it saved; by default the
-            drafts are rescued with :func:`composer.core.drafts.salvage_drafts`.
+            into the new one and returns how many letters it saved (the program passes
+            :func:`composer.core.drafts.salvage_drafts`; storage does not know drafts).
     """
     report = StorageReport()
     data_error = probe_folder(locations.data_dir)
@@ -508,18 +508,17 @@ def check_storage(
             )
         )
         return report
-    if salvage is None:
-        from composer.core.drafts import salvage_drafts
-
-        salvage = salvage_drafts
-    try:
-        report.salvaged_drafts = salvage(moved, path) if data_error is None else 0
-    except Exception:  # rescuing is a bonus; the move aside already protects the user
-        log.exception("no drafts could be rescued from %s", moved)
+    if salvage is not None:
+        try:
+            report.salvaged_drafts = salvage(moved, path) if data_error is None else 0
+        except Exception:  # rescuing is a bonus; the move aside already protects the user
+            log.exception("no drafts could be rescued from %s", moved)
     rescued = (
         f" {report.salvaged_drafts} draft(s) could still be read from it and are in File ▸ Drafts…."
         if report.salvaged_drafts
         else " No drafts could be read from it."
+        if salvage is not None
+        else ""
     )
     report.problems.append(
         StorageProblem(

@@ -14,12 +14,18 @@ import logging
 import os
 import sys
 import time
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from composer import __version__
 from composer.core.locations import Locations
+
+if TYPE_CHECKING:
+    from composer.core.campaigns import Campaign
+    from composer.core.settings import Settings
+    from composer.gui.mainwindow import MainWindow
 
 APP_ID = "io.github.letter_composer.LetterComposer"
 SMOKE_TIMEOUT_MS = 20_000
@@ -67,9 +73,6 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     if app is None:
         app = QApplication(argv if argv is not None else sys.argv[:1])
     assert isinstance(app, QApplication)
-    from composer.gui.refcount_guard import protect_singletons
-
-    protect_singletons()  # PySide6 6.12 on Python < 3.12 would otherwise abort the program
     app.setApplicationName("Letter Composer")
     app.setApplicationDisplayName("Letter Composer")
     app.setApplicationVersion(__version__)
@@ -82,7 +85,7 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-def open_campaign(locations: Locations, settings):
+def open_campaign(locations: Locations, settings: Settings) -> Campaign:
     """The campaign the user had open last time, or the default one."""
     from composer.core.campaigns import CampaignError, default_campaign, find_campaign
 
@@ -94,7 +97,7 @@ def open_campaign(locations: Locations, settings):
     return default_campaign(locations.campaigns_dir)
 
 
-def build_main_window(locations: Locations):
+def build_main_window(locations: Locations) -> MainWindow:
     """Load settings and the campaign and build the whole main window at once."""
     from composer.core.settings import load_settings
     from composer.gui.mainwindow import MainWindow
@@ -121,13 +124,14 @@ def run_app(smoke: bool = False, locations: Locations | None = None) -> int:
     def finish() -> None:
         """Everything the frame's first paint did not need; the window becomes usable."""
         nonlocal failed
+        from composer.core.drafts import salvage_drafts
         from composer.core.logs import setup_logging
         from composer.core.storage import check_storage
 
         setup_logging(locations.log_file)
         # Before anything opens the database: a damaged one is moved aside, unwritable
-        # folders are found; the window tells the user (composer.gui.recovery).
-        storage_report = check_storage(locations)
+        # folders are found; the window tells the user (composer.gui.letter_keeper).
+        storage_report = check_storage(locations, salvage=salvage_drafts)
         try:
             window.complete(open_campaign(locations, window.settings))
         except Exception as error:
@@ -146,7 +150,7 @@ def run_app(smoke: bool = False, locations: Locations | None = None) -> int:
         crash.before_report = window.keeper.save_for_crash  # the letter is saved before the report
         window.keeper.offer_recovery()  # letters a crash left open: a bar, nothing blocks
         if watch is not None:
-            watch.watch_finished(window.centralWidget())
+            watch.watch_finished(window.splitter)
         elif window.settings.show_welcome:
             from composer.gui.welcome import show_welcome
 

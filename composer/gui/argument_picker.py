@@ -6,7 +6,7 @@ import datetime as dt
 import html
 
 from PySide6.QtCore import QSignalBlocker, Qt, Signal
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QAction, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from composer.core.campaigns import Argument, Campaign
+from composer.gui.qt_items import child_items, top_level_items
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 
@@ -47,7 +48,7 @@ class ChosenList(QListWidget):
         """The ids in the order shown."""
         return [self.item(row).data(ID_ROLE) for row in range(self.count())]
 
-    def dropEvent(self, event) -> None:
+    def dropEvent(self, event: QDropEvent) -> None:
         """Let Qt move the row, then tell the world the new order."""
         super().dropEvent(event)
         self.reordered.emit(self.ids())
@@ -56,13 +57,20 @@ class ChosenList(QListWidget):
 class ArgumentPicker(QWidget):
     """Shows a campaign's arguments by theme, with a search box and the full text of each.
 
+    A view of the letter's chosen arguments: what the user does here is asked
+    of the letter session through the signals, and the session's answer comes
+    back through :meth:`show_chosen` (a refused change is undone there).
+
     Signals:
-        toggled(str, bool): an argument was ticked (True) or unticked (False).
-        order_changed(list): the chosen ids, in the order the user put them.
+        toggled(str, bool): the user ticked (True) or unticked (False) an argument.
+        move_requested(str, int): the user asked to move a chosen argument up (-1) or
+            down (1).
+        order_requested(list): the user dragged the chosen arguments into this order.
     """
 
     toggled = Signal(str, bool)
-    order_changed = Signal(list)
+    move_requested = Signal(str, int)
+    order_requested = Signal(list)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -102,18 +110,26 @@ class ArgumentPicker(QWidget):
             "The ticked arguments in the order they appear in the letter; "
             "Alt+Up and Alt+Down move the selected one"
         )
-        self.up_button = QToolButton(text="Move up")
+        self.up_button = QToolButton()
+        self.up_button.setText("Move up")
         self.up_button.setAccessibleName("Move the chosen argument up")
         self.up_button.setAccessibleDescription(
             "Moves its paragraph earlier in the letter (Alt+Up)"
         )
-        self.up_button.setShortcut(QKeySequence("Alt+Up"))
-        self.down_button = QToolButton(text="Move down")
+        self.down_button = QToolButton()
+        self.down_button.setText("Move down")
         self.down_button.setAccessibleName("Move the chosen argument down")
         self.down_button.setAccessibleDescription(
             "Moves its paragraph later in the letter (Alt+Down)"
         )
-        self.down_button.setShortcut(QKeySequence("Alt+Down"))
+        # Alt+Up and Alt+Down move the selected argument only while the list has the focus
+        # (elsewhere, Alt+Down opens a combo box's list, for one).
+        for keys, step, where in (("Alt+Up", -1, "up"), ("Alt+Down", 1, "down")):
+            action = QAction(f"Move the chosen argument {where}", self.chosen)
+            action.setShortcut(QKeySequence(keys))
+            action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+            action.triggered.connect(lambda _checked=False, s=step: self._move(s))
+            self.chosen.addAction(action)
 
         buttons = QHBoxLayout()
         buttons.addWidget(QLabel("In the letter:"))
@@ -145,7 +161,7 @@ class ArgumentPicker(QWidget):
         self.tree.itemChanged.connect(self._item_changed)
         self.tree.currentItemChanged.connect(self._show_details)
         self.chosen.currentItemChanged.connect(self._show_chosen_details)
-        self.chosen.reordered.connect(self.order_changed)
+        self.chosen.reordered.connect(self.order_requested)
         self.up_button.clicked.connect(lambda: self._move(-1))
         self.down_button.clicked.connect(lambda: self._move(1))
 
@@ -222,30 +238,32 @@ class ArgumentPicker(QWidget):
                 self.chosen.addItem(item)
 
     def chosen_ids(self) -> list[str]:
-        """The ticked arguments in letter order."""
+        """The chosen arguments as the list shows them (letter order)."""
         return self.chosen.ids()
 
-    def set_chosen_order(self, ids: list[str]) -> None:
-        """Show the chosen arguments in this order (after the letter moved them)."""
+    def ticked_ids(self) -> set[str]:
+        """The arguments ticked in the tree."""
+        return {
+            argument_id
+            for argument_id, item in self._items.items()
+            if item.checkState(0) == Qt.CheckState.Checked
+        }
+
+    def show_chosen(self, ids: list[str]) -> None:
+        """Show the letter's chosen arguments: ticked in the tree, in this order in the list
+        (the selected one stays selected)."""
+        with QSignalBlocker(self.tree):
+            for argument_id, item in self._items.items():
+                state = Qt.CheckState.Checked if argument_id in ids else Qt.CheckState.Unchecked
+                if item.checkState(0) != state:
+                    item.setCheckState(0, state)
+        if self.chosen_ids() == ids:
+            return
         current = self.chosen.currentItem()
         keep = current.data(ID_ROLE) if current else None
         self._set_chosen(ids)
         if keep in ids:
             self.chosen.setCurrentRow(ids.index(keep))
-
-    def set_checked(self, argument_id: str, checked: bool) -> None:
-        """Tick or untick an argument without emitting ``toggled``."""
-        item = self._items.get(argument_id)
-        if item is None:
-            return
-        with QSignalBlocker(self.tree):
-            item.setCheckState(0, Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
-        ids = self.chosen_ids()
-        if checked and argument_id not in ids:
-            ids.append(argument_id)
-        elif not checked and argument_id in ids:
-            ids.remove(argument_id)
-        self._set_chosen(ids)
 
     # --- slots --------------------------------------------------------------------------------
 
@@ -253,33 +271,18 @@ class ArgumentPicker(QWidget):
         argument_id = item.data(0, ID_ROLE)
         if not argument_id:
             return
-        checked = item.checkState(0) == Qt.CheckState.Checked
-        ids = self.chosen_ids()
-        if checked and argument_id not in ids:
-            ids.append(argument_id)
-        elif not checked and argument_id in ids:
-            ids.remove(argument_id)
-        self._set_chosen(ids)
-        self.toggled.emit(argument_id, checked)
+        self.toggled.emit(argument_id, item.checkState(0) == Qt.CheckState.Checked)
 
     def _move(self, step: int) -> None:
-        row = self.chosen.currentRow()
-        ids = self.chosen_ids()
-        target = row + step
-        if row < 0 or not 0 <= target < len(ids):
-            return
-        ids[row], ids[target] = ids[target], ids[row]
-        self._set_chosen(ids)
-        self.chosen.setCurrentRow(target)
-        self.order_changed.emit(ids)
+        current = self.chosen.currentItem()
+        if current is not None:
+            self.move_requested.emit(current.data(ID_ROLE), step)
 
     def _filter(self, text: str) -> None:
         needle = text.strip().lower()
-        for index in range(self.tree.topLevelItemCount()):
-            group = self.tree.topLevelItem(index)
+        for group in top_level_items(self.tree):
             visible = 0
-            for child_index in range(group.childCount()):
-                child = group.child(child_index)
+            for child in child_items(group):
                 argument = self._argument(child.data(0, ID_ROLE))
                 haystack = f"{argument.title} {argument.plain_text}".lower() if argument else ""
                 hidden = bool(needle) and needle not in haystack

@@ -44,7 +44,7 @@ def copy_bodies(
     paragraphs = _paragraphs(document, coach)
     present = {stock for _html, stock in paragraphs if stock}
     bodies: dict[str, str] = {}
-    by_office: dict[tuple[bool, ...] | tuple[str, ...], str] = {}
+    by_office: dict[tuple[object, ...], str] = {}
     for recipient in recipients:
         keep = tuple(not stock or campaign.suits(stock, recipient) for _html, stock in paragraphs)
         added = tuple(a for a in campaign.written_for(recipient) if a not in present)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from composer.core.drafts import DraftError, DraftInfo, DraftStore
+from composer.gui.qt_items import top_level_items
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 
@@ -147,11 +148,10 @@ class DraftsDialog(QDialog):
         # The end of a name (the day, a number) is what tells two drafts apart: show it.
         self.tree.resizeColumnToContents(0)
         self.tree.setColumnWidth(0, min(max(self.tree.columnWidth(0), 300), 560))
-        ids = self.ids()
-        if ids:
-            self.tree.setCurrentItem(
-                self.tree.topLevelItem(ids.index(selected) if selected in ids else 0)
-            )
+        items = top_level_items(self.tree)
+        if items:
+            ids = self.ids()
+            self.tree.setCurrentItem(items[ids.index(selected) if selected in ids else 0])
         self._update_buttons()
 
     def _recipients_of(self, draft_id: str) -> str:
@@ -185,10 +185,7 @@ class DraftsDialog(QDialog):
 
     def ids(self) -> list[str]:
         """The draft ids in the order shown."""
-        return [
-            self.tree.topLevelItem(row).data(0, ID_ROLE)
-            for row in range(self.tree.topLevelItemCount())
-        ]
+        return [str(item.data(0, ID_ROLE)) for item in top_level_items(self.tree)]
 
     def titles(self) -> list[str]:
         """The titles as shown."""
@@ -196,9 +193,7 @@ class DraftsDialog(QDialog):
 
     def column(self, number: int) -> list[str]:
         """The texts of one column, top to bottom."""
-        return [
-            self.tree.topLevelItem(row).text(number) for row in range(self.tree.topLevelItemCount())
-        ]
+        return [item.text(number) for item in top_level_items(self.tree)]
 
     def selected_id(self) -> str | None:
         """The id of the selected draft, if any."""
@@ -207,8 +202,9 @@ class DraftsDialog(QDialog):
 
     def select(self, draft_id: str) -> None:
         """Select a draft by id."""
-        if draft_id in self.ids():
-            self.tree.setCurrentItem(self.tree.topLevelItem(self.ids().index(draft_id)))
+        for item in top_level_items(self.tree):
+            if item.data(0, ID_ROLE) == draft_id:
+                self.tree.setCurrentItem(item)
 
     def _update_buttons(self) -> None:
         chosen = self.selected_id()
@@ -248,6 +244,8 @@ class DraftsDialog(QDialog):
         if chosen is None or chosen == self.current_id:
             return
         item = self.tree.currentItem()
+        if item is None:
+            return
         if confirm:
             answer = QMessageBox.question(
                 self,

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
     QFont,
     QKeySequence,
-    QTextBlock,
     QTextCharFormat,
     QTextCursor,
     QTextListFormat,
+    QUndoStack,
 )
 from PySide6.QtWidgets import QToolBar, QVBoxLayout, QWidget
 
-from composer.core.markup import paragraphs
 from composer.gui.paste import CleanPasteTextEdit
+from composer.gui.session import BodyText
 
 # The word count follows the text this long after the last change, so a burst of typing
 # is counted once. Shorter than the main window's preview delay (200 ms): the count is
@@ -31,10 +33,6 @@ _WIDE_SPACES = (
 )
 # Byte to mark: ASCII whitespace becomes b" ", every other byte (UTF-8 sequences too) b"x".
 _MARKS = bytes(0x20 if chr(byte).isspace() and byte < 0x80 else 0x78 for byte in range(256))
-
-
-def _normalise(text: str) -> str:
-    return " ".join(text.replace("\u2029", " ").replace("\u2028", " ").split())
 
 
 def count_words(text: str) -> int:
@@ -54,9 +52,9 @@ def count_words(text: str) -> int:
 class LetterEditor(QWidget):
     """A rich-text pane for the body of the letter, with its own formatting toolbar.
 
-    Argument paragraphs are inserted where a letter wants them (openings at the
-    top, closings at the end) as one undo step each, and removed again only
-    while they are still word for word what was inserted.
+    The letter session (composer.gui.session) puts argument paragraphs in and
+    takes them out; once it hands the editor its history, Undo and Redo here
+    are the letter's.
 
     Signals:
         changed(): the text changed.
@@ -106,7 +104,7 @@ class LetterEditor(QWidget):
         self,
         text: str,
         shortcut: QKeySequence | QKeySequence.StandardKey | str | None,
-        slot,
+        slot: Callable[..., object],
         checkable: bool = False,
     ) -> QAction:
         action = QAction(text, self)
@@ -120,12 +118,13 @@ class LetterEditor(QWidget):
 
     def _build_actions(self) -> None:
         key = QKeySequence.StandardKey
-        self.undo_action = self._action("Undo", key.Undo, self.text.undo)
-        self.redo_action = self._action("Redo", key.Redo, self.text.redo)
+        self._history: QUndoStack | None = None
+        self.undo_action = self._action("Undo", key.Undo, self.undo)
+        self.redo_action = self._action("Redo", key.Redo, self.redo)
         self.undo_action.setEnabled(False)
         self.redo_action.setEnabled(False)
-        self.text.undoAvailable.connect(self.undo_action.setEnabled)
-        self.text.redoAvailable.connect(self.redo_action.setEnabled)
+        self.text.undoAvailable.connect(self._text_undo_available)
+        self.text.redoAvailable.connect(self._text_redo_available)
         self.toolbar.addSeparator()
         self.bold_action = self._action("Bold", key.Bold, self._toggle_bold, True)
         self.italic_action = self._action("Italic", key.Italic, self._toggle_italic, True)
@@ -160,6 +159,38 @@ class LetterEditor(QWidget):
             group.addAction(action)
             self.align_actions[flag] = action
         self.align_actions[Qt.AlignmentFlag.AlignLeft].setChecked(True)
+
+    def use_history(self, history: QUndoStack) -> None:
+        """Send Undo and Redo (actions, keys, the right-click menu) to `history`, the
+        letter's one history of text and chosen arguments, instead of the document's."""
+        self._history = history
+        history.canUndoChanged.connect(self.undo_action.setEnabled)
+        history.canRedoChanged.connect(self.redo_action.setEnabled)
+        self.undo_action.setEnabled(history.canUndo())
+        self.redo_action.setEnabled(history.canRedo())
+        self.text.use_history(self.undo_action, self.redo_action)
+
+    def undo(self) -> None:
+        """Undo the last step (of the letter's history, once there is one)."""
+        if self._history is not None:
+            self._history.undo()
+        else:
+            self.text.undo()
+
+    def redo(self) -> None:
+        """Redo the step undone last."""
+        if self._history is not None:
+            self._history.redo()
+        else:
+            self.text.redo()
+
+    def _text_undo_available(self, available: bool) -> None:
+        if self._history is None:
+            self.undo_action.setEnabled(available)
+
+    def _text_redo_available(self, available: bool) -> None:
+        if self._history is None:
+            self.redo_action.setEnabled(available)
 
     def format_actions(self) -> list[QAction]:
         """The formatting actions, for the Format menu."""
@@ -259,109 +290,9 @@ class LetterEditor(QWidget):
         """Replace the whole body (clears undo history: a new letter)."""
         self.text.setHtml(body)
         self.text.document().clearUndoRedoStacks()
-
-    def _blocks(self) -> list[QTextBlock]:
-        blocks = []
-        block = self.text.document().begin()
-        while block.isValid():
-            blocks.append(block)
-            block = block.next()
-        return blocks
+        if self._history is not None:
+            self._history.clear()
 
     def find_paragraphs(self, text: str) -> tuple[int, int] | None:
         """The (first, last) block numbers holding `text`'s paragraphs unchanged, if present."""
-        wanted = [_normalise(p) for p in paragraphs(text)]
-        if not wanted:
-            return None
-        blocks = self._blocks()
-        contents = [_normalise(b.text()) for b in blocks]
-        for start in range(len(contents) - len(wanted) + 1):
-            if contents[start : start + len(wanted)] == wanted:
-                return start, start + len(wanted) - 1
-        return None
-
-    def _is_empty(self) -> bool:
-        return not self.text.toPlainText().strip()
-
-    def insert_paragraphs(self, html_text: str, where: str, before_text: str | None = None) -> None:
-        """Insert paragraphs at the top ("opening"), the end ("closing"), or before the closing.
-
-        Args:
-            html_text: the paragraphs as HTML.
-            where: "opening", "body" or "closing".
-            before_text: for "body", the text of a closing already in the letter to insert before.
-        """
-        cursor = QTextCursor(self.text.document())
-        cursor.beginEditBlock()
-        if self._is_empty():
-            cursor.select(QTextCursor.SelectionType.Document)
-            cursor.removeSelectedText()
-            cursor.insertHtml(html_text)
-        elif where == "opening":
-            cursor.movePosition(QTextCursor.MoveOperation.Start)
-            cursor.insertBlock()
-            cursor.movePosition(QTextCursor.MoveOperation.Start)
-            cursor.insertHtml(html_text)
-        else:
-            span = self.find_paragraphs(before_text) if (where == "body" and before_text) else None
-            if span is not None:
-                block = self.text.document().findBlockByNumber(span[0])
-                cursor.setPosition(block.position())
-                cursor.insertBlock()
-                cursor.movePosition(QTextCursor.MoveOperation.PreviousBlock)
-                cursor.insertHtml(html_text)
-            else:
-                cursor.movePosition(QTextCursor.MoveOperation.End)
-                cursor.insertBlock()
-                cursor.insertHtml(html_text)
-        cursor.endEditBlock()
-
-    def remove_paragraphs(self, text: str) -> bool:
-        """Remove `text`'s paragraphs if they are still unchanged; returns whether it did."""
-        span = self.find_paragraphs(text)
-        if span is None:
-            return False
-        document = self.text.document()
-        first = document.findBlockByNumber(span[0])
-        last = document.findBlockByNumber(span[1])
-        cursor = QTextCursor(document)
-        cursor.beginEditBlock()
-        cursor.setPosition(first.position())
-        end = last.position() + last.length() - 1
-        if last.next().isValid():
-            end += 1  # take the paragraph break too
-        elif first.previous().isValid():
-            cursor.setPosition(first.position() - 1)
-        cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
-        cursor.removeSelectedText()
-        cursor.endEditBlock()
-        return True
-
-    def move_paragraphs(self, text: str, before_text: str | None) -> bool:
-        """Move `text`'s unchanged paragraphs before another's (or to the end); one undo step."""
-        span = self.find_paragraphs(text)
-        if span is None or (before_text is not None and self.find_paragraphs(before_text) is None):
-            return False
-        document = self.text.document()
-        first = document.findBlockByNumber(span[0])
-        last = document.findBlockByNumber(span[1])
-        cursor = QTextCursor(document)
-        cursor.setPosition(first.position())
-        cursor.setPosition(last.position() + last.length() - 1, QTextCursor.MoveMode.KeepAnchor)
-        fragment = cursor.selection()
-        cursor.beginEditBlock()
-        self.text.textCursor()  # keep the view's cursor untouched
-        removed = self.remove_paragraphs(text)
-        if removed:
-            target = self.find_paragraphs(before_text) if before_text else None
-            insert = QTextCursor(document)
-            if target is not None:
-                insert.setPosition(document.findBlockByNumber(target[0]).position())
-                insert.insertBlock()
-                insert.movePosition(QTextCursor.MoveOperation.PreviousBlock)
-            else:
-                insert.movePosition(QTextCursor.MoveOperation.End)
-                insert.insertBlock()
-            insert.insertFragment(fragment)
-        cursor.endEditBlock()
-        return removed
+        return BodyText(self.text.document()).find(text)

@@ -10,13 +10,17 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QRunnable, QStandardPaths, Signal
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
+from PySide6.QtCore import QObject, QStandardPaths, Signal
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from composer.core.export import FORMATS, ExportFormat, suggested_file_name, with_suffix
-from composer.core.fileio import StorageError
 from composer.core.rendered import RenderedLetter
+from composer.gui.background import run_task
+
+if TYPE_CHECKING:
+    from composer.gui.mainwindow import MainWindow
 
 log = logging.getLogger(__name__)
 
@@ -42,40 +46,6 @@ def write_export(kind: str, path: Path, letters: Sequence[RenderedLetter]) -> No
         raise ValueError(f"unknown export format {kind!r}")
 
 
-class _ExportSignals(QObject):
-    """Signals of an export.
-
-    Signals:
-        finished(str): the path written.
-        failed(str): what went wrong, in plain words.
-    """
-
-    finished = Signal(str)
-    failed = Signal(str)
-
-
-class _ExportJob(QRunnable):
-    """Writes one export in a worker thread."""
-
-    def __init__(self, kind: str, path: Path, letters: Sequence[RenderedLetter]) -> None:
-        super().__init__()
-        self.kind = kind
-        self.path = path
-        self.letters = list(letters)
-        self.signals = _ExportSignals()
-
-    def run(self) -> None:
-        try:
-            write_export(self.kind, self.path, self.letters)
-        except StorageError as error:
-            self.signals.failed.emit(str(error))
-        except Exception as error:  # shown, never a silent death of the worker
-            log.exception("export to %s failed", self.path)
-            self.signals.failed.emit(f"The file could not be written: {error}")
-        else:
-            self.signals.finished.emit(str(self.path))
-
-
 class LetterExporter(QObject):
     """Exports the window's letter; ``choose_path`` may be replaced (tests answer it).
 
@@ -90,10 +60,10 @@ class LetterExporter(QObject):
     finished = Signal(str)
     failed = Signal(str)
 
-    def __init__(self, window: QMainWindow) -> None:
+    def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
-        self._jobs: list[_ExportJob] = []
+        self._running = 0  # exports not finished yet
         self.choose_path: Callable[[ExportFormat, str], Path | None] = self._ask_path
 
     def _ask_path(self, spec: ExportFormat, suggested: str) -> Path | None:
@@ -108,10 +78,9 @@ class LetterExporter(QObject):
     def export(self, kind: str, path: Path | None = None) -> bool:
         """Render the letter and write it; returns whether an export was started."""
         spec = FORMATS[kind]
-        confirm = getattr(self.window, "_confirm_personal", None)
-        if confirm is not None and not confirm("Export"):
+        if not self.window.confirm_personal("Export"):
             return False
-        letters = self.window.rendered_letters()  # names any missing value, then None
+        letters = self.window.output.rendered_letters()  # names any missing value, then None
         if not letters:
             return False
         if path is None:
@@ -119,24 +88,25 @@ class LetterExporter(QObject):
             path = self.choose_path(spec, name)
             if path is None:
                 return False
-        job = _ExportJob(kind, path, letters)
-        job.setAutoDelete(False)
-        self._jobs.append(job)
-        job.signals.finished.connect(lambda written, j=job: self._finished(j, written))
-        job.signals.failed.connect(lambda message, j=job: self._failed(j, message))
+        target = path
+        self._running += 1
         self.window.statusBar().showMessage(f"Writing {path}…")
-        self.window.pool.start(job)
+        run_task(
+            lambda: write_export(kind, target, letters),
+            lambda _none: self._finished(str(target)),
+            self._failed,
+            pool=self.window.pool,
+            what=f"exporting to {target}",
+        )
         return True
 
-    def _finished(self, job: _ExportJob, path: str) -> None:
-        if job in self._jobs:
-            self._jobs.remove(job)
+    def _finished(self, path: str) -> None:
+        self._running -= 1
         self.window.statusBar().showMessage(f"Saved {path}.", 8000)
         self.finished.emit(path)
 
-    def _failed(self, job: _ExportJob, message: str) -> None:
-        if job in self._jobs:
-            self._jobs.remove(job)
+    def _failed(self, message: str) -> None:
+        self._running -= 1
         self.window.statusBar().showMessage("The letter was not exported.", 8000)
         QMessageBox.warning(self.window, "The letter was not exported", message)
         self.failed.emit(message)

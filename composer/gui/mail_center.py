@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QThreadPool, QTimer
 from PySide6.QtWidgets import (
@@ -40,6 +41,10 @@ from composer.core.mail import (
 )
 from composer.core.outbox import Outbox
 from composer.core.rendered import RenderedLetter
+
+if TYPE_CHECKING:
+    from composer.gui.mainwindow import MainWindow
+    from composer.gui.outbox_view import OutboxView
 
 log = logging.getLogger(__name__)
 
@@ -209,7 +214,7 @@ class MailCenter(QObject):
         pool: the thread pool for short background jobs.
     """
 
-    def __init__(self, window, locations: Locations, pool: QThreadPool) -> None:
+    def __init__(self, window: MainWindow, locations: Locations, pool: QThreadPool) -> None:
         super().__init__(window)
         self.window = window
         self.locations = locations
@@ -224,7 +229,7 @@ class MailCenter(QObject):
         self.status_label = QLabel()
         self.status_label.setAccessibleName("Outbox")
         self.status_label.setToolTip("Letters waiting to be sent (View ▸ Outbox)")
-        self.outbox_window = None
+        self.outbox_window: OutboxView | None = None
         self.controller.announcement.connect(self._announce)
         self.controller.counts_changed.connect(self._show_counts)
         self.controller.password_needed.connect(self._ask_password)
@@ -352,7 +357,7 @@ class MailCenter(QObject):
         """The account dialog; a saved account wakes the sender."""
         from composer.gui.account_dialog import AccountDialog
 
-        sender = self.window.sender
+        sender = self.window.sender_profile
         dialog = AccountDialog(
             account_file(self.locations.config_dir),
             self.passwords,

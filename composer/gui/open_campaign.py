@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QStandardPaths, Qt, QThreadPool, Signal
+from PySide6.QtCore import QObject, QStandardPaths, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from composer.core.campaigns import Campaign, CampaignError, available_campaigns, find_campaign
 from composer.core.packs import PackError, PackExistsError, import_pack
+from composer.gui.background import run_task
 
 log = logging.getLogger(__name__)
 
@@ -25,100 +28,49 @@ def describe_problems(error: CampaignError) -> str:
     return "\n".join(lines)
 
 
-class _JobSignals(QObject):
-    """Signals of the background jobs (a QRunnable cannot have its own)."""
+def import_outcome(path: Path, campaigns_dir: Path, replace: bool = False) -> tuple[str, Any, str]:
+    """Check a pack and copy it into the campaigns folder (run off the GUI thread).
 
-    imported = Signal(object, str)  # Campaign, folder
-    exists = Signal(object, str)  # Campaign, the pack path
-    failed = Signal(str, str)  # short message, details
-    listed = Signal(object)  # list of (id, title)
-    loaded = Signal(object)  # Campaign
-
-
-class ImportJob(QRunnable):
-    """Checks a pack and copies it into the campaigns folder, off the GUI thread.
-
-    Args:
-        path: the pack's folder or .zip.
-        campaigns_dir: where imported packs live (in the user's data folder).
-        replace: whether an imported pack with the same id may be replaced.
+    Returns:
+        ("imported", campaign, folder), ("exists", campaign already there, the pack's
+        path) or ("failed", a message for the user, details to pass on).
     """
-
-    def __init__(self, path: Path, campaigns_dir: Path, replace: bool = False) -> None:
-        super().__init__()
-        self.path = path
-        self.campaigns_dir = campaigns_dir
-        self.replace = replace
-        self.signals = _JobSignals()
-
-    def run(self) -> None:
-        """Import; report through the signals only."""
-        try:
-            campaign, folder = import_pack(self.path, self.campaigns_dir, replace=self.replace)
-        except PackExistsError as error:
-            self.signals.exists.emit(error.campaign, str(self.path))
-        except PackError as error:
-            self.signals.failed.emit(f"{self.path.name} was refused: {error}.", "")
-        except CampaignError as error:
-            count = len(error.problems)
-            self.signals.failed.emit(
-                f"{self.path.name} is not a usable campaign pack: {count} problem(s) were found. "
-                "Send the list below to whoever made the pack.",
-                describe_problems(error),
-            )
-        except Exception as error:  # a worker must never die silently
-            log.exception("importing %s failed", self.path)
-            self.signals.failed.emit(
-                f"{self.path.name} could not be opened: {error.__class__.__name__}: {error}.", ""
-            )
-        else:
-            self.signals.imported.emit(campaign, str(folder))
+    try:
+        campaign, folder = import_pack(path, campaigns_dir, replace=replace)
+    except PackExistsError as error:
+        return "exists", error.campaign, str(path)
+    except PackError as error:
+        return "failed", f"{path.name} was refused: {error}.", ""
+    except CampaignError as error:
+        count = len(error.problems)
+        return (
+            "failed",
+            f"{path.name} is not a usable campaign pack: {count} problem(s) were found. "
+            "Send the list below to whoever made the pack.",
+            describe_problems(error),
+        )
+    return "imported", campaign, str(folder)
 
 
-class ListJob(QRunnable):
-    """Lists the usable campaigns (bundled and imported), off the GUI thread."""
-
-    def __init__(self, campaigns_dir: Path) -> None:
-        super().__init__()
-        self.campaigns_dir = campaigns_dir
-        self.signals = _JobSignals()
-
-    def run(self) -> None:
-        """List; report through the signals only."""
-        try:
-            found = [
-                (c.id, c.title)
-                for _root, c, _problems in available_campaigns(self.campaigns_dir)
-                if c is not None
-            ]
-        except Exception:
-            log.exception("listing campaigns failed")
-            found = []
-        self.signals.listed.emit(found)
+def load_outcome(campaign_id: str, campaigns_dir: Path) -> tuple[str, Any, str]:
+    """Load one known campaign by id (run off the GUI thread): ("loaded", campaign, "")
+    or ("failed", message, details)."""
+    try:
+        campaign = find_campaign(campaign_id, campaigns_dir)
+    except CampaignError as error:
+        return (
+            "failed",
+            f"The campaign '{campaign_id}' has problems and cannot be used.",
+            describe_problems(error),
+        )
+    except (LookupError, OSError) as error:
+        return "failed", f"The campaign could not be opened: {error}.", ""
+    return "loaded", campaign, ""
 
 
-class LoadJob(QRunnable):
-    """Loads one known campaign by id, off the GUI thread."""
-
-    def __init__(self, campaign_id: str, campaigns_dir: Path) -> None:
-        super().__init__()
-        self.campaign_id = campaign_id
-        self.campaigns_dir = campaigns_dir
-        self.signals = _JobSignals()
-
-    def run(self) -> None:
-        """Load; report through the signals only."""
-        try:
-            campaign = find_campaign(self.campaign_id, self.campaigns_dir)
-        except CampaignError as error:
-            self.signals.failed.emit(
-                f"The campaign '{self.campaign_id}' has problems and cannot be used.",
-                describe_problems(error),
-            )
-        except (LookupError, OSError) as error:
-            self.signals.failed.emit(f"The campaign could not be opened: {error}.", "")
-        else:
-            self.signals.loaded.emit(campaign)
+def list_campaigns(campaigns_dir: Path) -> list[tuple[str, str]]:
+    """The usable campaigns, bundled and imported, as (id, title) (run off the GUI thread)."""
+    return [(c.id, c.title) for _root, c, _problems in available_campaigns(campaigns_dir) if c]
 
 
 class CampaignOpener(QObject):
@@ -147,18 +99,47 @@ class CampaignOpener(QObject):
         self.campaigns_dir = campaigns_dir
         self.pool = pool
         self.campaigns: list[tuple[str, str]] = []
-        self._jobs: dict[QObject, QRunnable] = {}
+        self._running = 0  # jobs that have not answered yet
 
-    def _start(self, job: ImportJob | ListJob | LoadJob) -> None:
-        job.setAutoDelete(False)  # kept until its signals arrive
-        self._jobs[job.signals] = job
+    def _run(
+        self,
+        work: Callable[[], Any],
+        done: Callable[[Any], None],
+        what: str,
+        on_error: Callable[[str], None] | None = None,
+    ) -> None:
+        """Run `work` in the background; `done` gets its result, an error is shown (or
+        given to `on_error`)."""
+        self._running += 1
         self.busy.emit(True)
-        self.pool.start(job)
 
-    def _finish(self) -> None:
-        """Forget the job whose signal is being handled (slots run on the GUI thread)."""
-        self._jobs.pop(self.sender(), None)  # type: ignore[call-overload]
-        self.busy.emit(bool(self._jobs))
+        def over() -> None:
+            self._running -= 1
+            self.busy.emit(bool(self._running))
+
+        def finished(result: Any) -> None:
+            over()
+            done(result)
+
+        def failed(message: str) -> None:
+            over()
+            if on_error is not None:
+                on_error(message)
+            else:
+                self._failed(message, "")
+
+        run_task(work, finished, failed, pool=self.pool, expected=(), what=what)
+
+    def _outcome(self, outcome: tuple[str, Any, str]) -> None:
+        kind, value, text = outcome
+        if kind == "exists":
+            self._exists(value, text)
+        elif kind == "failed":
+            self._failed(value, text)
+        else:  # "imported" or "loaded"
+            self.opened.emit(value)
+            if kind == "imported":
+                self.refresh_list()
 
     def _start_folder(self) -> str:
         """Downloads, where packs usually arrive; the home folder when there is none."""
@@ -189,41 +170,34 @@ class CampaignOpener(QObject):
 
     def open_path(self, path: Path, replace: bool = False) -> None:
         """Import the pack at `path` in the background; `opened` follows on success."""
-        job = ImportJob(path, self.campaigns_dir, replace)
-        job.signals.imported.connect(self._imported)
-        job.signals.exists.connect(self._exists)
-        job.signals.failed.connect(self._failed)
-        self._start(job)
+        self._run(
+            lambda: import_outcome(path, self.campaigns_dir, replace),
+            self._outcome,
+            f"opening {path.name}",
+        )
 
     def open_known(self, campaign_id: str) -> None:
         """Load a bundled or imported campaign by id in the background."""
-        job = LoadJob(campaign_id, self.campaigns_dir)
-        job.signals.loaded.connect(self._loaded)
-        job.signals.failed.connect(self._failed)
-        self._start(job)
+        self._run(
+            lambda: load_outcome(campaign_id, self.campaigns_dir),
+            self._outcome,
+            f"opening the campaign {campaign_id}",
+        )
 
     def refresh_list(self) -> None:
         """List the usable campaigns in the background; `campaigns_listed` follows."""
-        job = ListJob(self.campaigns_dir)
-        job.signals.listed.connect(self._listed)
-        self._start(job)
-
-    def _imported(self, campaign: Campaign, _folder: str) -> None:
-        self._finish()
-        self.opened.emit(campaign)
-        self.refresh_list()
-
-    def _loaded(self, campaign: Campaign) -> None:
-        self._finish()
-        self.opened.emit(campaign)
+        self._run(
+            lambda: list_campaigns(self.campaigns_dir),
+            self._listed,
+            "listing campaigns",
+            on_error=lambda _message: self._listed([]),  # the menu is just empty; logged
+        )
 
     def _listed(self, found: list[tuple[str, str]]) -> None:
-        self._finish()
         self.campaigns = found
         self.campaigns_listed.emit(found)
 
     def _exists(self, campaign: Campaign, path: str) -> None:
-        self._finish()
         box = QMessageBox(self.parent_widget)
         box.setObjectName("campaign-replace")
         box.setIcon(QMessageBox.Icon.Question)
@@ -242,7 +216,6 @@ class CampaignOpener(QObject):
             self.open_known(campaign.id)
 
     def _failed(self, text: str, details: str) -> None:
-        self._finish()
         box = QMessageBox(self.parent_widget)
         box.setObjectName("campaign-open-failed")
         box.setIcon(QMessageBox.Icon.Warning)

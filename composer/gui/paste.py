@@ -13,9 +13,16 @@ from __future__ import annotations
 import time
 from collections import Counter
 
-from PySide6.QtCore import QMimeData, QObject, QRunnable, QThreadPool, QTimer, Signal
-from PySide6.QtGui import QTextCursor
-from PySide6.QtWidgets import QTextEdit, QWidget
+from PySide6.QtCore import (
+    QEvent,
+    QMimeData,
+    QPoint,
+    QThreadPool,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QTextCursor
+from PySide6.QtWidgets import QMenu, QTextEdit, QWidget
 
 from composer.core.paste import (
     CleanResult,
@@ -25,6 +32,7 @@ from composer.core.paste import (
     split_long_lines,
     text_chunks,
 )
+from composer.gui.background import run_task
 
 # Below these sizes a paste goes in at once (a few milliseconds).
 DIRECT_TEXT_CHARS = 64 * 1024
@@ -34,28 +42,6 @@ CHUNK_CHARS = 24 * 1024
 # A paste larger than this is refused: it is not a letter, and the editor would
 # need minutes and gigabytes to hold it.
 MAX_PASTE_CHARS = 32 * 1024 * 1024
-
-
-class _CleanSignals(QObject):
-    """Signals of a cleaning job.
-
-    Signals:
-        done(object): the :class:`composer.core.paste.CleanResult`.
-    """
-
-    done = Signal(object)
-
-
-class _CleanJob(QRunnable):
-    """Cleans a large HTML paste away from the GUI thread (pure Python, no widgets)."""
-
-    def __init__(self, source: str) -> None:
-        super().__init__()
-        self.source = source
-        self.signals = _CleanSignals()
-
-    def run(self) -> None:
-        self.signals.done.emit(clean_html(self.source))
 
 
 class CleanPasteTextEdit(QTextEdit):
@@ -79,12 +65,61 @@ class CleanPasteTextEdit(QTextEdit):
         self._done = 0
         self._cursor: QTextCursor | None = None
         self._removed: Counter[str] = Counter()
-        self._jobs: list[_CleanJob] = []
+        self._cleaning = 0  # large pastes being cleaned in the background
         self._was_read_only = False
         self._first_piece = True
+        self._history: tuple[QAction, QAction] | None = None
+        self.joining = False  # a piece of a large paste is joining the paste's undo step
         self._step = QTimer(self)
         self._step.setInterval(0)
         self._step.timeout.connect(self._insert_next)
+
+    # -- undo goes to the letter's history --
+
+    def use_history(self, undo: QAction, redo: QAction) -> None:
+        """Undo and Redo keys and menu entries trigger these actions instead of the
+        document's own undo (which knows nothing of the chosen arguments)."""
+        self._history = (undo, redo)
+
+    def _is_history_key(self, event: QKeyEvent) -> bool:
+        return self._history is not None and (
+            event.matches(QKeySequence.StandardKey.Undo)
+            or event.matches(QKeySequence.StandardKey.Redo)
+        )
+
+    def event(self, event: QEvent) -> bool:
+        """Leave the Undo and Redo keys to the window's actions."""
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and self._is_history_key(event)
+        ):
+            event.ignore()
+            return False
+        return super().event(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Undo and Redo are never the document's own (see :meth:`use_history`)."""
+        if self._is_history_key(event):
+            event.ignore()
+            return
+        super().keyPressEvent(event)
+
+    def createStandardContextMenu(self, position: QPoint | None = None) -> QMenu:
+        """Qt's editing menu, with Undo and Redo from the letter's history."""
+        menu = (
+            super().createStandardContextMenu()
+            if position is None
+            else super().createStandardContextMenu(position)
+        )
+        if self._history is not None:
+            ours = dict(zip(("edit-undo", "edit-redo"), self._history, strict=True))
+            for action in menu.actions():
+                replacement = ours.get(action.objectName())
+                if replacement is not None:
+                    menu.insertAction(action, replacement)
+                    menu.removeAction(action)
+        return menu
 
     # -- what may be pasted --
 
@@ -94,7 +129,7 @@ class CleanPasteTextEdit(QTextEdit):
 
     def is_pasting(self) -> bool:
         """Whether a large paste is still going in."""
-        return bool(self._pending) or bool(self._jobs)
+        return bool(self._pending) or bool(self._cleaning)
 
     def insertFromMimeData(self, source: QMimeData) -> None:
         """Insert cleaned content at the cursor (the one entry for paste, drop and middle-click)."""
@@ -143,18 +178,26 @@ class CleanPasteTextEdit(QTextEdit):
             self.ensureCursorVisible()
             self.paste_finished.emit(result.summary())
             return
-        job = _CleanJob(source_html)
-        job.setAutoDelete(False)
-        self._jobs.append(job)
-        job.signals.done.connect(self._cleaned)
+        self._cleaning += 1
         self._lock()
         self.paste_started.emit(len(source_html))
-        self._pool.start(job)
+        run_task(
+            lambda: clean_html(source_html),
+            self._cleaned,
+            self._clean_failed,
+            pool=self._pool,
+            what="cleaning the pasted text",
+        )
 
     def _cleaned(self, result: object) -> None:
-        self._jobs.clear()
+        self._cleaning -= 1
         assert isinstance(result, CleanResult)
         self._start([("html", piece) for piece in result.chunks(CHUNK_CHARS)], result.removed)
+
+    def _clean_failed(self, message: str) -> None:
+        self._cleaning -= 1
+        self._unlock()  # nothing went in: the letter is as it was, and can be typed in again
+        self.paste_finished.emit(f"Nothing was pasted. {message}")
 
     # -- inserting a large paste in steps --
 
@@ -197,6 +240,7 @@ class CleanPasteTextEdit(QTextEdit):
                     cursor.removeSelectedText()  # the selection the paste replaces
                     self._first_piece = False
                 else:
+                    self.joining = True  # the same undo step as the first piece
                     cursor.joinPreviousEditBlock()
                 if kind == "html":
                     cursor.insertHtml(piece)
@@ -205,6 +249,7 @@ class CleanPasteTextEdit(QTextEdit):
                     self._removed["invisible characters"] += invisible
                     cursor.insertText(cleaned)
                 cursor.endEditBlock()
+                self.joining = False
                 self._done += len(piece)
         finally:
             self.blockSignals(blocked)

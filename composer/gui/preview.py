@@ -11,6 +11,8 @@ from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QImage, QPixmap, QResizeEvent
 from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
+from composer.gui.qt_items import layout_widgets
+
 if TYPE_CHECKING:  # the renderer and the layout load after the first paint
     from collections.abc import Callable
 
@@ -292,8 +294,9 @@ class PagePreview(QWidget):
             self.message.hide()
         while self._pages_layout.count():
             item = self._pages_layout.takeAt(0)
-            if item.widget():
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
         ratio = self.devicePixelRatioF()
         for index, image in enumerate(images):
             pixmap = QPixmap.fromImage(image)
@@ -319,8 +322,4 @@ class PagePreview(QWidget):
 
     def page_labels(self) -> list[QLabel]:
         """The page widgets on screen (for tests and accessibility checks)."""
-        return [
-            self._pages_layout.itemAt(i).widget()
-            for i in range(self._pages_layout.count())
-            if isinstance(self._pages_layout.itemAt(i).widget(), QLabel)
-        ]
+        return [w for w in layout_widgets(self._pages_layout) if isinstance(w, QLabel)]

@@ -9,12 +9,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import shiboken6
-from PySide6.QtCore import QObject, QRunnable, QStandardPaths, QThreadPool, Signal
+from PySide6.QtCore import QStandardPaths, QThreadPool
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from composer.core.fileio import StorageError
 from composer.core.models import Recipient, Sender
 from composer.core.print_history import PrintHistory, PrintHistoryError
+from composer.gui.background import run_task
 from composer.printing.envelope import EnvelopePages, envelope_for_paper, return_address_lines
 from composer.printing.letter_layout import LetterPages
 from composer.printing.output import (
@@ -23,47 +24,12 @@ from composer.printing.output import (
     page_layout,
     print_items,
     selected_pages,
-    write_pdf,
 )
 
 if TYPE_CHECKING:
     from PySide6.QtPrintSupport import QPrinter
 
 log = logging.getLogger(__name__)
-
-
-class _ExportSignals(QObject):
-    """Signals of a PDF export.
-
-    Signals:
-        finished(str, int): the path written and its page count.
-        failed(str): what went wrong, in plain words.
-    """
-
-    finished = Signal(str, int)
-    failed = Signal(str)
-
-
-class PdfExportJob(QRunnable):
-    """Writes pages to a PDF in a worker thread (disk work never blocks the window)."""
-
-    def __init__(self, path: Path, items: Sequence[Paintable], title: str) -> None:
-        super().__init__()
-        self.path = path
-        self.items = list(items)
-        self.title = title
-        self.signals = _ExportSignals()
-
-    def run(self) -> None:
-        try:
-            pages = write_pdf(self.path, self.items, title=self.title)
-        except StorageError as error:
-            self.signals.failed.emit(str(error))
-        except Exception as error:  # shown to the user, never a silent death of the worker
-            log.exception("PDF export failed")
-            self.signals.failed.emit(f"The PDF could not be written: {error}")
-        else:
-            self.signals.finished.emit(str(self.path), pages)
 
 
 def ask_pdf_path(parent: QWidget, title: str, suggested_name: str) -> Path | None:
@@ -79,11 +45,6 @@ def ask_pdf_path(parent: QWidget, title: str, suggested_name: str) -> Path | Non
     return Path(path if path.lower().endswith(".pdf") else f"{path}.pdf")
 
 
-def start_pdf_export(pool: QThreadPool, job: PdfExportJob) -> None:
-    """Start an export job on the pool (kept alive until it reports)."""
-    pool.start(job)
-
-
 @dataclass(frozen=True)
 class _Printed:
     """What the history keeps of one printed letter (plain data, safe in any thread)."""
@@ -95,42 +56,45 @@ class _Printed:
     pages: int
 
 
-class RecordPrintedJob(QRunnable):
-    """Notes printed letters in the print history, in a worker thread.
+def record_printed(
+    history: PrintHistory, letters: Sequence[LetterPages], printer: str, pool: QThreadPool
+) -> None:
+    """Note printed letters in the print history, in the background.
 
-    It takes plain data, never the laid-out pages: their text documents belong to
-    the GUI thread and must not be deleted by the worker. It reports nothing back
-    (a failure is logged): the pool owns and deletes it when done.
+    Only plain data goes to the worker, never the laid-out pages: their text
+    documents belong to the GUI thread. Nothing is reported back; a failure is
+    logged (the letters did print).
     """
+    printed = [
+        _Printed(
+            letter.rendered.recipient.id,
+            letter.rendered.recipient.short_name,
+            letter.rendered.subject,
+            letter.spec.name,
+            letter.page_count,
+        )
+        for letter in letters
+    ]
 
-    def __init__(self, history: PrintHistory, letters: Sequence[LetterPages], printer: str) -> None:
-        super().__init__()
-        self.history = history
-        self.printed = [
-            _Printed(
-                letter.rendered.recipient.id,
-                letter.rendered.recipient.short_name,
-                letter.rendered.subject,
-                letter.spec.name,
-                letter.page_count,
+    def record() -> None:
+        for one in printed:
+            history.record(
+                recipient_id=one.recipient_id,
+                recipient_name=one.recipient_name,
+                subject=one.subject,
+                paper=one.paper,
+                pages=one.pages,
+                printer=printer,
             )
-            for letter in letters
-        ]
-        self.printer = printer
 
-    def run(self) -> None:
-        try:
-            for printed in self.printed:
-                self.history.record(
-                    recipient_id=printed.recipient_id,
-                    recipient_name=printed.recipient_name,
-                    subject=printed.subject,
-                    paper=printed.paper,
-                    pages=printed.pages,
-                    printer=self.printer,
-                )
-        except PrintHistoryError as error:
-            log.warning("print history not written: %s", error)
+    run_task(
+        record,
+        lambda _none: None,
+        lambda message: log.warning("print history not written: %s", message),
+        pool=pool,
+        expected=(PrintHistoryError, StorageError),
+        what="noting the printed letters",
+    )
 
 
 def printed_letters(items: Sequence[Paintable], pages: Sequence[int]) -> list[LetterPages]:
@@ -229,8 +193,9 @@ def print_now(
         return False
     letters = printed_letters(items, pages)
     if history is not None and letters:
-        job = RecordPrintedJob(history, letters, printer.printerName())
-        (pool or QThreadPool.globalInstance()).start(job)
+        record_printed(
+            history, letters, printer.printerName(), pool or QThreadPool.globalInstance()
+        )
     return True
 
 

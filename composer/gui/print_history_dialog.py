@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import Qt, QThreadPool, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -19,39 +19,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from composer.core.fileio import StorageError
 from composer.core.models import format_date
 from composer.core.print_history import PrintHistory, PrintHistoryError, PrintRecord
+from composer.gui.background import run_task
 
 COLUMNS = ("Printed", "Recipient", "Subject", "Pages", "Printer", "Mailed")
-
-
-class _TaskSignals(QObject):
-    """Signals of one history task.
-
-    Signals:
-        done(object): the task's result.
-        failed(str): what went wrong, in plain words.
-    """
-
-    done = Signal(object)
-    failed = Signal(str)
-
-
-class _HistoryTask(QRunnable):
-    """Runs one print-history call in a worker thread (the database is disk work)."""
-
-    def __init__(self, call: Callable[[], Any]) -> None:
-        super().__init__()
-        self.call = call
-        self.signals = _TaskSignals()
-
-    def run(self) -> None:
-        try:
-            result = self.call()
-        except PrintHistoryError as error:
-            self.signals.failed.emit(str(error))
-        else:
-            self.signals.done.emit(result)
 
 
 class PrintHistoryDialog(QDialog):
@@ -77,7 +50,7 @@ class PrintHistoryDialog(QDialog):
         self.history = history
         self.pool = pool or QThreadPool.globalInstance()
         self.records: list[PrintRecord] = []
-        self._tasks: list[_HistoryTask] = []
+        self._tasks = 0  # history calls not answered yet
         self.setWindowTitle("Printed Letters")
         self.resize(820, 420)
 
@@ -109,22 +82,25 @@ class PrintHistoryDialog(QDialog):
         self.reload()
 
     def _start(self, call: Callable[[], Any], done: Callable[[Any], None]) -> None:
-        task = _HistoryTask(call)
-        task.setAutoDelete(False)
-        self._tasks.append(task)
+        self._tasks += 1
 
         def finish(result: Any) -> None:
-            self._tasks.remove(task)
+            self._tasks -= 1
             done(result)
 
         def fail(message: str) -> None:
-            self._tasks.remove(task)
+            self._tasks -= 1
             self.status.setText(message)
             self.failed.emit(message)
 
-        task.signals.done.connect(finish)
-        task.signals.failed.connect(fail)
-        self.pool.start(task)
+        run_task(
+            call,
+            finish,
+            fail,
+            pool=self.pool,
+            expected=(PrintHistoryError, StorageError),
+            what="reading or writing the printed letters",
+        )
 
     def reload(self) -> None:
         """Read the history again (in the background)."""

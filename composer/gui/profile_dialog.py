@@ -99,7 +99,7 @@ class ProfileDialog(QDialog):
             if isinstance(first, QLineEdit):
                 first.selectAll()
 
-    def sender(self) -> Sender:
+    def chosen_sender(self) -> Sender:
         """The profile as saved (tidied once Save was pressed; as typed before)."""
         return self._checked if self._checked is not None else self._typed()
 

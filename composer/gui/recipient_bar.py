@@ -90,7 +90,9 @@ class RecipientBar(QWidget):
         to_row.addWidget(self.choice, 1)
         to_row.addWidget(self.find_button)
         self.form.addRow("&To:", to_row)
-        self.form.labelForField(to_row).setBuddy(self.choice)
+        label = self.form.labelForField(to_row)
+        if isinstance(label, QLabel):
+            label.setBuddy(self.choice)
         self.form.addRow("&Name:", self.custom_name)
         self.form.addRow("&Address:", self.custom_address)
         self.form.addRow("&Greeting:", self.custom_salutation)
@@ -245,7 +247,7 @@ class RecipientBar(QWidget):
 
     def is_merge(self) -> bool:
         """Whether one copy goes to each of several officials."""
-        return self.choice.currentData() == MERGE
+        return bool(self.choice.currentData() == MERGE)
 
     def recipients(self) -> list[Recipient]:
         """Everyone who gets a copy: all chosen officials, or the one recipient."""

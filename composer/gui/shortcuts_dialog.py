@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from composer.gui.qt_items import child_items, top_level_items
+
 # Keys that belong to widgets rather than actions, so no action can report them.
 WIDGET_KEYS_NOTE = (
     "Tab and Shift+Tab move between the parts of the window. In the argument list, "
@@ -146,11 +148,9 @@ class ShortcutsDialog(QDialog):
 
     def _filter(self, text: str) -> None:
         needle = text.strip().lower()
-        for index in range(self.tree.topLevelItemCount()):
-            group = self.tree.topLevelItem(index)
+        for group in top_level_items(self.tree):
             visible = 0
-            for child_index in range(group.childCount()):
-                child = group.child(child_index)
+            for child in child_items(group):
                 haystack = f"{child.text(0)} {child.text(1)}".lower()
                 hidden = bool(needle) and needle not in haystack
                 child.setHidden(hidden)
@@ -160,10 +160,8 @@ class ShortcutsDialog(QDialog):
     def visible_rows(self) -> list[tuple[str, str]]:
         """The (action, keys) rows shown right now."""
         rows = []
-        for index in range(self.tree.topLevelItemCount()):
-            group = self.tree.topLevelItem(index)
-            for child_index in range(group.childCount()):
-                child = group.child(child_index)
+        for group in top_level_items(self.tree):
+            for child in child_items(group):
                 if not group.isHidden() and not child.isHidden():
                     rows.append((child.text(0), child.text(1)))
         return rows

@@ -219,19 +219,20 @@ class SpellChecker:
 class SpellHighlighter(QSyntaxHighlighter):
     """Underlines misspelt words with a red wave; the letter's own formatting is untouched."""
 
-    def __init__(self, checker: SpellChecker, parent: QObject | None = None) -> None:
+    def __init__(self, checker: SpellChecker, parent: QObject) -> None:
         super().__init__(parent)
         self.checker = checker
-        self.format = QTextCharFormat()
-        self.format.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SpellCheckUnderline)
-        self.format.setUnderlineColor(UNDERLINE_COLOR)
+        # Not `format`: that would hide QSyntaxHighlighter.format(position).
+        self.misspelt_format = QTextCharFormat()
+        self.misspelt_format.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SpellCheckUnderline)
+        self.misspelt_format.setUnderlineColor(UNDERLINE_COLOR)
 
     def follow_palette(self, palette: QPalette) -> bool:
         """Pick the underline colour for the editor's palette; True if it changed."""
         colour = UNDERLINE_COLOR_DARK if is_dark(palette) else UNDERLINE_COLOR
-        if self.format.underlineColor() == colour:
+        if self.misspelt_format.underlineColor() == colour:
             return False
-        self.format.setUnderlineColor(colour)
+        self.misspelt_format.setUnderlineColor(colour)
         return True
 
     def highlightBlock(self, text: str) -> None:
@@ -240,7 +241,7 @@ class SpellHighlighter(QSyntaxHighlighter):
             return
         for start, length, word in words_in(text):
             if not self.checker.check(word):
-                self.setFormat(start, length, self.format)
+                self.setFormat(start, length, self.misspelt_format)
 
 
 class SpellingSupport(QObject):
@@ -410,8 +411,11 @@ class SpellingSupport(QObject):
         add = QAction(f"Add “{word}” to Dictionary", menu)
         add.triggered.connect(lambda _=False, w=word: self.add_word(w))
         leading.append(add)
-        menu.insertActions(first, leading)
-        menu.insertSeparator(first)
+        if first is None:
+            menu.addActions(leading)
+        else:
+            menu.insertActions(first, leading)
+            menu.insertSeparator(first)
         return menu
 
     def _replacer(self, selection: QTextCursor, replacement: str) -> Callable[..., None]:

@@ -12,7 +12,11 @@ from composer.core.models import Recipient
 
 
 def confirm_terms(
-    parent: QWidget, locations: Locations, recipients: Sequence[Recipient], verb: str
+    parent: QWidget,
+    locations: Locations,
+    recipients: Sequence[Recipient],
+    verb: str,
+    find_officials: Callable[[], None] | None = None,
 ) -> bool:
     """Ask before printing or sending to members whose term is over; True to go on.
 
@@ -21,10 +25,11 @@ def confirm_terms(
     the post takes (see :meth:`composer.core.directory.Directory.term_warnings`).
 
     Args:
-        parent: the window; its ``find_officials()`` is offered to update the directory.
+        parent: the window the question belongs to.
         locations: where the user's directory is.
         recipients: the letter's recipients.
         verb: what is about to happen, capitalised ("Print", "Export", "Send").
+        find_officials: opens Find My Officials, offered to choose again or update.
     """
     if not any(recipient.id for recipient in recipients):
         return True
@@ -51,9 +56,8 @@ def confirm_terms(
     box.exec()
     if box.clickedButton() is anyway:
         return True
-    find = getattr(parent, "find_officials", None)
-    if callable(find):
-        find()
+    if find_officials is not None:
+        find_officials()
     return False
 
 
@@ -102,12 +106,13 @@ def show_directory_notice(
     locations: Locations,
     pool: QThreadPool,
     done: Callable[[str, str], None] | None = None,
+    find_officials: Callable[[], None] | None = None,
 ) -> QObject:
     """When the directory is due for an update (a new Congress), say so in the status bar.
 
     Between the election and January 3 the notice says to update after that
     day; once a new Congress has begun, to update now. The button opens Find My
-    Officials, which has "Update from the internet". `done(label, text)` is
+    Officials (`find_officials`), which has "Update from the internet". `done(label, text)` is
     called when the check is over (both "" when no update is due).
     """
     signals = _NoticeSignals(window)
@@ -121,9 +126,8 @@ def show_directory_notice(
         button.setToolTip(text)
         button.setAccessibleName("Directory update needed")
         button.setAccessibleDescription(text)
-        find = getattr(window, "find_officials", None)
-        if callable(find):
-            button.clicked.connect(find)
+        if find_officials is not None:
+            button.clicked.connect(find_officials)
         window.statusBar().addPermanentWidget(button)
 
     signals.checked.connect(show)

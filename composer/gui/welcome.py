@@ -75,9 +75,9 @@ def show_welcome(window: MainWindow, locations: Locations, settings: Settings) -
     """Open the welcome over `window` without blocking it; it is not shown again.
 
     When the user saves, the profile is written and handed to the window
-    (``window.sender``); "Later" leaves the profile as it was.
+    (``window.sender_profile``); "Later" leaves the profile as it was.
     """
-    dialog = WelcomeDialog(window.sender, window)
+    dialog = WelcomeDialog(window.sender_profile, window)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
     def finished(result: int) -> None:
@@ -88,7 +88,7 @@ def show_welcome(window: MainWindow, locations: Locations, settings: Settings) -
             log.warning("settings not saved after the welcome: %s", error)
         if result != WelcomeDialog.DialogCode.Accepted:
             return
-        chosen = dialog.sender()
+        chosen = dialog.chosen_sender()
         try:
             save_sender(locations.profile_file, chosen)
         except StorageError as error:
@@ -97,7 +97,7 @@ def show_welcome(window: MainWindow, locations: Locations, settings: Settings) -
                 "The profile was not saved",
                 f"{error}\n\nThe profile is used for this session only.",
             )
-        window.sender = chosen
+        window.sender_profile = chosen
         window.profile_banner.setVisible(not chosen.name.strip())
         window.schedule_preview()
 

@@ -44,9 +44,6 @@ def ensure_gui_application() -> QGuiApplication:
     """The running Qt application, or a new headless one (fonts and painting need one)."""
     app = QGuiApplication.instance()
     if app is None:
-        from composer.gui.refcount_guard import protect_singletons  # QtCore only, no widgets
-
-        protect_singletons()  # a no-op unless this PySide6 build has the None-reference fault
         app = QGuiApplication(["composer", "-platform", "offscreen"])
     assert isinstance(app, QGuiApplication)
     return app
@@ -153,12 +150,14 @@ def paint_items(
                 number += 1
                 if number not in wanted:
                     continue
+                layout = page_layout(item)
+                # A printer that is printing refuses (with a warning) even the layout it has.
+                if not device.pageLayout().isEquivalentTo(layout):
+                    device.setPageLayout(layout)
                 if not painter.isActive():
-                    device.setPageLayout(page_layout(item))
                     if not painter.begin(device):
                         raise StorageError("The output could not be opened for drawing.")
                 else:
-                    device.setPageLayout(page_layout(item))
                     if not device.newPage():
                         raise StorageError("The next page could not be started.")
                 item.paint(painter, page, dpi)

@@ -16,21 +16,15 @@ from PySide6.QtCore import QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from composer.core.drafts import DraftError, DraftStore, process_tag
+from composer.core.drafts import DraftError, DraftStore, process_tag, salvage_drafts
 from composer.core.letterfile import LetterDocument, read_letter_file
 from composer.core.locations import Locations
 from composer.core.models import Letter, custom_recipient
 from composer.core.settings import Settings
 from composer.core.storage import check_storage
-from composer.gui.recovery import CANCEL, DISCARD, SAVE_AS
-from composer.gui.refcount_guard import protect_singletons
+from composer.gui.letter_files import CANCEL, DISCARD, SAVE_AS
 from tests.helpers.ci_policy import unavailable
 from tests.helpers.faults import fill_disk, tiny_tmpfs
-
-
-@pytest.fixture(autouse=True)
-def _pyside_guard(qapp) -> None:
-    protect_singletons()
 
 
 @pytest.fixture
@@ -251,13 +245,12 @@ def test_save_as_and_open_keep_everything(window, locations, qtbot, tmp_path) ->
     window.set_paper("a4")
     before = window.current_letter()
     path = tmp_path / "mine.letter"
-    window.keeper.choose_save_path = lambda suggested: path
+    window.keeper.files.choose_save_path = lambda suggested: path
     with qtbot.waitSignal(
         window.statusBar().messageChanged,
         timeout=5000,
         check_params_cb=lambda m: m.startswith("Saved "),
     ):
-        window.save_as_action = window.keeper.save_as_action
         window.keeper.save_as_action.trigger()
     document = read_letter_file(path)
     assert document.letter.body_html == before.body_html
@@ -267,7 +260,7 @@ def test_save_as_and_open_keep_everything(window, locations, qtbot, tmp_path) ->
     window.new_letter()
     window.set_paper("letter")
     with qtbot.waitSignal(window.keeper.letter_restored, timeout=5000):
-        window.keeper.open_letter_file(path)
+        window.keeper.files.open_letter_file(path)
     after = window.current_letter()
     assert after.body_html == before.body_html
     assert after.subject == "A subject to keep"
@@ -350,8 +343,8 @@ def test_export_and_print_refuse_and_name_the_missing_values(
 
     monkeypatch.setattr(print_actions, "print_with_dialog", lambda *a: pytest.fail("printed"))
     monkeypatch.setattr(print_actions, "print_preview", lambda *a: pytest.fail("previewed"))
-    window.print_letter()
-    window.export_pdf(str(out / "letter.pdf"))
+    window.output.print_letter()
+    window.output.export_pdf(str(out / "letter.pdf"))
     assert chosen == []  # no file dialog was even offered
     assert list(out.iterdir()) == []
     assert len(warnings_shown) == 5
@@ -371,7 +364,7 @@ def test_a_damaged_database_is_reported_above_the_letter(qtbot, locations, sende
     save_sender(locations.profile_file, sender)
     locations.data_dir.mkdir(parents=True, exist_ok=True)
     locations.database_file.write_bytes(b"this is not a database" * 100)
-    report = check_storage(locations)
+    report = check_storage(locations, salvage=salvage_drafts)
     window = MainWindow(locations, Settings(paper="letter", autosave_seconds=1), default_campaign())
     qtbot.addWidget(window)
     window.show()
@@ -394,7 +387,7 @@ def test_an_unwritable_data_folder_keeps_the_text_and_offers_save_as(
     blocker = tmp_path / "blocker"
     blocker.write_text("a file where the folders should be")
     locations = Locations.under(blocker)
-    report = check_storage(locations)
+    report = check_storage(locations, salvage=salvage_drafts)
     window = MainWindow(locations, Settings(paper="letter", autosave_seconds=1), default_campaign())
     qtbot.addWidget(window)
     window.show()
@@ -412,7 +405,7 @@ def test_an_unwritable_data_folder_keeps_the_text_and_offers_save_as(
     assert "Text that has nowhere to go yet." in window.editor.text.toPlainText()
     # Save As somewhere else, then closing goes through.
     elsewhere = tmp_path / "rescued.letter"
-    window.keeper.choose_save_path = lambda suggested: elsewhere
+    window.keeper.files.choose_save_path = lambda suggested: elsewhere
     window.keeper.ask_unsaved = lambda doing: SAVE_AS
     window.close()
     assert not window.isVisible()
@@ -484,7 +477,7 @@ def test_a_real_full_disk(qtbot, tmp_path, sender) -> None:
         assert "The disk is full" in window.keeper.notice("autosave").text()
         elsewhere = tmp_path / "rescued.letter"
         window.keeper.ask_unsaved = lambda doing: SAVE_AS
-        window.keeper.choose_save_path = lambda suggested: elsewhere
+        window.keeper.files.choose_save_path = lambda suggested: elsewhere
         window.close()
         assert "more words" in read_letter_file(elsewhere).letter.body_html
         window.keeper.autosaver.wait()
@@ -498,7 +491,7 @@ def test_an_immutable_config_folder_is_reported(qtbot, tmp_path) -> None:
 
     locations = Locations.under(tmp_path / "app")
     with immutable(locations.config_dir):
-        report = check_storage(locations)
+        report = check_storage(locations, salvage=salvage_drafts)
         window = MainWindow(locations, Settings(paper="letter"), default_campaign())
         qtbot.addWidget(window)
         window.keeper.show_storage_report(report)
@@ -509,7 +502,7 @@ def test_an_immutable_config_folder_is_reported(qtbot, tmp_path) -> None:
 def test_file_menu_entries_and_their_shortcuts(window) -> None:
     from PySide6.QtGui import QAction, QKeySequence
 
-    texts = [action.text() for action in window.file_menu.actions()]
+    texts = [action.text() for action in window.menus.file_menu.actions()]
     for entry in ("Open &Letter…", "&Save", "Save &As…", "&Drafts…", "Export &As"):
         assert entry in texts
     assert texts.index("&New Letter") < texts.index("Open &Letter…") < texts.index("&Drafts…")

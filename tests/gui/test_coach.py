@@ -122,16 +122,16 @@ def test_exporting_a_pure_stock_letter_warns_first(
 ) -> None:
     out = tmp_path / "letter.pdf"
     with answering("Add a personal sentence") as seen:
-        main_window.export_pdf(str(out))
+        main_window.output.export_pdf(str(out))
     assert len(seen) == 1
     assert seen[0].startswith("coach-warning: This letter is made only of the campaign's")
     # The user chose to add a sentence: nothing was exported, the cursor waits in a new paragraph.
-    assert main_window._jobs == []
+    assert main_window.output._jobs == []
     assert not out.exists()
     assert main_window.editor.text.textCursor().block().text() == ""
 
     with answering("Export anyway") as seen:
-        main_window.export_pdf(str(out))
+        main_window.output.export_pdf(str(out))
     assert len(seen) == 1
     qtbot.waitUntil(out.exists, timeout=15_000)
     assert "Dear Mr. President:" in squash(pdf_text(out))
@@ -140,7 +140,7 @@ def test_exporting_a_pure_stock_letter_warns_first(
     # The same letter again: the user already decided, so no second warning.
     again = tmp_path / "again.pdf"
     with answering("Add a personal sentence") as seen:
-        main_window.export_pdf(str(again))
+        main_window.output.export_pdf(str(again))
     assert seen == []
     qtbot.waitUntil(again.exists, timeout=15_000)
 
@@ -148,7 +148,7 @@ def test_exporting_a_pure_stock_letter_warns_first(
 def test_printing_a_pure_stock_letter_warns_and_stops_when_asked(
     main_window: MainWindow,
 ) -> None:
-    for action in (main_window.print_letter, main_window.print_preview):
+    for action in (main_window.output.print_letter, main_window.output.print_preview):
         with answering("Add a personal sentence") as seen:
             action()
         # Only the coach's warning came up: no print or preview dialog was opened.
@@ -162,7 +162,7 @@ def test_a_letter_with_a_personal_sentence_is_not_held_up(
     type_personal_paragraph(qtbot, main_window)
     out = tmp_path / "personal.pdf"
     with answering("Add a personal sentence") as seen:
-        main_window.export_pdf(str(out))
+        main_window.output.export_pdf(str(out))
     assert seen == []
     qtbot.waitUntil(out.exists, timeout=15_000)
     assert PERSONAL in squash(pdf_text(out))

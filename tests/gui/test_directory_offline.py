@@ -40,7 +40,7 @@ def test_the_window_finds_the_officials_of_a_fresh_profile(
 ) -> None:
     window = main_window
     qtbot.waitUntil(lambda: window.is_complete, timeout=TIMEOUT)  # type: ignore[attr-defined]
-    dialog = window.directory_dialog()  # type: ignore[attr-defined]
+    dialog = window.addressing.directory_dialog()  # type: ignore[attr-defined]
     qtbot.addWidget(dialog)
     dialog.show()
     panel = dialog.panel
@@ -105,7 +105,7 @@ def test_the_about_box_credits_the_directory_data(qtbot: QtBot, main_window: obj
     timer.timeout.connect(close_box)
     timer.start()
     try:
-        main_window.about()  # type: ignore[attr-defined]
+        main_window.preferences.about()  # type: ignore[attr-defined]
     finally:
         timer.stop()
     assert "congress-legislators" in seen[0]
@@ -146,7 +146,7 @@ def test_after_the_election_the_window_offers_the_update(
 
     button.click()  # type: ignore[attr-defined]
 
-    dialog = main_window.directory_dialog()  # type: ignore[attr-defined]
+    dialog = main_window.addressing.directory_dialog()  # type: ignore[attr-defined]
     qtbot.waitUntil(dialog.isVisible, timeout=TIMEOUT)
     assert "after January 3, 2027" in dialog.panel.stale_label.text()
     dialog.close()

@@ -12,16 +12,10 @@ from PySide6.QtGui import QTextCursor
 from pytestqt.qtbot import QtBot
 
 from composer.gui.editor import WORD_COUNT_DELAY_MS, LetterEditor, count_words
-from composer.gui.refcount_guard import protect_singletons
 
 # Every character Python's str.split() breaks words at, ASCII or not.
 SPACES = "".join(chr(code) for code in range(sys.maxunicode + 1) if chr(code).isspace())
 LINE = "The quick brown fox jumps over the lazy dog, and the letter goes on and on.\n"
-
-
-@pytest.fixture(autouse=True)
-def _pyside_guard(qapp) -> None:
-    protect_singletons()  # many keystrokes: keep the PySide6 fault from ending the run
 
 
 @pytest.fixture

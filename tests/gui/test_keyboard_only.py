@@ -77,7 +77,7 @@ def test_whole_flow_with_keys_only(main_window, pdf_path: Path, qtbot) -> None:
     with qtbot.waitSignal(window.picker.toggled) as ticked:
         _press(Qt.Key.Key_Space)
     assert ticked.args == [ARGUMENT_ID, True]
-    assert window.picker.chosen_ids()[-1] == ARGUMENT_ID
+    assert window.picker.chosen_ids()[-2:] == [ARGUMENT_ID, "reply-president"]  # its place
     assert argument.plain_text.split(".")[0] in window.editor.text.toPlainText()
 
     # 3. Tab on to the letter (past the picker's other parts and the recipient fields).
@@ -110,13 +110,40 @@ def test_chosen_arguments_reorder_with_alt_arrows(main_window, qtbot) -> None:
     QTest.keyClick(window, Qt.Key.Key_F, CTRL)
     _tab_to(chosen)
     _press(Qt.Key.Key_Home)
-    _press(Qt.Key.Key_Down)  # the second argument
+    _press(Qt.Key.Key_Down)
+    _press(Qt.Key.Key_Down)  # the third argument (the first is the opening, which stays first)
     before = window.picker.chosen_ids()
-    with qtbot.waitSignal(window.picker.order_changed):
+    with qtbot.waitSignal(window.session.changed):
         _press(Qt.Key.Key_Up, Qt.KeyboardModifier.AltModifier)
     after = window.picker.chosen_ids()
-    assert after[:2] == [before[1], before[0]] and after[2:] == before[2:]
-    first = window.campaign.argument(after[0]).plain_text.split(".")[0]
-    second = window.campaign.argument(after[1]).plain_text.split(".")[0]
+    assert after == [before[0], before[2], before[1], *before[3:]]
+    assert window.session.chosen == after
+    first = window.campaign.argument(after[1]).plain_text.split(".")[0]
+    second = window.campaign.argument(after[2]).plain_text.split(".")[0]
     body = window.editor.text.toPlainText()
     assert body.index(first) < body.index(second)
+    # Nothing moves above the opening.
+    _press(Qt.Key.Key_Up, Qt.KeyboardModifier.AltModifier)
+    _press(Qt.Key.Key_Up, Qt.KeyboardModifier.AltModifier)
+    assert window.picker.chosen_ids()[0] == before[0]
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support")  # the combo box's popup, offscreen
+def test_alt_arrows_elsewhere_do_not_reorder_the_letter(main_window, qtbot) -> None:
+    """With the focus on the To: box, Alt+Down is the box's own key, not a reorder."""
+    window = main_window
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    window.picker.chosen.setCurrentRow(2)
+    before = window.session.chosen
+    text = window.editor.text.toPlainText()
+    window.recipient_bar.choice.setFocus()
+    qtbot.waitUntil(lambda: _focus() is window.recipient_bar.choice)
+    for key in (Qt.Key.Key_Up, Qt.Key.Key_Down):
+        QTest.keyClick(_focus(), key, Qt.KeyboardModifier.AltModifier)
+        popup = QApplication.activePopupWidget()
+        if popup is not None:
+            popup.close()
+    assert window.session.chosen == before
+    assert window.picker.chosen_ids() == before
+    assert window.editor.text.toPlainText() == text

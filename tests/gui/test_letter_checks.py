@@ -32,7 +32,7 @@ def _official(number: int) -> Recipient:
 @pytest.fixture
 def four(main_window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Four officials; every dialog but the warning fails the test if it opens."""
-    main_window.use_recipients([_official(n) for n in range(4)])
+    main_window.addressing.use_recipients([_official(n) for n in range(4)])
     shown: list[str] = []
 
     def warning(_parent, _title, text, *args, **kwargs):
@@ -54,9 +54,9 @@ def test_an_empty_letter_is_refused_before_anything_else(
     qtbot: QtBot, main_window: MainWindow, four: list[str], tmp_path: Path
 ) -> None:
     main_window.editor.set_html("")
-    main_window.export_pdf()
-    main_window.print_letter()
-    main_window.send_by_email()
+    main_window.output.export_pdf()
+    main_window.output.print_letter()
+    main_window.addressing.send_by_email()
     assert len(four) == 3
     assert all(text.startswith("The letter has no text yet") for text in four)
     assert not list(tmp_path.glob("**/*.pdf"))
@@ -66,7 +66,7 @@ def test_a_value_missing_from_every_copy_is_named_once(
     qtbot: QtBot, main_window: MainWindow, four: list[str]
 ) -> None:
     main_window.editor.set_html("<p>Call me at {{ sender.phone }} any time.</p>")
-    main_window.export_pdf()
+    main_window.output.export_pdf()
     (text,) = four
     assert text.count("sender.phone") == 1
     assert "Every copy (4 letters):" in text
@@ -89,7 +89,7 @@ def test_an_address_too_big_for_the_window_is_refused_with_a_clear_message(
         QMessageBox, "warning", lambda _parent, _title, text, *a, **k: shown.append(text)
     )
     target = tmp_path / "letter.pdf"
-    main_window.export_pdf(str(target))
+    main_window.output.export_pdf(str(target))
     qtbot.waitUntil(lambda: bool(shown), timeout=15_000)
     assert "too many lines for the envelope window" in shown[0]
     assert "Postal Service's abbreviations" in shown[0]

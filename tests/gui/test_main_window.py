@@ -122,7 +122,7 @@ def test_custom_recipient_is_used(main_window: MainWindow) -> None:
     assert bar.custom_name.isVisible()
     bar.custom_name.setText("Mayor Jane Doe")
     bar.custom_address.setPlainText("City Hall\n600 4th Ave\nSeattle, WA 98104")
-    rendered = main_window.rendered_letters()
+    rendered = main_window.output.rendered_letters()
     assert rendered[0].address_lines[0] == "Mayor Jane Doe"
     assert rendered[0].salutation == "Dear Mayor Jane Doe:"
 
@@ -134,7 +134,7 @@ def test_export_pdf_writes_what_the_window_shows(
     editor.moveCursor(editor.textCursor().MoveOperation.Start)
     qtbot.keyClicks(editor, "As a nurse in Seattle I see what war does to families. ")
     out = tmp_path / "letter.pdf"
-    main_window.export_pdf(str(out))
+    main_window.output.export_pdf(str(out))
     qtbot.waitUntil(out.exists, timeout=15_000)
     text = squash(pdf_text(out))
     assert "As a nurse in Seattle I see what war does to families." in text
@@ -144,10 +144,10 @@ def test_export_pdf_writes_what_the_window_shows(
 
 
 def test_paper_choice_changes_the_layout(qtbot: QtBot, main_window: MainWindow) -> None:
-    main_window.paper_actions["a4"].trigger()
+    main_window.menus.paper_actions["a4"].trigger()
     assert main_window.paper == "a4"
     assert main_window.paper_choice.currentData() == "a4"
-    items = main_window.page_items()
+    items = main_window.output.page_items()
     assert items[0].spec.name == "a4"
     wait_preview(qtbot, main_window)
     label = main_window.preview.page_labels()[0]
@@ -182,12 +182,14 @@ def test_the_frame_paints_first_and_becomes_the_whole_window(
         frame.show()
     # The frame: menus in place but nothing to act on yet, no letter, closing is harmless.
     assert not frame.is_complete and not hasattr(frame, "keeper")
-    assert [m.title() for m in (frame.file_menu, frame.edit_menu, frame.help_menu)] == [
+    assert [
+        m.title() for m in (frame.menus.file_menu, frame.menus.edit_menu, frame.menus.help_menu)
+    ] == [
         "&File",
         "&Edit",
         "&Help",
     ]
-    assert frame.export_action in frame.file_menu.actions()
+    assert frame.menus.export_action in frame.menus.file_menu.actions()
     in_menus = [
         action
         for entry in frame.menuBar().actions()
@@ -198,7 +200,7 @@ def test_the_frame_paints_first_and_becomes_the_whole_window(
     assert len(in_menus) > 20 and not any(action.isEnabled() for action in in_menus)
     with qtbot.waitSignal(frame.completed, timeout=10_000):
         frame.complete(default_campaign())
-    assert frame.is_complete and frame.export_action.isEnabled()
+    assert frame.is_complete and frame.menus.export_action.isEnabled()
     assert frame.statusBar().currentMessage() == ""
 
     # Finished, its menus are the same as those of a window built in one go.
@@ -210,7 +212,7 @@ def test_the_frame_paints_first_and_becomes_the_whole_window(
         ]
 
     assert menu_texts(frame) == menu_texts(main_window)
-    assert frame.edit_menu.actions()[0] is frame.editor.undo_action
+    assert frame.menus.edit_menu.actions()[0] is frame.editor.undo_action
     frame.pool.waitForDone(5000)
 
 

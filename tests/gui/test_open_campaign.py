@@ -136,7 +136,7 @@ def test_open_campaign_dialog_accepts_a_folder_by_its_campaign_toml(
         answering("OK", choose=pack / "campaign.toml") as seen,
         qtbot.waitSignal(main_window.campaign_opener.opened, timeout=10_000),
     ):
-        main_window.open_campaign_action.trigger()
+        main_window.menus.open_campaign_action.trigger()
     assert seen == ["file dialog: Open Campaign"]
     assert main_window.campaign.id == "example-bike-lane"
 
@@ -167,7 +167,7 @@ def test_switch_campaign_menu_lists_and_switches(qtbot: QtBot, main_window: Main
         opener.open_path(EXAMPLE)
     with qtbot.waitSignal(opener.campaigns_listed, timeout=10_000):
         opener.refresh_list()
-    actions = {a.text(): a for a in main_window.campaign_menu.actions()}
+    actions = {a.text(): a for a in main_window.menus.campaign_menu.actions()}
     assert set(actions) == {
         "Protect Russians who refuse to fight",
         "A protected bike lane on Main Street",
@@ -240,4 +240,26 @@ def test_a_broken_pack_lists_its_problems_for_the_organizer(
     assert (
         seen[1] == "details: arguments/local-shops.md:2: is not valid UTF-8 text; save it as UTF-8"
     )
+    assert main_window.campaign.id == "protect-russian-defectors"
+
+
+def test_an_unexpected_error_while_loading_is_reported_and_the_opener_is_free_again(
+    qtbot: QtBot, main_window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Loading a known campaign fails in a way nobody foresaw: the user is told, the
+    opener is no longer busy, and the letter stays as it was."""
+
+    def broken(_campaign_id: str, _campaigns_dir: Path) -> None:
+        raise MemoryError("out of memory while reading the pack")
+
+    monkeypatch.setattr("composer.gui.open_campaign.find_campaign", broken)
+    opener = main_window.campaign_opener
+    busy: list[bool] = []
+    opener.busy.connect(busy.append)
+    with answering("OK") as seen, qtbot.waitSignal(opener.failed, timeout=10_000):
+        opener.open_known("protect-russian-defectors")
+    qtbot.waitUntil(lambda: bool(seen), timeout=5000)
+    assert seen[0].startswith("campaign-open-failed: Unexpected error while opening")
+    assert "out of memory" in seen[0]
+    assert busy[-1] is False
     assert main_window.campaign.id == "protect-russian-defectors"

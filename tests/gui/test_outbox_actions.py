@@ -154,7 +154,7 @@ def test_send_dialog_reads_a_quoted_name_with_a_comma_and_an_empty_to_is_explain
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     _account_for(main_window, server, monkeypatch)
-    main_window.use_recipients([_official("")])
+    main_window.addressing.use_recipients([_official("")])
     monkeypatch.setattr(main_window.coach_panel, "confirm_output", lambda _verb: True)
     shown: list[str] = []
 
@@ -168,7 +168,7 @@ def test_send_dialog_reads_a_quoted_name_with_a_comma_and_an_empty_to_is_explain
         return QDialog.DialogCode.Accepted if dialog.result() else QDialog.DialogCode.Rejected
 
     monkeypatch.setattr(SendDialog, "exec", empty_then_quoted)
-    main_window.send_by_email()
+    main_window.addressing.send_by_email()
     assert shown and "give an e-mail address for" in shown[0]
     qtbot.waitUntil(lambda: len(server.recording.messages) == 1, timeout=20_000)
     received = server.recording.messages[0]

@@ -43,7 +43,9 @@ NESTED = (
 def test_a_runaway_template_stops_in_the_preview_worker(
     qtbot: QtBot, main_window: MainWindow, template: str, limit: str
 ) -> None:
-    main_window._renderer = Renderer({"formal.html": template, "formal.txt": "{{ body_text }}"})
+    main_window.output._renderer = Renderer(
+        {"formal.html": template, "formal.txt": "{{ body_text }}"}
+    )
     peak_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     started = time.monotonic()
     for _edit in range(3):  # as the preview does after each edit

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import QApplication
 
 from composer.gui.editor import LetterEditor
 from composer.gui.paste import MAX_PASTE_CHARS, CleanPasteTextEdit
-from composer.gui.refcount_guard import protect_singletons
 from tests.helpers.heartbeat import Heartbeat
 
 # The longest the event loop may go without running a timer during a large paste.
@@ -21,11 +20,6 @@ RESPONSIVE_BOUND_S = 0.35
 # The editor's listeners (word count, spelling) answer the paste's one change notice on
 # the whole 10 MB text; measured apart, with a looser bound, because that code is theirs.
 NOTICE_BOUND_S = 2.0
-
-
-@pytest.fixture(autouse=True)
-def _pyside_guard(qapp) -> None:
-    protect_singletons()
 
 
 @pytest.fixture
@@ -186,6 +180,24 @@ def test_an_absurdly_large_paste_is_refused_with_a_reason(editor: LetterEditor, 
         editor.text.insertFromMimeData(mime("x" * (MAX_PASTE_CHARS + 1)))
     assert "Nothing was pasted" in finished.args[0]
     assert editor.text.toPlainText() == ""
+
+
+def test_a_cleaning_that_fails_leaves_the_editor_usable(
+    editor: LetterEditor, qtbot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The background cleaning fails (here, made to): the user is told and can type again."""
+
+    def broken(_source: str) -> None:
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr("composer.gui.paste.clean_html", broken)
+    editor.text.setPlainText("Dear Senator,")
+    with qtbot.waitSignal(editor.text.paste_finished, timeout=10_000) as finished:
+        editor.text.insertFromMimeData(mime("x", "<p>big</p>" * 60_000))
+    assert finished.args[0].startswith("Nothing was pasted.")
+    assert "recursion" in finished.args[0]
+    assert not editor.text.isReadOnly() and not editor.text.is_pasting()
+    assert editor.text.toPlainText() == "Dear Senator,"
 
 
 def test_typing_waits_while_a_large_paste_goes_in(editor: LetterEditor, qtbot) -> None:

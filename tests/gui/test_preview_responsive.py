@@ -113,8 +113,8 @@ def test_a_long_letter_keeps_the_window_responsive_while_it_is_rendered(
 ) -> None:
     window = main_window
     settle(qtbot, window)
-    watched = WatchedRenderer(window.renderer())
-    monkeypatch.setattr(window, "renderer", lambda: watched)
+    watched = WatchedRenderer(window.output.renderer())
+    monkeypatch.setattr(window.output, "renderer", lambda: watched)
     html, sentences = long_letter_html()
     # Let the rest of the window (word count, coach, autosave) finish with the change first:
     # what is measured below is the preview alone.
@@ -168,8 +168,8 @@ def test_an_older_render_finishing_last_does_not_replace_the_newer_one(
 ) -> None:
     window = main_window
     settle(qtbot, window)
-    watched = WatchedRenderer(window.renderer(), hold_marker="First version")
-    monkeypatch.setattr(window, "renderer", lambda: watched)
+    watched = WatchedRenderer(window.output.renderer(), hold_marker="First version")
+    monkeypatch.setattr(window.output, "renderer", lambda: watched)
 
     older = "First version of my letter."
     if older_is_broken:
@@ -221,7 +221,7 @@ def test_a_missing_value_is_named_in_the_preview_and_clears_once_filled(
     put_text(window, "Please call me at {{ sender.phone }} before the vote.")
     letter = window.current_letter()
     with pytest.raises(MissingValuesError) as expected:
-        window.renderer().render(letter, letter.recipients[0], window.campaign.template)
+        window.output.renderer().render(letter, letter.recipients[0], window.campaign.template)
 
     window.refresh_preview()
     qtbot.waitUntil(window.preview.message.isVisible, timeout=10_000)
@@ -273,7 +273,7 @@ def test_the_paper_the_fold_marks_and_the_copy_are_honoured(
         )
         for n, surname in enumerate(("Adams", "Baker"))
     ]
-    window.use_recipients(officials)
+    window.addressing.use_recipients(officials)
     window._preview_timer.stop()
     with qtbot.waitSignal(window.preview.updated, timeout=10_000):
         window.show_copy(1)
@@ -287,8 +287,8 @@ def test_closing_the_window_waits_for_the_drawing_to_stop(
     """No worker is left drawing while Qt takes the window apart."""
     window = main_window
     settle(qtbot, window)
-    watched = WatchedRenderer(window.renderer(), hold_marker="Held version")
-    monkeypatch.setattr(window, "renderer", lambda: watched)
+    watched = WatchedRenderer(window.output.renderer(), hold_marker="Held version")
+    monkeypatch.setattr(window.output, "renderer", lambda: watched)
     put_text(window, "Held version of my letter.")
     window.refresh_preview()
     qtbot.waitUntil(watched.holding.is_set, timeout=10_000)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 
 from PySide6.QtCore import QItemSelectionModel, QThreadPool
 from pytestqt.qtbot import QtBot
@@ -81,3 +82,23 @@ def test_an_unreadable_history_is_said_in_the_dialog(qtbot: QtBot, locations: Lo
     assert "damaged" in blocker.args[0]
     assert "damaged" in dialog.status.text()
     assert dialog.table.rowCount() == 0
+
+
+class _BrokenHistory(PrintHistory):
+    """A history whose reading fails in a way the store does not translate."""
+
+    def records(self) -> list:  # type: ignore[override]
+        raise sqlite3.InterfaceError("bad parameter or other API misuse")
+
+
+def test_an_unexpected_error_is_reported_not_waited_for(
+    qtbot: QtBot, locations: Locations, caplog
+) -> None:
+    """Any error of the background call ends the wait with a message (and a log entry)."""
+    dialog = PrintHistoryDialog(_BrokenHistory(locations.database_file), QThreadPool())
+    qtbot.addWidget(dialog)
+    with qtbot.waitSignal(dialog.failed, timeout=10_000) as blocker:
+        dialog.show()
+    assert "Unexpected error" in blocker.args[0] and "API misuse" in blocker.args[0]
+    assert dialog.status.text() == blocker.args[0]
+    assert "printed letters failed" in caplog.text

@@ -15,7 +15,7 @@ from tests.helpers.pdf_layout import find_line, pdf_layout
 
 
 def test_file_menu_offers_envelopes_and_printed_letters(main_window: MainWindow) -> None:
-    texts = [action.text() for action in main_window.file_menu.actions()]
+    texts = [action.text() for action in main_window.menus.file_menu.actions()]
     for text in ("&Print…", "Print &Envelope…", "Export Envelope PD&F…", "Printed &Letters…"):
         assert text in texts
     assert texts.index("Print &Envelope…") == texts.index("&Print…") + 1
@@ -36,7 +36,7 @@ def test_print_goes_to_the_chosen_printer_and_into_the_history(
     monkeypatch.setattr(QPrintDialog, "exec", choose_pdf_printer)
     main_window.coach_panel.warn_before_output = False
     history = PrintHistory(main_window.locations.database_file)
-    main_window.print_letter()
+    main_window.output.print_letter()
     assert main_window.statusBar().currentMessage() == "Sent to the printer."
     qtbot.waitUntil(lambda: len(history.records()) == 1, timeout=10_000)
     [record] = history.records()
@@ -49,7 +49,7 @@ def test_export_envelope_pdf_has_the_return_address_and_the_recipient(
     qtbot: QtBot, main_window: MainWindow, tmp_path: Path
 ) -> None:
     out = tmp_path / "envelope.pdf"
-    main_window.export_envelope_pdf(str(out))
+    main_window.output.export_envelope_pdf(str(out))
     qtbot.waitUntil(
         lambda: main_window.statusBar().currentMessage().startswith("Saved"), timeout=10_000
     )
@@ -70,8 +70,8 @@ def test_printed_letters_opens_the_history(qtbot: QtBot, main_window: MainWindow
         pages=2,
         printer="Office",
     )
-    main_window.history_action.trigger()
-    dialog = main_window.history_dialog
+    main_window.menus.history_action.trigger()
+    dialog = main_window.output.history_dialog
     qtbot.waitUntil(lambda: dialog.table.rowCount() == 1, timeout=10_000)
     assert dialog.isVisible()
     assert dialog.table.item(0, 1).text() == "The President"

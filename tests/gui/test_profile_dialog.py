@@ -39,7 +39,7 @@ def test_bad_state_zip_and_email_are_refused_with_what_to_type(
         return dialog.result()
 
     monkeypatch.setattr(ProfileDialog, "exec", type_then_save)
-    main_window.edit_profile()
+    main_window.preferences.edit_profile()
     first, second = seen
     assert "State: type the two-letter code WA for Washington." in first
     assert "ZIP code: “abc” is not a ZIP code. Type the five digits" in first
@@ -48,7 +48,7 @@ def test_bad_state_zip_and_email_are_refused_with_what_to_type(
     assert "E-mail:" in second and "for example ana@example.org" in second
     saved = load_sender(main_window.locations.profile_file)
     assert (saved.state, saved.postal_code, saved.email) == ("WA", "98105", "ana@example.org")
-    assert main_window.sender == saved
+    assert main_window.sender_profile == saved
 
 
 def test_a_cancelled_dialog_changes_nothing_and_abroad_is_not_checked_as_us(
@@ -63,4 +63,4 @@ def test_a_cancelled_dialog_changes_nothing_and_abroad_is_not_checked_as_us(
     dialog.country.setText("Germany")
     _save_button(dialog).click()
     assert dialog.result() == QDialog.DialogCode.Accepted
-    assert dialog.sender().state == "Bavaria"
+    assert dialog.chosen_sender().state == "Bavaria"

@@ -81,7 +81,7 @@ def test_choosing_the_secretary_offers_the_secretarys_letter_without_replacing_i
     for argument_id in only_for(campaign, {"white-house"}):
         assert words(campaign.argument(argument_id).plain_text) not in text
     assert not bar.suggestion.isVisibleTo(main_window)
-    [letter] = main_window.rendered_letters()
+    [letter] = main_window.output.rendered_letters()
     assert letter.salutation == dhs.salutation
 
 
@@ -101,9 +101,9 @@ def test_each_copy_to_several_offices_carries_its_own_paragraphs(
 ) -> None:
     campaign = main_window.campaign
     type_personal(qtbot, main_window)
-    main_window.use_recipients([senator(1), senator(2, "representative")])
+    main_window.addressing.use_recipients([senator(1), senator(2, "representative")])
     assert main_window.recipient_bar.is_merge()
-    copies = main_window.rendered_letters()
+    copies = main_window.output.rendered_letters()
     assert copies is not None and len(copies) == 2
     congress = only_for(campaign, {"role:senators", "role:representative"})
     president = only_for(campaign, {"white-house"})
@@ -137,7 +137,7 @@ def test_the_docs_city_council_pack_writes_to_its_council_member(
     assert "Congress" not in main_window.coach_panel.why_label.text()
     member = campaign.addressee("council-ward-3")
     assert member is not None and bar.recipient() == member
-    [letter] = main_window.rendered_letters()
+    [letter] = main_window.output.rendered_letters()
     text = squashed(letter.text)
     assert member.salutation in text and "City Hall, Room 300" in text
     for argument_id in campaign.arguments_for(member):
@@ -151,7 +151,7 @@ def test_a_senator_found_by_zip_code_brings_the_congress_suggestion(
 ) -> None:
     campaign = main_window.campaign
     before = main_window.picker.chosen_ids()
-    main_window._officials_chosen([senator(1)])
+    main_window.addressing._officials_chosen([senator(1)])
     bar = main_window.recipient_bar
     assert bar.suggestion.isVisibleTo(main_window)
     assert "Your senators" in bar.suggestion_label.text()

@@ -88,7 +88,7 @@ def test_misspelt_words_get_a_red_wavy_underline(editor: QTextEdit, tmp_path: Pa
     assert with_mistake > 10
     assert _red_pixels(editor) == 0
     # Colour and style as promised (checked on the format, the pixels above prove it is drawn).
-    fmt = spelling.highlighter.format
+    fmt = spelling.highlighter.misspelt_format
     assert fmt.underlineColor() == UNDERLINE_COLOR
 
 

@@ -11,12 +11,6 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from composer.core.locations import Locations
-from composer.gui.refcount_guard import protect_singletons
-
-
-@pytest.fixture(autouse=True)
-def _guard(qapp):
-    protect_singletons()
 
 
 def _run(locations: Locations, smoke: bool) -> tuple[int, list[str]]:

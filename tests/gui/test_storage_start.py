@@ -23,8 +23,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from composer.core.letterfile import read_letter_file
 from composer.core.locations import Locations
-from composer.gui.recovery import SAVE_AS
-from composer.gui.refcount_guard import protect_singletons
+from composer.gui.letter_files import SAVE_AS
 from tests.helpers.faults import damage_pages, fill_disk, immutable, tiny_tmpfs
 from tests.helpers.letters import fill_drafts
 
@@ -33,7 +32,6 @@ SENTENCE = "A sentence that must not be lost."
 
 @pytest.fixture(autouse=True)
 def _guard_and_clean_logging(qapp) -> Iterator[None]:
-    protect_singletons()
     before = list(logging.getLogger().handlers)
     yield
     # run_app sets up the log file; do not let its handler outlive the test.
@@ -90,7 +88,7 @@ def start_type_and_close(locations: Locations, rescue: Path) -> tuple[int, Seen]
         window.editor.text.moveCursor(window.editor.text.textCursor().MoveOperation.End)
         QTest.keyClicks(window.editor.text, " " + SENTENCE)
         window.keeper.ask_unsaved = lambda doing: seen.asked.append(doing) or SAVE_AS
-        window.keeper.choose_save_path = lambda suggested: rescue
+        window.keeper.files.choose_save_path = lambda suggested: rescue
         window.close()
 
     def answer_dialogs() -> None:

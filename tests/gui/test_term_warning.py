@@ -52,7 +52,7 @@ def to_jayapal(qtbot: QtBot, main_window: object, locations: Locations) -> objec
     window = main_window
     qtbot.waitUntil(lambda: window.is_complete, timeout=TIMEOUT)  # type: ignore[attr-defined]
     jayapal = Directory.for_locations(locations).resolve("J000298", "98105")
-    window.use_recipients([jayapal])  # type: ignore[attr-defined]
+    window.addressing.use_recipients([jayapal])  # type: ignore[attr-defined]
     return window
 
 
@@ -65,15 +65,15 @@ def test_export_to_a_departed_member_warns_and_offers_to_find_officials_again(
     out = tmp_path / "letter.pdf"
 
     with answering("Find Officials Again") as seen:
-        to_jayapal.export_pdf(str(out))  # type: ignore[attr-defined]
+        to_jayapal.output.export_pdf(str(out))  # type: ignore[attr-defined]
 
     assert len(seen) == 1
     assert seen[0].startswith("term-warning: ")
     assert "Representative Pramila Jayapal ended on January 3, 2027" in seen[0]
-    assert to_jayapal._jobs == []  # type: ignore[attr-defined]
+    assert to_jayapal.output._jobs == []  # type: ignore[attr-defined]
     assert not out.exists()
-    qtbot.waitUntil(to_jayapal.directory_dialog().isVisible, timeout=TIMEOUT)  # type: ignore[attr-defined]
-    to_jayapal.directory_dialog().close()  # type: ignore[attr-defined]
+    qtbot.waitUntil(to_jayapal.addressing.directory_dialog().isVisible, timeout=TIMEOUT)  # type: ignore[attr-defined]
+    to_jayapal.addressing.directory_dialog().close()  # type: ignore[attr-defined]
 
 
 # Opening Find My Officials raises it, which the offscreen platform cannot do.
@@ -83,9 +83,9 @@ def test_an_envelope_to_a_departed_member_warns_too(
 ) -> None:
     monkeypatch.setattr(directory_module, "current_date", lambda: dt.date(2027, 1, 10))
     with answering("Find Officials Again") as seen:
-        to_jayapal.export_envelope_pdf(str(tmp_path / "envelope.pdf"))  # type: ignore[attr-defined]
+        to_jayapal.output.export_envelope_pdf(str(tmp_path / "envelope.pdf"))  # type: ignore[attr-defined]
     assert [text.split(":")[0] for text in seen] == ["term-warning"]
-    to_jayapal.directory_dialog().close()  # type: ignore[attr-defined]
+    to_jayapal.addressing.directory_dialog().close()  # type: ignore[attr-defined]
 
 
 def test_no_term_warning_while_the_term_lasts(
@@ -93,5 +93,5 @@ def test_no_term_warning_while_the_term_lasts(
 ) -> None:
     monkeypatch.setattr(directory_module, "current_date", lambda: dt.date(2026, 8, 1))
     with answering("Add a personal sentence") as seen:
-        to_jayapal.export_pdf(str(tmp_path / "letter.pdf"))  # type: ignore[attr-defined]
+        to_jayapal.output.export_pdf(str(tmp_path / "letter.pdf"))  # type: ignore[attr-defined]
     assert [text.split(":")[0] for text in seen] == ["coach-warning"]

@@ -81,7 +81,7 @@ def test_the_window_is_light_in_a_light_palette(main_window) -> None:
 def test_pages_print_black_text_under_a_dark_palette(main_window, dark_system) -> None:
     from composer.printing.letter_layout import LetterPages
 
-    pages = main_window.page_items()
+    pages = main_window.output.page_items()
     assert pages and isinstance(pages[0], LetterPages)
     image = pages[0].page_image(0, dpi=48)
     darkest = min(
@@ -103,16 +103,18 @@ def test_spelling_underline_brightens_on_a_dark_palette(qapp, qtbot, tmp_path) -
     spelling = SpellingSupport(editor, "en_US", tmp_path / "words.txt")
     editor.show()
     qtbot.waitExposed(editor)
-    assert spelling.highlighter.format.underlineColor() == UNDERLINE_COLOR
+    assert spelling.highlighter.misspelt_format.underlineColor() == UNDERLINE_COLOR
     before = QPalette(qapp.palette())
     try:
         qapp.setPalette(_dark_palette())  # reaches the widgets as posted events
         qtbot.waitUntil(
-            lambda: spelling.highlighter.format.underlineColor() == UNDERLINE_COLOR_DARK
+            lambda: spelling.highlighter.misspelt_format.underlineColor() == UNDERLINE_COLOR_DARK
         )
         block = editor.document().firstBlock()
         colours = {span.format.underlineColor().name() for span in block.layout().formats()}
         assert colours == {UNDERLINE_COLOR_DARK.name()}  # words drawn before follow too
     finally:
         qapp.setPalette(before)
-    qtbot.waitUntil(lambda: spelling.highlighter.format.underlineColor() == UNDERLINE_COLOR)
+    qtbot.waitUntil(
+        lambda: spelling.highlighter.misspelt_format.underlineColor() == UNDERLINE_COLOR
+    )

@@ -31,7 +31,7 @@ def test_welcome_saves_the_profile_and_is_not_shown_again(
     main_window, locations: Locations, qtbot
 ) -> None:
     locations.profile_file.unlink()
-    main_window.sender = Sender()
+    main_window.sender_profile = Sender()
     main_window.profile_banner.setVisible(True)
     settings = main_window.settings
     dialog = show_welcome(main_window, locations, settings)  # returns at once: not modal-blocking
@@ -47,7 +47,7 @@ def test_welcome_saves_the_profile_and_is_not_shown_again(
 
     saved = load_saved_sender(locations.profile_file)
     assert saved is not None and saved.name == "Ana Ruiz" and saved.postal_code == "98105"
-    assert main_window.sender.name == "Ana Ruiz"
+    assert main_window.sender_profile.name == "Ana Ruiz"
     assert not main_window.profile_banner.isVisible()
     assert settings.show_welcome is False
     assert load_settings(locations.settings_file).show_welcome is False
@@ -63,7 +63,7 @@ def test_later_keeps_the_profile_and_still_stops_the_welcome(
     with qtbot.waitSignal(dialog.finished):
         QTest.keyClick(dialog, Qt.Key.Key_Escape)
     assert load_saved_sender(locations.profile_file) == sender
-    assert main_window.sender == sender
+    assert main_window.sender_profile == sender
     assert load_settings(locations.settings_file).show_welcome is False
 
 
@@ -175,7 +175,7 @@ def test_ctrl_comma_opens_settings_and_ok_applies_them(
 
 
 def test_cancel_changes_nothing(main_window, locations: Locations, qtbot) -> None:
-    main_window.edit_settings()
+    main_window.preferences.edit_settings()
     dialog = main_window.findChild(SettingsDialog)
     dialog.paper.setCurrentIndex(dialog.paper.findData("a4"))
     with qtbot.waitSignal(dialog.finished):
@@ -225,14 +225,14 @@ def test_shortcuts_dialog_lists_every_menu_shortcut(main_window, qtbot) -> None:
 def test_a_new_action_appears_without_editing_the_dialog(main_window) -> None:
     extra = QAction("&Frobnicate", main_window)
     extra.setShortcut(QKeySequence("Ctrl+Alt+F"))
-    main_window.help_menu.addAction(extra)
+    main_window.menus.help_menu.addAction(extra)
     assert ("Frobnicate", "Ctrl+Alt+F") in [
         (s.name, s.keys) for s in collect_shortcuts(main_window)
     ]
 
 
 def test_help_menu_has_shortcuts_and_about(main_window) -> None:
-    texts = [plain_text(a.text()) for a in main_window.help_menu.actions()]
+    texts = [plain_text(a.text()) for a in main_window.menus.help_menu.actions()]
     assert "Keyboard Shortcuts" in texts and "About Letter Composer" in texts
 
 

@@ -42,7 +42,7 @@ def official(number: int, email: str = "") -> Recipient:
 @pytest.fixture
 def three(main_window: MainWindow) -> list[Recipient]:
     recipients = [official(n) for n in range(3)]
-    main_window.use_recipients(recipients)
+    main_window.addressing.use_recipients(recipients)
     return recipients
 
 
@@ -62,7 +62,7 @@ def test_several_officials_each_get_a_copy_and_the_preview_steps(
 
 
 def test_one_official_chosen_by_hand_is_a_single_letter(main_window: MainWindow) -> None:
-    main_window.use_recipients([official(0)])
+    main_window.addressing.use_recipients([official(0)])
     assert not main_window.recipient_bar.is_merge()
     assert main_window.recipient_bar.recipient().id == "T000000"
     assert not main_window.copy_label.isVisible()
@@ -72,7 +72,7 @@ def test_combined_pdf_has_every_copy(
     qtbot: QtBot, main_window: MainWindow, three, tmp_path: Path
 ) -> None:
     out = tmp_path / "letters.pdf"
-    main_window.export_merge(str(out), combined=True)
+    main_window.output.export_merge(str(out), combined=True)
     qtbot.waitUntil(out.exists, timeout=30_000)
     text = squash(pdf_text(out))
     for recipient in three:
@@ -85,7 +85,7 @@ def test_combined_pdf_has_every_copy(
 def test_one_pdf_each_in_a_folder(
     qtbot: QtBot, main_window: MainWindow, three, tmp_path: Path
 ) -> None:
-    main_window.export_merge(str(tmp_path), combined=False)
+    main_window.output.export_merge(str(tmp_path), combined=False)
     qtbot.waitUntil(lambda: len(list(tmp_path.glob("*.pdf"))) == 3, timeout=30_000)
     qtbot.waitUntil(lambda: "Saved 3 letter(s)" in main_window.statusBar().currentMessage())
     files = sorted(tmp_path.glob("*.pdf"))
@@ -98,13 +98,13 @@ def test_a_missing_value_names_the_recipient_before_anything_is_written(
 ) -> None:
     warnings: list[str] = []
     monkeypatch.setattr(
-        "composer.gui.mainwindow.QMessageBox.warning",
+        "composer.gui.output_controller.QMessageBox.warning",
         lambda _parent, _title, text: warnings.append(text),
     )
     editor = main_window.editor.text
     editor.moveCursor(editor.textCursor().MoveOperation.End)
     editor.insertPlainText(" Please write to me at {{ recipient.email }}.")
-    main_window.export_merge(str(tmp_path), combined=False)
+    main_window.output.export_merge(str(tmp_path), combined=False)
     qtbot.waitUntil(lambda: bool(warnings), timeout=15_000)
     assert "Pat Adams" in warnings[0] and "recipient.email" in warnings[0]
     assert not list(tmp_path.glob("*.pdf"))
@@ -121,7 +121,7 @@ def test_send_by_email_reaches_the_server_with_each_copy(
     save_account(account_file(main_window.locations.config_dir), account)
     KeyringCredentials().store(account.keyring_key, PASSWORD)
     recipients = [official(0, "adams@senate.example"), official(1, "baker@senate.example")]
-    main_window.use_recipients(recipients)
+    main_window.addressing.use_recipients(recipients)
     monkeypatch.setattr(main_window.coach_panel, "confirm_output", lambda _verb: True)
 
     def fill_and_send(dialog: SendDialog) -> int:
@@ -130,7 +130,7 @@ def test_send_by_email_reaches_the_server_with_each_copy(
         return QDialog.DialogCode.Accepted if dialog.result() else QDialog.DialogCode.Rejected
 
     monkeypatch.setattr(SendDialog, "exec", fill_and_send)
-    main_window.send_by_email()
+    main_window.addressing.send_by_email()
     qtbot.waitUntil(lambda: len(server.recording.messages) == 2, timeout=20_000)
     by_recipient = {
         m.rcpt_tos: message_from_bytes(m.data, policy=policy.default)
@@ -157,7 +157,7 @@ def test_sending_without_an_account_offers_to_set_one_up(
         "composer.gui.mail_center.QMessageBox.question",
         lambda _parent, _title, text: asked.append(text) or 0,
     )
-    main_window.send_by_email()
+    main_window.addressing.send_by_email()
     assert asked and "e-mail account" in asked[0]
 
 
@@ -166,6 +166,41 @@ def test_contact_form_gets_the_letter_on_the_clipboard(main_window: MainWindow) 
 
     opened: list[str] = []
     main_window.recipient_bar.select("white-house")
-    assert main_window.open_contact_form(lambda url: opened.append(url.toString()) or True)
+    assert main_window.addressing.open_contact_form(
+        lambda url: opened.append(url.toString()) or True
+    )
     assert opened == ["https://www.whitehouse.gov/contact/"]
     assert QGuiApplication.clipboard().text().startswith("Dear Mr. President:")
+
+
+def test_send_anyway_with_an_empty_to_field_says_what_to_type(
+    qtbot: QtBot, main_window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The default recipient (the President) has no e-mail address: the dialog asks for one."""
+    from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
+
+    install_memory_keyring(monkeypatch)
+    account = Account("Ana Ruiz", USER, "127.0.0.1", 2525, "starttls")
+    save_account(account_file(main_window.locations.config_dir), account)
+    main_window.recipient_bar.select("white-house")
+
+    def send_anyway(box: QMessageBox) -> int:
+        (anyway,) = [b for b in box.buttons() if b.text() == "Send anyway"]
+        anyway.click()
+        return 0
+
+    monkeypatch.setattr("composer.gui.coach_panel.QMessageBox.exec", send_anyway)
+    seen: list[str] = []
+
+    def press_send(dialog: SendDialog) -> int:
+        assert [field.text() for field in dialog.to_fields] == [""]
+        buttons = dialog.findChild(QDialogButtonBox)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+        seen.append(dialog.error.text() if not dialog.error.isHidden() else "")
+        return int(QDialog.DialogCode.Accepted if dialog.result() else QDialog.DialogCode.Rejected)
+
+    monkeypatch.setattr(SendDialog, "exec", press_send)
+    main_window.addressing.send_by_email()
+    assert len(seen) == 1
+    assert "give an e-mail address for" in seen[0].lower() and "President" in seen[0]
+    assert main_window.mail_center().outbox.entries() == []

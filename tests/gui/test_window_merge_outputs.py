@@ -20,7 +20,7 @@ def window_to_three(qtbot: QtBot, main_window: object, locations: Locations) -> 
     window = main_window
     qtbot.waitUntil(lambda: window.is_complete, timeout=TIMEOUT)  # type: ignore[attr-defined]
     directory = Directory.for_locations(locations)
-    window.use_recipients(  # type: ignore[attr-defined]
+    window.addressing.use_recipients(  # type: ignore[attr-defined]
         [directory.resolve(i, "98105") for i in ("C000127", "M001111", "J000298")]
     )
     window.editor.text.setPlainText("A short letter of my own.")  # type: ignore[attr-defined]
@@ -31,7 +31,7 @@ def test_a_combined_pdf_puts_each_letter_on_a_new_sheet(
     qtbot: QtBot, window_to_three: object, tmp_path: Path
 ) -> None:
     out = tmp_path / "letters.pdf"
-    window_to_three.export_merge(str(out), combined=True)  # type: ignore[attr-defined]
+    window_to_three.output.export_merge(str(out), combined=True)  # type: ignore[attr-defined]
     qtbot.waitUntil(out.exists, timeout=TIMEOUT)
 
     assert pdf_pages(out) == 6
@@ -47,7 +47,7 @@ def test_a_second_batch_does_not_mix_with_the_first(
     old = folder / "001-X000001-someone-else.pdf"
     old.write_bytes(b"%PDF-1.4 an earlier batch")
 
-    window_to_three.export_merge(str(folder), combined=False)  # type: ignore[attr-defined]
+    window_to_three.output.export_merge(str(folder), combined=False)  # type: ignore[attr-defined]
 
     fresh = tmp_path / "letters-2"
     qtbot.waitUntil(lambda: len(list(fresh.glob("*.pdf"))) == 3, timeout=TIMEOUT)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from composer.core.drafts import DraftError, DraftStore
+from composer.core.drafts import DraftError, DraftStore, salvage_drafts
 from composer.core.letterfile import LetterDocument
 from composer.core.locations import Locations
 from composer.core.models import Letter
@@ -45,7 +45,7 @@ def test_damaged_database_is_moved_aside_and_drafts_rescued(locations: Locations
     damage_pages(locations.database_file, first_page=pages // 2, pages=2)
     assert database_damage(locations.database_file) is not None
 
-    report = check_storage(locations, clock=lambda: STAMP)
+    report = check_storage(locations, clock=lambda: STAMP, salvage=salvage_drafts)
 
     [problem] = report.problems
     assert problem.kind == "database"
@@ -83,7 +83,7 @@ def test_a_file_that_is_not_a_database(locations: Locations) -> None:
     wal = locations.database_file.with_name(locations.database_file.name + "-wal")
     wal.write_bytes(b"old log")
 
-    report = check_storage(locations, clock=lambda: STAMP)
+    report = check_storage(locations, clock=lambda: STAMP, salvage=salvage_drafts)
 
     [problem] = report.problems
     assert problem.moved_to is not None

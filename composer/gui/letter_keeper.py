@@ -10,153 +10,49 @@
 * tells the user, in a bar above the letter, about storage trouble found at
   start-up (a damaged database moved aside, a folder that cannot be written)
   or met while saving (a full disk), and offers to save the letter elsewhere;
-* adds File ▸ Open Letter…, Save, Save As…, Drafts… and Export As ▸;
-* restores a draft or a letter file into the window;
+* adds File ▸ Open Letter…, Save, Save As… (their work is in
+  :mod:`composer.gui.letter_files`), Drafts… and Export As ▸;
+* restores a draft or a letter file into the window's letter session;
 * saves the letter first when the crash handler reports an error.
 
-Nothing here decides what a letter is; the window does (``current_letter``).
+Nothing here decides what a letter is; the letter session does
+(:mod:`composer.gui.session`).
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 from collections.abc import Callable
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QRunnable, QStandardPaths, Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QFileDialog,
-    QFrame,
-    QHBoxLayout,
+    QBoxLayout,
     QLabel,
-    QMainWindow,
     QMenu,
     QMessageBox,
-    QPushButton,
-    QToolButton,
-    QWidget,
 )
 
 from composer.core.drafts import DraftError, DraftInfo, DraftStore
-from composer.core.fileio import StorageError
 from composer.core.letterfile import (
-    SUFFIX,
     LetterDocument,
-    LetterFileError,
-    read_letter_file,
-    write_letter_file,
 )
 from composer.core.models import Letter, Recipient
 from composer.core.storage import StorageReport
 from composer.gui.autosave import Autosaver
+from composer.gui.letter_files import CANCEL, DISCARD, SAVE_AS, LetterFiles
+from composer.gui.notice_bar import NoticeBar
+
+if TYPE_CHECKING:
+    from composer.gui.mainwindow import MainWindow
 
 log = logging.getLogger(__name__)
 
-LETTER_FILTER = f"Letters (*{SUFFIX})"
-SAVE_AS, DISCARD, CANCEL = "save-as", "discard", "cancel"
-
 
 # --- the bar above the letter ----------------------------------------------------------------
-
-
-class NoticeBar(QFrame):
-    """A message above the letter with a few buttons; it never blocks the window.
-
-    Signals:
-        dismissed(): the user closed the bar.
-    """
-
-    dismissed = Signal()
-
-    def __init__(self, text: str, warning: bool = False, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("NoticeBar")
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setAccessibleName("Warning" if warning else "Notice")
-        if warning:
-            # A fixed pale yellow with black text reads in light and dark themes alike.
-            style = "#NoticeBar { background: #fff4ce; border: 1px solid #c8a600; }"
-            style += " #NoticeBar QLabel { color: black; }"
-        else:
-            style = "#NoticeBar { background: palette(alternate-base); border: 1px solid palette(mid); }"
-        self.setStyleSheet(style)
-        self.label = QLabel(text)
-        self.label.setWordWrap(True)
-        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.buttons: dict[str, QPushButton] = {}
-        self._layout = QHBoxLayout(self)
-        self._layout.setContentsMargins(8, 4, 4, 4)
-        self._layout.addWidget(self.label, 1)
-        close = QToolButton()
-        close.setText("×")
-        close.setAccessibleName("Dismiss")
-        close.setToolTip("Dismiss")
-        close.clicked.connect(self.dismiss)
-        self.close_button = close
-        self._layout.addWidget(close)
-
-    def add_button(self, text: str, slot: Callable[[], object]) -> QPushButton:
-        """Add a button before the close button."""
-        button = QPushButton(text)
-        button.clicked.connect(lambda: slot())
-        self._layout.insertWidget(self._layout.count() - 1, button)
-        self.buttons[text.replace("&", "")] = button
-        return button
-
-    def text(self) -> str:
-        """The message shown."""
-        return self.label.text()
-
-    def dismiss(self) -> None:
-        """Close the bar."""
-        self.hide()
-        self.dismissed.emit()
-        self.deleteLater()
-
-
-# --- background file work ------------------------------------------------------------------------
-
-
-class _FileSignals(QObject):
-    """Signals of a file job.
-
-    Signals:
-        done(object): the job's result.
-        failed(str): what went wrong, in plain words.
-    """
-
-    done = Signal(object)
-    failed = Signal(str)
-
-
-class _FileJob(QRunnable):
-    """Reads or writes a letter file away from the GUI thread."""
-
-    def __init__(self, work: Callable[[], object]) -> None:
-        super().__init__()
-        self.work = work
-        self.signals = _FileSignals()
-
-    def run(self) -> None:
-        try:
-            result = self.work()
-        except (StorageError, LetterFileError) as error:
-            self.signals.failed.emit(str(error))
-        except Exception as error:  # shown to the user; the details go to the log
-            log.exception("letter file job failed")
-            self.signals.failed.emit(f"Unexpected error: {error}")
-        else:
-            self.signals.done.emit(result)
-
-
-# --- the keeper ---------------------------------------------------------------------------------------
-
-
-def _documents_folder() -> Path:
-    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    return Path(folder) if folder else Path.home()
 
 
 class LetterKeeper(QObject):
@@ -176,17 +72,14 @@ class LetterKeeper(QObject):
 
     letter_restored = Signal(str)
 
-    def __init__(self, window: QMainWindow, store: DraftStore | None) -> None:
+    def __init__(self, window: MainWindow, store: DraftStore | None) -> None:
         super().__init__(window)
         self.window = window
         self.store = store
-        self.file_path: Path | None = None
         self._replacing = 0
         self._bars: dict[str, NoticeBar] = {}
-        self._jobs: list[_FileJob] = []
         self._offered: list[DraftInfo] = []
-        self.choose_save_path: Callable[[str], Path | None] = self._ask_save_path
-        self.choose_open_path: Callable[[], Path | None] = self._ask_open_path
+        self.files = LetterFiles(self)  # Open Letter…, Save, Save As…
         self.ask_unsaved: Callable[[str], str] = self._ask_unsaved
         self.autosaver = Autosaver(store, self.snapshot, self._interval, self)
         self.state_label = QLabel()
@@ -200,14 +93,12 @@ class LetterKeeper(QObject):
     # -- wiring -------------------------------------------------------------------------
 
     def _interval(self) -> float:
-        return float(getattr(self.window.settings, "autosave_seconds", 3))
+        return float(self.window.settings.autosave_seconds)
 
     def _fields(self) -> tuple[object, ...]:
         """What, besides the text, makes up the letter (to tell a real change from a refresh)."""
-        w = self.window
-        bar = w.recipient_bar
-        recipients = bar.recipients() if hasattr(bar, "recipients") else [bar.recipient()]
-        return (tuple(recipients), bar.subject.text(), w.paper, tuple(w.picker.chosen_ids()))
+        session = self.window.session
+        return (tuple(session.recipients), session.subject, session.paper, tuple(session.chosen))
 
     def _fields_changed(self) -> None:
         # The recipient bar and the paper choice also signal when they are merely filled
@@ -220,25 +111,29 @@ class LetterKeeper(QObject):
     def _connect(self) -> None:
         w = self.window
         w.editor.changed.connect(self.autosaver.changed)
-        w.recipient_bar.changed.connect(self._fields_changed)
-        w.picker.toggled.connect(lambda *_: self._fields_changed())
-        w.picker.order_changed.connect(lambda *_: self._fields_changed())
-        w.paper_choice.currentIndexChanged.connect(lambda *_: self._fields_changed())
+        w.session.changed.connect(self._fields_changed)
         self.autosaver.saved.connect(self._saved)
         self.autosaver.failed.connect(self._save_failed)
         self.autosaver.recovered.connect(self._save_recovered)
-        paste = getattr(w.editor.text, "paste_finished", None)
-        if paste is not None:
-            paste.connect(lambda text: text and w.statusBar().showMessage(text, 10_000))
-            w.editor.text.paste_started.connect(
-                lambda size: w.statusBar().showMessage("Pasting… the window stays usable.")
-            )
+        w.editor.text.paste_finished.connect(self._paste_finished)
+        w.editor.text.paste_started.connect(
+            lambda _size: w.statusBar().showMessage("Pasting… the window stays usable.")
+        )
+
+    def _paste_finished(self, text: str) -> None:
+        if text:
+            self.window.statusBar().showMessage(text, 10_000)
 
     def _build_actions(self) -> None:
         w = self.window
         key = QKeySequence.StandardKey
 
-        def action(text: str, slot: Callable[[], object], shortcut: object, tip: str) -> QAction:
+        def action(
+            text: str,
+            slot: Callable[[], object],
+            shortcut: QKeySequence.StandardKey | str | None,
+            tip: str,
+        ) -> QAction:
             made = QAction(text, w)
             if shortcut is not None:
                 made.setShortcut(QKeySequence(shortcut))
@@ -248,16 +143,16 @@ class LetterKeeper(QObject):
 
         self.open_action = action(
             "Open &Letter…",
-            self.open_letter_file,
+            self.files.open_letter_file,
             "Ctrl+Shift+O",
             "Open a letter saved with Save As (a .letter file)",
         )
         self.save_action = action(
-            "&Save", self.save, key.Save, "Save the letter now (to its file, if it has one)"
+            "&Save", self.files.save, key.Save, "Save the letter now (to its file, if it has one)"
         )
         self.save_as_action = action(
             "Save &As…",
-            self.save_as,
+            self.files.save_as,
             key.SaveAs,
             "Save the letter to a file you can keep, copy or send to someone",
         )
@@ -275,30 +170,26 @@ class LetterKeeper(QObject):
         ):
             self.export_actions[key_name] = action(
                 label,
-                lambda k=key_name: self.exporter.export(k),
+                functools.partial(self.exporter.export, key_name),
                 None,
                 "Export the letter as it prints, for another program",
             )
         self.export_menu = QMenu("Export &As", w)
         self.export_menu.addActions(list(self.export_actions.values()))
-        menu = getattr(w, "file_menu", None)
-        if menu is None:
-            return
+        menu = w.menus.file_menu
         # File ▸ New Letter, Open Letter…, Save, Save As…, Drafts…; Export As ▸ after Export PDF.
         menu.insertActions(
-            self._after(menu, getattr(w, "new_action", None)),
+            self._after(menu, w.menus.new_action),
             [self.open_action, self.save_action, self.save_as_action, self.drafts_action],
         )
-        menu.insertMenu(self._after(menu, getattr(w, "export_action", None)), self.export_menu)
+        menu.insertMenu(self._after(menu, w.menus.export_action), self.export_menu)
 
     @staticmethod
-    def _after(menu: QMenu, action: QAction | None) -> QAction | None:
-        """The action that follows `action` in the menu (None: the end)."""
+    def _after(menu: QMenu, action: QAction) -> QAction:
+        """The action that follows `action` in the menu (a separator, added if it is last)."""
         actions = menu.actions()
-        if action not in actions:
-            return None
         index = actions.index(action) + 1
-        return actions[index] if index < len(actions) else None
+        return actions[index] if index < len(actions) else menu.addSeparator()
 
     def _begin(self, draft_id: str | None) -> None:
         """Start keeping the letter now in the window (a draft, or none yet)."""
@@ -337,11 +228,12 @@ class LetterKeeper(QObject):
                         "arguments are not ticked in the list"
                     )
             known = {argument.id for argument in w.campaign.arguments}
-            w.picker.set_campaign(w.campaign, [a for a in letter.argument_ids if a in known])
+            chosen = [a for a in letter.argument_ids if a in known]
+            w.picker.set_campaign(w.campaign, [])
+            w.session.start(w.campaign, chosen, letter.body_html)
             if letter.recipients:
                 self._show_recipients(letter.recipients)
             w.recipient_bar.subject.setText(letter.subject)
-            w.editor.set_html(letter.body_html)
             if document.paper:
                 w.set_paper(document.paper)
         finally:
@@ -365,12 +257,9 @@ class LetterKeeper(QObject):
             bar.custom_salutation.setText(
                 "" if first.salutation == f"Dear {first.name}:" else first.salutation
             )
-        elif hasattr(w, "use_recipients"):
-            # Officials (one, or several with a copy each) are offered again as they were saved.
-            w.use_recipients(list(recipients))
         else:
-            bar.set_recipients([*getattr(bar, "_known", {}).values(), first])
-            bar.select(first.id)
+            # Officials (one, or several with a copy each) are offered again as they were saved.
+            w.addressing.use_recipients(list(recipients))
 
     # -- switching letters ---------------------------------------------------------------
 
@@ -386,7 +275,7 @@ class LetterKeeper(QObject):
         if self._replacing:
             return
         self.autosaver.resume()
-        self.file_path = None
+        self.files.file_path = None
         self._begin(None)
         self._update_state()
 
@@ -412,7 +301,7 @@ class LetterKeeper(QObject):
             return False
         if not self._close_current(open_here=False) and self.autosaver.unsaved:
             answer = self.ask_unsaved("open another letter")
-            if answer == CANCEL or (answer == SAVE_AS and not self.save_as_now()):
+            if answer == CANCEL or (answer == SAVE_AS and not self.files.save_as_now()):
                 return False
         notes = self.apply_document(draft.document)
         try:
@@ -420,7 +309,7 @@ class LetterKeeper(QObject):
         except DraftError as error:
             log.warning("could not mark the draft as open: %s", error)
         self._begin(draft_id)
-        self.file_path = None
+        self.files.file_path = None
         self._update_state()
         title = draft.info.title
         message = f"Opened “{title}”."
@@ -545,7 +434,7 @@ class LetterKeeper(QObject):
         text = "\n\n".join(problem.message for problem in report.problems)
         bar = self._show_bar("storage", text, warning=True)
         if not report.drafts_usable:
-            bar.add_button("Save &As…", self.save_as)
+            bar.add_button("Save &As…", self.files.save_as)
         self._update_state()
 
     def _save_failed(self, message: str, disk_full: bool) -> None:
@@ -558,7 +447,7 @@ class LetterKeeper(QObject):
             bar.label.setText(text)
         else:
             bar = self._show_bar("autosave", text, warning=True)
-            bar.add_button("Save &As…", self.save_as)
+            bar.add_button("Save &As…", self.files.save_as)
             bar.add_button("&Try Again", self._try_again)
         self._update_state()
 
@@ -592,7 +481,7 @@ class LetterKeeper(QObject):
         bar = NoticeBar(text, warning)
         host = self.window.editor.parentWidget()
         layout = host.layout() if host is not None else None
-        if layout is not None:
+        if isinstance(layout, QBoxLayout):
             layout.insertWidget(0, bar)
         self._bars[key] = bar
         bar.dismissed.connect(lambda k=key, b=bar: self._bars.get(k) is b and self._bars.pop(k))
@@ -608,143 +497,6 @@ class LetterKeeper(QObject):
     def notice(self, key: str) -> NoticeBar | None:
         """The bar shown for "recovery", "storage" or "autosave", if any."""
         return self._bars.get(key)
-
-    # -- letter files ---------------------------------------------------------------------
-
-    def _ask_save_path(self, suggested: str) -> Path | None:
-        path, _filter = QFileDialog.getSaveFileName(
-            self.window, "Save Letter As", str(_documents_folder() / suggested), LETTER_FILTER
-        )
-        if not path:
-            return None
-        chosen = Path(path)
-        return chosen if chosen.suffix == SUFFIX else chosen.with_name(chosen.name + SUFFIX)
-
-    def _ask_open_path(self) -> Path | None:
-        path, _filter = QFileDialog.getOpenFileName(
-            self.window, "Open Letter", str(_documents_folder()), LETTER_FILTER
-        )
-        return Path(path) if path else None
-
-    def _suggested_name(self) -> str:
-        from composer.core.export import suggested_file_name
-
-        recipient = self.window.recipient_bar.recipient().short_name or "letter"
-        return suggested_file_name(recipient, SUFFIX)
-
-    def _start(
-        self, job: _FileJob, done: Callable[[object], None], failed: Callable[[str], None]
-    ) -> None:
-        job.setAutoDelete(False)
-        self._jobs.append(job)
-
-        def finish(callback: Callable[..., None]) -> Callable[..., None]:
-            def handler(*args: object) -> None:
-                if job in self._jobs:
-                    self._jobs.remove(job)
-                callback(*args)
-
-            return handler
-
-        job.signals.done.connect(finish(done))
-        job.signals.failed.connect(finish(failed))
-        self.window.pool.start(job)
-
-    def save(self) -> None:
-        """File ▸ Save: to the letter's file if it has one, else Save As; the draft too."""
-        if self.autosaver.store is not None:
-            with contextlib.suppress(DraftError):  # the bar above the letter says so
-                self.autosaver.save_now()
-        if self.file_path is None:
-            if self.autosaver.store is None or self.autosaver.failing:
-                self.save_as()
-            else:
-                self.window.statusBar().showMessage(
-                    "Saved in Drafts. Use Save As… to keep a copy in a file.", 6000
-                )
-            return
-        self._write_file(self.file_path)
-
-    def save_as(self) -> None:
-        """File ▸ Save As…: write a portable letter file where the user chooses."""
-        path = self.choose_save_path(self._suggested_name())
-        if path is not None:
-            self._write_file(path)
-
-    def _write_file(self, path: Path) -> None:
-        document = self.snapshot()
-        generation = self.autosaver.generation
-        self.window.statusBar().showMessage(f"Saving {path}…")
-
-        def write() -> tuple[Path, int]:
-            write_letter_file(path, document)
-            return path, generation
-
-        self._start(_FileJob(write), self._file_written, self._file_failed)
-
-    def _file_written(self, result: object) -> None:
-        assert isinstance(result, tuple)
-        path, generation = result
-        self.file_path = path
-        self.autosaver.saved_elsewhere(generation)
-        self.window.statusBar().showMessage(f"Saved {path}.", 8000)
-        if self.autosaver.store is None or self.autosaver.failing:
-            self._hide_bar("autosave")
-
-    def _file_failed(self, message: str) -> None:
-        self.window.statusBar().showMessage("The letter was not saved.", 8000)
-        QMessageBox.warning(
-            self.window,
-            "The letter was not saved",
-            f"{message}\n\nYour text is still in the window. Choose another place with "
-            "File ▸ Save As….",
-        )
-
-    def save_as_now(self) -> bool:
-        """Save As, waiting for the file (used when closing); returns whether it was saved."""
-        path = self.choose_save_path(self._suggested_name())
-        if path is None:
-            return False
-        generation = self.autosaver.generation
-        try:
-            write_letter_file(path, self.snapshot())
-        except StorageError as error:
-            QMessageBox.warning(self.window, "The letter was not saved", str(error))
-            return False
-        self.file_path = path
-        self.autosaver.saved_elsewhere(generation)
-        return True
-
-    def open_letter_file(self, path: Path | None = None) -> None:
-        """File ▸ Open Letter…: read a letter file (in the background) and show it."""
-        path = path or self.choose_open_path()
-        if path is None:
-            return
-        self.window.statusBar().showMessage(f"Opening {path}…")
-        self._start(
-            _FileJob(lambda: (path, read_letter_file(path))),
-            self._file_read,
-            lambda message: QMessageBox.warning(
-                self.window, "The letter cannot be opened", message
-            ),
-        )
-
-    def _file_read(self, result: object) -> None:
-        assert isinstance(result, tuple)
-        path, document = result
-        if not self._close_current(open_here=False) and self.autosaver.unsaved:
-            answer = self.ask_unsaved("open another letter")
-            if answer == CANCEL or (answer == SAVE_AS and not self.save_as_now()):
-                return
-        notes = self.apply_document(document)
-        self._begin(None)
-        self.file_path = path
-        self._update_state()
-        message = f"Opened {path}."
-        if notes:
-            message += " Not shown as saved: " + "; ".join(notes) + "."
-        self.window.statusBar().showMessage(message, 10_000)
-        self.letter_restored.emit(path.name)
 
     # -- closing and crashing -------------------------------------------------------------
 
@@ -785,7 +537,7 @@ class LetterKeeper(QObject):
         if answer == CANCEL:
             return False
         if answer == SAVE_AS:
-            return self.save_as_now()
+            return self.files.save_as_now()
         return True
 
     def save_for_crash(self) -> None:

@@ -1,0 +1,1 @@
+"""The desktop window: thin widgets over the letter session and the core."""

@@ -1,0 +1,73 @@
+"""run_task: a result, an expected error and an unexpected one all come back on the GUI thread."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import QThreadPool
+from pytestqt.qtbot import QtBot
+
+from composer.core.fileio import StorageError
+from composer.gui import background
+
+
+@pytest.fixture
+def pool() -> Iterator[QThreadPool]:
+    made = QThreadPool()
+    yield made
+    made.waitForDone(5000)
+
+
+def _run(qtbot: QtBot, pool: QThreadPool, work) -> tuple[list[object], list[str], list[bool]]:
+    results: list[object] = []
+    messages: list[str] = []
+    on_gui_thread: list[bool] = []
+    gui = threading.current_thread()
+
+    def done(value: object) -> None:
+        on_gui_thread.append(threading.current_thread() is gui)
+        results.append(value)
+
+    def failed(message: str) -> None:
+        on_gui_thread.append(threading.current_thread() is gui)
+        messages.append(message)
+
+    background.run_task(work, done, failed, pool=pool, what="testing")
+    qtbot.waitUntil(lambda: bool(results or messages), timeout=5000)
+    return results, messages, on_gui_thread
+
+
+def test_the_result_arrives_on_the_gui_thread(qtbot: QtBot, pool: QThreadPool) -> None:
+    worker: list[threading.Thread] = []
+    results, messages, on_gui = _run(
+        qtbot, pool, lambda: worker.append(threading.current_thread()) or 42
+    )
+    assert results == [42] and messages == [] and on_gui == [True]
+    assert worker[0] is not threading.current_thread()
+    assert background.running() == 0
+
+
+def test_an_expected_error_is_shown_in_its_own_words(qtbot: QtBot, pool: QThreadPool) -> None:
+    def work() -> None:
+        raise StorageError("The disk is full. Free some space and save again.")
+
+    results, messages, on_gui = _run(qtbot, pool, work)
+    assert results == []
+    assert messages == ["The disk is full. Free some space and save again."] and on_gui == [True]
+
+
+def test_any_other_error_is_reported_and_logged(
+    qtbot: QtBot, pool: QThreadPool, caplog: pytest.LogCaptureFixture
+) -> None:
+    def work() -> None:
+        raise KeyError("surprise")
+
+    with caplog.at_level(logging.ERROR):
+        results, messages, _ = _run(qtbot, pool, work)
+    assert results == []
+    assert messages == ["Unexpected error while testing: 'surprise'"]
+    assert "testing failed" in caplog.text and "KeyError" in caplog.text
+    assert background.running() == 0
