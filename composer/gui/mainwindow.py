@@ -402,6 +402,7 @@ class MainWindow(QMainWindow):
             action = self._action(text, slot, shortcut)
             action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
             self.edit_menu.insertAction(first, action)
+        self.edit_menu.insertAction(first, self.spelling.next_action)
         self.edit_menu.insertSeparator(first)
         self.format_menu.addActions(self.editor.format_actions())
 
@@ -440,6 +441,7 @@ class MainWindow(QMainWindow):
         chosen = list(campaign.arguments_for(first))
         self.picker.set_campaign(campaign, chosen)
         self.recipient_bar.subject.setText(campaign.subject_for(first))
+        self.spelling.set_campaign_words(campaign.spelling_words)
         self.editor.set_html("".join(campaign.argument(a).html for a in chosen))
         self._renderer = None  # a campaign may bring its own templates
         self.coach_panel.set_campaign(campaign)
