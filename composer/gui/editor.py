@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+import re
+
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
@@ -13,7 +15,7 @@ from PySide6.QtGui import (
     QTextCursor,
     QTextListFormat,
 )
-from PySide6.QtWidgets import QToolBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QToolBar, QVBoxLayout, QWidget
 
 from composer.core.markup import paragraphs
 from composer.gui.paste import CleanPasteTextEdit
@@ -22,6 +24,12 @@ from composer.gui.paste import CleanPasteTextEdit
 # is counted once. Shorter than the main window's preview delay (200 ms): the count is
 # on screen by the time the preview it describes is.
 WORD_COUNT_DELAY_MS = 150
+
+# The size the letter prints at; on screen it is at least the system font's size, times the zoom.
+LETTER_POINTS = 11.0
+LETTER_FAMILY = "DejaVu Serif"
+# The font size on the <body> tag of the editor's HTML: only the screen's, never the letter's.
+_BODY_FONT_SIZE = re.compile(r"(<body\b[^>]*?)font-size:\s*[\d.]+\s*pt;?", re.IGNORECASE)
 
 # Characters beyond ASCII that str.isspace() accepts, so count_words() splits where
 # str.split() does.
@@ -80,9 +88,8 @@ class LetterEditor(QWidget):
             "Tick arguments on the left, then make the letter your own here: "
             "say who you are and why this matters to you."
         )
-        font = QFont("DejaVu Serif")
-        font.setPointSizeF(11)
-        self.text.document().setDefaultFont(font)
+        self._zoom = 100
+        self._apply_zoom()
         self.toolbar = QToolBar("Format")
         self.toolbar.setAccessibleName("Formatting")
         self._build_actions()
@@ -99,6 +106,36 @@ class LetterEditor(QWidget):
         self.text.textChanged.connect(self._text_changed)
         self.text.currentCharFormatChanged.connect(self._sync_format_actions)
         self.text.cursorPositionChanged.connect(self._sync_alignment)
+
+    # --- size on screen ------------------------------------------------------------------------
+
+    @property
+    def zoom(self) -> int:
+        """The letter's on-screen size in percent of its base size."""
+        return self._zoom
+
+    def base_points(self) -> float:
+        """The letter's size on screen at 100%: the printed size, or the system font if larger."""
+        system = QApplication.font().pointSizeF()
+        return max(LETTER_POINTS, system if system > 0 else LETTER_POINTS)
+
+    def set_zoom(self, percent: int) -> None:
+        """Show the letter at `percent` of its base size (the printed letter is unchanged)."""
+        self._zoom = percent
+        self._apply_zoom()
+
+    def _apply_zoom(self) -> None:
+        # The text box's font becomes its document's default font: text without a size of
+        # its own (all a letter needs) follows it; the saved HTML keeps the printed size.
+        font = QFont(LETTER_FAMILY)
+        font.setPointSizeF(round(self.base_points() * self._zoom / 100, 1))
+        self.text.setFont(font)
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Follow the system font when it changes."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange and hasattr(self, "_zoom"):
+            self._apply_zoom()
 
     # --- actions ------------------------------------------------------------------------------
 
@@ -252,12 +289,13 @@ class LetterEditor(QWidget):
         return self._words
 
     def html(self) -> str:
-        """The body as HTML (what is saved, printed and sent)."""
-        return self.text.toHtml()
+        """The body as HTML (what is saved, printed and sent), whatever the zoom."""
+        return _BODY_FONT_SIZE.sub(rf"\g<1>font-size:{LETTER_POINTS:g}pt;", self.text.toHtml(), 1)
 
     def set_html(self, body: str) -> None:
         """Replace the whole body (clears undo history: a new letter)."""
-        self.text.setHtml(body)
+        # A size on <body> would be given to every character and so stop the zoom.
+        self.text.setHtml(_BODY_FONT_SIZE.sub(r"\g<1>", body, 1))
         self.text.document().clearUndoRedoStacks()
 
     def _blocks(self) -> list[QTextBlock]:

@@ -105,6 +105,9 @@ class MainWindow(QMainWindow):
         self._build_widgets()
         self._add_editing_actions()
         self._connect_signals()
+        from composer.gui.zoom import install_zoom
+
+        self.zoom = install_zoom(self, self.view_menu)
         self._load_campaign(campaign)
         # Drafts, letter files, crash recovery and exports (composer.gui.recovery).
         self.keeper = LetterKeeper(self, DraftStore(self.locations.database_file))
