@@ -76,7 +76,10 @@ class CoachPanel(QFrame):
         self.why_label.setWordWrap(True)
         self.why_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.why_label.setAccessibleName("Why it matters")
-        self.why_label.setStyleSheet("QLabel { color: palette(placeholder-text); }")
+        # Set apart by italics, not by a paler colour: grey text would fall below 4.5:1.
+        italic = self.why_label.font()
+        italic.setItalic(True)
+        self.why_label.setFont(italic)
         invitation_row = QHBoxLayout()
         invitation_row.setContentsMargins(0, 0, 0, 0)
         invitation_row.addWidget(self.invitation_label, 1)
