@@ -18,6 +18,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QApplication, QToolBar, QVBoxLayout, QWidget
 
 from composer.core.markup import paragraphs
+from composer.gui.a11y import name_overflow_button
 from composer.gui.paste import CleanPasteTextEdit
 
 # The word count follows the text this long after the last change, so a burst of typing
@@ -93,6 +94,7 @@ class LetterEditor(QWidget):
         self.toolbar = QToolBar("Format")
         self.toolbar.setAccessibleName("Formatting")
         self._build_actions()
+        name_overflow_button(self.toolbar, "More formatting")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.toolbar)

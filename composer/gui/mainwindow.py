@@ -209,7 +209,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.splitter)
 
         self.word_label = QLabel()
-        self.word_label.setAccessibleName("Word count")
+        self.word_label.setAccessibleDescription("Word count")  # its text is its name
         self.statusBar().addPermanentWidget(self.word_label)
         # The dictionary opens a moment after start-up so loading it never delays the first paint.
         self.spelling = SpellingSupport(

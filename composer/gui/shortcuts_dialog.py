@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from composer.gui.a11y import name_clear_button
+
 # Keys that belong to widgets rather than actions, so no action can report them.
 WIDGET_KEYS_NOTE = (
     "Tab and Shift+Tab move between the parts of the window. In the argument list, "
@@ -108,6 +110,7 @@ class ShortcutsDialog(QDialog):
         self.filter = QLineEdit()
         self.filter.setPlaceholderText("Filter by name or key")
         self.filter.setClearButtonEnabled(True)
+        name_clear_button(self.filter, "Clear filter")
         self.filter.setAccessibleName("Filter shortcuts")
         self.filter.setAccessibleDescription("Show only the shortcuts whose name or keys match")
         self.tree = QTreeWidget()
