@@ -180,7 +180,7 @@ class MainWindow(QMainWindow):
         self.next_copy = QToolButton(text="▶")
         self.next_copy.setAccessibleName("Next recipient's copy")
         self.copy_label = QLabel()
-        self.copy_label.setAccessibleName("Which copy the preview shows")
+        self.copy_label.setAccessibleDescription("Which copy the preview shows")
         preview_head = QHBoxLayout()
         preview_head.setContentsMargins(6, 6, 6, 0)
         preview_head.addWidget(QLabel("Preview:"))

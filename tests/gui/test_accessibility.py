@@ -245,6 +245,17 @@ def test_main_window_tree_is_named(main_window, qtbot) -> None:
     assert problems == [], "\n".join(problems)
 
 
+def test_copy_controls_of_several_recipients_are_named(main_window, qtbot) -> None:
+    from tests.gui.test_window_merge_and_mail import official
+
+    main_window.use_recipients([official(0), official(1)])
+    qtbot.waitUntil(main_window.copy_label.isVisible)
+    assert main_window.copy_label.text().startswith("Copy 1 of 2")
+    problems = tree_problems(main_window)
+    assert problems == [], "\n".join(problems)
+    main_window.pool.waitForDone(5000)
+
+
 def test_narrow_main_window_overflow_button_is_named(main_window, qtbot) -> None:
     main_window.resize(700, 700)
     toolbar = main_window.editor.toolbar
