@@ -108,6 +108,9 @@ class MainWindow(QMainWindow):
         from composer.gui.zoom import install_zoom
 
         self.zoom = install_zoom(self, self.view_menu)
+        from composer.gui.panes import install_pane_keys
+
+        self.pane_keys = install_pane_keys(self, self.view_menu)
         self._load_campaign(campaign)
         # Drafts, letter files, crash recovery and exports (composer.gui.recovery).
         self.keeper = LetterKeeper(self, DraftStore(self.locations.database_file))

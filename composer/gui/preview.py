@@ -242,6 +242,11 @@ class PagePreview(QWidget):
             self._timer.start()
 
     @property
+    def scroll_area(self) -> QScrollArea:
+        """The scrolling view of the pages (it takes the keyboard focus)."""
+        return self._scroll
+
+    @property
     def zoom(self) -> int:
         """The pages' size in percent: 100 fits a page to the pane's width."""
         return self._zoom
