@@ -160,7 +160,7 @@ class MainWindow(QMainWindow):
             'Your name and address are not set yet. <a href="#profile">Add them</a> so the '
             "letter is signed and shows that you are a constituent."
         )
-        self.profile_banner.setAccessibleName("Sender profile missing")
+        self.profile_banner.setAccessibleDescription("Sender profile missing")
         centre = QWidget()
         centre_layout = QVBoxLayout(centre)
         centre_layout.setContentsMargins(0, 0, 0, 0)

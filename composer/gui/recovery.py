@@ -25,7 +25,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QRunnable, QStandardPaths, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
@@ -50,6 +50,7 @@ from composer.core.letterfile import (
 )
 from composer.core.models import Letter, Recipient
 from composer.core.storage import StorageReport
+from composer.gui.a11y import announce
 from composer.gui.autosave import Autosaver
 
 log = logging.getLogger(__name__)
@@ -75,6 +76,8 @@ class NoticeBar(QFrame):
         self.setObjectName("NoticeBar")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setAccessibleName("Warning" if warning else "Notice")
+        self._warning = warning
+        self._announced = False
         if warning:
             # A fixed pale yellow with black text reads in light and dark themes alike.
             style = "#NoticeBar { background: #fff4ce; border: 1px solid #c8a600; }"
@@ -96,6 +99,13 @@ class NoticeBar(QFrame):
         close.clicked.connect(self.dismiss)
         self.close_button = close
         self._layout.addWidget(close)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Announce the message the first time the bar appears (a warning interrupts)."""
+        super().showEvent(event)
+        if not self._announced:
+            self._announced = True
+            announce(self.label, self.label.text(), assertive=self._warning)
 
     def add_button(self, text: str, slot: Callable[[], object]) -> QPushButton:
         """Add a button before the close button."""
@@ -190,7 +200,7 @@ class LetterKeeper(QObject):
         self.ask_unsaved: Callable[[str], str] = self._ask_unsaved
         self.autosaver = Autosaver(store, self.snapshot, self._interval, self)
         self.state_label = QLabel()
-        self.state_label.setAccessibleName("Save state")
+        self.state_label.setAccessibleDescription("Save state")  # its text is its name
         window.statusBar().addPermanentWidget(self.state_label)
         self._build_actions()
         self._last_fields = self._fields()

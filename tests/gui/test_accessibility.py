@@ -68,6 +68,8 @@ def _problems(top: QWidget, need_descriptions: bool = True) -> list[str]:
         interface = QAccessible.queryAccessibleInterface(widget)
         assert interface is not None and interface.isValid(), kind
         spoken = interface.text(QAccessible.Text.Name)
+        if isinstance(widget, QLabel) and not widget.isVisibleTo(top):
+            continue  # a hidden label (an empty suggestion) is read by nobody
         if isinstance(widget, QAbstractButton | QLabel):  # their text is their name
             if not spoken.strip():
                 problems.append(f"{kind} with no text or accessible name")
@@ -357,3 +359,52 @@ def test_connection_test_result_is_named_by_its_text_and_announced(
     assert spoken.text(QAccessible.Text.Description) == "Connection test result"
     assert spy.said[-1] == (shown, "Assertive")
     pool.waitForDone(5000)
+
+
+def test_main_window_without_a_profile_reads_its_banner(qtbot, locations) -> None:
+    from composer.core.campaigns import default_campaign
+    from composer.gui.mainwindow import MainWindow
+
+    window = MainWindow(locations, Settings(paper="letter"), default_campaign())
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    assert window.profile_banner.isVisible()
+    problems = tree_problems(window)
+    assert problems == [], "\n".join(problems)
+    window.pool.waitForDone(5000)
+
+
+def test_a_warning_bar_is_announced_once_and_read_from_its_text(
+    qtbot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from composer.gui import a11y
+    from composer.gui.recovery import NoticeBar
+
+    spy = _AnnouncementSpy()
+    monkeypatch.setattr(a11y, "QAccessible", spy)
+    top = QWidget()
+    qtbot.addWidget(top)
+    layout = QVBoxLayout(top)
+    for _ in range(8):
+        layout.addWidget(QLabel("filler"))
+    bar = NoticeBar("The data folder cannot be written: the letter stays here.", warning=True)
+    layout.addWidget(bar)
+    top.show()
+    qtbot.waitExposed(top)
+    assert spy.said == [("The data folder cannot be written: the letter stays here.", "Assertive")]
+    bar.hide()
+    bar.show()
+    assert len(spy.said) == 1
+    problems = tree_problems(top)
+    assert problems == [], "\n".join(problems)
+
+
+def test_the_save_state_reads_its_text(main_window, qtbot) -> None:
+    keeper = main_window.keeper
+    main_window.editor.text.insertPlainText("A sentence of mine. ")
+    qtbot.waitUntil(lambda: keeper.state_label.text() != "", timeout=10_000)
+    label = keeper.state_label
+    spoken = QAccessible.queryAccessibleInterface(label)
+    assert spoken.text(QAccessible.Text.Name) == label.text()
+    assert spoken.text(QAccessible.Text.Description) == "Save state"
