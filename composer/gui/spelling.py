@@ -34,6 +34,7 @@ from PySide6.QtGui import (
     QKeySequence,
     QPalette,
     QSyntaxHighlighter,
+    QTextBlock,
     QTextCharFormat,
     QTextCursor,
     QTextDocument,
@@ -57,6 +58,9 @@ _SCRIPTS = {"ru": "CYRILLIC", "uk": "CYRILLIC", "be": "CYRILLIC", "bg": "CYRILLI
 _SCRIPTS |= {"sr": "CYRILLIC", "mk": "CYRILLIC", "el": "GREEK", "he": "HEBREW", "ar": "ARABIC"}
 # The misspelling count follows the text this long after the last change.
 REPORT_DELAY_MS = 250
+# Beyond this many characters (a letter is a few thousand) misspellings are not counted
+# after each change: reading the whole text would make typing wait.
+REPORT_MAX_CHARS = 100_000
 
 # A word: letters, with inner apostrophes ("don't", "Russia’s"). Digits and "_" end a word.
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
@@ -366,7 +370,7 @@ class SpellingSupport(QObject):
         self.indicator = QLabel()
         self._menu: QMenu | None = None
         self._started = False
-        self._count = 0
+        self._count: int | None = 0
         self._base_description = text_edit.accessibleDescription()
         self._report_timer = QTimer(self, singleShot=True, interval=REPORT_DELAY_MS)
         self._report_timer.timeout.connect(self.update_report)
@@ -431,12 +435,13 @@ class SpellingSupport(QObject):
         self._show_status()
 
     @property
-    def misspelt_count(self) -> int:
-        """How many misspelt words the text had when last counted."""
+    def misspelt_count(self) -> int | None:
+        """How many misspelt words the text had when last counted (None: too long to count)."""
         return self._count
 
     def _show_status(self) -> None:
-        self._count = len(self.misspellings())
+        too_long = self.text_edit.document().characterCount() > REPORT_MAX_CHARS
+        self._count = None if too_long else len(self.misspellings())
         if self.checker.available:
             text = f"Spelling: {self.checker.language}"
             if self._count:
@@ -462,7 +467,7 @@ class SpellingSupport(QObject):
         self._report_timer.stop()
         before = self._count
         self._show_status()
-        if self._count != before:
+        if self._count != before and self._count is not None:
             self.misspellings_changed.emit(self._count)
 
     def misspellings(self) -> list[tuple[int, int, str]]:
@@ -472,18 +477,43 @@ class SpellingSupport(QObject):
         found = []
         block = self.text_edit.document().begin()
         while block.isValid():
-            for start, length, word in words_in(block.text()):
-                if not self.checker.check(word):
-                    found.append((block.position() + start, length, word))
+            found += self._misspelt_in(block)
             block = block.next()
         return found
 
+    def _misspelt_in(self, block: QTextBlock) -> list[tuple[int, int, str]]:
+        return [
+            (block.position() + start, length, word)
+            for start, length, word in words_in(block.text())
+            if not self.checker.check(word)
+        ]
+
+    def _next_after(self, position: int) -> tuple[int, int, str] | None:
+        """The first misspelt word starting at or after `position`, else the first of all."""
+        document = self.text_edit.document()
+        block = document.findBlock(position)
+        while block.isValid():
+            for found in self._misspelt_in(block):
+                if found[0] >= position:
+                    return found
+            block = block.next()
+        block = document.begin()
+        while block.isValid() and block.position() <= position:
+            misspelt = self._misspelt_in(block)
+            if misspelt:
+                return misspelt[0]
+            block = block.next()
+        return None
+
     def spoken_report(self) -> str:
         """What the editor's accessible description adds about spelling, e.g. at the cursor."""
-        if not self.checker.available or not self._count:
+        if not self.checker.available or self._count == 0:
             return ""
-        words = "word" if self._count == 1 else "words"
-        report = f"{self._count} misspelt {words}; F7 selects the next."
+        if self._count is None:
+            report = "F7 selects the next misspelt word."
+        else:
+            words = "word" if self._count == 1 else "words"
+            report = f"{self._count} misspelt {words}; F7 selects the next."
         selection = self.misspelt_word_at(self.text_edit.textCursor())
         if selection is not None:
             report = f"Misspelt word at the cursor: “{selection.selectedText()}”. " + report
@@ -504,18 +534,17 @@ class SpellingSupport(QObject):
         Returns:
             Whether a misspelt word was found; either way a message says what happened.
         """
-        found = self.misspellings()
-        if not found:
+        cursor = self.text_edit.textCursor()
+        after = cursor.selectionEnd() if cursor.hasSelection() else cursor.position()
+        found = self._next_after(after) if self.checker.available else None
+        if found is None:
             self.message.emit(
                 "No misspelt words in the letter."
                 if self.checker.available
                 else f"Spelling is off: {self.checker.reason}."
             )
             return False
-        cursor = self.text_edit.textCursor()
-        after = cursor.selectionEnd() if cursor.hasSelection() else cursor.position()
-        index = next((i for i, (start, _n, _w) in enumerate(found) if start >= after), 0)
-        start, length, word = found[index]
+        start, length, word = found
         selection = QTextCursor(self.text_edit.document())
         selection.setPosition(start)
         selection.setPosition(start + length, QTextCursor.MoveMode.KeepAnchor)
@@ -524,7 +553,13 @@ class SpellingSupport(QObject):
         self.text_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
         suggestions = self.checker.suggest(word)[:3]
         hint = f" Suggestions: {', '.join(suggestions)}." if suggestions else ""
-        self.message.emit(f"Misspelt word {index + 1} of {len(found)}: “{word}”.{hint}")
+        if self._count is None:
+            self.message.emit(f"Misspelt word: “{word}”.{hint}")
+        else:
+            every = self.misspellings()  # a letter: cheap, and the count is exact
+            self._count = len(every)
+            number = sum(1 for other in every if other[0] <= start)
+            self.message.emit(f"Misspelt word {number} of {self._count}: “{word}”.{hint}")
         self._describe_cursor()
         return True
 

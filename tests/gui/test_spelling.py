@@ -391,3 +391,19 @@ def test_the_main_window_accepts_the_campaigns_names_and_offers_f7(main_window, 
     assert QApplication.focusWidget() is main_window.editor.text
     assert main_window.editor.text.textCursor().selectedText() == "beleive"
     assert "“beleive”" in main_window.statusBar().currentMessage()
+
+
+def test_a_very_long_text_is_not_counted_after_each_change_but_f7_still_works(
+    editor: QTextEdit, tmp_path: Path, qtbot
+) -> None:
+    long_text = "All is well here. " * 6000 + "A sentense near the end."
+    assert len(long_text) > spelling_module.REPORT_MAX_CHARS
+    editor.setPlainText(long_text)
+    spelling = _support(editor, tmp_path)
+    assert spelling.misspelt_count is None
+    assert spelling.indicator.text() == "Spelling: en_US"
+    assert "F7 selects the next misspelt word." in _description(editor)
+    with qtbot.waitSignal(spelling.message) as said:
+        assert spelling.next_misspelling()
+    assert editor.textCursor().selectedText() == "sentense"
+    assert said.args[0].startswith("Misspelt word: “sentense”.")
