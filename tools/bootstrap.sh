@@ -11,7 +11,7 @@ app_packages=(
   fonts-dejavu-core libxkbcommon-x11-0 libx11-xcb1 libxcb1 libxcb-cursor0 libxcb-icccm4
   libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render0 libxcb-render-util0
   libxcb-shape0 libxcb-shm0 libxcb-sync1 libxcb-util1 libxcb-xfixes0 libxcb-xkb1 libcups2
-  libenchant-2-2 hunspell-en-us xvfb xauth
+  libenchant-2-2 hunspell-en-us hunspell-ru hunspell-uk xvfb xauth
 )
 test_packages=(
   poppler-utils dbus gnome-keyring libsecret-tools cups cups-filters printer-driver-cups-pdf

@@ -200,6 +200,8 @@ class Campaign:
     default_recipient: str = ""
     coach_research: str = ""
     warnings: tuple[Problem, ...] = ()
+    # Names and words the pack cites that a dictionary lacks (a spell checker accepts them).
+    spelling_words: tuple[str, ...] = ()
 
     def argument(self, argument_id: str) -> Argument:
         """The argument with that id.
@@ -740,7 +742,7 @@ TOP_LEVEL_KEYS = frozenset(
     {"format", "id", "title", "summary", "language", "default_subject", "template"}
     | {"email_template", "complimentary_close", "default_arguments", "themes", "sources"}
     | {"recipients", "default_recipient", "coach_research", "reviewed", "facts_as_of"}
-    | {"exclusive_positions"}
+    | {"exclusive_positions", "spelling_words"}
 )
 ARGUMENT_KEYS = frozenset(
     {"id", "title", "theme", "position", "sources", "recipients", "reviewed", "facts_as_of"}
@@ -1225,8 +1227,25 @@ def read_campaign(root: Traversable) -> tuple[Campaign | None, list[Problem]]:
         default_recipient=default_recipient,
         coach_research=reader.string(data, "coach_research", file, text, required=False),
         warnings=tuple(reader.warnings),
+        spelling_words=_spelling_words(reader, data, file, text),
     )
     return campaign, reader.problems
+
+
+def _spelling_words(
+    reader: _Reader, data: dict[str, object], file: str, text: str
+) -> tuple[str, ...]:
+    """The pack's own words for the spell checker; each must be one word."""
+    words = reader.string_list(data, "spelling_words", file, text)
+    for word in words:
+        if not word.strip() or any(character.isspace() for character in word.strip()):
+            reader.problem(
+                file,
+                f"'{word}' must be a single word (list each word of a name on its own)",
+                _line_of(text, "spelling_words"),
+                "spelling_words",
+            )
+    return tuple(word.strip() for word in words if word.strip())
 
 
 def load_campaign(root: Traversable) -> Campaign:

@@ -23,6 +23,10 @@ LETTER_COUNTRIES = frozenset(
 )
 
 
+ZOOM_MIN = 50  # percent
+ZOOM_MAX = 300
+
+
 @dataclass
 class Settings:
     """The user's preferences. Unknown or ill-typed values fall back to the defaults."""
@@ -34,6 +38,9 @@ class Settings:
     spell_language: str = "en_US"
     show_welcome: bool = True
     campaign: str = ""
+    # On-screen size of the letter and of the preview, in percent (View ▸ Zoom).
+    editor_zoom: int = 100
+    preview_zoom: int = 100
 
     def validated(self) -> Settings:
         """Return a copy with every out-of-range value replaced by its default."""
@@ -45,6 +52,10 @@ class Settings:
             clean.default_channel = defaults.default_channel
         if not 1 <= clean.autosave_seconds <= 600:
             clean.autosave_seconds = defaults.autosave_seconds
+        if not ZOOM_MIN <= clean.editor_zoom <= ZOOM_MAX:
+            clean.editor_zoom = defaults.editor_zoom
+        if not ZOOM_MIN <= clean.preview_zoom <= ZOOM_MAX:
+            clean.preview_zoom = defaults.preview_zoom
         return clean
 
 

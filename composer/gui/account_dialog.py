@@ -53,6 +53,7 @@ from composer.core.oauth import (
     sign_in,
 )
 from composer.core.transport import DEFAULT_TIMEOUT, ConnectionCheck, Credential, check_connection
+from composer.gui.a11y import result_label, show_result
 from composer.gui.send_worker import run_in_background
 
 _STANDARD_PORTS = {SECURITY_SSL: 465, SECURITY_STARTTLS: 587}
@@ -172,14 +173,15 @@ class AccountDialog(QDialog):
         self.sign_in_state.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setAccessibleName("Password")
+        self.certificate.setAccessibleName("Trusted certificate")
         self.password_state = QLabel("Checking the keyring…")
         self.password_state.setWordWrap(True)
         self.forget_button = QPushButton("&Forget Password")
         self.forget_button.setEnabled(False)
         self.test_button = QPushButton("&Test Connection")
-        self.result_label = QLabel()
-        self.result_label.setWordWrap(True)
-        self.result_label.setAccessibleName("Connection test result")
+        # Its text is its accessible name; results are announced (composer.gui.a11y).
+        self.result_label = result_label("Connection test result")
 
         certificate_row = QHBoxLayout()
         certificate_row.addWidget(self.certificate)
@@ -197,17 +199,18 @@ class AccountDialog(QDialog):
         form.addRow("P&ort:", self.port)
         form.addRow("Se&curity:", self.security)
         form.addRow("&User name:", self.username)
-        form.addRow("Trusted certificate:", certificate_row)
+        # A row that holds a layout gets no buddy: give its label one, and the fields names.
+        certificate_label = QLabel("Trusted certificate:")
+        certificate_label.setBuddy(self.certificate)
+        password_label = QLabel("Pass&word:")
+        password_label.setBuddy(self.password)
+        form.addRow(certificate_label, certificate_row)
         form.addRow("", self.use_password)
         form.addRow("Client I&D:", self.client_id)
         form.addRow("Sign-in:", self.sign_in_button)
         form.addRow("", self.sign_in_state)
-        form.addRow("Pass&word:", password_row)
+        form.addRow(password_label, password_row)
         form.addRow("", self.password_state)
-        # A row whose field is a layout gets no buddy by itself; Alt+W must reach the field.
-        password_label = form.labelForField(password_row)
-        if isinstance(password_label, QLabel):
-            password_label.setBuddy(self.password)
         self._form = form
         self._password_row = password_row
 
@@ -393,7 +396,7 @@ class AccountDialog(QDialog):
 
     def _show_error(self, message: str) -> None:
         self._set_busy(False)
-        self.result_label.setText(message)
+        show_result(self.result_label, message, assertive=True)
 
     # -- actions -------------------------------------------------------------------
 
@@ -402,7 +405,7 @@ class AccountDialog(QDialog):
         try:
             account = self.account()
         except AccountError as error:
-            self.result_label.setText(str(error))
+            show_result(self.result_label, str(error), assertive=True)
             return
         typed = self.password.text()
         self.result_label.setText(f"Connecting to {account.host}:{account.port}…")
@@ -478,7 +481,9 @@ class AccountDialog(QDialog):
 
     def _show_check(self, result: ConnectionCheck) -> None:
         self.test_button.setEnabled(True)
-        self.result_label.setText(("✓ " if result.ok else "✗ ") + result.message)
+        show_result(
+            self.result_label, ("✓ " if result.ok else "✗ ") + result.message, not result.ok
+        )
         self.checked.emit(result)
 
     def forget_password(self) -> None:
@@ -508,7 +513,7 @@ class AccountDialog(QDialog):
         try:
             account = self.account()
         except AccountError as error:
-            self.result_label.setText(str(error))
+            show_result(self.result_label, str(error), assertive=True)
             return
         typed = self.password.text()
         self._set_busy(True)

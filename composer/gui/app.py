@@ -114,6 +114,9 @@ def run_app(smoke: bool = False, locations: Locations | None = None) -> int:
 
     locations = locations or Locations.default()
     app = create_application()
+    from composer.gui.theme import keep_palette_readable
+
+    palette_watch = keep_palette_readable(app)
     crash = CrashHandler(str(locations.log_file))
     crash.install()
     window = MainWindow(locations, load_settings(locations.settings_file))
@@ -163,6 +166,7 @@ def run_app(smoke: bool = False, locations: Locations | None = None) -> int:
     status = app.exec()
     window.shutdown_background()  # the sending thread must end before Qt objects go away
     crash.uninstall()
+    app.removeEventFilter(palette_watch)
     if failed:
         return 1
     if watch is not None and not watch.ready:

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from composer.core.campaigns import Argument, Campaign
+from composer.gui.a11y import name_clear_button
 from composer.gui.qt_items import child_items, top_level_items
 
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -88,6 +89,7 @@ class ArgumentPicker(QWidget):
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search arguments (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
+        name_clear_button(self.search)
         self.search.setAccessibleName("Search arguments")
         self.search.setAccessibleDescription(
             "Type words to show only the arguments that contain them; Ctrl+F comes back here"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
@@ -15,15 +15,18 @@ from PySide6.QtGui import (
     QTextListFormat,
     QUndoStack,
 )
-from PySide6.QtWidgets import QToolBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QToolBar, QVBoxLayout, QWidget
 
+from composer.gui.a11y import name_overflow_button
 from composer.gui.paste import CleanPasteTextEdit
-from composer.gui.session import BodyText
+from composer.gui.session import LETTER_POINTS, BodyText, saved_html, shown_html
 
 # The word count follows the text this long after the last change, so a burst of typing
 # is counted once. Shorter than the main window's preview delay (200 ms): the count is
 # on screen by the time the preview it describes is.
 WORD_COUNT_DELAY_MS = 150
+
+LETTER_FAMILY = "DejaVu Serif"
 
 # Characters beyond ASCII that str.isspace() accepts, so count_words() splits where
 # str.split() does.
@@ -78,12 +81,12 @@ class LetterEditor(QWidget):
             "Tick arguments on the left, then make the letter your own here: "
             "say who you are and why this matters to you."
         )
-        font = QFont("DejaVu Serif")
-        font.setPointSizeF(11)
-        self.text.document().setDefaultFont(font)
+        self._zoom = 100
+        self._apply_zoom()
         self.toolbar = QToolBar("Format")
         self.toolbar.setAccessibleName("Formatting")
         self._build_actions()
+        name_overflow_button(self.toolbar, "More formatting")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.toolbar)
@@ -97,6 +100,36 @@ class LetterEditor(QWidget):
         self.text.textChanged.connect(self._text_changed)
         self.text.currentCharFormatChanged.connect(self._sync_format_actions)
         self.text.cursorPositionChanged.connect(self._sync_alignment)
+
+    # --- size on screen ------------------------------------------------------------------------
+
+    @property
+    def zoom(self) -> int:
+        """The letter's on-screen size in percent of its base size."""
+        return self._zoom
+
+    def base_points(self) -> float:
+        """The letter's size on screen at 100%: the printed size, or the system font if larger."""
+        system = QApplication.font().pointSizeF()
+        return max(LETTER_POINTS, system if system > 0 else LETTER_POINTS)
+
+    def set_zoom(self, percent: int) -> None:
+        """Show the letter at `percent` of its base size (the printed letter is unchanged)."""
+        self._zoom = percent
+        self._apply_zoom()
+
+    def _apply_zoom(self) -> None:
+        # The text box's font becomes its document's default font: text without a size of
+        # its own (all a letter needs) follows it; the saved HTML keeps the printed size.
+        font = QFont(LETTER_FAMILY)
+        font.setPointSizeF(round(self.base_points() * self._zoom / 100, 1))
+        self.text.setFont(font)
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Follow the system font when it changes."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange and hasattr(self, "_zoom"):
+            self._apply_zoom()
 
     # --- actions ------------------------------------------------------------------------------
 
@@ -283,12 +316,12 @@ class LetterEditor(QWidget):
         return self._words
 
     def html(self) -> str:
-        """The body as HTML (what is saved, printed and sent)."""
-        return self.text.toHtml()
+        """The body as HTML (what is saved, printed and sent), whatever the zoom."""
+        return saved_html(self.text.document())
 
     def set_html(self, body: str) -> None:
         """Replace the whole body (clears undo history: a new letter)."""
-        self.text.setHtml(body)
+        self.text.setHtml(shown_html(body))
         self.text.document().clearUndoRedoStacks()
         if self._history is not None:
             self._history.clear()

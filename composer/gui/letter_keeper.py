@@ -83,7 +83,7 @@ class LetterKeeper(QObject):
         self.ask_unsaved: Callable[[str], str] = self._ask_unsaved
         self.autosaver = Autosaver(store, self.snapshot, self._interval, self)
         self.state_label = QLabel()
-        self.state_label.setAccessibleName("Save state")
+        self.state_label.setAccessibleDescription("Save state")  # its text is its name
         window.statusBar().addPermanentWidget(self.state_label)
         self._build_actions()
         self._last_fields = self._fields()

@@ -105,6 +105,11 @@ class MainWindow(QMainWindow):
         self.sender_profile = load_saved_sender(self.locations.profile_file) or Sender()
         self.menus.add_editing_actions()
         self._connect_signals()
+        from composer.gui.panes import install_pane_keys
+        from composer.gui.zoom import install_zoom
+
+        self.zoom = install_zoom(self, self.menus.view_menu)
+        self.pane_keys = install_pane_keys(self, self.menus.view_menu)
         self._load_campaign(campaign)
         # Drafts, letter files, crash recovery and exports (composer.gui.letter_keeper).
         self.keeper = LetterKeeper(self, DraftStore(self.locations.database_file))
@@ -158,7 +163,7 @@ class MainWindow(QMainWindow):
             'Your name and address are not set yet. <a href="#profile">Add them</a> so the '
             "letter is signed and shows that you are a constituent."
         )
-        self.profile_banner.setAccessibleName("Sender profile missing")
+        self.profile_banner.setAccessibleDescription("Sender profile missing")
         centre = QWidget()
         centre_layout = QVBoxLayout(centre)
         centre_layout.setContentsMargins(0, 0, 0, 0)
@@ -183,7 +188,7 @@ class MainWindow(QMainWindow):
         self.next_copy.setText("▶")
         self.next_copy.setAccessibleName("Next recipient's copy")
         self.copy_label = QLabel()
-        self.copy_label.setAccessibleName("Which copy the preview shows")
+        self.copy_label.setAccessibleDescription("Which copy the preview shows")
         preview_head = QHBoxLayout()
         preview_head.setContentsMargins(6, 6, 6, 0)
         preview_head.addWidget(QLabel("Preview:"))
@@ -212,7 +217,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.splitter)
 
         self.word_label = QLabel()
-        self.word_label.setAccessibleName("Word count")
+        self.word_label.setAccessibleDescription("Word count")  # its text is its name
         self.statusBar().addPermanentWidget(self.word_label)
         # The dictionary opens a moment after start-up so loading it never delays the first paint.
         self.spelling = SpellingSupport(
@@ -266,6 +271,7 @@ class MainWindow(QMainWindow):
         self.recipient_bar.set_campaign(campaign)
         first = self.recipient_bar.recipient()
         self.picker.set_campaign(campaign, [])  # the session's changed signal ticks them
+        self.spelling.set_campaign_words(campaign.spelling_words)
         self.session.start(campaign, list(campaign.arguments_for(first)))
         self.recipient_bar.subject.setText(campaign.subject_for(first))
         self.output.campaign_changed()

@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
+
+from composer.gui.a11y import announce
 
 
 class NoticeBar(QFrame):
@@ -22,6 +25,8 @@ class NoticeBar(QFrame):
         self.setObjectName("NoticeBar")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setAccessibleName("Warning" if warning else "Notice")
+        self._warning = warning
+        self._announced = False
         if warning:
             # A fixed pale yellow with black text reads in light and dark themes alike.
             style = "#NoticeBar { background: #fff4ce; border: 1px solid #c8a600; }"
@@ -43,6 +48,13 @@ class NoticeBar(QFrame):
         close.clicked.connect(self.dismiss)
         self.close_button = close
         self._layout.addWidget(close)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Announce the message the first time the bar appears (a warning interrupts)."""
+        super().showEvent(event)
+        if not self._announced:
+            self._announced = True
+            announce(self.label, self.label.text(), assertive=self._warning)
 
     def add_button(self, text: str, slot: Callable[[], object]) -> QPushButton:
         """Add a button before the close button."""

@@ -138,6 +138,7 @@ class PagePreview(QWidget):
         self._pending: tuple[LetterSource, PaperSpec, bool] | None = None
         self._last: tuple[RenderedLetter, PaperSpec, bool] | None = None  # what is on screen
         self._drawn_width = 0
+        self._zoom = 100  # percent of the pane's width a page takes
         self._page_count = 0
         self._jobs: dict[int, _PreviewJob] = {}
         self._timer = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
@@ -242,11 +243,29 @@ class PagePreview(QWidget):
         else:
             self._timer.start()
 
+    @property
+    def scroll_area(self) -> QScrollArea:
+        """The scrolling view of the pages (it takes the keyboard focus)."""
+        return self._scroll
+
+    @property
+    def zoom(self) -> int:
+        """The pages' size in percent: 100 fits a page to the pane's width."""
+        return self._zoom
+
+    def set_zoom(self, percent: int) -> None:
+        """Draw the pages at `percent` of the pane's width (wider ones scroll sideways)."""
+        if percent == self._zoom:
+            return
+        self._zoom = percent
+        if self._request is not None:
+            self._ask(*self._request, now=True)
+
     def _target_dpi(self, spec: PaperSpec) -> float:
         scrollbar = self._scroll.verticalScrollBar().sizeHint().width()
         width = max(200, self._scroll.width() - scrollbar - 2 * PAGE_GAP - 4)
         ratio = self.devicePixelRatioF()
-        return width / (spec.width / 25.4) * ratio
+        return width * self._zoom / 100 / (spec.width / 25.4) * ratio
 
     def _start_job(self) -> None:
         if self._pending is None:

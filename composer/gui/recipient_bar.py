@@ -115,7 +115,7 @@ class RecipientBar(QWidget):
         self.suggestion_label = QLabel()
         self.suggestion_label.setWordWrap(True)
         self.suggestion_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.suggestion_label.setAccessibleName("Suggestion")
+        self.suggestion_label.setAccessibleDescription("Suggestion")  # its text is its name
         self.use_suggestion = QPushButton("&Use them")
         self.use_suggestion.setAccessibleDescription(
             "Tick the suggested paragraphs and use the suggested subject; paragraphs you "

@@ -15,6 +15,7 @@ and restores the list it had, so ticks, list and text always agree.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
@@ -32,6 +33,22 @@ from composer.core.campaigns import Campaign
 from composer.core.compose import is_letter_order, moved, order_arguments, with_argument
 from composer.core.markup import paragraphs
 from composer.core.models import Letter, Recipient, Sender
+
+# The size the letter prints at; on screen it is at least the system font's size, times the zoom.
+LETTER_POINTS = 11.0
+# The font size on the <body> tag of the editor's HTML: only the screen's, never the letter's.
+_BODY_FONT_SIZE = re.compile(r"(<body\b[^>]*?)font-size:\s*[\d.]+\s*pt;?", re.IGNORECASE)
+
+
+def saved_html(document: QTextDocument) -> str:
+    """The body as HTML (what is saved, printed and sent), whatever the zoom on screen."""
+    return _BODY_FONT_SIZE.sub(rf"\g<1>font-size:{LETTER_POINTS:g}pt;", document.toHtml(), 1)
+
+
+def shown_html(body: str) -> str:
+    """Saved HTML as the editor takes it: a size on <body> would be given to every
+    character and so stop the zoom."""
+    return _BODY_FONT_SIZE.sub(r"\g<1>", body, 1)
 
 
 def _normalise(text: str) -> str:
@@ -215,7 +232,7 @@ class LetterSession(QObject):
             sender=self.sender_profile,
             recipients=list(self.recipients),
             subject=self.subject.strip(),
-            body_html=self.document.toHtml(),
+            body_html=saved_html(self.document),
             campaign_id=campaign.id,
             argument_ids=self.chosen,
             complimentary_close=campaign.complimentary_close,
@@ -248,7 +265,7 @@ class LetterSession(QObject):
             body_html = "".join(campaign.argument(a).html for a in self._chosen)
         self._editing += 1
         try:
-            self.document.setHtml(body_html)
+            self.document.setHtml(shown_html(body_html))
         finally:
             self._editing -= 1
         self.document.clearUndoRedoStacks()

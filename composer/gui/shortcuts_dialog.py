@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from composer.gui.a11y import name_clear_button
 from composer.gui.qt_items import child_items, top_level_items
 
 # Keys that belong to widgets rather than actions, so no action can report them.
@@ -110,6 +111,7 @@ class ShortcutsDialog(QDialog):
         self.filter = QLineEdit()
         self.filter.setPlaceholderText("Filter by name or key")
         self.filter.setClearButtonEnabled(True)
+        name_clear_button(self.filter, "Clear filter")
         self.filter.setAccessibleName("Filter shortcuts")
         self.filter.setAccessibleDescription("Show only the shortcuts whose name or keys match")
         self.tree = QTreeWidget()

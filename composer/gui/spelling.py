@@ -1,7 +1,13 @@
 """Spell checking as you type: red wavy underlines, suggestions and "Add to Dictionary".
 
 The words are checked by Enchant (through pyenchant) with the system's
-Hunspell dictionaries. Words the user adds go to a personal word list in the
+Hunspell dictionaries: the chosen one, and a Russian, Ukrainian or English one
+when installed for words in their script. A word in a script no installed
+dictionary covers (Cyrillic with only an English dictionary) is left alone, as
+are the names the campaign pack lists in ``spelling_words``. The misspellings
+are told to screen readers too: the status indicator names their count and the
+editor's accessible description the misspelt word at the cursor; F7 ("Next
+Misspelling") selects the next one. Words the user adds go to a personal word list in the
 config folder, written by this module (atomically), so it works the same with
 any Enchant provider. Where pyenchant, the Enchant library or the dictionary is
 missing, the editor works as before and :attr:`SpellingSupport.status` says
@@ -12,18 +18,23 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Iterator
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, QLocale, QObject, QPoint, QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import (
+    QAccessible,
+    QAccessibleEvent,
     QAction,
     QColor,
     QContextMenuEvent,
     QKeyEvent,
+    QKeySequence,
     QPalette,
     QSyntaxHighlighter,
+    QTextBlock,
     QTextCharFormat,
     QTextCursor,
     QTextDocument,
@@ -40,6 +51,16 @@ UNDERLINE_COLOR = QColor(220, 30, 30)
 # On a dark page the same red is too dim to notice; a lighter one reads as well.
 UNDERLINE_COLOR_DARK = QColor(255, 105, 105)
 WORD_LIST_NAME = "personal-dictionary.txt"
+# Dictionaries used beside the chosen one, when installed, for words in their own script.
+SECOND_LANGUAGES = ("ru_RU", "uk_UA", "en_US")
+# Scripts of the dictionaries whose words are not written in Latin letters.
+_SCRIPTS = {"ru": "CYRILLIC", "uk": "CYRILLIC", "be": "CYRILLIC", "bg": "CYRILLIC"}
+_SCRIPTS |= {"sr": "CYRILLIC", "mk": "CYRILLIC", "el": "GREEK", "he": "HEBREW", "ar": "ARABIC"}
+# The misspelling count follows the text this long after the last change.
+REPORT_DELAY_MS = 250
+# Beyond this many characters (a letter is a few thousand) misspellings are not counted
+# after each change: reading the whole text would make typing wait.
+REPORT_MAX_CHARS = 100_000
 
 # A word: letters, with inner apostrophes ("don't", "Russia’s"). Digits and "_" end a word.
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
@@ -58,6 +79,22 @@ def words_in(text: str) -> Iterator[tuple[int, int, str]]:
         if len(word) < 2 or (word.isupper() and len(word) <= 6):
             continue  # single letters and acronyms (DHS, TPS, USCIS)
         yield start, end - start, word
+
+
+def script_of(word: str) -> str:
+    """The Unicode script of a word's first letter, e.g. "LATIN" or "CYRILLIC"."""
+    for character in word:
+        if character.isalpha():
+            try:
+                return unicodedata.name(character).split()[0]
+            except ValueError:
+                return ""
+    return ""
+
+
+def dictionary_script(code: str) -> str:
+    """The script a dictionary's words are written in, from its code (``ru_RU`` → CYRILLIC)."""
+    return _SCRIPTS.get(code.replace("-", "_").split("_")[0].lower(), "LATIN")
 
 
 def language_label(code: str) -> str:
@@ -150,6 +187,9 @@ class SpellChecker:
         self.language = language
         self.reason = "the dictionary is still loading"
         self._dictionary: Any = None
+        # Every dictionary in use, the chosen one first: (code, script, dictionary).
+        self._dictionaries: list[tuple[str, str, Any]] = []
+        self._campaign_words: frozenset[str] = frozenset()
         self._cache: dict[str, bool] = {}
         if load:
             self.set_language(language)
@@ -159,10 +199,21 @@ class SpellChecker:
         """Whether words are being checked."""
         return self._dictionary is not None
 
+    @property
+    def languages(self) -> list[str]:
+        """Codes of the dictionaries in use, the chosen one first."""
+        return [code for code, _script, _dictionary in self._dictionaries]
+
+    def set_campaign_words(self, words: Iterable[str]) -> None:
+        """Accept the campaign pack's own words (its cited names) from now on."""
+        self._campaign_words = frozenset(words)
+        self._cache.clear()
+
     def set_language(self, language: str) -> None:
         """Switch dictionaries; on failure spelling is off and :attr:`reason` says why."""
         self.language = language
         self._dictionary = None
+        self._dictionaries = []
         self._cache.clear()
         if not language:
             self.reason = "spell checking is turned off in Settings"
@@ -184,31 +235,66 @@ class SpellChecker:
             self.reason = f"the {language} dictionary could not be opened ({error})"
         else:
             self.reason = ""
+            self._dictionaries = [(language, dictionary_script(language), self._dictionary)]
+            self._open_second_dictionaries(enchant)
+
+    def _open_second_dictionaries(self, enchant: Any) -> None:
+        own = self.language.replace("-", "_").split("_")[0].lower()
+        installed = available_languages()
+        for code in SECOND_LANGUAGES:
+            if code.split("_")[0] == own or code not in installed:
+                continue
+            try:
+                self._dictionaries.append((code, dictionary_script(code), enchant.Dict(code)))
+            except Exception as error:  # the chosen dictionary still works without it
+                log.warning("second dictionary %s could not be opened: %r", code, error)
+
+    def _is_own_word(self, word: str) -> bool:
+        if word in self.personal or word in self._campaign_words:
+            return True
+        for ending in ("’s", "'s"):
+            stem = word.removesuffix(ending)
+            if stem != word and (stem in self.personal or stem in self._campaign_words):
+                return True
+        return False
 
     def check(self, word: str) -> bool:
-        """True when the word is spelt right, is the user's, or nothing can be checked."""
-        if self._dictionary is None or word in self.personal:
+        """True when the word is spelt right, is the user's or the campaign's, or cannot be checked.
+
+        A word is looked up in the dictionaries of its own script; with none (a Cyrillic
+        word and only an English dictionary) it is not checked at all.
+        """
+        if self._dictionary is None or self._is_own_word(word):
             return True
         known = self._cache.get(word)
         if known is None:
             plain = word.replace("’", "'")
-            try:
-                known = bool(self._dictionary.check(plain))
-            except Exception as error:  # a provider may refuse odd input; never block typing
-                log.debug("could not check %r: %r", word, error)
-                known = True
+            script = script_of(word)
+            known = True
+            for _code, dictionary_script_name, dictionary in self._dictionaries:
+                if dictionary_script_name != script:
+                    continue
+                try:
+                    known = bool(dictionary.check(plain))
+                except Exception as error:  # a provider may refuse odd input; never block typing
+                    log.debug("could not check %r: %r", word, error)
+                    known = True
+                if known:
+                    break
             self._cache[word] = known
         return known
 
     def suggest(self, word: str) -> list[str]:
         """Up to :data:`MAX_SUGGESTIONS` replacements, best first."""
-        if self._dictionary is None:
-            return []
-        try:
-            found = self._dictionary.suggest(word.replace("’", "'"))
-        except Exception as error:
-            log.debug("no suggestions for %r: %r", word, error)
-            return []
+        script = script_of(word)
+        found: list[str] = []
+        for _code, dictionary_script_name, dictionary in self._dictionaries:
+            if dictionary_script_name != script:
+                continue
+            try:
+                found += [s for s in dictionary.suggest(word.replace("’", "'")) if s not in found]
+            except Exception as error:
+                log.debug("no suggestions for %r: %r", word, error)
         return [s for s in found if s != word][:MAX_SUGGESTIONS]
 
     def forget_cache(self) -> None:
@@ -256,13 +342,18 @@ class SpellingSupport(QObject):
         start_after_ms: open the dictionary this long after construction rather than at
             once, so that loading it does not delay the window's first paint.
 
+    Attributes:
+        next_action: "Next Misspelling" (F7): selects the next misspelt word.
+
     Signals:
         status_changed(str): the spelling status line changed (see :attr:`status`).
         message(str): a one-off message for the status bar (e.g. a word could not be saved).
+        misspellings_changed(int): how many misspelt words the text has, after it changed.
     """
 
     status_changed = Signal(str)
     message = Signal(str)
+    misspellings_changed = Signal(int)
 
     def __init__(
         self,
@@ -278,11 +369,22 @@ class SpellingSupport(QObject):
         self.checker = SpellChecker(language, self.personal, load=False)
         self.highlighter = SpellHighlighter(self.checker, self)
         self.indicator = QLabel()
-        self.indicator.setAccessibleName("Spell checking")
         self._menu: QMenu | None = None
         self._started = False
+        self._count: int | None = 0
+        self._base_description = text_edit.accessibleDescription()
+        self._report_timer = QTimer(self, singleShot=True, interval=REPORT_DELAY_MS)
+        self._report_timer.timeout.connect(self.update_report)
+        self.next_action = QAction("Next &Misspelling", text_edit)
+        self.next_action.setShortcut(QKeySequence(Qt.Key.Key_F7))
+        self.next_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.next_action.setStatusTip("Select the next misspelt word in the letter")
+        self.next_action.triggered.connect(self.next_misspelling)
+        text_edit.addAction(self.next_action)
         self.highlighter.follow_palette(text_edit.palette())
         self._attach(text_edit.document())
+        text_edit.document().contentsChanged.connect(self._report_timer.start)
+        text_edit.cursorPositionChanged.connect(self._describe_cursor)
         text_edit.installEventFilter(self)
         text_edit.viewport().installEventFilter(self)
         if start_after_ms is None:
@@ -300,6 +402,12 @@ class SpellingSupport(QObject):
         self._rehighlight()
         self._show_status()
 
+    def set_campaign_words(self, words: Iterable[str]) -> None:
+        """Accept the open campaign's own words (its ``spelling_words``)."""
+        self.checker.set_campaign_words(words)
+        self._rehighlight()
+        self._show_status()
+
     # --- state --------------------------------------------------------------------------------
 
     @property
@@ -311,7 +419,11 @@ class SpellingSupport(QObject):
     def status(self) -> str:
         """One sentence: which language is checked, or why spelling is off."""
         if self.checker.available:
-            return f"Spelling is checked in {language_label(self.checker.language)}."
+            main = f"Spelling is checked in {language_label(self.checker.language)}"
+            others = [language_label(code) for code in self.checker.languages[1:]]
+            if others:
+                main += f", and in {' and '.join(others)} for words in their alphabet"
+            return main + "."
         return f"Spelling is off: {self.checker.reason}."
 
     def set_language(self, language: str) -> None:
@@ -323,16 +435,134 @@ class SpellingSupport(QObject):
         self._rehighlight()
         self._show_status()
 
+    @property
+    def misspelt_count(self) -> int | None:
+        """How many misspelt words the text had when last counted (None: too long to count)."""
+        return self._count
+
     def _show_status(self) -> None:
+        too_long = self.text_edit.document().characterCount() > REPORT_MAX_CHARS
+        self._count = None if too_long else len(self.misspellings())
         if self.checker.available:
-            self.indicator.setText(f"Spelling: {self.checker.language}")
+            text = f"Spelling: {self.checker.language}"
+            if self._count:
+                text += f", {self._count} misspelt"
         elif not self._started:
-            self.indicator.setText("Spelling: starting…")
+            text = "Spelling: starting…"
         else:
-            self.indicator.setText("Spelling: off")
+            text = "Spelling: off"
+        announce = text != self.indicator.text()
+        self.indicator.setText(text)
+        self.indicator.setAccessibleName(text)  # a screen reader reads what is shown
         self.indicator.setToolTip(self.status)
         self.indicator.setAccessibleDescription(self.status)
+        if announce:
+            QAccessible.updateAccessibility(
+                QAccessibleEvent(self.indicator, QAccessible.Event.NameChanged)
+            )
+        self._describe_cursor()
         self.status_changed.emit(self.status)
+
+    def update_report(self) -> None:
+        """Count the misspelt words again and tell the indicator and the editor's description."""
+        self._report_timer.stop()
+        before = self._count
+        self._show_status()
+        if self._count != before and self._count is not None:
+            self.misspellings_changed.emit(self._count)
+
+    def misspellings(self) -> list[tuple[int, int, str]]:
+        """The (position in the document, length, word) of every misspelt word, in order."""
+        if not self.checker.available:
+            return []
+        found = []
+        block = self.text_edit.document().begin()
+        while block.isValid():
+            found += self._misspelt_in(block)
+            block = block.next()
+        return found
+
+    def _misspelt_in(self, block: QTextBlock) -> list[tuple[int, int, str]]:
+        return [
+            (block.position() + start, length, word)
+            for start, length, word in words_in(block.text())
+            if not self.checker.check(word)
+        ]
+
+    def _next_after(self, position: int) -> tuple[int, int, str] | None:
+        """The first misspelt word starting at or after `position`, else the first of all."""
+        document = self.text_edit.document()
+        block = document.findBlock(position)
+        while block.isValid():
+            for found in self._misspelt_in(block):
+                if found[0] >= position:
+                    return found
+            block = block.next()
+        block = document.begin()
+        while block.isValid() and block.position() <= position:
+            misspelt = self._misspelt_in(block)
+            if misspelt:
+                return misspelt[0]
+            block = block.next()
+        return None
+
+    def spoken_report(self) -> str:
+        """What the editor's accessible description adds about spelling, e.g. at the cursor."""
+        if not self.checker.available or self._count == 0:
+            return ""
+        if self._count is None:
+            report = "F7 selects the next misspelt word."
+        else:
+            words = "word" if self._count == 1 else "words"
+            report = f"{self._count} misspelt {words}; F7 selects the next."
+        selection = self.misspelt_word_at(self.text_edit.textCursor())
+        if selection is not None:
+            report = f"Misspelt word at the cursor: “{selection.selectedText()}”. " + report
+        return report
+
+    def _describe_cursor(self) -> None:
+        report = self.spoken_report()
+        description = f"{self._base_description} {report}".strip()
+        if description != self.text_edit.accessibleDescription():
+            self.text_edit.setAccessibleDescription(description)
+            QAccessible.updateAccessibility(
+                QAccessibleEvent(self.text_edit, QAccessible.Event.DescriptionChanged)
+            )
+
+    def next_misspelling(self) -> bool:
+        """Select the next misspelt word after the cursor (from the top after the last one).
+
+        Returns:
+            Whether a misspelt word was found; either way a message says what happened.
+        """
+        cursor = self.text_edit.textCursor()
+        after = cursor.selectionEnd() if cursor.hasSelection() else cursor.position()
+        found = self._next_after(after) if self.checker.available else None
+        if found is None:
+            self.message.emit(
+                "No misspelt words in the letter."
+                if self.checker.available
+                else f"Spelling is off: {self.checker.reason}."
+            )
+            return False
+        start, length, word = found
+        selection = QTextCursor(self.text_edit.document())
+        selection.setPosition(start)
+        selection.setPosition(start + length, QTextCursor.MoveMode.KeepAnchor)
+        self.text_edit.setTextCursor(selection)
+        self.text_edit.ensureCursorVisible()
+        self.text_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        suggestions = self.checker.suggest(word)[:3]
+        hint = f" Suggestions: {', '.join(suggestions)}." if suggestions else ""
+        if self._count is None:
+            self.message.emit(f"Misspelt word: “{word}”.{hint}")
+        else:
+            every = self.misspellings()  # a letter: cheap, and the count is exact
+            self._count = len(every)
+            number = sum(1 for other in every if other[0] <= start)
+            self.message.emit(f"Misspelt word {number} of {self._count}: “{word}”.{hint}")
+        self._describe_cursor()
+        return True
 
     def _attach(self, document: QTextDocument) -> None:
         # Underlines are layout formats, not edits: keep them from looking like a change
@@ -383,6 +613,7 @@ class SpellingSupport(QObject):
             self.message.emit(f"Added “{word}” to your dictionary.")
         self.checker.forget_cache()
         self._rehighlight()
+        self.update_report()
 
     # --- the right-click menu ---------------------------------------------------------------
 

@@ -52,7 +52,7 @@ class WelcomeDialog(ProfileDialog):
         self.welcome = QLabel(WELCOME_HTML)
         self.welcome.setTextFormat(Qt.TextFormat.RichText)
         self.welcome.setWordWrap(True)
-        self.welcome.setAccessibleName("Welcome")
+        self.welcome.setAccessibleDescription("Welcome")  # its text is read as its name
         layout = self.layout()
         if layout is not None:
             layout.insertWidget(0, self.welcome)  # type: ignore[attr-defined]

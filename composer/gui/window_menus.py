@@ -246,6 +246,7 @@ class WindowMenus:
             action = self.action(text, slot, shortcut)
             action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
             self.edit_menu.insertAction(first, action)
+        self.edit_menu.insertAction(first, self.window.spelling.next_action)
         self.edit_menu.insertSeparator(first)
         self.format_menu.addActions(self.window.editor.format_actions())
 

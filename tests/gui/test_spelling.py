@@ -7,10 +7,12 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QContextMenuEvent, QImage, QTextCursor
+from PySide6.QtGui import QAccessible, QContextMenuEvent, QImage, QTextCursor
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QTextEdit
 
+from composer.core.campaigns import default_campaign
+from composer.gui import spelling as spelling_module
 from composer.gui.spelling import (
     UNDERLINE_COLOR,
     PersonalDictionary,
@@ -245,7 +247,7 @@ def test_language_switch_updates_status_and_underlines(
     with qtbot.waitSignal(spelling.status_changed) as changed:
         spelling.set_language("en_US")
     assert "English (United States)" in changed.args[0]
-    assert spelling.indicator.text() == "Spelling: en_US"
+    assert spelling.indicator.text() == "Spelling: en_US, 1 misspelt"
     assert _underlined(editor) == ["sentense"]
 
 
@@ -288,3 +290,120 @@ def test_the_main_window_says_why_spelling_is_off(qtbot, locations) -> None:
     message = window.statusBar().currentMessage()
     assert message.startswith("Spelling is off: no") and "xx_XX" in message
     window.pool.waitForDone(5000)
+
+
+def test_no_bundled_argument_is_flagged(editor: QTextEdit, tmp_path: Path) -> None:
+    campaign = default_campaign()
+    spelling = _support(editor, tmp_path)
+    spelling.set_campaign_words(campaign.spelling_words)
+    editor.setHtml("".join(f"<p>{a.title}</p>{a.html}" for a in campaign.arguments))
+    assert "Stanskikh" in editor.toPlainText() and "Somin" in editor.toPlainText()
+    assert _underlined(editor) == []
+    assert spelling.misspellings() == []
+    # The names are accepted in a writer's own sentences too, possessive included.
+    editor.setPlainText("Kyiv, Zelensky and Navalny; Somin’s book and Stanskikh's case.")
+    assert _underlined(editor) == []
+
+
+def test_a_cyrillic_word_is_not_underlined_with_only_an_english_dictionary(
+    editor: QTextEdit, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(spelling_module, "SECOND_LANGUAGES", ())
+    editor.setPlainText("Привет, мир. Превет sentense.")
+    spelling = _support(editor, tmp_path)
+    assert spelling.checker.languages == ["en_US"]
+    assert _underlined(editor) == ["sentense"]
+
+
+def test_russian_and_ukrainian_words_are_checked_when_their_dictionaries_are_installed(
+    editor: QTextEdit, tmp_path: Path
+) -> None:
+    # tools/bootstrap.sh installs hunspell-ru and hunspell-uk beside the English one.
+    assert {"ru_RU", "uk_UA"} <= set(available_languages())
+    editor.setPlainText("Привіт, друже. Спасибо, мир. Превет and sentense.")
+    spelling = _support(editor, tmp_path)
+    assert spelling.checker.languages == ["en_US", "ru_RU", "uk_UA"]
+    assert "Russian" in spelling.status and "Ukrainian" in spelling.status
+    assert _underlined(editor) == ["Превет", "sentense"]
+    assert "Привет" in spelling.checker.suggest("Превет")
+
+
+def _description(widget: QTextEdit) -> str:
+    interface = QAccessible.queryAccessibleInterface(widget)
+    return interface.text(QAccessible.Text.Description)
+
+
+def test_f7_selects_the_next_misspelling_and_says_which(
+    editor: QTextEdit, tmp_path: Path, qtbot
+) -> None:
+    editor.setPlainText("This sentense has one mistake.\nAnd anothr one here.")
+    spelling = _support(editor, tmp_path)
+    assert spelling.indicator.text() == "Spelling: en_US, 2 misspelt"
+    assert (
+        QAccessible.queryAccessibleInterface(spelling.indicator).text(QAccessible.Text.Name)
+        == spelling.indicator.text()
+    )
+    assert "2 misspelt words" in _description(editor)
+    editor.show()
+    editor.activateWindow()  # F7 is a window shortcut: the window must be the active one
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is editor)
+    editor.setFocus()
+    editor.moveCursor(QTextCursor.MoveOperation.Start)
+    with qtbot.waitSignal(spelling.message) as said:
+        QTest.keyClick(editor, Qt.Key.Key_F7)
+    assert editor.textCursor().selectedText() == "sentense"
+    assert said.args[0].startswith("Misspelt word 1 of 2: “sentense”.")
+    assert "sentence" in said.args[0]
+    assert "Misspelt word at the cursor: “sentense”" in _description(editor)
+    QTest.keyClick(editor, Qt.Key.Key_F7)
+    assert editor.textCursor().selectedText() == "anothr"
+    assert "“anothr”" in _description(editor)
+    QTest.keyClick(editor, Qt.Key.Key_F7)  # after the last, from the top again
+    assert editor.textCursor().selectedText() == "sentense"
+    # Fixing a word updates the count a moment later.
+    editor.textCursor().insertText("sentence")
+    with qtbot.waitSignal(spelling.misspellings_changed) as counted:
+        pass
+    assert counted.args == [1]
+    assert spelling.indicator.text() == "Spelling: en_US, 1 misspelt"
+    assert "sentense" not in _description(editor)
+
+
+def test_f7_without_misspellings_says_so(editor: QTextEdit, tmp_path: Path, qtbot) -> None:
+    editor.setPlainText("All is well.")
+    spelling = _support(editor, tmp_path)
+    with qtbot.waitSignal(spelling.message) as said:
+        assert not spelling.next_misspelling()
+    assert said.args[0] == "No misspelt words in the letter."
+    assert "misspelt" not in _description(editor)
+
+
+def test_the_main_window_accepts_the_campaigns_names_and_offers_f7(main_window, qtbot) -> None:
+    spelling = main_window.spelling
+    qtbot.waitUntil(lambda: spelling.available)
+    assert spelling.next_action in main_window.menus.edit_menu.actions()
+    main_window.editor.set_html("<p>Stanskikh wrote from Kyiv; I beleive him.</p>")
+    assert _underlined(main_window.editor.text) == ["beleive"]
+    main_window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is main_window)
+    main_window.picker.setFocus()
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_F7)
+    assert QApplication.focusWidget() is main_window.editor.text
+    assert main_window.editor.text.textCursor().selectedText() == "beleive"
+    assert "“beleive”" in main_window.statusBar().currentMessage()
+
+
+def test_a_very_long_text_is_not_counted_after_each_change_but_f7_still_works(
+    editor: QTextEdit, tmp_path: Path, qtbot
+) -> None:
+    long_text = "All is well here. " * 6000 + "A sentense near the end."
+    assert len(long_text) > spelling_module.REPORT_MAX_CHARS
+    editor.setPlainText(long_text)
+    spelling = _support(editor, tmp_path)
+    assert spelling.misspelt_count is None
+    assert spelling.indicator.text() == "Spelling: en_US"
+    assert "F7 selects the next misspelt word." in _description(editor)
+    with qtbot.waitSignal(spelling.message) as said:
+        assert spelling.next_misspelling()
+    assert editor.textCursor().selectedText() == "sentense"
+    assert said.args[0].startswith("Misspelt word: “sentense”.")

@@ -85,3 +85,16 @@ def test_the_bundled_campaign_is_dated_and_current_on_its_review_day() -> None:
     undated = [a.id for a in campaign.arguments if a.facts_as_of is None]
     assert undated == []
     assert all(a.facts_as_of <= campaign.reviewed for a in campaign.arguments if a.facts_as_of)
+
+
+def test_the_pack_lists_its_own_words_for_the_spell_checker(tmp_path: Path) -> None:
+    assert load_campaign(make_pack(tmp_path / "a")).spelling_words == ()
+    pack = make_pack(tmp_path / "b", 'spelling_words = ["Stanskikh", " Kyiv "]\n' + CAMPAIGN)
+    assert load_campaign(pack).spelling_words == ("Stanskikh", "Kyiv")
+
+
+def test_spelling_words_must_be_single_words(tmp_path: Path) -> None:
+    pack = make_pack(tmp_path, 'spelling_words = ["Ilya Somin", "Kyiv"]\n' + CAMPAIGN)
+    _campaign, problems = read_campaign(pack)
+    assert [(p.field, p.line) for p in problems] == [("spelling_words", 1)]
+    assert "'Ilya Somin' must be a single word" in problems[0].message
