@@ -376,7 +376,19 @@ class MainWindow(QMainWindow):
         self.word_label.setText(f"{words} words")
 
     def _show_page_count(self, pages: int) -> None:
-        self.page_label.setText(f"{pages} page" + ("s" if pages != 1 else ""))
+        """The length meter: pages, and a word when the letter runs past one page
+        (office staff read the top of a one-page letter first)."""
+        if pages <= 1:
+            self.page_label.setText(f"{pages} page" if pages else "")
+            self.page_label.setToolTip("")
+            self.page_label.setStyleSheet("")
+            return
+        self.page_label.setText(f"{pages} pages: longer than one page")
+        self.page_label.setToolTip(
+            "Offices read the top of a letter first, and one page is read whole. Shorten "
+            "the letter, or untick a paragraph, to bring it back to one page."
+        )
+        self.page_label.setStyleSheet("font-weight: bold;")
 
     def _update_profile_banner(self) -> None:
         self.profile_banner.setVisible(not self.sender_profile.name.strip())

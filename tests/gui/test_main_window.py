@@ -224,3 +224,15 @@ def test_closing_the_frame_before_it_is_finished_loses_nothing(qtbot: QtBot, loc
     frame.show()
     assert frame.close()
     assert not locations.database_file.exists()  # nothing was opened, nothing to save
+
+
+def test_the_length_meter_says_when_the_letter_runs_past_one_page(
+    qtbot: QtBot, main_window: MainWindow
+) -> None:
+    qtbot.waitUntil(lambda: main_window.preview.page_count > 0, timeout=15_000)
+    assert main_window.page_label.text() == "1 page"  # the suggested letter fits one page
+    main_window.editor.text.append("A long personal story about why this matters. " * 120)
+    qtbot.waitUntil(lambda: main_window.preview.page_count > 1, timeout=15_000)
+    shown = main_window.page_label.text()
+    assert shown.endswith("pages: longer than one page"), shown
+    assert "one page" in main_window.page_label.toolTip()
