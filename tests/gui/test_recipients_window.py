@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -19,7 +20,8 @@ PERSONAL = "My grandfather left his own country rather than fight in a war he ha
 
 
 def words(text: str, count: int = 25) -> str:
-    return " ".join(text.split()[:count])
+    """The start of a paragraph as printed (a prompt to the writer is never printed)."""
+    return " ".join(re.sub(r"\[\[.*?\]\]", "", text).split()[:count])
 
 
 def squashed(text: str) -> str:

@@ -62,7 +62,7 @@ PERSONAL = (
     "My grandfather deserted from an army he did not believe in and found refuge here, "
     "and I would like another young man to have the same chance he had."
 )
-PROMPT = re.compile(r"\[[^\]]*own[^\]]*\]")
+PROMPT = re.compile(r"\[\[[^\]]*own[^\]]*\]\]")
 
 
 @pytest.fixture(scope="module")
@@ -130,7 +130,9 @@ def test_every_suggested_letter_is_one_page_and_at_most_350_words(
             campaign, ids, sender=SENDER, recipients=[recipient], date=dt.date(2026, 12, 3)
         )
         personal.body_html = PROMPT.sub(PERSONAL, personal.body_html)
-        for version, expected in ((letter, "[Replace this with"), (personal, PERSONAL)):
+        # A prompt left in place is not printed: the letter ends with its request.
+        request = campaign.argument(ids[-1]).plain_text.split("[[")[0].strip()
+        for version, expected in ((letter, request), (personal, PERSONAL)):
             rendered = renderer.render(version, recipient, campaign.template)
             for spec in (LETTER, A4):
                 pdf = tmp_path / f"{target.replace(':', '-')}-{spec.name}-{checked}.pdf"
@@ -141,6 +143,7 @@ def test_every_suggested_letter_is_one_page_and_at_most_350_words(
                     start = campaign.argument(argument_id).plain_text.split()[:6]
                     assert " ".join(start) in text, (target, argument_id)
                 assert squash(expected) in text, target
+                assert "[[" not in text and "Replace this" not in text, target
                 assert SENDER.name in text
                 assert pdf_pages(pdf) == 1, (target, spec.name, body_words)
                 checked += 1

@@ -154,7 +154,7 @@ def test_each_request_goes_to_the_office_that_can_grant_it(campaign: Campaign) -
     # A closing asks for a reply and prompts the writer for a line of their own.
     for closing in closings.values():
         assert "Please tell me" in closing.plain_text, closing.id
-        assert "[Replace this with a sentence or two of your own" in closing.plain_text, closing.id
+        assert "[[Replace this with a sentence or two of your own" in closing.plain_text, closing.id
 
 
 def test_the_objection_is_answered_without_advertising_anyone(campaign: Campaign) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import zipfile
 from importlib.resources import files
 from pathlib import Path
@@ -32,7 +33,8 @@ def council_pack(tmp_path: Path) -> Path:
 
 
 def words_of(text: str, count: int = 25) -> str:
-    return " ".join(text.split()[:count])
+    """The start of a paragraph as printed (a prompt to the writer is never printed)."""
+    return " ".join(re.sub(r"\[\[.*?\]\]", "", text).split()[:count])
 
 
 def test_the_docs_council_pack_renders_its_letter_to_the_council_member(

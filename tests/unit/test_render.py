@@ -119,3 +119,21 @@ def test_plain_placeholders_and_comments_are_fine() -> None:
         white_house(),
     )
     assert "Seattle, November 22, 2026, The President" in out.text
+
+
+def test_a_prompt_to_the_writer_is_never_printed_or_sent() -> None:
+    from composer.core.models import Letter, Sender, white_house
+
+    letter = Letter(
+        sender=Sender(name="Ana Ruiz"),
+        recipients=[white_house()],
+        subject="A request",
+        body_html="<p>Please reply. [[Add a sentence of your own here.]]</p><p>Thank you.</p>",
+    )
+    rendered = Renderer().render(letter, white_house())
+    for output in (rendered.text, rendered.document_html, rendered.flow_html):
+        assert "Please reply." in output and "Thank you." in output
+        assert "[[" not in output and "sentence of your own" not in output
+    # Single brackets are the writer's own text and stay.
+    letter.body_html = "<p>The report [page 4] says so.</p>"
+    assert "[page 4]" in Renderer().render(letter, white_house()).text
