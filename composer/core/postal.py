@@ -15,9 +15,9 @@ from typing import Literal
 AbbreviationKind = Literal["suffix", "unit", "directional", "numbered"]
 
 # USPS Publication 28: appendix C1 (street suffixes), appendix C2 (secondary unit
-# designators), section 233 (directionals) and the numbered street names of section 235
-# ("1st St", as the ZIP+4 file writes them). Each word has its short form, written as it
-# is printed in mixed case, and the part of an address it abbreviates.
+# designators), section 233 (directionals) and the numbered street names of section 235,
+# in figures ("1st St"). Each word has its short form, written as it is printed in mixed
+# case, and the part of an address it abbreviates.
 PUB28_ABBREVIATIONS: dict[str, tuple[str, AbbreviationKind]] = {
     "alley": ("Aly", "suffix"),
     "avenue": ("Ave", "suffix"),

@@ -18,7 +18,7 @@ def test_names_are_left_alone() -> None:
     assert abbreviate("Hart Senate Office Building") == "Hart Senate Office Building"
     forms = shortened_forms(["Supreme Court of the United States", "1 First Street NE"])
     assert all(form[0] == "Supreme Court of the United States" for form in forms)
-    # A numbered street is written in figures, as the ZIP+4 file has it ("1ST ST NE").
+    # A numbered street is written in figures ("1ST ST NE").
     assert forms[0][1] == "1 1st St NE"
 
 
