@@ -1180,7 +1180,7 @@ ADDRESS_LINE_BUDGET = 30
 
 def _fit_line(line: str) -> str:
     """A line longer than the window allows, shortened by Publication 28."""
-    return abbreviate(line) if len(line) > ADDRESS_LINE_BUDGET else line
+    return abbreviate(line, compress=True) if len(line) > ADDRESS_LINE_BUDGET else line
 
 
 def _home_office(record: Mapping[str, Any]) -> Office:
@@ -1199,7 +1199,7 @@ def _home_office(record: Mapping[str, Any]) -> Office:
         street = tail
     street = _fit_line(street)
     if suite and len(street) + len(suite) + 2 > ADDRESS_LINE_BUDGET:
-        street, suite = abbreviate(street), abbreviate(suite)
+        street, suite = abbreviate(street, compress=True), abbreviate(suite, compress=True)
     if not suite:
         lines.append(street)
     elif len(street) + len(suite) + 2 <= ADDRESS_LINE_BUDGET + 6:

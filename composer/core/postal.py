@@ -1,86 +1,145 @@
-"""Postal conventions shared by the directory and the envelopes (no Qt).
+"""Postal conventions shared by the letter window, the envelopes and the directory (no Qt).
 
 USPS Publication 28 (Postal Addressing Standards) abbreviations, applied to an
-address line only when it is too long to print whole.
+address line only when it is too long to print whole: one table and one
+function, so the letter's window, the envelope and the directory shorten an
+address the same way.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Literal
 
-# USPS Publication 28, appendix C1 (street suffixes), C2 (secondary unit designators) and
-# section 233 (directionals), and the numbered street names of section 232; used only for
-# a line too long to print whole (the directory, the envelopes).
-PUB28_ABBREVIATIONS = {
-    "avenue": "Ave",
-    "boulevard": "Blvd",
-    "center": "Ctr",
-    "centre": "Ctr",
-    "circle": "Cir",
-    "court": "Ct",
-    "drive": "Dr",
-    "expressway": "Expy",
-    "freeway": "Fwy",
-    "highway": "Hwy",
-    "lane": "Ln",
-    "parkway": "Pkwy",
-    "place": "Pl",
-    "plaza": "Plz",
-    "road": "Rd",
-    "square": "Sq",
-    "street": "St",
-    "terrace": "Ter",
-    "trail": "Trl",
-    "turnpike": "Tpke",
-    "apartment": "Apt",
-    "building": "Bldg",
-    "department": "Dept",
-    "floor": "Fl",
-    "office": "Ofc",
-    "room": "Rm",
-    "suite": "Ste",
-    "north": "N",
-    "south": "S",
-    "east": "E",
-    "west": "W",
-    "northeast": "NE",
-    "northwest": "NW",
-    "southeast": "SE",
-    "southwest": "SW",
-    "first": "1st",
-    "second": "2nd",
-    "third": "3rd",
-    "fourth": "4th",
-    "fifth": "5th",
-    "sixth": "6th",
-    "seventh": "7th",
-    "eighth": "8th",
-    "ninth": "9th",
-    "tenth": "10th",
+AbbreviationKind = Literal["suffix", "unit", "directional", "numbered"]
+
+# USPS Publication 28: appendix C1 (street suffixes), appendix C2 (secondary unit
+# designators), section 233 (directionals) and the numbered street names of section 235,
+# in figures ("1st St"). Each word has its short form, written as it is printed in mixed
+# case, and the part of an address it abbreviates.
+PUB28_ABBREVIATIONS: dict[str, tuple[str, AbbreviationKind]] = {
+    "alley": ("Aly", "suffix"),
+    "avenue": ("Ave", "suffix"),
+    "boulevard": ("Blvd", "suffix"),
+    "center": ("Ctr", "suffix"),
+    "centre": ("Ctr", "suffix"),
+    "circle": ("Cir", "suffix"),
+    "court": ("Ct", "suffix"),
+    "crossing": ("Xing", "suffix"),
+    "drive": ("Dr", "suffix"),
+    "expressway": ("Expy", "suffix"),
+    "freeway": ("Fwy", "suffix"),
+    "heights": ("Hts", "suffix"),
+    "highway": ("Hwy", "suffix"),
+    "junction": ("Jct", "suffix"),
+    "lane": ("Ln", "suffix"),
+    "mount": ("Mt", "suffix"),
+    "mountain": ("Mtn", "suffix"),
+    "parkway": ("Pkwy", "suffix"),
+    "place": ("Pl", "suffix"),
+    "plaza": ("Plz", "suffix"),
+    "point": ("Pt", "suffix"),
+    "road": ("Rd", "suffix"),
+    "square": ("Sq", "suffix"),
+    "street": ("St", "suffix"),
+    "terrace": ("Ter", "suffix"),
+    "trail": ("Trl", "suffix"),
+    "turnpike": ("Tpke", "suffix"),
+    "apartment": ("Apt", "unit"),
+    "basement": ("Bsmt", "unit"),
+    "building": ("Bldg", "unit"),
+    "department": ("Dept", "unit"),
+    "floor": ("Fl", "unit"),
+    "front": ("Frnt", "unit"),
+    "hangar": ("Hngr", "unit"),
+    "lobby": ("Lbby", "unit"),
+    "lower": ("Lowr", "unit"),
+    "office": ("Ofc", "unit"),
+    "penthouse": ("Ph", "unit"),
+    "room": ("Rm", "unit"),
+    "space": ("Spc", "unit"),
+    "suite": ("Ste", "unit"),
+    "trailer": ("Trlr", "unit"),
+    "upper": ("Uppr", "unit"),
+    "north": ("N", "directional"),
+    "south": ("S", "directional"),
+    "east": ("E", "directional"),
+    "west": ("W", "directional"),
+    "northeast": ("NE", "directional"),
+    "northwest": ("NW", "directional"),
+    "southeast": ("SE", "directional"),
+    "southwest": ("SW", "directional"),
+    "first": ("1st", "numbered"),
+    "second": ("2nd", "numbered"),
+    "third": ("3rd", "numbered"),
+    "fourth": ("4th", "numbered"),
+    "fifth": ("5th", "numbered"),
+    "sixth": ("6th", "numbered"),
+    "seventh": ("7th", "numbered"),
+    "eighth": ("8th", "numbered"),
+    "ninth": ("9th", "numbered"),
+    "tenth": ("10th", "numbered"),
 }
-_SHORT_FORMS = frozenset(
-    value.lower() for value in PUB28_ABBREVIATIONS.values() if not value[0].isdigit()
+_SHORT_FORMS: dict[str, AbbreviationKind] = {
+    short.lower(): kind for short, kind in PUB28_ABBREVIATIONS.values() if kind != "numbered"
+}
+_SUFFIX_WORDS = frozenset(
+    form.lower()
+    for word, (short, kind) in PUB28_ABBREVIATIONS.items()
+    if kind == "suffix"
+    for form in (word, short)
 )
 _WORD = re.compile(r"[A-Za-z]+\.?")
 
 
-def abbreviate(line: str) -> str:
-    """A street or unit line shortened by Publication 28's standard abbreviations.
+def _is_unit_identifier(token: str) -> bool:
+    """Whether `token` names a unit ("1200", "B-128", "C"): a designator is one only before it."""
+    token = token.rstrip(",;")
+    return any(char.isdigit() for char in token) or (len(token) == 1 and token.isalnum())
 
-    "200 North High Street, Suite 400" → "200 N High St, Ste 400". Words keep
-    the line's case (all capitals stay capitals); a trailing full stop on an
-    abbreviation ("Ave.") is dropped, as the Postal Service prints none.
+
+def abbreviate(line: str, *, compress: bool = False) -> str:
+    """An address line shortened by Publication 28's standard abbreviations.
+
+    "200 North High Street, Suite 400" → "200 N High St, Ste 400". Street
+    suffixes, directionals and numbered streets are shortened only on a delivery
+    line (one that begins with a number); a unit designator only before the
+    unit's number or letter ("Suite 1200" → "Ste 1200"). In a name ("Hart Senate
+    Office Building", "Front Street") they are words like any other. Words keep the line's case
+    (all capitals stay capitals); the full stop after an abbreviation ("Ave.") is
+    dropped, as the Postal Service prints none.
+
+    Args:
+        line: the line as written.
+        compress: the line is too long to print whole: every word of the table is
+            shortened wherever it stands, in a name too ("Federal Building" →
+            "Federal Bldg"), as Publication 28 compresses a line over its length.
     """
+    delivery = compress or line.lstrip()[:1].isdigit()
 
     def short(match: re.Match[str]) -> str:
         word = match.group(0)
         bare = word.rstrip(".")
-        replacement = PUB28_ABBREVIATIONS.get(bare.lower())
-        if replacement is None:
+        following = line[match.end() :].split(maxsplit=1)
+        applies: dict[AbbreviationKind, bool] = {
+            "suffix": delivery,
+            "directional": delivery,
+            "numbered": delivery,
+            "unit": compress or bool(following and _is_unit_identifier(following[0])),
+        }
+        entry = PUB28_ABBREVIATIONS.get(bare.lower())
+        if entry is not None and entry[1] != "numbered" and following:
+            # Before the suffix it is the street's name: "Front St", "North St", "Court St".
+            applies[entry[1]] &= following[0].rstrip(",.").lower() not in _SUFFIX_WORDS
+        if entry is not None and applies[entry[1]]:
+            replacement = entry[0]
+            return replacement.upper() if bare.isupper() else replacement
+        kind = _SHORT_FORMS.get(bare.lower())
+        if kind is not None and applies[kind] and len(bare) > 1:
             # Already short ("Ave."): only the full stop goes (not after an initial, "John W.").
-            return bare if len(bare) > 1 and bare.lower() in _SHORT_FORMS else word
-        return replacement.upper() if word.rstrip(".").isupper() and len(word) > 1 else replacement
+            return bare
+        return word
 
     return _WORD.sub(short, line)
 

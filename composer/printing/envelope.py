@@ -255,7 +255,11 @@ class EnvelopePages:
                 self.spec.width / 2, read.y, read.right - self.spec.width / 2, read.height
             )
             areas = [middle, read]
-        shortened = [lines[0], *(abbreviate(line) for line in lines[1:-1]), lines[-1]]
+        shortened = [
+            lines[0],
+            *(abbreviate(line, compress=True) for line in lines[1:-1]),
+            lines[-1],
+        ]
         if len(lines) < 3:
             shortened = lines
         if shortened and shortened[-1] == DESTINATION_COUNTRY:

@@ -114,7 +114,10 @@ def test_a_line_too_long_is_abbreviated_by_publication_28_before_it_could_wrap(
     assert abbreviate("200 North High Street, Suite 400") == "200 N High St, Ste 400"
     assert abbreviate("915 SECOND AVENUE") == "915 2ND AVE"
     assert abbreviate("915 Second Ave., Suite 3206") == "915 2nd Ave, Ste 3206"
-    assert abbreviate("John W. Bricker Federal Building") == "John W. Bricker Federal Bldg"
+    # "Building" with no number is a name, shortened only to compress a line too long.
+    bricker = "John W. Bricker Federal Building"
+    assert abbreviate(bricker) == bricker
+    assert abbreviate(bricker, compress=True) == "John W. Bricker Federal Bldg"
     long_street = (
         "12345 Northwest Martin Luther King Junior Memorial Boulevard Southwest, "
         "Building Seven, Second Floor, Suite 1200"
