@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QUrl, Signal
-from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication
+from PySide6.QtCore import QEvent, QObject, QRunnable, Qt, QThreadPool, QUrl, Signal
+from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -217,7 +217,9 @@ class RecipientsPanel(QWidget):
         self.query.setClearButtonEnabled(True)
         name_clear_button(self.query)
         self.find_button = QPushButton("&Find")
-        self.find_button.setDefault(True)
+        # Enter searches in the search field (returnPressed) and uses the ticked officials
+        # in the results: never a new search that would drop the ticks and offices chosen.
+        self.find_button.setAutoDefault(False)
 
         self.date_label = QLabel()
         self.date_label.setAccessibleDescription("Directory data date")
@@ -241,11 +243,12 @@ class RecipientsPanel(QWidget):
         self.results.setAccessibleName("Officials found")
         self.results.setAccessibleDescription(
             "Arrow keys move between officials, Space ticks one to write to; "
-            "Tab goes on to how the letter reaches them"
+            "Tab goes on to how the letter reaches them; Enter uses the ticked officials"
         )
         self.results.setColumnCount(2)
         self.results.setHeaderLabels(["Official", "Send by"])
         self.results.setRootIsDecorated(False)
+        self.results.installEventFilter(self)
         self.results.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.results.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         # One "Send by" box for the official the results' cursor is on: arrows move
@@ -332,6 +335,20 @@ class RecipientsPanel(QWidget):
         for first, second in itertools.pairwise(order):
             QWidget.setTabOrder(first, second)
         self._mode_changed()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Enter in the results uses the ticked officials, as Use Selected does."""
+        if (
+            watched is self.results
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        ):
+            if self.use_button.isEnabled():
+                self.use_selected()
+            return True
+        return super().eventFilter(watched, event)
 
     def _mode_changed(self) -> None:
         self.query.setPlaceholderText(PLACEHOLDERS[self.mode.currentData()])
