@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QRunnable, Qt, QThreadPool, QUrl, Signal
-from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeyEvent
+from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -543,7 +543,15 @@ class RecipientsPanel(QWidget):
         if self._rows:
             self.results.setCurrentItem(self._rows[0][0])
         self._current_changed()
+        if keep_reason:  # a search's answer, read out to those who cannot see the list
+            announce(self.results, self._results_summary(result, own, text))
         self.results_shown.emit()
+
+    def _results_summary(self, result: FindResult, own: frozenset[str], reason: str) -> str:
+        found = len(result.officials) + len(result.candidates)
+        ticked = sum(1 for item, _official, _channels in self._rows if item.checkState(0).value)
+        head = f"{found} official{'s' if found != 1 else ''} found, {ticked} ticked."
+        return f"{head} {reason}".strip()
 
     def _add_row(self, official: Official, checked: bool, note: str) -> None:
         if official.builtin:
@@ -760,6 +768,13 @@ class RecipientsDialog(QDialog):
         self.panel.update_action.triggered.connect(self._show_panel)
         self.panel.import_action.triggered.connect(self._show_panel)
         self.resize(720, 560)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Open with the keyboard in the search field, its text selected to type over."""
+        super().showEvent(event)
+        if not event.spontaneous():
+            self.panel.query.setFocus()
+            self.panel.query.selectAll()
 
     def _show_panel(self) -> None:
         self.show()

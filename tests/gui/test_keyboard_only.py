@@ -137,8 +137,7 @@ def test_a_letter_to_a_senators_washington_office_with_keys_only(
     dialog = window.addressing.directory_dialog()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
     panel = dialog.panel
-    _tab_to(panel.query)
-    _press(Qt.Key.Key_A, CTRL)
+    assert _focus() is panel.query and panel.query.selectedText() == panel.query.text()
     QTest.keyClicks(_focus(), "98105")
     with qtbot.waitSignal(panel.results_shown, timeout=15000):
         _press(Qt.Key.Key_Return)
