@@ -549,7 +549,10 @@ class RecipientsPanel(QWidget):
 
     def _results_summary(self, result: FindResult, own: frozenset[str], reason: str) -> str:
         found = len(result.officials) + len(result.candidates)
-        ticked = sum(1 for item, _official, _channels in self._rows if item.checkState(0).value)
+        checked = Qt.CheckState.Checked
+        ticked = sum(
+            1 for item, _official, _channels in self._rows if item.checkState(0) == checked
+        )
         head = f"{found} official{'s' if found != 1 else ''} found, {ticked} ticked."
         return f"{head} {reason}".strip()
 
