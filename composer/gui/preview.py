@@ -11,12 +11,14 @@ from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QImage, QPixmap, QResizeEvent
 from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
+from composer.gui.a11y import announce
 from composer.gui.qt_items import layout_widgets
 
 if TYPE_CHECKING:  # the renderer and the layout load after the first paint
     from collections.abc import Callable
 
     from composer.core.rendered import RenderedLetter
+    from composer.printing.letter_layout import LetterPages
     from composer.printing.paper import PaperSpec
 
     # A letter already rendered, or the call that renders it (run in the worker).
@@ -32,13 +34,14 @@ class _PreviewSignals(QObject):
     """Signals of one preview job.
 
     Signals:
-        done(int, object, list): job number, the rendered letter and the page images.
+        done(int, object, list, str): job number, the rendered letter, the page images
+            and what to say about the address in the envelope window ("" when it fits).
         problem(int, str): job number and why the letter cannot be rendered.
         failed(int, str): job number and what went wrong while drawing.
         dropped(int): job number; a newer request made this one's result useless.
     """
 
-    done = Signal(int, object, list)
+    done = Signal(int, object, list, str)
     problem = Signal(int, str)
     failed = Signal(int, str)
     dropped = Signal(int)
@@ -84,6 +87,7 @@ class _PreviewJob(QRunnable):
             from composer.printing.letter_layout import LetterPages
 
             pages = LetterPages(rendered, self.spec, fold_marks=self.fold_marks)
+            note = address_note(pages)
             images = []
             for index in range(pages.page_count):
                 if self._cancelled.is_set():  # a long letter is many pages: stop early
@@ -94,7 +98,7 @@ class _PreviewJob(QRunnable):
             log.exception("the preview could not be drawn")
             self.signals.failed.emit(self.number, f"{error.__class__.__name__}: {error}")
             return
-        self.signals.done.emit(self.number, rendered, images)
+        self.signals.done.emit(self.number, rendered, images, note)
 
     def _rendered(self) -> RenderedLetter | None:
         """The rendered letter, or None when rendering failed (and was reported)."""
@@ -107,6 +111,27 @@ class _PreviewJob(QRunnable):
         except RenderError as error:  # the user's to fix: said in the preview, not logged
             self.signals.problem.emit(self.number, str(error))
             return None
+
+
+def address_note(pages: LetterPages) -> str:
+    """What the reader should know about the inside address and the envelope window:
+    that it was shortened to fit, or that it does not fit at all ("" when it fits as written)."""
+    if not any(line.strip() for line in pages.rendered.address_lines):
+        return ""  # nothing typed yet: nothing to warn about
+    if pages.address_problem() is not None:
+        return (
+            "The address does not fit the envelope window, even in small type and with the "
+            "Postal Service's abbreviations: the preview shows only the part inside the "
+            "window, and printing or exporting will stop. Shorten the address (at most five "
+            "lines of about 40 characters), or choose another office."
+        )
+    if pages.address_shortened:
+        shown = " / ".join(pages.address_lines)
+        return (
+            "The address was too long for the envelope window, so it is printed with the "
+            f"Postal Service's abbreviations: {shown}"
+        )
+    return ""
 
 
 class PagePreview(QWidget):
@@ -153,6 +178,13 @@ class PagePreview(QWidget):
         self.message.setWordWrap(True)
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.message.hide()
+        # Said above the pages, in words: the address was shortened to fit the window, or
+        # does not fit (the pages alone only show it cut off at the window's edge).
+        self.address_note = QLabel()
+        self.address_note.setWordWrap(True)
+        self.address_note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.address_note.setAccessibleDescription("About the address in the envelope window")
+        self.address_note.hide()
         self._scroll = QScrollArea()
         self._scroll.setWidgetResizable(True)
         self._scroll.setWidget(self._pages)
@@ -162,6 +194,7 @@ class PagePreview(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.message)
+        layout.addWidget(self.address_note)
         layout.addWidget(self._scroll, 1)
 
     @property
@@ -301,7 +334,9 @@ class PagePreview(QWidget):
         if self._answers_newest(number):
             self.show_problem(f"The preview could not be drawn: {text}")
 
-    def _show_images(self, number: int, rendered: RenderedLetter, images: list[QImage]) -> None:
+    def _show_images(
+        self, number: int, rendered: RenderedLetter, images: list[QImage], note: str = ""
+    ) -> None:
         job = self._jobs.pop(number, None)
         if number < self._shown or number != self._latest or job is None:
             return  # a newer request is on its way
@@ -311,6 +346,10 @@ class PagePreview(QWidget):
             self._request = self._last  # a resize now redraws without rendering again
         if number > self._message_for:
             self.message.hide()
+        if note != self.address_note.text():  # announced once, not at every redraw
+            self.address_note.setText(note)
+            self.address_note.setVisible(bool(note))
+            announce(self.address_note, note)
         while self._pages_layout.count():
             item = self._pages_layout.takeAt(0)
             widget = item.widget() if item is not None else None

@@ -7,14 +7,15 @@ a worker on the thread pool and reports back through signals.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QUrl, Signal
-from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication
+from PySide6.QtCore import QEvent, QObject, QRunnable, Qt, QThreadPool, QUrl, Signal
+from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -47,6 +48,7 @@ from composer.core.directory import (
     update_from_internet,
 )
 from composer.core.models import Recipient
+from composer.gui.a11y import announce, name_clear_button
 
 SEARCH_MODES = (("zip", "ZIP code"), ("state", "State"), ("name", "Name"))
 PLACEHOLDERS = {
@@ -183,7 +185,10 @@ class RecipientsPanel(QWidget):
         self._job: DirectoryJob | None = None
         self._on_job_failed: Callable[[], None] | None = None
         self._orphans: set[DirectoryJob] = set()
-        self._rows: list[tuple[QTreeWidgetItem, Official, QComboBox]] = []
+        # Each result row: its item, the official and the channels they can be reached by.
+        self._rows: list[tuple[QTreeWidgetItem, Official, list[Channel]]] = []
+        # The channel chosen for each row (index into its channels), by official id.
+        self._chosen: dict[str, int] = {}
 
         self.import_action = QAction("&Import…", self)
         self.import_action.setStatusTip(
@@ -203,16 +208,21 @@ class RecipientsPanel(QWidget):
     def _build(self) -> None:
         self.mode = QComboBox()
         self.mode.setAccessibleName("Search by")
+        self.mode.setAccessibleDescription("Search by ZIP code, by state or by name")
         for key, label in SEARCH_MODES:
             self.mode.addItem(label, key)
         self.query = QLineEdit(self.near_zip)
         self.query.setAccessibleName("Search for")
+        self.query.setAccessibleDescription("A ZIP code, a state or part of a name; Enter searches")
         self.query.setClearButtonEnabled(True)
+        name_clear_button(self.query)
         self.find_button = QPushButton("&Find")
-        self.find_button.setDefault(True)
+        # Enter searches in the search field (returnPressed) and uses the ticked officials
+        # in the results: never a new search that would drop the ticks and offices chosen.
+        self.find_button.setAutoDefault(False)
 
         self.date_label = QLabel()
-        self.date_label.setAccessibleName("Directory data date")
+        self.date_label.setAccessibleDescription("Directory data date")
         update_button = QPushButton("Update from the internet")
         update_button.clicked.connect(self.update_action.trigger)
         import_button = QPushButton("Import…")
@@ -224,21 +234,31 @@ class RecipientsPanel(QWidget):
         self.stale_icon.setPixmap(icon.pixmap(20, 20))
         self.stale_label = QLabel()
         self.stale_label.setWordWrap(True)
-        self.stale_label.setAccessibleName("Directory warnings")
+        self.stale_label.setAccessibleDescription("Directory warnings")
         self.reason_label = QLabel()
         self.reason_label.setWordWrap(True)
-        self.reason_label.setAccessibleName("Why these results")
+        self.reason_label.setAccessibleDescription("Why these results")
 
         self.results = QTreeWidget()
         self.results.setAccessibleName("Officials found")
+        self.results.setAccessibleDescription(
+            "Arrow keys move between officials, Space ticks one to write to; "
+            "Tab goes on to how the letter reaches them; Enter uses the ticked officials"
+        )
         self.results.setColumnCount(2)
         self.results.setHeaderLabels(["Official", "Send by"])
         self.results.setRootIsDecorated(False)
+        self.results.installEventFilter(self)
         self.results.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.results.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        # One "Send by" box for the official the results' cursor is on: arrows move
+        # between officials and Space ticks, and the box changes only when it has focus.
+        self.channel_label = QLabel("&Send by:")
+        self.channel_box = QComboBox()
+        self.channel_label.setBuddy(self.channel_box)
         self.note_label = QLabel()
         self.note_label.setWordWrap(True)
-        self.note_label.setAccessibleName("About this way of sending")
+        self.note_label.setAccessibleDescription("About this way of sending")
 
         self.progress = QProgressBar()
         self.progress.setRange(0, 100)
@@ -246,10 +266,10 @@ class RecipientsPanel(QWidget):
         self.cancel_button = QPushButton("Cancel")
         self.error_label = QLabel()
         self.error_label.setWordWrap(True)
-        self.error_label.setAccessibleName("Problem")
+        self.error_label.setAccessibleDescription("Problem")
         self.notice_label = QLabel()
         self.notice_label.setWordWrap(True)
-        self.notice_label.setAccessibleName("Directory news")
+        self.notice_label.setAccessibleDescription("Directory news")
         self.use_button = QPushButton("&Use Selected")
 
         search_row = QHBoxLayout()
@@ -271,6 +291,9 @@ class RecipientsPanel(QWidget):
         progress_row.addWidget(self.cancel_button)
         self.progress_box = QWidget()
         self.progress_box.setLayout(progress_row)
+        channel_row = QHBoxLayout()
+        channel_row.addWidget(self.channel_label)
+        channel_row.addWidget(self.channel_box, 1)
         bottom = QHBoxLayout()
         bottom.addStretch(1)
         bottom.addWidget(self.use_button)
@@ -281,6 +304,7 @@ class RecipientsPanel(QWidget):
         layout.addWidget(self.stale_box)
         layout.addWidget(self.reason_label)
         layout.addWidget(self.results, 1)
+        layout.addLayout(channel_row)
         layout.addWidget(self.note_label)
         layout.addWidget(self.progress_box)
         layout.addWidget(self.error_label)
@@ -295,8 +319,36 @@ class RecipientsPanel(QWidget):
         self.find_button.clicked.connect(self.run_search)
         self.cancel_button.clicked.connect(self.cancel)
         self.use_button.clicked.connect(self.use_selected)
-        self.results.currentItemChanged.connect(self._update_note)
+        self.results.currentItemChanged.connect(self._current_changed)
+        self.channel_box.currentIndexChanged.connect(self._channel_chosen)
+        order = (
+            self.mode,
+            self.query,
+            self.find_button,
+            update_button,
+            import_button,
+            self.results,
+            self.channel_box,
+            self.use_button,
+            self.cancel_button,
+        )
+        for first, second in itertools.pairwise(order):
+            QWidget.setTabOrder(first, second)
         self._mode_changed()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Enter in the results uses the ticked officials, as Use Selected does."""
+        if (
+            watched is self.results
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        ):
+            if self.use_button.isEnabled():
+                self.use_selected()
+            return True
+        return super().eventFilter(watched, event)
 
     def _mode_changed(self) -> None:
         self.query.setPlaceholderText(PLACEHOLDERS[self.mode.currentData()])
@@ -321,10 +373,12 @@ class RecipientsPanel(QWidget):
     def _show_error(self, message: str) -> None:
         self.error_label.setText(message)
         self.error_label.setVisible(bool(message))
+        announce(self.error_label, message, assertive=True)
 
     def _show_notice(self, message: str) -> None:
         self.notice_label.setText(message)
         self.notice_label.setVisible(bool(message))
+        announce(self.notice_label, message)
 
     def _set_busy(self, text: str) -> None:
         busy = bool(text)
@@ -459,6 +513,7 @@ class RecipientsPanel(QWidget):
         most offices set aside mail from outside the district or state they serve."""
         self.results.clear()
         self._rows = []
+        self._chosen = {}
         shown = {official.id for official in result.everyone}
         builtins = [official for official in builtin_officials() if official.id not in shown]
         for official in result.officials:
@@ -487,8 +542,19 @@ class RecipientsPanel(QWidget):
             self.stale_box.setVisible(True)
         if self._rows:
             self.results.setCurrentItem(self._rows[0][0])
-        self._update_note()
+        self._current_changed()
+        if keep_reason:  # a search's answer, read out to those who cannot see the list
+            announce(self.results, self._results_summary(result, own, text))
         self.results_shown.emit()
+
+    def _results_summary(self, result: FindResult, own: frozenset[str], reason: str) -> str:
+        found = len(result.officials) + len(result.candidates)
+        checked = Qt.CheckState.Checked
+        ticked = sum(
+            1 for item, _official, _channels in self._rows if item.checkState(0) == checked
+        )
+        head = f"{found} official{'s' if found != 1 else ''} found, {ticked} ticked."
+        return f"{head} {reason}".strip()
 
     def _add_row(self, official: Official, checked: bool, note: str) -> None:
         if official.builtin:
@@ -500,43 +566,89 @@ class RecipientsPanel(QWidget):
             label = f"{official.title_and_name} ({seat})"
         if note:
             label = f"{label} — {note}"
-        item = QTreeWidgetItem([label, ""])
+        channels = official.channels(self.near_zip)
+        item = QTreeWidgetItem([label, channels[0].label if channels else ""])
         item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
         item.setCheckState(0, Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
         item.setData(0, Qt.ItemDataRole.UserRole, official.id)
         address = official.recipient(near_zip=self.near_zip).address_lines
         item.setToolTip(0, "\n".join((official.title, "", *address)))
         self.results.addTopLevelItem(item)
-        channels = QComboBox()
-        channels.setAccessibleName(f"How to reach {official.name}")
-        for channel in official.channels(self.near_zip):
-            channels.addItem(channel.label, channel)
-            channels.setItemData(channels.count() - 1, channel.detail, Qt.ItemDataRole.ToolTipRole)
-        channels.currentIndexChanged.connect(lambda _index, item=item: self._channel_changed(item))
-        self.results.setItemWidget(item, 1, channels)
+        self._chosen[official.id] = 0
         self._rows.append((item, official, channels))
 
-    def _channel_changed(self, item: QTreeWidgetItem) -> None:
-        self.results.setCurrentItem(item)
+    def _current_row(self) -> tuple[QTreeWidgetItem, Official, list[Channel]] | None:
+        current = self.results.currentItem()
+        for row in self._rows:
+            if row[0] is current:
+                return row
+        return None
+
+    def _current_changed(self, *_args: Any) -> None:
+        """Fill the Send by box with the channels of the official under the cursor."""
+        row = self._current_row()
+        self.channel_box.blockSignals(True)
+        try:
+            self.channel_box.clear()
+            if row is None:
+                self.channel_label.setText("&Send by:")
+                self.channel_box.setAccessibleName("Send by")
+                self.channel_box.setAccessibleDescription("Choose an official in the results first")
+            else:
+                _item, official, channels = row
+                for channel in channels:
+                    self.channel_box.addItem(channel.label, channel)
+                    index = self.channel_box.count() - 1
+                    self.channel_box.setItemData(index, channel.detail, Qt.ItemDataRole.ToolTipRole)
+                self.channel_box.setCurrentIndex(self._chosen.get(official.id, 0))
+                # Screen readers on Linux read a combo box's label, elsewhere its name.
+                self.channel_label.setText(f"&Send to {official.title_and_name} by:")
+                self.channel_box.setAccessibleName(
+                    f"Send by: how to reach {official.title_and_name}"
+                )
+                self.channel_box.setAccessibleDescription(
+                    f"Which office of {official.title_and_name} the letter goes to, "
+                    "or their web form or e-mail"
+                )
+        finally:
+            self.channel_box.blockSignals(False)
+        self.channel_box.setEnabled(row is not None and self.channel_box.count() > 0)
         self._update_note()
 
+    def _channel_chosen(self, index: int) -> None:
+        row = self._current_row()
+        if row is None or index < 0:
+            return
+        item, official, channels = row
+        self._chosen[official.id] = index
+        item.setText(1, channels[index].label)
+        self._update_note()
+
+    def _channel_of(self, official: Official, channels: list[Channel]) -> Channel | None:
+        if not channels:
+            return None
+        return channels[min(self._chosen.get(official.id, 0), len(channels) - 1)]
+
     def _update_note(self, *_args: Any) -> None:
-        current = self.results.currentItem()
-        for item, official, channels in self._rows:
-            if item is current:
-                channel = channels.currentData()
-                detail = channel.detail if channel else ""
-                note = channel.note if channel else ""
-                text = f"{official.title_and_name}: {detail}"
-                self.note_label.setText(f"{text}\n{note}" if note else text)
-                return
-        self.note_label.setText("")
+        row = self._current_row()
+        if row is None:
+            self.note_label.setText("")
+            return
+        _item, official, channels = row
+        channel = self._channel_of(official, channels)
+        detail = channel.detail if channel else ""
+        note = channel.note if channel else ""
+        text = f"{official.title_and_name}: {detail}"
+        self.note_label.setText(f"{text}\n{note}" if note else text)
 
     # --- reading the choice ---------------------------------------------------------------
 
-    def rows(self) -> list[tuple[QTreeWidgetItem, Official, QComboBox]]:
-        """The result rows: item, official and channel chooser (for tests and wiring)."""
-        return list(self._rows)
+    def rows(self) -> list[tuple[QTreeWidgetItem, Official, Channel | None]]:
+        """The result rows: item, official and the channel chosen (for tests and wiring)."""
+        return [
+            (item, official, self._channel_of(official, channels))
+            for item, official, channels in self._rows
+        ]
 
     def set_checked(self, official_id: str, checked: bool = True) -> None:
         """Tick or untick an official in the results."""
@@ -546,11 +658,14 @@ class RecipientsPanel(QWidget):
 
     def set_channel(self, official_id: str, channel_id: str) -> None:
         """Choose how an official is reached ("post:washington", "web", …)."""
-        for _item, official, channels in self._rows:
+        for item, official, channels in self._rows:
             if official.id == official_id:
-                for index in range(channels.count()):
-                    if channels.itemData(index).id == channel_id:
-                        channels.setCurrentIndex(index)
+                for index, channel in enumerate(channels):
+                    if channel.id == channel_id:
+                        self._chosen[official.id] = index
+                        item.setText(1, channel.label)
+                        self.results.setCurrentItem(item)
+                        self._current_changed()
                         return
         raise KeyError(f"{official_id} has no channel {channel_id}")
 
@@ -560,7 +675,9 @@ class RecipientsPanel(QWidget):
         for item, official, channels in self._rows:
             if item.checkState(0) != Qt.CheckState.Checked:
                 continue
-            channel: Channel = channels.currentData()
+            channel = self._channel_of(official, channels)
+            if channel is None:
+                continue
             office_id = channel.id.removeprefix("post:") if channel.kind == "post" else None
             recipient = official.recipient(office_id, near_zip=self.near_zip)
             chosen.append(RecipientChoice(official, channel, recipient))
@@ -654,6 +771,13 @@ class RecipientsDialog(QDialog):
         self.panel.update_action.triggered.connect(self._show_panel)
         self.panel.import_action.triggered.connect(self._show_panel)
         self.resize(720, 560)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Open with the keyboard in the search field, its text selected to type over."""
+        super().showEvent(event)
+        if not event.spontaneous():
+            self.panel.query.setFocus()
+            self.panel.query.selectAll()
 
     def _show_panel(self) -> None:
         self.show()

@@ -102,6 +102,91 @@ def test_whole_flow_with_keys_only(main_window, pdf_path: Path, qtbot) -> None:
     assert "Mr. President" in text  # the letter, not an empty page
 
 
+def _tick_argument_by_keys(window, qtbot) -> None:
+    """Ctrl+F, type, Tab into the list, arrow to the argument and tick it with Space."""
+    QTest.keyClick(window, Qt.Key.Key_F, CTRL)
+    assert _focus() is window.picker.search
+    QTest.keyClicks(_focus(), "Hessian")
+    _press(Qt.Key.Key_Tab)
+    tree = window.picker.tree
+    assert _focus() is tree
+    for _ in range(6):
+        current = tree.currentItem()
+        if current is not None and current.data(0, Qt.ItemDataRole.UserRole) == ARGUMENT_ID:
+            break
+        _press(Qt.Key.Key_Down)
+    with qtbot.waitSignal(window.picker.toggled):
+        _press(Qt.Key.Key_Space)
+    assert ARGUMENT_ID in window.picker.chosen_ids()
+
+
+# Find My Officials raises its window, which the offscreen platform cannot do.
+@pytest.mark.qt_log_ignore("This plugin does not support")
+def test_a_letter_to_a_senators_washington_office_with_keys_only(
+    main_window, pdf_path: Path, qtbot
+) -> None:
+    """Tick an argument, find one's senator, choose her Washington office, write, export."""
+    window = main_window
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    qtbot.waitUntil(lambda: window.is_complete, timeout=10000)
+    _tick_argument_by_keys(window, qtbot)
+
+    # Ctrl+Shift+F opens Find My Officials; Enter in the search field searches the ZIP code.
+    QTest.keyClick(_focus(), Qt.Key.Key_F, CTRL | SHIFT)
+    dialog = window.addressing.directory_dialog()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+    panel = dialog.panel
+    assert _focus() is panel.query and panel.query.selectedText() == panel.query.text()
+    QTest.keyClicks(_focus(), "98105")
+    with qtbot.waitSignal(panel.results_shown, timeout=15000):
+        _press(Qt.Key.Key_Return)
+    ticked = [official.id for item, official, _ in panel.rows() if item.checkState(0).value]
+    assert ticked == ["C000127", "M001111", "J000298"]  # the writer's own members
+
+    # Arrows and Space: untick the second senator and the representative.
+    _tab_to(panel.results)
+    _press(Qt.Key.Key_Down)
+    _press(Qt.Key.Key_Space)
+    _press(Qt.Key.Key_Down)
+    _press(Qt.Key.Key_Space)
+    _press(Qt.Key.Key_Home)
+    ticked = [official.id for item, official, _ in panel.rows() if item.checkState(0).value]
+    assert ticked == ["C000127"]
+
+    # Tab to the Send by box (named for her) and arrow to the Washington office.
+    _press(Qt.Key.Key_Tab)
+    assert _focus() is panel.channel_box
+    assert panel.channel_box.accessibleName().endswith("Senator Maria Cantwell")
+    for _ in range(panel.channel_box.count()):
+        if panel.rows()[0][2].id == "post:washington":
+            break
+        _press(Qt.Key.Key_Down)
+    assert panel.rows()[0][2].id == "post:washington"
+
+    # Alt+U uses her; the window takes the focus back.
+    _press(Qt.Key.Key_U, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    window.activateWindow()  # the window manager's part when a dialog closes (none offscreen)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    assert [r.salutation for r in window.recipient_bar.recipients()] == ["Dear Senator Cantwell:"]
+
+    # Write a sentence at the end of the letter and export the PDF.
+    _tab_to(window.editor.text, limit=30)
+    _press(Qt.Key.Key_End, CTRL)
+    _press(Qt.Key.Key_Return)
+    with qtbot.waitSignal(window.preview.updated, timeout=10000):
+        QTest.keyClicks(_focus(), OWN_SENTENCE)
+    qtbot.waitUntil(lambda: OWN_SENTENCE in squash(window.preview.shown_letter.text), timeout=10000)
+    QTest.keyClick(_focus(), Qt.Key.Key_E, CTRL | SHIFT)
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage().startswith("Saved"), timeout=20000)
+    text = squash(pdf_text(pdf_path))
+    assert "Dear Senator Cantwell:" in text
+    assert "United States Senate" in text
+    assert OWN_SENTENCE in text
+    assert squash(window.campaign.argument(ARGUMENT_ID).plain_text.split(".")[0]) in text
+
+
 def test_chosen_arguments_reorder_with_alt_arrows(main_window, qtbot) -> None:
     window = main_window
     window.activateWindow()

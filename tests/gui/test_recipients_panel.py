@@ -14,7 +14,9 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt, QThreadPool, QUrl
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QAccessible, QGuiApplication
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from composer.core.directory import (
@@ -89,7 +91,7 @@ def test_seattle_zip_ticks_the_senators_and_representative(
     assert checked_ids(panel) == ["C000127", "M001111", "J000298"]
     shown = [official.id for _, official, _ in panel.rows()]
     assert shown[-2:] == ["white-house", "dhs-secretary"]  # always offered, not ticked
-    first_channel = panel.rows()[0][2].currentText()
+    first_channel = panel.rows()[0][2].label
     assert first_channel == "Post: Seattle office (recommended)"
     assert panel.rows()[2][0].text(0) == "Representative Pramila Jayapal (WA-7)"
     assert not panel.reason_label.isVisible()
@@ -354,3 +356,123 @@ def test_update_from_the_menu_shows_the_dialog_and_its_result(
         "The directory was updated: 537 members of Congress. Congress data as of "
         "June 10, 2026 (newest term start)."
     )
+
+
+def _focus() -> QWidget:
+    widget = QApplication.focusWidget()
+    assert widget is not None, "nothing has the keyboard focus"
+    return widget
+
+
+def _press(key: Qt.Key) -> None:
+    QTest.keyClick(_focus(), key)
+
+
+def test_the_results_work_with_the_keyboard_alone(
+    qtbot: QtBot, imported: Path, pool: QThreadPool
+) -> None:
+    """Arrows move between officials, Space ticks, a named Send by box chooses the office."""
+    dialog = RecipientsDialog(Directory(imported, today=lambda: SUMMER), pool)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+    panel = dialog.panel
+    assert _focus() is panel.query  # the dialog opens ready to type
+    QTest.keyClick(_focus(), Qt.Key.Key_Tab, Qt.KeyboardModifier.ShiftModifier)
+    assert _focus() is panel.mode
+    _press(Qt.Key.Key_End)  # search by name
+    assert panel.mode.currentData() == "name"
+    _press(Qt.Key.Key_Tab)
+    assert _focus() is panel.query
+    QTest.keyClicks(_focus(), "cantwell")
+    with qtbot.waitSignal(panel.results_shown, timeout=TIMEOUT):
+        _press(Qt.Key.Key_Return)
+    assert checked_ids(panel) == []
+
+    # Tab reaches the results, then the Send by box, and only then Close.
+    close = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Close)
+    order = []
+    for _ in range(12):
+        _press(Qt.Key.Key_Tab)
+        order.append(_focus())
+        if _focus() is close:
+            break
+    assert panel.results in order and panel.channel_box in order and close in order
+    assert order.index(panel.results) < order.index(panel.channel_box) < order.index(close)
+
+    # In the results, Space ticks the official under the cursor and Down moves on.
+    while _focus() is not panel.results:
+        _press(Qt.Key.Key_Tab)
+    assert panel.results.currentItem() is panel.rows()[0][0]
+    _press(Qt.Key.Key_Space)
+    assert checked_ids(panel) == ["C000127"]
+    name = panel.channel_box.accessibleName()
+    assert name == "Send by: how to reach Senator Maria Cantwell"
+
+    # The Send by box, reached by Tab, chooses the Washington office with arrows.
+    _press(Qt.Key.Key_Tab)
+    assert _focus() is panel.channel_box
+    labels = [panel.channel_box.itemText(i) for i in range(panel.channel_box.count())]
+    washington = next(i for i, text in enumerate(labels) if "Washington" in text)
+    for _ in range(washington - panel.channel_box.currentIndex()):
+        _press(Qt.Key.Key_Down)
+    assert panel.rows()[0][2].id == "post:washington"
+    assert IRRADIATION_NOTE in panel.note_label.text()
+
+    # Back in the results, Down moves to the next official and changes no office.
+    QTest.keyClick(_focus(), Qt.Key.Key_Tab, Qt.KeyboardModifier.ShiftModifier)
+    assert _focus() is panel.results
+    _press(Qt.Key.Key_Down)
+    second = panel.rows()[1]
+    assert panel.results.currentItem() is second[0]
+    assert panel.rows()[0][2].id == "post:washington"
+    assert panel.channel_box.accessibleName() == f"Send by: how to reach {second[1].title_and_name}"
+    assert panel.channel_box.currentText() == second[2].label
+    assert checked_ids(panel) == ["C000127"]  # moving ticks nothing
+
+    # Enter in the results uses the ticked official, addressed to the office chosen
+    # (it does not search again, which would drop the tick and the office).
+    with qtbot.waitSignal(dialog.recipients_chosen, timeout=TIMEOUT) as chosen:
+        _press(Qt.Key.Key_Return)
+    assert not panel.busy
+    recipients: list[Recipient] = chosen.args[0]
+    assert [r.salutation for r in recipients] == ["Dear Senator Cantwell:"]
+    assert recipients[0].address_lines[1] == "United States Senate"
+
+
+def test_the_dialog_is_named_for_screen_readers(
+    qtbot: QtBot, imported: Path, pool: QThreadPool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every control of Find My Officials is named and described, the Send by box by
+    whose it is, and what a search found is read out."""
+    from composer.gui import a11y
+    from tests.gui.test_accessibility import _AnnouncementSpy, _problems, tree_problems
+
+    spy = _AnnouncementSpy()
+    monkeypatch.setattr(a11y, "QAccessible", spy)
+
+    dialog = RecipientsDialog(Directory(imported, today=lambda: SUMMER), pool, near_zip="98105")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    with qtbot.waitSignal(dialog.panel.results_shown, timeout=TIMEOUT):
+        dialog.panel.run_search()
+    assert spy.said[-1] == ("3 officials found, 3 ticked.", "Polite")
+    assert _problems(dialog) == []
+    problems = tree_problems(dialog)
+    assert problems == [], "\n".join(problems)
+    box = dialog.panel.channel_box
+    assert box.accessibleName() == "Send by: how to reach Senator Maria Cantwell"
+    # What a screen reader hears of the box: its name, or (on Linux) the label it is labelled by.
+    interface = QAccessible.queryAccessibleInterface(box)
+    labels = [
+        other.text(QAccessible.Text.Name)
+        for other, relation in interface.relations(QAccessible.Relation.Label)
+    ]
+    assert "&Send to Senator Maria Cantwell by:".replace("&", "") in [
+        text.replace("&", "") for text in labels
+    ]
+    dialog.panel.results.setCurrentItem(dialog.panel.rows()[1][0])
+    assert box.accessibleName() == "Send by: how to reach Senator Patty Murray"
+    assert dialog.panel.channel_label.text().replace("&", "") == "Send to Senator Patty Murray by:"
