@@ -29,7 +29,11 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
+from composer.core.models import Sender
+from composer.gui.crash import CrashDialog
 from composer.gui.mainwindow import MainWindow
+from composer.gui.outbox_view import MessageViewer
+from composer.gui.welcome import WelcomeDialog
 
 
 def mnemonic(text: str) -> str | None:
@@ -205,15 +209,24 @@ def test_every_dialog_has_unique_alt_letters(qtbot: QtBot, main_window: MainWind
         message["To"] = "office@example.org"
         message["Subject"] = "Bus service"
         message.set_content("Please keep the 44 running.")
-        correction = window.mail_center().edit_dialog(
-            message.as_bytes(), "Correct the letter", "Send Again", copy_to_sender=True
-        )
-        qtbot.addWidget(correction)
-        correction.show()
-        auditor.audit(correction)
-        correction.reject()
+        raw = message.as_bytes()
+        centre = window.mail_center()
+        # The dialogs that are not a menu's: correcting a refused letter, sending one
+        # again, reading a sent one, the crash report and the first-start welcome.
+        others: list[QDialog] = [
+            centre.edit_dialog(raw, "Correct the letter", "&Send Again", copy_to_sender=True),
+            centre.edit_dialog(raw, "Send the letter again", "&Send", copy_to_sender=False),
+            MessageViewer(raw, window),
+            CrashDialog("Something went wrong.", "Traceback: none", window),
+            WelcomeDialog(Sender(), window),
+        ]
+        for dialog in others:
+            qtbot.addWidget(dialog)
+            dialog.show()
+            auditor.audit(dialog)
+            dialog.reject()
     finally:
         auditor.timer.stop()
-    assert len(auditor.seen) >= len(DIALOG_ACTIONS) + 1, sorted(auditor.seen)
+    assert len(auditor.seen) >= len(DIALOG_ACTIONS) + 5, sorted(auditor.seen)
     found = {name: found for name, found in auditor.seen.items() if found}
     assert not found, f"Alt-letters used twice: {found}"
