@@ -31,6 +31,7 @@ from pytestqt.qtbot import QtBot
 
 from composer.core.models import Sender
 from composer.gui.crash import CrashDialog
+from composer.gui.mail_center import SendDialog
 from composer.gui.mainwindow import MainWindow
 from composer.gui.outbox_view import MessageViewer
 from composer.gui.welcome import WelcomeDialog
@@ -212,7 +213,7 @@ def test_every_dialog_has_unique_alt_letters(qtbot: QtBot, main_window: MainWind
         raw = message.as_bytes()
         centre = window.mail_center()
         # The dialogs that are not a menu's: correcting a refused letter, sending one
-        # again, reading a sent one, the crash report and the first-start welcome.
+        # again, reading a sent one, the crash report, the first-start welcome, sending.
         others: list[QDialog] = [
             centre.edit_dialog(raw, "Correct the letter", "&Send Again", copy_to_sender=True),
             centre.edit_dialog(raw, "Send the letter again", "&Send", copy_to_sender=False),
@@ -220,6 +221,9 @@ def test_every_dialog_has_unique_alt_letters(qtbot: QtBot, main_window: MainWind
             CrashDialog("Something went wrong.", "Traceback: none", window),
             WelcomeDialog(Sender(), window),
         ]
+        letters = window.output.rendered_letters()
+        assert letters
+        others.append(SendDialog(letters, window))
         for dialog in others:
             qtbot.addWidget(dialog)
             dialog.show()
@@ -227,6 +231,6 @@ def test_every_dialog_has_unique_alt_letters(qtbot: QtBot, main_window: MainWind
             dialog.reject()
     finally:
         auditor.timer.stop()
-    assert len(auditor.seen) >= len(DIALOG_ACTIONS) + 5, sorted(auditor.seen)
+    assert len(auditor.seen) >= len(DIALOG_ACTIONS) + 6, sorted(auditor.seen)
     found = {name: found for name, found in auditor.seen.items() if found}
     assert not found, f"Alt-letters used twice: {found}"
