@@ -202,16 +202,21 @@ class MainWindow(QMainWindow):
         preview_head.addWidget(QLabel("Preview:"))
         preview_head.addWidget(self.paper_choice)
         preview_head.addStretch(1)
-        preview_head.addWidget(self.previous_copy)
-        preview_head.addWidget(self.copy_label)
-        preview_head.addWidget(self.next_copy)
         preview_head.addWidget(self.page_label)
+        # Which copy is shown gets a row of its own: beside the paper it would need more
+        # than the pane's width.
+        copy_row = QHBoxLayout()
+        copy_row.setContentsMargins(6, 0, 6, 0)
+        copy_row.addWidget(self.previous_copy)
+        copy_row.addWidget(self.copy_label, 1)
+        copy_row.addWidget(self.next_copy)
         for widget in (self.previous_copy, self.copy_label, self.next_copy):
             widget.hide()
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addLayout(preview_head)
+        right_layout.addLayout(copy_row)
         right_layout.addWidget(self.preview, 1)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -445,7 +450,7 @@ class MainWindow(QMainWindow):
             from PySide6.QtCore import Qt
 
             name = recipients[self._copy_index].short_name
-            short = self.copy_label.fontMetrics().elidedText(name, Qt.TextElideMode.ElideRight, 160)
+            short = self.copy_label.fontMetrics().elidedText(name, Qt.TextElideMode.ElideRight, 180)
             self.copy_label.setText(f"Copy {self._copy_index + 1} of {len(recipients)}: {short}")
             self.copy_label.setToolTip(name)
             self.previous_copy.setEnabled(self._copy_index > 0)
