@@ -6,7 +6,7 @@ import dataclasses
 import json
 import logging
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from composer.core.fileio import atomic_write_text
@@ -25,6 +25,7 @@ LETTER_COUNTRIES = frozenset(
 
 ZOOM_MIN = 50  # percent
 ZOOM_MAX = 300
+MAX_PANES = 8
 
 
 @dataclass
@@ -41,6 +42,13 @@ class Settings:
     # On-screen size of the letter and of the preview, in percent (View ▸ Zoom).
     editor_zoom: int = 100
     preview_zoom: int = 100
+    # The window as the user left it: Qt's saved geometry and state (base64), the
+    # widths of the three panes in pixels, and the folder of the last file opened,
+    # saved or exported.
+    window_geometry: str = ""
+    window_state: str = ""
+    splitter_sizes: list[int] = field(default_factory=list)
+    last_folder: str = ""
 
     def validated(self) -> Settings:
         """Return a copy with every out-of-range value replaced by its default."""
@@ -56,7 +64,15 @@ class Settings:
             clean.editor_zoom = defaults.editor_zoom
         if not ZOOM_MIN <= clean.preview_zoom <= ZOOM_MAX:
             clean.preview_zoom = defaults.preview_zoom
+        if not _pane_sizes(clean.splitter_sizes):
+            clean.splitter_sizes = defaults.splitter_sizes
         return clean
+
+
+def _pane_sizes(sizes: list[int]) -> bool:
+    """Whether `sizes` can be pane widths: a few whole numbers, none negative, not all 0."""
+    whole = all(type(size) is int and 0 <= size <= 100_000 for size in sizes)
+    return whole and len(sizes) <= MAX_PANES and sum(sizes) > 0
 
 
 def load_settings(path: Path) -> Settings:

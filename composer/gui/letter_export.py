@@ -12,12 +12,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QStandardPaths, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from composer.core.export import FORMATS, ExportFormat, suggested_file_name, with_suffix
 from composer.core.rendered import RenderedLetter
 from composer.gui.background import run_task
+from composer.gui.window_state import remember_folder, start_folder
 
 if TYPE_CHECKING:
     from composer.gui.mainwindow import MainWindow
@@ -67,13 +68,17 @@ class LetterExporter(QObject):
         self.choose_path: Callable[[ExportFormat, str], Path | None] = self._ask_path
 
     def _ask_path(self, spec: ExportFormat, suggested: str) -> Path | None:
-        folder = QStandardPaths.writableLocation(
-            QStandardPaths.StandardLocation.DocumentsLocation
-        ) or str(Path.home())
+        settings = self.window.settings
         path, _filter = QFileDialog.getSaveFileName(
-            self.window, f"Export {spec.label}", str(Path(folder) / suggested), spec.file_filter
+            self.window,
+            f"Export {spec.label}",
+            str(start_folder(settings) / suggested),
+            spec.file_filter,
         )
-        return with_suffix(Path(path), spec.suffix) if path else None
+        if not path:
+            return None
+        remember_folder(settings, Path(path))
+        return with_suffix(Path(path), spec.suffix)
 
     def export(self, kind: str, path: Path | None = None) -> bool:
         """Render the letter and write it; returns whether an export was started."""

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QStandardPaths
+from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from composer.core.drafts import DraftError
@@ -21,6 +21,7 @@ from composer.core.letterfile import (
     write_letter_file,
 )
 from composer.gui.background import run_task
+from composer.gui.window_state import remember_folder, start_folder
 
 if TYPE_CHECKING:
     from composer.gui.letter_keeper import LetterKeeper
@@ -29,11 +30,6 @@ log = logging.getLogger(__name__)
 
 LETTER_FILTER = f"Letters (*{SUFFIX})"
 SAVE_AS, DISCARD, CANCEL = "save-as", "discard", "cancel"
-
-
-def _documents_folder() -> Path:
-    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    return Path(folder) if folder else Path.home()
 
 
 class LetterFiles(QObject):
@@ -54,22 +50,28 @@ class LetterFiles(QObject):
         self.choose_open_path: Callable[[], Path | None] = self._ask_open_path
 
     def _ask_save_path(self, suggested: str) -> Path | None:
+        settings = self.keeper.window.settings
         path, _filter = QFileDialog.getSaveFileName(
             self.keeper.window,
             "Save Letter As",
-            str(_documents_folder() / suggested),
+            str(start_folder(settings) / suggested),
             LETTER_FILTER,
         )
         if not path:
             return None
         chosen = Path(path)
+        remember_folder(settings, chosen)
         return chosen if chosen.suffix == SUFFIX else chosen.with_name(chosen.name + SUFFIX)
 
     def _ask_open_path(self) -> Path | None:
+        settings = self.keeper.window.settings
         path, _filter = QFileDialog.getOpenFileName(
-            self.keeper.window, "Open Letter", str(_documents_folder()), LETTER_FILTER
+            self.keeper.window, "Open Letter", str(start_folder(settings)), LETTER_FILTER
         )
-        return Path(path) if path else None
+        if not path:
+            return None
+        remember_folder(settings, Path(path))
+        return Path(path)
 
     def _suggested_name(self) -> str:
         from composer.core.export import suggested_file_name

@@ -174,7 +174,7 @@ class LetterKeeper(QObject):
                 None,
                 "Export the letter as it prints, for another program",
             )
-        self.export_menu = QMenu("Export &As", w)
+        self.export_menu = QMenu("E&xport As", w)
         self.export_menu.addActions(list(self.export_actions.values()))
         menu = w.menus.file_menu
         # File ▸ New Letter, Open Letter…, Save, Save As…, Drafts…; Export As ▸ after Export PDF.

@@ -163,7 +163,7 @@ class MessageEditDialog(QDialog):
         form = QFormLayout()
         form.addRow("&To:", self.to)
         form.addRow("&Cc:", self.cc)
-        form.addRow("&Subject:", self.subject)
+        form.addRow("S&ubject:", self.subject)
         form.addRow("Te&xt:", self.text)
         self.note = QLabel(note)
         self.note.setWordWrap(True)

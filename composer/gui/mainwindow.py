@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -87,7 +87,9 @@ class MainWindow(QMainWindow):
             action.setEnabled(False)
         self.statusBar().showMessage("Opening the campaign…")
         self.installEventFilter(self)
-        self.resize(1360, 860)
+        from composer.gui.window_state import place_window
+
+        place_window(self, settings)  # where it was left; a first window fits the screen
         if campaign is not None:
             self.complete(campaign)
 
@@ -102,6 +104,9 @@ class MainWindow(QMainWindow):
         self.campaign = campaign
         self.paper = effective_paper(self.settings)
         self._build_widgets()
+        from composer.gui.window_state import hold_pane_widths
+
+        hold_pane_widths(self.splitter)  # content never widens a pane
         self.sender_profile = load_saved_sender(self.locations.profile_file) or Sender()
         self.menus.add_editing_actions()
         self._connect_signals()
@@ -116,6 +121,9 @@ class MainWindow(QMainWindow):
         for action in self._frame_actions:
             action.setEnabled(True)
         self.menus.set_shortcuts()
+        from composer.gui.window_state import restore_panes
+
+        restore_panes(self, self.splitter, self.settings)
         self.statusBar().clearMessage()
         self.is_complete = True
         # E-mail and the built-in officials load once the finished window has painted.
@@ -194,16 +202,21 @@ class MainWindow(QMainWindow):
         preview_head.addWidget(QLabel("Preview:"))
         preview_head.addWidget(self.paper_choice)
         preview_head.addStretch(1)
-        preview_head.addWidget(self.previous_copy)
-        preview_head.addWidget(self.copy_label)
-        preview_head.addWidget(self.next_copy)
         preview_head.addWidget(self.page_label)
+        # Which copy is shown gets a row of its own: beside the paper it would need more
+        # than the pane's width.
+        copy_row = QHBoxLayout()
+        copy_row.setContentsMargins(6, 0, 6, 0)
+        copy_row.addWidget(self.previous_copy)
+        copy_row.addWidget(self.copy_label, 1)
+        copy_row.addWidget(self.next_copy)
         for widget in (self.previous_copy, self.copy_label, self.next_copy):
             widget.hide()
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addLayout(preview_head)
+        right_layout.addLayout(copy_row)
         right_layout.addWidget(self.preview, 1)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -446,12 +459,22 @@ class MainWindow(QMainWindow):
         for widget in (self.previous_copy, self.copy_label, self.next_copy):
             widget.setVisible(several)
         if several:
+            from PySide6.QtCore import Qt
+
             name = recipients[self._copy_index].short_name
-            self.copy_label.setText(f"Copy {self._copy_index + 1} of {len(recipients)}: {name}")
+            short = self.copy_label.fontMetrics().elidedText(name, Qt.TextElideMode.ElideRight, 180)
+            self.copy_label.setText(f"Copy {self._copy_index + 1} of {len(recipients)}: {short}")
+            self.copy_label.setToolTip(name)
             self.previous_copy.setEnabled(self._copy_index > 0)
             self.next_copy.setEnabled(self._copy_index < len(recipients) - 1)
 
     # --- recipients and e-mail -------------------------------------------------------------
+
+    def sizeHint(self) -> QSize:
+        """What the panes would like, never more than the screen's free area."""
+        from composer.gui.window_state import available_size, fitting_size
+
+        return fitting_size(super().sizeHint(), available_size(self))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Note the frame's first paint; start what the panes do not need once they painted."""
@@ -526,6 +549,9 @@ class MainWindow(QMainWindow):
         if not self.keeper.close_letter():  # the letter could not be saved: the user stays
             event.ignore()
             return
+        from composer.gui.window_state import save_window
+
+        save_window(self, self.splitter, self.settings)
         try:
             save_settings(self.locations.settings_file, self.settings)
         except StorageError as error:

@@ -12,8 +12,10 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QStandardPaths
+from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog
+
+from composer.gui.window_state import remember_folder, start_folder
 
 if TYPE_CHECKING:
     from composer.core.render import Renderer
@@ -125,17 +127,15 @@ class OutputController(QObject):
         if items is None:
             return
         if path is None:
-            folder = QStandardPaths.writableLocation(
-                QStandardPaths.StandardLocation.DocumentsLocation
-            ) or str(Path.home())
             path, _filter = QFileDialog.getSaveFileName(
                 self.window,
                 "Export PDF",
-                str(Path(folder) / self._suggested_file_name()),
+                str(start_folder(self.window.settings) / self._suggested_file_name()),
                 "PDF (*.pdf)",
             )
             if not path:
                 return
+            remember_folder(self.window.settings, Path(path))
             if not path.lower().endswith(".pdf"):
                 path += ".pdf"
         self._write_pdf(Path(path), items, self.window.session.subject or "Letter")
@@ -161,17 +161,18 @@ class OutputController(QObject):
                 return
             combined = box.clickedButton() is one
         if path is None:
+            folder = start_folder(self.window.settings)
             if combined:
-                folder = QStandardPaths.writableLocation(
-                    QStandardPaths.StandardLocation.DocumentsLocation
-                ) or str(Path.home())
                 path, _filter = QFileDialog.getSaveFileName(
-                    self.window, "Export PDF", str(Path(folder) / "letters.pdf"), "PDF (*.pdf)"
+                    self.window, "Export PDF", str(folder / "letters.pdf"), "PDF (*.pdf)"
                 )
             else:
-                path = QFileDialog.getExistingDirectory(self.window, "Folder for the letters")
+                path = QFileDialog.getExistingDirectory(
+                    self.window, "Folder for the letters", str(folder)
+                )
             if not path:
                 return
+            remember_folder(self.window.settings, Path(path))
         job = MergeExportJob(
             self.window.current_letter(),
             recipients,
@@ -283,9 +284,16 @@ class OutputController(QObject):
         if not confirm_terms(self.window, self.window.locations, recipients, "Export", find):
             return
         name = self._suggested_file_name().replace("letter-to-", "envelope-to-", 1)
-        target = Path(path) if path else ask_pdf_path(self.window, "Export Envelope PDF", name)
+        settings = self.window.settings
+        target = (
+            Path(path)
+            if path
+            else ask_pdf_path(self.window, "Export Envelope PDF", name, start_folder(settings))
+        )
         if target is None:
             return
+        if not path:
+            remember_folder(settings, target)
         self._write_pdf(target, self.envelope_items(), "Envelope")
 
     def _write_pdf(self, target: Path, items: list[Paintable], title: str) -> None:

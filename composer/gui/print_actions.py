@@ -32,11 +32,16 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def ask_pdf_path(parent: QWidget, title: str, suggested_name: str) -> Path | None:
-    """Ask where to save a PDF, starting in the Documents folder; None when cancelled."""
-    folder = QStandardPaths.writableLocation(
-        QStandardPaths.StandardLocation.DocumentsLocation
-    ) or str(Path.home())
+def ask_pdf_path(
+    parent: QWidget, title: str, suggested_name: str, folder: Path | None = None
+) -> Path | None:
+    """Ask where to save a PDF, starting in `folder` (else the Documents folder); None
+    when cancelled."""
+    if folder is None:
+        folder = Path(
+            QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+            or Path.home()
+        )
     path, _filter = QFileDialog.getSaveFileName(
         parent, title, str(Path(folder) / suggested_name), "PDF (*.pdf)"
     )

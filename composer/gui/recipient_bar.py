@@ -80,7 +80,7 @@ class RecipientBar(QWidget):
 
         self.form = QFormLayout(self)
         self.form.setContentsMargins(6, 6, 6, 0)
-        self.find_button = QPushButton("&Find My Officials…")
+        self.find_button = QPushButton("Find &My Officials…")
         self.find_button.setAccessibleName("Find my officials")
         self.find_button.setAccessibleDescription(
             "Look up your senators and representative by ZIP code, state or name"

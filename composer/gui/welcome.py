@@ -58,7 +58,7 @@ class WelcomeDialog(ProfileDialog):
             layout.insertWidget(0, self.welcome)  # type: ignore[attr-defined]
         buttons = self.findChild(QDialogButtonBox)
         if buttons is not None:
-            buttons.button(QDialogButtonBox.StandardButton.Save).setText("&Start Writing")
+            buttons.button(QDialogButtonBox.StandardButton.Save).setText("Start &Writing")
             buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("&Later")
         for field, description in FIELD_DESCRIPTIONS.items():
             getattr(self, field).setAccessibleDescription(description)

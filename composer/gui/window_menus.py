@@ -78,7 +78,7 @@ class WindowMenus:
             "Save the letter as a PDF, exactly as it prints",
         )
         self.preview_action = self.action(
-            "Print Pre&view", lambda: self.window.output.print_preview(), "Ctrl+Shift+P"
+            "Print Previe&w", lambda: self.window.output.print_preview(), "Ctrl+Shift+P"
         )
         self.print_action = self.action(
             "&Print…",
@@ -87,19 +87,19 @@ class WindowMenus:
             "Print the letter through the system's print dialog",
         )
         self.envelope_print_action = self.action(
-            "Print &Envelope…",
+            "Print En&velope…",
             lambda: self.window.output.print_envelope(),
             None,
             "Print an envelope for each recipient, with your return address",
         )
         self.envelope_export_action = self.action(
-            "Export Envelope PD&F…",
+            "Expo&rt Envelope PDF…",
             lambda: self.window.output.export_envelope_pdf(),
             None,
             "Save the envelopes (one per recipient) as a PDF",
         )
         self.history_action = self.action(
-            "Printed &Letters…",
+            "Prin&ted Letters…",
             lambda: self.window.output.show_print_history(),
             None,
             "The letters you printed, and which of them you have mailed",
@@ -117,22 +117,22 @@ class WindowMenus:
             "Open a campaign pack that is a folder",
         )
         self.profile_action = self.action(
-            "Sender &Profile…",
+            "Sender Prof&ile…",
             lambda: self.window.preferences.edit_profile(),
             None,
             "Your name and address, printed on every letter",
         )
         self.send_action = self.action(
-            "Send by &E-mail…",
+            "Send by E-&mail…",
             lambda: self.window.addressing.send_by_email(),
             "Ctrl+Return",
             "Queue the letter in the outbox and send it through your account",
         )
         self.outbox_action = self.action(
-            "&Outbox and Sent", lambda: self.window.mail_center().show_outbox(), "Ctrl+Shift+U"
+            "Out&box and Sent", lambda: self.window.mail_center().show_outbox(), "Ctrl+Shift+U"
         )
         self.account_action = self.action(
-            "E-mail &Account…", lambda: self.window.mail_center().edit_account()
+            "E-mail Acco&unt…", lambda: self.window.mail_center().edit_account()
         )
         self.find_officials_action = self.action(
             "&Find My Officials…",
@@ -160,7 +160,7 @@ class WindowMenus:
             "&About Letter Composer", lambda: self.window.preferences.about()
         )
         self.settings_action = self.action(
-            "Se&ttings…",
+            "S&ettings…",
             lambda: self.window.preferences.edit_settings(),
             "Ctrl+,",
             "Paper, sending, autosave and spelling",

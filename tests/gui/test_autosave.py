@@ -503,10 +503,10 @@ def test_file_menu_entries_and_their_shortcuts(window) -> None:
     from PySide6.QtGui import QAction, QKeySequence
 
     texts = [action.text() for action in window.menus.file_menu.actions()]
-    for entry in ("Open &Letter…", "&Save", "Save &As…", "&Drafts…", "Export &As"):
+    for entry in ("Open &Letter…", "&Save", "Save &As…", "&Drafts…", "E&xport As"):
         assert entry in texts
     assert texts.index("&New Letter") < texts.index("Open &Letter…") < texts.index("&Drafts…")
-    assert texts.index("&Export PDF…") + 1 == texts.index("Export &As")
+    assert texts.index("&Export PDF…") + 1 == texts.index("E&xport As")
     keeper = window.keeper
     assert keeper.save_action.shortcut() == QKeySequence(QKeySequence.StandardKey.Save)
     assert keeper.save_as_action.shortcut() == QKeySequence(QKeySequence.StandardKey.SaveAs)

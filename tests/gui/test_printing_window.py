@@ -16,9 +16,9 @@ from tests.helpers.pdf_layout import find_line, pdf_layout
 
 def test_file_menu_offers_envelopes_and_printed_letters(main_window: MainWindow) -> None:
     texts = [action.text() for action in main_window.menus.file_menu.actions()]
-    for text in ("&Print…", "Print &Envelope…", "Export Envelope PD&F…", "Printed &Letters…"):
+    for text in ("&Print…", "Print En&velope…", "Expo&rt Envelope PDF…", "Prin&ted Letters…"):
         assert text in texts
-    assert texts.index("Print &Envelope…") == texts.index("&Print…") + 1
+    assert texts.index("Print En&velope…") == texts.index("&Print…") + 1
 
 
 def test_print_goes_to_the_chosen_printer_and_into_the_history(

@@ -30,6 +30,31 @@ def test_damaged_or_ill_typed_settings_fall_back(locations: Locations) -> None:
     assert (loaded.paper, loaded.fold_marks, loaded.autosave_seconds) == ("auto", True, 5)
 
 
+def test_window_state_round_trip(locations: Locations) -> None:
+    settings = Settings(
+        window_geometry="AdnQywADAAA=",
+        window_state="AAAA/wAAAAD9",
+        splitter_sizes=[300, 420, 380],
+        last_folder="/home/ana/Letters",
+    )
+    save_settings(locations.settings_file, settings)
+    assert load_settings(locations.settings_file) == settings
+
+
+@pytest.mark.parametrize(
+    "sizes",
+    ['"300,400"', '["a", 1]', "[-5, 400, 300]", "[true, 400, 300]", "[0, 0, 0]", "[1.5, 2]"],
+)
+def test_pane_sizes_that_are_not_widths_fall_back(locations: Locations, sizes: str) -> None:
+    locations.config_dir.mkdir(parents=True)
+    locations.settings_file.write_text(
+        f'{{"version": 1, "settings": {{"splitter_sizes": {sizes}, "editor_zoom": 150}}}}',
+        encoding="utf-8",
+    )
+    loaded = load_settings(locations.settings_file)
+    assert (loaded.splitter_sizes, loaded.editor_zoom) == ([], 150)
+
+
 @pytest.mark.parametrize(
     ("name", "paper"),
     [

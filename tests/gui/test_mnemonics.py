@@ -1,0 +1,236 @@
+"""Alt-letters: no two items of one menu, nor two controls of one dialog, share one.
+
+The menus are walked in the real window (submenus opened as a user would, to
+fill them); the dialogs are opened through the window's own actions, and each
+one is read while it is up: its buttons, the labels that lead to a field, its
+group boxes and its tabs, page by page.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from email.message import EmailMessage
+
+import pytest
+from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtGui import QAction
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QDialog,
+    QGroupBox,
+    QLabel,
+    QMenu,
+    QMessageBox,
+    QTabWidget,
+    QWidget,
+)
+from pytestqt.qtbot import QtBot
+
+from composer.core.models import Sender
+from composer.gui.crash import CrashDialog
+from composer.gui.mail_center import SendDialog
+from composer.gui.mainwindow import MainWindow
+from composer.gui.outbox_view import MessageViewer
+from composer.gui.welcome import WelcomeDialog
+
+
+def mnemonic(text: str) -> str | None:
+    """The Alt-letter of a Qt text (``&File`` gives ``f``; ``&&`` is a plain ampersand)."""
+    i = 0
+    while i < len(text) - 1:
+        if text[i] == "&":
+            if text[i + 1] == "&":
+                i += 2
+                continue
+            return text[i + 1].lower()
+        i += 1
+    return None
+
+
+def clashes(texts: Iterable[str]) -> dict[str, list[str]]:
+    """The Alt-letters that more than one of `texts` uses, with those texts."""
+    users: dict[str, list[str]] = defaultdict(list)
+    for text in texts:
+        letter = mnemonic(text)
+        if letter is not None:
+            users[letter].append(text)
+    return {letter: names for letter, names in users.items() if len(names) > 1}
+
+
+def test_mnemonic_reading() -> None:
+    assert mnemonic("&File") == "f" and mnemonic("S&ettings…") == "e"
+    assert mnemonic("Salt && &Pepper") == "p" and mnemonic("Find") is None
+    assert clashes(["&Open", "Save &As", "&Outbox"]) == {"o": ["&Open", "&Outbox"]}
+
+
+def menus_of(menu: QMenu, path: str) -> Iterator[tuple[str, QMenu]]:
+    """`menu` and its submenus, each filled first (aboutToShow) as a user would see it."""
+    menu.aboutToShow.emit()
+    yield path, menu
+    for action in menu.actions():
+        submenu = action.menu()
+        if isinstance(submenu, QMenu):
+            yield from menus_of(submenu, f"{path} ▸ {action.text().replace('&', '')}")
+
+
+def test_every_menu_of_the_window_has_unique_alt_letters(main_window: MainWindow) -> None:
+    bar = main_window.menuBar()
+    tops = [action for action in bar.actions() if action.isVisible()]
+    found = {}
+    top_clashes = clashes(action.text() for action in tops)
+    if top_clashes:
+        found["menu bar"] = top_clashes
+    file_menu = [action for action in tops if mnemonic(action.text()) == "f"]
+    assert [action.text().replace("&", "") for action in file_menu] == ["File"]
+    walked = 0
+    for top in tops:
+        menu = top.menu()
+        assert isinstance(menu, QMenu)
+        for path, each in menus_of(menu, top.text().replace("&", "")):
+            walked += 1
+            texts = [a.text() for a in each.actions() if not a.isSeparator() and a.isVisible()]
+            menu_clashes = clashes(texts)
+            if menu_clashes:
+                found[path] = menu_clashes
+    assert walked >= 7
+    assert not found, f"Alt-letters used twice: {found}"
+
+
+# A menu that opens offscreen cannot raise itself nor grab the keyboard: not ours.
+@pytest.mark.qt_log_ignore("This plugin does not support")
+def test_alt_f_opens_the_file_menu_and_no_control_of_the_window_takes_a_menu_letter(
+    qtbot: QtBot, main_window: MainWindow
+) -> None:
+    window = main_window
+    bar_texts = [action.text() for action in window.menuBar().actions() if action.isVisible()]
+    found = clashes([*bar_texts, *dialog_texts(window)])
+    assert not found, f"Alt-letters used twice in the window: {found}"
+    window.editor.text.setFocus()
+    qtbot.waitUntil(window.editor.text.hasFocus)
+    QTest.keyClick(window.editor.text, Qt.Key.Key_F, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(window.menus.file_menu.isVisible)
+    window.menus.file_menu.close()
+
+
+def dialog_texts(top: QWidget) -> list[str]:
+    """The texts that give `top`'s visible controls an Alt-letter."""
+    texts: list[str] = []
+    for widget in top.findChildren(QWidget):
+        if not widget.isVisibleTo(top):
+            continue
+        leads = isinstance(widget, QLabel) and widget.buddy() is not None  # a label's letter
+        if isinstance(widget, QAbstractButton) or leads:
+            texts.append(widget.text())  # type: ignore[union-attr]
+        elif isinstance(widget, QGroupBox):
+            texts.append(widget.title())
+        elif isinstance(widget, QTabWidget):
+            texts.extend(widget.tabText(i) for i in range(widget.count()))
+    return texts
+
+
+def dialog_clashes(top: QWidget) -> dict[str, list[str]]:
+    """Clashes of `top` as it is, then on each page of each of its tabs."""
+    found = clashes(dialog_texts(top))
+    for tabs in top.findChildren(QTabWidget):
+        if not tabs.isVisibleTo(top):
+            continue
+        shown = tabs.currentIndex()
+        for index in range(tabs.count()):
+            tabs.setCurrentIndex(index)
+            found.update(clashes(dialog_texts(top)))
+        tabs.setCurrentIndex(shown)
+    return found
+
+
+class DialogAuditor(QObject):
+    """Reads each of the program's modal dialogs as soon as it is up, then rejects it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: dict[str, dict[str, list[str]]] = {}
+        self.timer = QTimer(self)
+        self.timer.setInterval(20)
+        self.timer.timeout.connect(self._audit)
+        self.timer.start()
+
+    def audit(self, widget: QWidget) -> None:
+        name = widget.windowTitle() or type(widget).__name__
+        self.seen[name] = dialog_clashes(widget)
+
+    def _audit(self) -> None:
+        widget = QApplication.activeModalWidget()
+        if widget is None or not widget.isVisible():
+            return
+        if type(widget).__module__.startswith("composer"):
+            self.audit(widget)
+        if isinstance(widget, QMessageBox):
+            go_on = [b for b in widget.buttons() if b.text().endswith(" anyway")]
+            if go_on:
+                go_on[0].click()
+                return
+        if isinstance(widget, QDialog):
+            widget.reject()
+        else:
+            widget.close()
+
+
+DIALOG_ACTIONS = (
+    "Settings…",
+    "Sender Profile…",
+    "E-mail Account…",
+    "Keyboard Shortcuts",
+    "Printed Letters…",
+    "Outbox and Sent",
+    "Find My Officials…",
+)
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support raise")
+def test_every_dialog_has_unique_alt_letters(qtbot: QtBot, main_window: MainWindow) -> None:
+    window = main_window
+    actions = {
+        action.text().replace("&", ""): action
+        for action in window.findChildren(QAction)
+        if action.text() and action.isEnabled()
+    }
+    drafts = [name for name in actions if name.startswith("Drafts")]
+    auditor = DialogAuditor()
+    try:
+        for name in (*DIALOG_ACTIONS, *drafts):
+            actions[name].trigger()
+            qtbot.waitUntil(lambda: QApplication.activeModalWidget() is None)
+            for widget in QApplication.topLevelWidgets():  # the windows that are not modal
+                if widget is not window and widget.isVisible():
+                    auditor.audit(widget)
+                    widget.close()
+        message = EmailMessage()
+        message["To"] = "office@example.org"
+        message["Subject"] = "Bus service"
+        message.set_content("Please keep the 44 running.")
+        raw = message.as_bytes()
+        centre = window.mail_center()
+        # The dialogs that are not a menu's: correcting a refused letter, sending one
+        # again, reading a sent one, the crash report, the first-start welcome, sending.
+        others: list[QDialog] = [
+            centre.edit_dialog(raw, "Correct the letter", "&Send Again", copy_to_sender=True),
+            centre.edit_dialog(raw, "Send the letter again", "&Send", copy_to_sender=False),
+            MessageViewer(raw, window),
+            CrashDialog("Something went wrong.", "Traceback: none", window),
+            WelcomeDialog(Sender(), window),
+        ]
+        letters = window.output.rendered_letters()
+        assert letters
+        others.append(SendDialog(letters, window))
+        for dialog in others:
+            qtbot.addWidget(dialog)
+            dialog.show()
+            auditor.audit(dialog)
+            dialog.reject()
+    finally:
+        auditor.timer.stop()
+    assert len(auditor.seen) >= len(DIALOG_ACTIONS) + 6, sorted(auditor.seen)
+    found = {name: found for name, found in auditor.seen.items() if found}
+    assert not found, f"Alt-letters used twice: {found}"
