@@ -80,3 +80,17 @@ def test_modules_imported_after_the_gui_are_not_read_as_source(
     linecache.clearcache()
     assert builtins.__import__("freshly_written_module").VALUE == 1  # through the hook
     assert str(module) not in linecache.cache
+
+
+def test_the_campaign_opener_leaves_the_template_engine_for_later() -> None:
+    """The panes' modules must not bring Jinja2 or the directory into the start."""
+    import subprocess
+
+    code = (
+        "import sys, composer.gui.open_campaign; "
+        "print(sorted({'jinja2', 'composer.core.directory'} & set(sys.modules)))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert result.stdout.strip() == "[]"
