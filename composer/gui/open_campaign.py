@@ -11,7 +11,6 @@ from PySide6.QtCore import QObject, QStandardPaths, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from composer.core.campaigns import Campaign, CampaignError, available_campaigns, find_campaign
-from composer.core.packs import PackError, PackExistsError, import_pack
 from composer.gui.background import run_task
 
 log = logging.getLogger(__name__)
@@ -35,6 +34,10 @@ def import_outcome(path: Path, campaigns_dir: Path, replace: bool = False) -> tu
         ("imported", campaign, folder), ("exists", campaign already there, the pack's
         path) or ("failed", a message for the user, details to pass on).
     """
+    # Here, not at the top: the pack tools bring the template engine and the directory,
+    # which the window's start does not need.
+    from composer.core.packs import PackError, PackExistsError, import_pack
+
     try:
         campaign, folder = import_pack(path, campaigns_dir, replace=replace)
     except PackExistsError as error:

@@ -2,8 +2,8 @@
 
 The words are checked by Enchant (through pyenchant) with the system's
 Hunspell dictionaries: the chosen one, and a Russian, Ukrainian or English one
-when installed for words in their script. A word in a script no installed
-dictionary covers (Cyrillic with only an English dictionary) is left alone, as
+when installed for words in their script (each opened when the first such word
+is checked: they are large). A word in a script no installed dictionary covers (Cyrillic with only an English dictionary) is left alone, as
 are the names the campaign pack lists in ``spelling_words``. The misspellings
 are told to screen readers too: the status indicator names their count and the
 editor's accessible description the misspelt word at the cursor; F7 ("Next
@@ -53,6 +53,8 @@ UNDERLINE_COLOR_DARK = QColor(255, 105, 105)
 WORD_LIST_NAME = "personal-dictionary.txt"
 # Dictionaries used beside the chosen one, when installed, for words in their own script.
 SECOND_LANGUAGES = ("ru_RU", "uk_UA", "en_US")
+# Stands for a second dictionary that failed to open (it is not tried again).
+_UNUSABLE = object()
 # Scripts of the dictionaries whose words are not written in Latin letters.
 _SCRIPTS = {"ru": "CYRILLIC", "uk": "CYRILLIC", "be": "CYRILLIC", "bg": "CYRILLIC"}
 _SCRIPTS |= {"sr": "CYRILLIC", "mk": "CYRILLIC", "el": "GREEK", "he": "HEBREW", "ar": "ARABIC"}
@@ -187,7 +189,9 @@ class SpellChecker:
         self.language = language
         self.reason = "the dictionary is still loading"
         self._dictionary: Any = None
-        # Every dictionary in use, the chosen one first: (code, script, dictionary).
+        # Every dictionary in use, the chosen one first: (code, script, dictionary). A second
+        # dictionary is None until a word in its script needs it: the Russian and Ukrainian
+        # ones hold about 50 MB of memory, and most letters never use them.
         self._dictionaries: list[tuple[str, str, Any]] = []
         self._campaign_words: frozenset[str] = frozenset()
         self._cache: dict[str, bool] = {}
@@ -203,6 +207,15 @@ class SpellChecker:
     def languages(self) -> list[str]:
         """Codes of the dictionaries in use, the chosen one first."""
         return [code for code, _script, _dictionary in self._dictionaries]
+
+    @property
+    def opened(self) -> list[str]:
+        """Codes of the dictionaries opened so far (a second one opens on its first word)."""
+        return [
+            code
+            for code, _script, dictionary in self._dictionaries
+            if dictionary is not None and dictionary is not _UNUSABLE
+        ]
 
     def set_campaign_words(self, words: Iterable[str]) -> None:
         """Accept the campaign pack's own words (its cited names) from now on."""
@@ -236,18 +249,33 @@ class SpellChecker:
         else:
             self.reason = ""
             self._dictionaries = [(language, dictionary_script(language), self._dictionary)]
-            self._open_second_dictionaries(enchant)
+            self._list_second_dictionaries()
 
-    def _open_second_dictionaries(self, enchant: Any) -> None:
+    def _list_second_dictionaries(self) -> None:
         own = self.language.replace("-", "_").split("_")[0].lower()
         installed = available_languages()
         for code in SECOND_LANGUAGES:
             if code.split("_")[0] == own or code not in installed:
                 continue
-            try:
-                self._dictionaries.append((code, dictionary_script(code), enchant.Dict(code)))
-            except Exception as error:  # the chosen dictionary still works without it
-                log.warning("second dictionary %s could not be opened: %r", code, error)
+            self._dictionaries.append((code, dictionary_script(code), None))
+
+    def _in_script(self, script: str) -> list[Any]:
+        """The dictionaries for words in `script`, opening the second ones not yet open."""
+        found = []
+        for index, (code, dictionary_script_name, dictionary) in enumerate(self._dictionaries):
+            if dictionary_script_name != script:
+                continue
+            if dictionary is None:
+                enchant, _reason = _load_enchant()
+                try:
+                    dictionary = enchant.Dict(code)
+                except Exception as error:  # the chosen dictionary still works without it
+                    log.warning("second dictionary %s could not be opened: %r", code, error)
+                    dictionary = _UNUSABLE
+                self._dictionaries[index] = (code, dictionary_script_name, dictionary)
+            if dictionary is not _UNUSABLE:
+                found.append(dictionary)
+        return found
 
     def _is_own_word(self, word: str) -> bool:
         if word in self.personal or word in self._campaign_words:
@@ -271,9 +299,7 @@ class SpellChecker:
             plain = word.replace("’", "'")
             script = script_of(word)
             known = True
-            for _code, dictionary_script_name, dictionary in self._dictionaries:
-                if dictionary_script_name != script:
-                    continue
+            for dictionary in self._in_script(script):
                 try:
                     known = bool(dictionary.check(plain))
                 except Exception as error:  # a provider may refuse odd input; never block typing
@@ -288,9 +314,7 @@ class SpellChecker:
         """Up to :data:`MAX_SUGGESTIONS` replacements, best first."""
         script = script_of(word)
         found: list[str] = []
-        for _code, dictionary_script_name, dictionary in self._dictionaries:
-            if dictionary_script_name != script:
-                continue
+        for dictionary in self._in_script(script):
             try:
                 found += [s for s in dictionary.suggest(word.replace("’", "'")) if s not in found]
             except Exception as error:

@@ -89,7 +89,7 @@ def record_import_threads(monkeypatch: pytest.MonkeyPatch) -> list[threading.Thr
         threads.append(threading.current_thread())
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr("composer.gui.open_campaign.import_pack", noting)
+    monkeypatch.setattr("composer.core.packs.import_pack", noting)  # looked up at each import
     return threads
 
 

@@ -328,6 +328,21 @@ def test_russian_and_ukrainian_words_are_checked_when_their_dictionaries_are_ins
     assert "Привет" in spelling.checker.suggest("Превет")
 
 
+def test_a_second_dictionary_opens_only_when_a_word_in_its_script_is_checked(
+    editor: QTextEdit, tmp_path: Path
+) -> None:
+    # The Russian and Ukrainian dictionaries take about 50 MB: a letter in English
+    # alone must not pay for them.
+    editor.setPlainText("A letter written only in English, with one mistake: sentense.")
+    spelling = _support(editor, tmp_path)
+    assert spelling.checker.languages == ["en_US", "ru_RU", "uk_UA"]
+    assert spelling.checker.opened == ["en_US"]
+    assert _underlined(editor) == ["sentense"]
+    editor.append("Спасибо, мир. Превет.")
+    assert _underlined(editor) == ["sentense", "Превет"]
+    assert spelling.checker.opened == ["en_US", "ru_RU", "uk_UA"]
+
+
 def _description(widget: QTextEdit) -> str:
     interface = QAccessible.queryAccessibleInterface(widget)
     return interface.text(QAccessible.Text.Description)

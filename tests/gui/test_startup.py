@@ -6,6 +6,8 @@ clear message and exit status 1, never a hang or a window with nothing in it.
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -60,3 +62,35 @@ def test_a_campaign_that_cannot_be_opened_is_explained_and_fails(
 def test_smoke_waits_for_the_finished_window(locations: Locations) -> None:
     status, messages = _run(locations, smoke=True)
     assert status == 0 and messages == []
+
+
+def test_modules_imported_after_the_gui_are_not_read_as_source(
+    tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PySide6's import hook would read (and keep in linecache) every new module's source."""
+    import builtins
+    import linecache
+
+    import composer.gui  # noqa: F401  (turns the source scan off)
+
+    module = tmp_path / "freshly_written_module.py"
+    module.write_text("from PySide6.QtCore import QObject\n\nVALUE = 1\n", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "freshly_written_module", raising=False)
+    linecache.clearcache()
+    assert builtins.__import__("freshly_written_module").VALUE == 1  # through the hook
+    assert str(module) not in linecache.cache
+
+
+def test_the_campaign_opener_leaves_the_template_engine_for_later() -> None:
+    """The panes' modules must not bring Jinja2 or the directory into the start."""
+    import subprocess
+
+    code = (
+        "import sys, composer.gui.open_campaign; "
+        "print(sorted({'jinja2', 'composer.core.directory'} & set(sys.modules)))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert result.stdout.strip() == "[]"
