@@ -961,7 +961,6 @@ class _PackageLoader(jinja2.BaseLoader):
         return node.read_text(encoding="utf-8"), None, lambda: True
 
 
-
 # A campaign's prompt to the writer, such as "[[Add a sentence of your own here.]]": shown in
 # the editor, never printed or sent (a writer who leaves it gets a letter without it).
 _PROMPT = re.compile(r"[ \t]*\[\[[^\[\]<>]*\]\]")
@@ -970,6 +969,7 @@ _PROMPT = re.compile(r"[ \t]*\[\[[^\[\]<>]*\]\]")
 def without_prompts(body_html: str) -> str:
     """The body without the campaign's prompts to the writer (text in double brackets)."""
     return _PROMPT.sub("", body_html)
+
 
 class Renderer:
     """Renders letters with the bundled templates or a campaign's own.

@@ -170,4 +170,3 @@ def test_any_template_ends_within_the_limits_and_one_that_passes_check_renders(
     if rendering_problems(campaign, LIMITS):
         return
     _render_everything(renderer, "formal.html")
-
