@@ -49,17 +49,6 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Run the tests marked ``last`` after all the others.
-
-    The keyring tests that lock or stop a Secret Service of their own leave this
-    process unable to start work on a new thread pool afterwards (seen as an account
-    dialog whose background load never begins); the program itself never does that
-    to its keyring, so those tests go last instead of spoiling the ones after them.
-    """
-    items.sort(key=lambda item: item.get_closest_marker("last") is not None)
-
-
 def pytest_unconfigure(config: pytest.Config) -> None:
     """Remove the private scheduler's folder (the scheduler has stopped by now)."""
     if _cups_root is not None:

@@ -74,7 +74,6 @@ def test_password_source_reads_the_real_keyring(real_keyring: KeyringSession) ->
     assert (found.password, found.source) == (SECRET, "keyring")
 
 
-@pytest.mark.last
 def test_a_locked_keyring_is_explained(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # Its own Secret Service: a locked keyring cannot be unlocked again without a prompt.
     session = start_keyring_session(tmp_path / "locked")
@@ -97,7 +96,6 @@ def test_a_locked_keyring_is_explained(tmp_path: Path, monkeypatch: pytest.Monke
         collect_leaked_connections()
 
 
-@pytest.mark.last
 def test_a_stopped_service_is_unavailable_not_a_crash(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
