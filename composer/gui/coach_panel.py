@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from composer.core.campaigns import Campaign
 from composer.core.coach import INVITATION, Coach, CoachReport
 from composer.gui.editor import LetterEditor
+from composer.gui.questions import go_on_anyway
 
 DELAY_MS = 250
 # Far beyond any letter; a pasted book is judged by its beginning so typing never stalls.
@@ -179,24 +180,23 @@ class CoachPanel(QFrame):
         text = self.editor.text.toPlainText()
         if not self.warn_before_output or not report.is_stock_only or text == self._accepted_text:
             return True
-        box = QMessageBox(self.window())
-        box.setObjectName("coach-warning")
-        box.setIcon(QMessageBox.Icon.Information)
-        box.setWindowTitle("Make the letter your own?")
-        box.setText(
-            "This letter is made only of the campaign's ready-made paragraphs. Offices "
-            "recognise identical letters and often count them as one form message."
-        )
-        box.setInformativeText(
-            "One or two sentences of your own make it count: why this matters to you, "
-            "where you live, or what you do." + (f"\n\n{self.research}" if self.research else "")
-        )
-        add = box.addButton("Add a personal sentence", QMessageBox.ButtonRole.RejectRole)
-        anyway = box.addButton(f"{verb} anyway", QMessageBox.ButtonRole.AcceptRole)
-        box.setDefaultButton(add)
-        box.setEscapeButton(add)
-        box.exec()
-        if box.clickedButton() is anyway:
+        if go_on_anyway(
+            self.window(),
+            name="coach-warning",
+            icon=QMessageBox.Icon.Information,
+            title="Make the letter your own?",
+            text=(
+                "This letter is made only of the campaign's ready-made paragraphs. Offices "
+                "recognise identical letters and often count them as one form message."
+            ),
+            details=(
+                "One or two sentences of your own make it count: why this matters to you, "
+                "where you live, or what you do."
+                + (f"\n\n{self.research}" if self.research else "")
+            ),
+            back="Add a personal sentence",
+            verb=verb,
+        ):
             self._accepted_text = text  # do not ask again for this very letter
             return True
         self.add_personal_sentence()

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QMainWindow, QMessageBox, QPushButton, QWidget
 
 from composer.core.locations import Locations
 from composer.core.models import Recipient
+from composer.gui.questions import go_on_anyway
 
 
 def confirm_terms(
@@ -43,18 +44,16 @@ def confirm_terms(
         return True
     if not warnings:
         return True
-    box = QMessageBox(parent)
-    box.setObjectName("term-warning")
-    box.setIcon(QMessageBox.Icon.Warning)
-    box.setWindowTitle("Check the recipients")
-    box.setText(warnings[0])
-    box.setInformativeText("\n\n".join(warnings[1:]))
-    update = box.addButton("Find Officials Again", QMessageBox.ButtonRole.RejectRole)
-    anyway = box.addButton(f"{verb} anyway", QMessageBox.ButtonRole.AcceptRole)
-    box.setDefaultButton(update)
-    box.setEscapeButton(update)
-    box.exec()
-    if box.clickedButton() is anyway:
+    if go_on_anyway(
+        parent,
+        name="term-warning",
+        icon=QMessageBox.Icon.Warning,
+        title="Check the recipients",
+        text=warnings[0],
+        details="\n\n".join(warnings[1:]),
+        back="Find Officials Again",
+        verb=verb,
+    ):
         return True
     if find_officials is not None:
         find_officials()
