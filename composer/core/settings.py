@@ -16,6 +16,7 @@ log = logging.getLogger(__name__)
 SETTINGS_VERSION = 1
 PAPER_CHOICES = ("auto", "letter", "a4")
 CHANNEL_CHOICES = ("print", "email")
+LANGUAGE_CHOICES = ("auto", "en", "ru", "uk")
 
 # Countries whose offices use US Letter paper; everyone else uses A4.
 LETTER_COUNTRIES = frozenset(
@@ -49,6 +50,9 @@ class Settings:
     window_state: str = ""
     splitter_sizes: list[int] = field(default_factory=list)
     last_folder: str = ""
+    # The interface's language: "auto" (the system's), "en", "ru" or "uk". Letters stay
+    # in English whatever it is (composer.i18n).
+    language: str = "auto"
 
     def validated(self) -> Settings:
         """Return a copy with every out-of-range value replaced by its default."""
@@ -64,6 +68,8 @@ class Settings:
             clean.editor_zoom = defaults.editor_zoom
         if not ZOOM_MIN <= clean.preview_zoom <= ZOOM_MAX:
             clean.preview_zoom = defaults.preview_zoom
+        if clean.language not in LANGUAGE_CHOICES:
+            clean.language = defaults.language
         if not _pane_sizes(clean.splitter_sizes):
             clean.splitter_sizes = defaults.splitter_sizes
         return clean

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from composer import __version__
 from composer.core.locations import Locations
+from composer.i18n import _
 
 if TYPE_CHECKING:
     from composer.core.campaigns import Campaign
@@ -78,11 +79,30 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationVersion(__version__)
     app.setOrganizationName("Letter Composer")
     app.setDesktopFileName(APP_ID)
+    _load_qt_translations(app)
     if app.windowIcon().isNull():
         from composer.gui.theme import app_icon
 
         app.setWindowIcon(app_icon())
     return app
+
+
+def _load_qt_translations(app: QApplication) -> None:
+    """Qt's own words (standard buttons, the file dialog) in the interface's language."""
+    from composer.i18n import current_language
+
+    language = current_language()
+    if language == "en" or app.property("composer_qt_language") == language:
+        return
+    from PySide6.QtCore import QLibraryInfo, QTranslator
+
+    translator = QTranslator(app)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if translator.load(f"qtbase_{language}", folder):
+        app.installTranslator(translator)
+        app.setProperty("composer_qt_language", language)
+    else:
+        log.warning("Qt's own %s translations are not installed in %s", language, folder)
 
 
 def open_campaign(locations: Locations, settings: Settings) -> Campaign:
@@ -111,15 +131,18 @@ def run_app(smoke: bool = False, locations: Locations | None = None) -> int:
     from composer.core.settings import load_settings
     from composer.gui.crash import CrashHandler
     from composer.gui.mainwindow import MainWindow
+    from composer.i18n import choose_language, install
 
     locations = locations or Locations.default()
+    settings = load_settings(locations.settings_file)
+    install(choose_language(settings.language))  # before any widget or message is made
     app = create_application()
     from composer.gui.theme import keep_palette_readable
 
     palette_watch = keep_palette_readable(app)
     crash = CrashHandler(str(locations.log_file))
     crash.install()
-    window = MainWindow(locations, load_settings(locations.settings_file))
+    window = MainWindow(locations, settings)
     crash.secrets = window.known_secrets  # a password typed for this session never reaches a report
     watch = _SmokeWatch(app, window) if smoke else None
     failed = False
@@ -144,8 +167,10 @@ def run_app(smoke: bool = False, locations: Locations | None = None) -> int:
             log.exception("the window could not be built")
             QMessageBox.critical(
                 window,
-                "Letter Composer cannot start",
-                f"{error}\n\nDetails are in {locations.log_file}.",
+                _("Letter Composer cannot start"),
+                _("{error}\n\nDetails are in {log_file}.").format(
+                    error=error, log_file=locations.log_file
+                ),
             )
             app.exit(1)
             return
@@ -170,6 +195,6 @@ def run_app(smoke: bool = False, locations: Locations | None = None) -> int:
     if failed:
         return 1
     if watch is not None and not watch.ready:
-        print("composer: the window did not finish within the time limit", file=sys.stderr)
+        print(_("composer: the window did not finish within the time limit"), file=sys.stderr)
         return 3
     return status
