@@ -22,8 +22,13 @@ _cups_root: Path | None = None
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Point every CUPS client of this run at the run's own scheduler, never the machine's."""
+    """Point every CUPS client of this run at the run's own scheduler, never the machine's.
+
+    The interface speaks English in the tests whatever the machine's language (a test
+    that wants Russian or Ukrainian says so, with the setting or composer.i18n.install).
+    """
     global _cups_root
+    os.environ["LANGUAGE"] = "en"
     _cups_root = use_private_scheduler()
 
 

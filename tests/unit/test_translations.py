@@ -132,6 +132,31 @@ def test_marked_messages_are_plain_literals() -> None:
     assert wrong == []
 
 
+def test_nothing_is_translated_at_import_time() -> None:
+    """A _() outside a function runs before the language is chosen: it stays English.
+
+    Constants are marked with N_() and translated with _() where they are shown.
+    """
+    wrong = []
+    for path in _python_files("."):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        inside: set[int] = set()
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+                body = node.body if isinstance(node.body, list) else [node.body]
+                for statement in body:
+                    inside.update(id(child) for child in ast.walk(statement))
+        for node in ast.walk(tree):
+            called = (
+                node.func.id
+                if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                else ""
+            )
+            if called in ("_", "ngettext", "pgettext") and id(node) not in inside:
+                wrong.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert wrong == []
+
+
 @pytest.mark.parametrize(
     ("setting", "environ", "expected"),
     [
