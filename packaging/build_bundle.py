@@ -22,6 +22,7 @@ LAUNCHER = ROOT / "packaging" / "pyinstaller" / "launcher.py"
 NAME = "composer"
 # Made by tools/make_directory_data.py; read through importlib.resources.
 DIRECTORY_DATA = "directory/congress.sqlite3.xz"
+TRANSLATED = ("ru", "uk")  # the interface's languages besides English (composer.i18n)
 
 # Qt modules the program never imports; PyInstaller's hooks would otherwise follow
 # optional references into them and carry their libraries along.
@@ -67,6 +68,9 @@ def pyinstaller_arguments(dist: Path, work: Path) -> list[str]:
         # importlib.resources finds it below the bundle's composer/ folder.
         "--add-data",
         f"{ROOT / 'resources'}{os.pathsep}composer/resources",
+        # The interface's compiled translations (composer.i18n reads them beside itself).
+        "--add-data",
+        f"{ROOT / 'composer' / 'locale'}{os.pathsep}composer/locale",
         # cli.py imports its subcommand modules by name; gui modules load lazily.
         "--collect-submodules",
         "composer",
@@ -102,6 +106,9 @@ def build(dist: Path, work: Path) -> Path:
     # officials offline; a bundle without it would quietly lose that.
     if not any(target.rglob(f"composer/resources/{DIRECTORY_DATA}")):
         raise SystemExit(f"build_bundle: the bundle lacks resources/{DIRECTORY_DATA}")
+    for language in TRANSLATED:
+        if not any(target.rglob(f"composer/locale/{language}/LC_MESSAGES/composer.mo")):
+            raise SystemExit(f"build_bundle: the bundle lacks the {language} translation")
     return executable
 
 

@@ -57,7 +57,9 @@ def test_wheel_installs_and_renders_from_anywhere(tmp_path: Path) -> None:
             str(python),
             "-c",
             "import composer, importlib.resources as r; print(composer.__file__);"
-            " print(r.files('composer.resources').joinpath('templates/formal.html.j2').is_file())",
+            " print(r.files('composer.resources').joinpath('templates/formal.html.j2').is_file());"
+            " import composer.i18n as i; print(i.install('uk') == 'uk' and i._('Letter Composer"
+            " cannot start') != 'Letter Composer cannot start')",
         ],
         capture_output=True,
         text=True,
@@ -66,9 +68,10 @@ def test_wheel_installs_and_renders_from_anywhere(tmp_path: Path) -> None:
         timeout=60,
     )
     assert where.returncode == 0, where.stderr
-    location, found = where.stdout.split()
+    location, found, translated = where.stdout.split()
     assert Path(location).is_relative_to(env_dir)
     assert found == "True"
+    assert translated == "True"  # the compiled Ukrainian catalog is in the wheel
 
     out = elsewhere / "letter.pdf"
     render = subprocess.run(
