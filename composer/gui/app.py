@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
 APP_ID = "io.github.letter_composer.LetterComposer"
 SMOKE_TIMEOUT_MS = 20_000
+QT_TRANSLATOR = "composer-qt-translations"
 
 log = logging.getLogger(__name__)
 
@@ -89,19 +90,27 @@ def create_application(argv: list[str] | None = None) -> QApplication:
 
 def _load_qt_translations(app: QApplication) -> None:
     """Qt's own words (standard buttons, the file dialog) in the interface's language."""
+    from PySide6.QtCore import QLibraryInfo, QTranslator
+
     from composer.i18n import current_language
 
     language = current_language()
-    if language == "en" or app.property("composer_qt_language") == language:
+    installed = app.findChild(QTranslator, QT_TRANSLATOR)
+    if installed is not None:
+        if installed.language().split("_")[0] == language:
+            return
+        app.removeTranslator(installed)
+        installed.setParent(None)
+        installed.deleteLater()
+    if language == "en":
         return
-    from PySide6.QtCore import QLibraryInfo, QTranslator
-
     translator = QTranslator(app)
+    translator.setObjectName(QT_TRANSLATOR)
     folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     if translator.load(f"qtbase_{language}", folder):
         app.installTranslator(translator)
-        app.setProperty("composer_qt_language", language)
     else:
+        translator.setParent(None)
         log.warning("Qt's own %s translations are not installed in %s", language, folder)
 
 

@@ -1,0 +1,176 @@
+"""The whole window in Russian and Ukrainian: chosen by the setting or the system.
+
+Walks every menu, submenu, toolbar button and pane control of the real window and
+fails on a text that is still English; checks that Qt's own buttons follow, and that
+the letter itself stays English.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QDialogButtonBox,
+    QLabel,
+    QMenu,
+    QWidget,
+)
+from pytestqt.qtbot import QtBot
+
+from composer import i18n
+from composer.core.campaigns import default_campaign
+from composer.core.locations import Locations
+from composer.core.models import Sender
+from composer.core.profile import save_sender
+from composer.core.settings import Settings, save_settings
+
+# Words that are the same in every language of the interface.
+NAMES = {
+    "Letter", "Composer", "PDF", "SMTP", "ZIP", "OAuth", "STARTTLS", "SSL", "TLS", "ODT",
+    "HTML", "Ctrl", "Shift", "Alt", "Del", "Esc", "Tab", "Enter", "Return", "PgUp", "PgDown",
+    "Home", "End", "Space", "Backspace", "Up", "Down", "Left", "Right", "Ins", "Gmail",
+    "Outlook", "Fastmail", "Yahoo", "iCloud", "Google", "Microsoft", "DL", "Publication",
+}  # fmt: skip
+LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
+
+
+def english_words(text: str) -> list[str]:
+    """Runs of three or more Latin letters in `text` that are not names."""
+    text = text.replace("&", "")
+    text = re.sub(r"\S+@\S+|https?://\S+|\*\.\w+|\b\w+\.\w{2,4}\b", "", text)  # mail, links, files
+    return [word for word in LATIN_WORD.findall(text) if word not in NAMES]
+
+
+def _menu_texts(menu: QMenu, path: str) -> Iterator[tuple[str, str]]:
+    for action in menu.actions():
+        if action.isSeparator():
+            continue
+        where = f"{path} > {action.text()}"
+        yield where, action.text()
+        if action.toolTip() and action.toolTip() != action.text().replace("&", ""):
+            yield where + " (tooltip)", action.toolTip()
+        if action.menu() is not None:
+            yield from _menu_texts(action.menu(), where)
+
+
+def _window_texts(window: QWidget) -> Iterator[tuple[str, str]]:
+    for action in window.menuBar().actions():  # type: ignore[attr-defined]
+        yield action.text(), action.text()
+        if action.menu() is not None:
+            yield from _menu_texts(action.menu(), action.text())
+    for widget in window.findChildren(QWidget):
+        if not widget.isVisibleTo(window):
+            continue
+        name = f"{type(widget).__name__} {widget.objectName()}"
+        if isinstance(widget, (QAbstractButton, QLabel)) and widget.text():
+            yield name, widget.text()
+        for what, text in (
+            ("tooltip", widget.toolTip()),
+            ("accessible name", widget.accessibleName()),
+            ("placeholder", getattr(widget, "placeholderText", lambda: "")()),
+        ):
+            if text:
+                yield f"{name} ({what})", text
+
+
+@pytest.fixture
+def speak():  # type: ignore[no-untyped-def]
+    """Install a language for the test; English (and Qt's English) again afterwards."""
+    from composer.gui.app import create_application
+
+    def install(language: str) -> None:
+        assert i18n.install(language) == language
+        create_application()  # loads Qt's own translations for the language
+
+    yield install
+    i18n.install("en")
+    create_application()
+
+
+@pytest.mark.parametrize(("language", "file_menu", "cancel"), [
+    ("ru", "&Файл", "Отмена"), ("uk", "&Файл", "Скасувати"),
+])  # fmt: skip
+def test_every_menu_and_control_of_the_window_is_translated(
+    qtbot: QtBot, locations: Locations, sender: Sender, speak, language, file_menu, cancel
+) -> None:  # type: ignore[no-untyped-def]
+    speak(language)
+    from composer.gui.mainwindow import MainWindow
+
+    save_sender(locations.profile_file, sender)
+    window = MainWindow(locations, Settings(paper="letter"), default_campaign())
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    campaign_text = {argument.title for argument in default_campaign().arguments} | {
+        default_campaign().title
+    }
+    left = [
+        f"{where}: {text!r}"
+        for where, text in _window_texts(window)
+        if text not in campaign_text and english_words(text)
+    ]
+    assert left == []
+    assert window.menuBar().actions()[0].text() == file_menu
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+    assert box.button(QDialogButtonBox.StandardButton.Cancel).text().replace("&", "") == cancel
+    box.deleteLater()
+    window.pool.waitForDone(5000)
+
+
+def test_the_language_setting_chooses_the_interface_at_start(
+    locations: Locations, monkeypatch: pytest.MonkeyPatch, speak
+) -> None:  # type: ignore[no-untyped-def]
+    """run_app reads the setting (Ukrainian) over the system's language (Russian)."""
+    from composer.gui.app import run_app
+    from composer.gui.mainwindow import MainWindow
+
+    monkeypatch.setenv("LANGUAGE", "ru")
+    save_settings(locations.settings_file, Settings(language="uk"))
+    seen: list[str] = []
+
+    def look() -> None:
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, MainWindow) and widget.isVisible():
+                seen[:] = [action.text() for action in widget.menuBar().actions()]
+
+    poller = QTimer(interval=10)
+    poller.timeout.connect(look)
+    poller.start()
+    try:
+        assert run_app(smoke=True, locations=locations) == 0
+    finally:
+        poller.stop()
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, MainWindow):
+                widget.close()
+                widget.deleteLater()
+    assert i18n.current_language() == "uk"
+    assert seen and seen[0] == "&Файл"
+    assert any(text.replace("&", "") == "Довідка" for text in seen)
+
+
+def test_the_letter_stays_english_in_a_translated_window(
+    qtbot: QtBot, locations: Locations, sender: Sender, speak
+) -> None:  # type: ignore[no-untyped-def]
+    from composer.gui.mainwindow import MainWindow
+
+    def letter_text(language: str) -> str:
+        speak(language)
+        window = MainWindow(locations, Settings(paper="letter"), default_campaign())
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitExposed(window)
+        letter = window.current_letter()
+        text = f"{letter.subject}\n{letter.complimentary_close}\n{letter.body_html}"
+        window.pool.waitForDone(5000)
+        window.close()
+        return text
+
+    save_sender(locations.profile_file, sender)
+    english = letter_text("en")
+    assert english and letter_text("ru") == english
