@@ -16,8 +16,9 @@ from composer.core.locations import Locations
 
 
 def _run(locations: Locations, smoke: bool) -> tuple[int, list[str]]:
-    from composer.gui.app import run_app
+    from composer.gui.app import create_application, run_app
 
+    create_application()  # the poller's timer needs the application (this test may run first)
     messages: list[str] = []
 
     def answer() -> None:
