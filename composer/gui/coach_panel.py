@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from composer.core.campaigns import Campaign
-from composer.core.coach import INVITATION, Coach, CoachReport
+from composer.core.coach import Coach, CoachReport
 from composer.gui.editor import LetterEditor
 from composer.gui.questions import go_on_anyway
 from composer.i18n import _, ngettext
@@ -68,7 +68,12 @@ class CoachPanel(QFrame):
 
         self.invitation = QWidget()
         self.invitation.setAccessibleName(_("Invitation to add a personal sentence"))
-        self.invitation_label = QLabel(INVITATION)
+        self.invitation_label = QLabel(
+            _(
+                "Add a sentence in your own words: why this matters to you, where you live, "
+                "or what you do for a living."
+            )
+        )
         self.invitation_label.setWordWrap(True)
         self.invitation_label.setAccessibleDescription(_("Invitation"))
         self.add_button = QPushButton(_("Add a personal sentence"))

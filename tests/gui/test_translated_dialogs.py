@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QProgressBar,
     QTextEdit,
     QTreeWidget,
     QWidget,
@@ -46,7 +47,7 @@ REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "docs" / "example-pack"
 
 # Names and keys that are the same in every language.
-SAME_IN_EVERY_LANGUAGE = ("Letter Composer", "ZIP", "Ctrl", "Alt", "Shift", "Tab")
+SAME_IN_EVERY_LANGUAGE = ("Letter Composer", "ZIP", "Ctrl", "Alt", "Shift", "Tab", "Down")
 LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
 FILE_PATTERNS = re.compile(r"\(\*[^)]*\)")  # "(*.zip campaign.toml)" in a file type
 # Labels of Qt's file dialog that the translations shipped with Qt lack (they hold them only
@@ -69,6 +70,8 @@ EXPECTED = {
         "open": "Відкрити кампанію",
         "packs": "Пакети кампаній (*.zip campaign.toml)",
         "replace": "Замінити кампанію?",
+        "in the letter": "У листі:",
+        "add": "Додати особисте речення",
     },
     "ru": {
         "profile": "Профиль отправителя",
@@ -84,6 +87,8 @@ EXPECTED = {
         "open": "Открыть кампанию",
         "packs": "Пакеты кампаний (*.zip campaign.toml)",
         "replace": "Заменить кампанию?",
+        "in the letter": "В письме:",
+        "add": "Добавить личное предложение",
     },
 }
 
@@ -131,7 +136,7 @@ def shown_texts(top: QWidget) -> list[str]:
         texts += [widget.accessibleName(), widget.accessibleDescription(), widget.toolTip()]
         if isinstance(widget, QLabel):
             texts.append(_plain(widget.text()))
-        elif isinstance(widget, QAbstractButton):
+        elif isinstance(widget, (QAbstractButton, QProgressBar)):
             texts.append(widget.text())
         elif isinstance(widget, (QLineEdit, QPlainTextEdit, QTextEdit)):
             texts.append(widget.placeholderText())
@@ -250,3 +255,35 @@ def test_the_open_campaign_dialogs_speak_the_language(
     # The campaign's title comes from its pack and stays as the organizer wrote it.
     assert english_in([text.replace(title, "") for text in question]) == []
     assert any(f"«{title}»" in text for text in question)
+
+
+def test_the_argument_picker_and_the_coach_speak_the_language(
+    language: str, window: QWidget, qtbot: QtBot
+) -> None:
+    picker = window.picker  # type: ignore[attr-defined]
+    coach = window.coach_panel  # type: ignore[attr-defined]
+    coach.refresh()
+    # The campaign's title, summary and review note are the pack's words, not the program's.
+    pack_words = {_plain(picker.title.text()), picker.review.text()}
+    texts = [text for text in shown_texts(picker) if text not in pack_words]
+    # So is the research line the coach quotes from the pack.
+    texts += [text.replace(coach.research, "") for text in shown_texts(coach)]
+    assert english_in(texts) == []
+    expected = EXPECTED[language]
+    assert expected["in the letter"] in texts
+    assert coach.add_button.text() == expected["add"]
+    groups = [
+        picker.tree.topLevelItem(row).text(0) for row in range(picker.tree.topLevelItemCount())
+    ]
+    argument = window.campaign.arguments[0]  # type: ignore[attr-defined]
+    details = _plain(picker.details_html(argument))
+    pack_words = {
+        argument.title,
+        argument.plain_text,
+        window.campaign.theme_title(argument.theme),  # type: ignore[attr-defined]
+        *(source.citation() for source in argument.sources),
+    }
+    for words in pack_words:
+        details = details.replace(words, "")
+    assert english_in([details]) == []
+    assert groups[0] != "Openings" and english_in([groups[0], groups[-1]]) == []
