@@ -12,6 +12,8 @@ from __future__ import annotations
 from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent
 from PySide6.QtWidgets import QLabel, QLineEdit, QToolBar, QToolButton, QWidget
 
+from composer.i18n import _
+
 
 def announce(widget: QWidget, text: str, assertive: bool = False) -> None:
     """Have screen readers speak `text` now, on behalf of `widget`.
@@ -46,8 +48,13 @@ def show_result(label: QLabel, text: str, assertive: bool = False) -> None:
     announce(label, text, assertive)
 
 
-def name_clear_button(line_edit: QLineEdit, name: str = "Clear search") -> None:
-    """Name the clear button Qt adds to a line edit (call after setClearButtonEnabled)."""
+def name_clear_button(line_edit: QLineEdit, name: str | None = None) -> None:
+    """Name the clear button Qt adds to a line edit (call after setClearButtonEnabled).
+
+    Its name is "Clear search" unless `name` says otherwise.
+    """
+    if name is None:
+        name = _("Clear search")
     for button in line_edit.findChildren(QToolButton):
         button.setAccessibleName(name)
         button.setToolTip(name)

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from composer.core.campaigns import Argument, Campaign
 from composer.gui.a11y import name_clear_button
 from composer.gui.qt_items import child_items, top_level_items
+from composer.i18n import _, ngettext
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 
@@ -84,57 +85,66 @@ class ArgumentPicker(QWidget):
         self.review = QLabel()
         self.review.setWordWrap(True)
         self.review.setTextFormat(Qt.TextFormat.PlainText)
-        self.review.setAccessibleName("When this campaign's facts were last checked")
+        self.review.setAccessibleName(_("When this campaign's facts were last checked"))
         self.review.hide()
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Search arguments (Ctrl+F)")
+        self.search.setPlaceholderText(_("Search arguments (Ctrl+F)"))
         self.search.setClearButtonEnabled(True)
         name_clear_button(self.search)
-        self.search.setAccessibleName("Search arguments")
+        self.search.setAccessibleName(_("Search arguments"))
         self.search.setAccessibleDescription(
-            "Type words to show only the arguments that contain them; Ctrl+F comes back here"
+            _("Type words to show only the arguments that contain them; Ctrl+F comes back here")
         )
         self.tree = QTreeWidget()
         self.tree.setHeaderHidden(True)
-        self.tree.setAccessibleName("Arguments by theme")
-        self.tree.setAccessibleDescription("Tick an argument to put its paragraph in the letter")
+        self.tree.setAccessibleName(_("Arguments by theme"))
+        self.tree.setAccessibleDescription(_("Tick an argument to put its paragraph in the letter"))
         self.tree.setUniformRowHeights(True)
         self.details = QTextBrowser()
         self.details.setOpenExternalLinks(False)
-        self.details.setAccessibleName("Full text and sources of the selected argument")
+        self.details.setAccessibleName(_("Full text and sources of the selected argument"))
         self.details.setAccessibleDescription(
-            "The whole paragraph of the selected argument, its word count and where it comes from"
+            _(
+                "The whole paragraph of the selected argument, its word count and where it comes from"
+            )
         )
-        self.details.setPlaceholderText("Select an argument to read it in full, with its sources.")
+        self.details.setPlaceholderText(
+            _("Select an argument to read it in full, with its sources.")
+        )
         self.chosen = ChosenList()
-        self.chosen.setAccessibleName("Chosen arguments, in letter order")
+        self.chosen.setAccessibleName(_("Chosen arguments, in letter order"))
         self.chosen.setAccessibleDescription(
-            "The ticked arguments in the order they appear in the letter; "
-            "Alt+Up and Alt+Down move the selected one"
+            _(
+                "The ticked arguments in the order they appear in the letter; "
+                "Alt+Up and Alt+Down move the selected one"
+            )
         )
         self.up_button = QToolButton()
-        self.up_button.setText("Move up")
-        self.up_button.setAccessibleName("Move the chosen argument up")
+        self.up_button.setText(_("Move up"))
+        self.up_button.setAccessibleName(_("Move the chosen argument up"))
         self.up_button.setAccessibleDescription(
-            "Moves its paragraph earlier in the letter (Alt+Up)"
+            _("Moves its paragraph earlier in the letter (Alt+Up)")
         )
         self.down_button = QToolButton()
-        self.down_button.setText("Move down")
-        self.down_button.setAccessibleName("Move the chosen argument down")
+        self.down_button.setText(_("Move down"))
+        self.down_button.setAccessibleName(_("Move the chosen argument down"))
         self.down_button.setAccessibleDescription(
-            "Moves its paragraph later in the letter (Alt+Down)"
+            _("Moves its paragraph later in the letter (Alt+Down)")
         )
         # Alt+Up and Alt+Down move the selected argument only while the list has the focus
         # (elsewhere, Alt+Down opens a combo box's list, for one).
-        for keys, step, where in (("Alt+Up", -1, "up"), ("Alt+Down", 1, "down")):
-            action = QAction(f"Move the chosen argument {where}", self.chosen)
+        for keys, step, name in (
+            ("Alt+Up", -1, self.up_button.accessibleName()),
+            ("Alt+Down", 1, self.down_button.accessibleName()),
+        ):
+            action = QAction(name, self.chosen)
             action.setShortcut(QKeySequence(keys))
             action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
             action.triggered.connect(lambda _checked=False, s=step: self._move(s))
             self.chosen.addAction(action)
 
         buttons = QHBoxLayout()
-        buttons.addWidget(QLabel("In the letter:"))
+        buttons.addWidget(QLabel(_("In the letter:")))
         buttons.addStretch(1)
         buttons.addWidget(self.up_button)
         buttons.addWidget(self.down_button)
@@ -175,7 +185,9 @@ class ArgumentPicker(QWidget):
         """Show a campaign with `chosen` ticked (in that order); `today` dates the review check."""
         self._campaign = campaign
         reviewed = (
-            f"<br><small>Facts reviewed {campaign.reviewed.isoformat()}</small>"
+            "<br><small>{}</small>".format(
+                html.escape(_("Facts reviewed {date}").format(date=campaign.reviewed.isoformat()))
+            )
             if campaign.reviewed
             else ""
         )
@@ -218,14 +230,14 @@ class ArgumentPicker(QWidget):
         found: list[tuple[str, list[Argument]]] = []
         openings = [a for a in campaign.arguments if a.position == "opening"]
         if openings:
-            found.append(("Openings", openings))
+            found.append((_("Openings"), openings))
         for theme, arguments in campaign.by_theme():
             body = [a for a in arguments if a.position == "body"]
             if body:
                 found.append((theme.title, body))
         closings = [a for a in campaign.arguments if a.position == "closing"]
         if closings:
-            found.append(("Closings", closings))
+            found.append((_("Closings"), closings))
         return found
 
     def _set_chosen(self, ids: list[str]) -> None:
@@ -315,10 +327,19 @@ class ArgumentPicker(QWidget):
             f"<li>{html.escape(source.citation())}</li>" for source in argument.sources
         )
         theme = self._campaign.theme_title(argument.theme) if self._campaign else argument.theme
-        as_of = f" · facts as of {argument.facts_as_of.isoformat()}" if argument.facts_as_of else ""
+        facts = [
+            theme,
+            ngettext("{count} word", "{count} words", argument.word_count).format(
+                count=argument.word_count
+            ),
+        ]
+        if argument.facts_as_of:
+            facts.append(_("facts as of {date}").format(date=argument.facts_as_of.isoformat()))
+        heading = html.escape(_("Sources"))
+        listed = sources or "<li>{}</li>".format(html.escape(_("none given")))
         return (
             f"<h3>{html.escape(argument.title)}</h3>"
-            f"<p><small>{html.escape(theme)} · {argument.word_count} words{as_of}</small></p>"
+            f"<p><small>{html.escape(' · '.join(facts))}</small></p>"
             f"{argument.html}"
-            f"<p><b>Sources</b></p><ul>{sources or '<li>none given</li>'}</ul>"
+            f"<p><b>{heading}</b></p><ul>{listed}</ul>"
         )

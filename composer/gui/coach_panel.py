@@ -16,9 +16,10 @@ from PySide6.QtWidgets import (
 )
 
 from composer.core.campaigns import Campaign
-from composer.core.coach import INVITATION, Coach, CoachReport
+from composer.core.coach import Coach, CoachReport
 from composer.gui.editor import LetterEditor
 from composer.gui.questions import go_on_anyway
+from composer.i18n import _, ngettext
 
 DELAY_MS = 250
 # Far beyond any letter; a pasted book is judged by its beginning so typing never stalls.
@@ -54,29 +55,36 @@ class CoachPanel(QFrame):
         self.warn_before_output = True
         self._accepted_text: str | None = None  # the letter the user chose to send as it is
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setAccessibleName("Personal touch")
+        self.setAccessibleName(_("Personal touch"))
 
         self.meter = QProgressBar()
         self.meter.setRange(0, 100)
         self.meter.setTextVisible(True)
-        self.meter.setFormat("%p% your own words")
-        self.meter.setAccessibleName("Share of your own words")
+        self.meter.setFormat(_("%p% your own words"))
+        self.meter.setAccessibleName(_("Share of your own words"))
         self.summary = QLabel()
         self.summary.setWordWrap(True)
-        self.summary.setAccessibleDescription("Own words summary")
+        self.summary.setAccessibleDescription(_("Own words summary"))
 
         self.invitation = QWidget()
-        self.invitation.setAccessibleName("Invitation to add a personal sentence")
-        self.invitation_label = QLabel(INVITATION)
+        self.invitation.setAccessibleName(_("Invitation to add a personal sentence"))
+        self.invitation_label = QLabel(
+            _(
+                "Add a sentence in your own words: why this matters to you, where you live, "
+                "or what you do for a living."
+            )
+        )
         self.invitation_label.setWordWrap(True)
-        self.invitation_label.setAccessibleDescription("Invitation")
-        self.add_button = QPushButton("Add a personal sentence")
-        self.add_button.setToolTip("Opens a new paragraph after the first one for your own words")
+        self.invitation_label.setAccessibleDescription(_("Invitation"))
+        self.add_button = QPushButton(_("Add a personal sentence"))
+        self.add_button.setToolTip(
+            _("Opens a new paragraph after the first one for your own words")
+        )
         self.why_label = QLabel()
         self.why_label.hide()
         self.why_label.setWordWrap(True)
         self.why_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.why_label.setAccessibleDescription("Why it matters")
+        self.why_label.setAccessibleDescription(_("Why it matters"))
         # Set apart by italics, not by a paler colour: grey text would fall below 4.5:1.
         italic = self.why_label.font()
         italic.setItalic(True)
@@ -114,7 +122,9 @@ class CoachPanel(QFrame):
         # Research belongs to a pack: a survey of congressional staff says
         # nothing about a city council, so a pack without a line shows none.
         self.research = research
-        self.why_label.setText(f"Why it matters: {research}" if research else "")
+        self.why_label.setText(
+            _("Why it matters: {research}").format(research=research) if research else ""
+        )
         self.why_label.setVisible(bool(research))
         for widget in (self.meter, self.summary):
             widget.setToolTip(research)
@@ -140,19 +150,24 @@ class CoachPanel(QFrame):
     def _show(self, report: CoachReport) -> None:
         self.meter.setValue(report.own_percent)
         if not report.total_words:
-            self.summary.setText("Your letter is empty. Tick arguments, then add your own words.")
+            self.summary.setText(
+                _("Your letter is empty. Tick arguments, then add your own words.")
+            )
         else:
             stock = len(report.stock_arguments)
-            paragraphs = f"{stock} stock paragraph" + ("s" if stock != 1 else "")
-            self.summary.setText(
-                f"Your own words: {report.own_percent}% ({report.own_words} of "
-                f"{report.total_words} words); {paragraphs}."
-                + (
-                    " (Only the beginning of this very long text was read.)"
-                    if self.truncated
-                    else ""
-                )
-            )
+            own = ngettext(
+                "Your own words: {percent}% ({own} of {total} word)",
+                "Your own words: {percent}% ({own} of {total} words)",
+                report.total_words,
+            ).format(percent=report.own_percent, own=report.own_words, total=report.total_words)
+            paragraphs = ngettext(
+                "{count} stock paragraph", "{count} stock paragraphs", stock
+            ).format(count=stock)
+            # Translators: the share of own words, then the count of stock paragraphs.
+            summary = _("{own_words}; {paragraphs}.").format(own_words=own, paragraphs=paragraphs)
+            if self.truncated:
+                summary += " " + _("(Only the beginning of this very long text was read.)")
+            self.summary.setText(summary)
         self.invitation.setVisible(not report.has_personal_sentence)
 
     def add_personal_sentence(self) -> None:
@@ -184,17 +199,17 @@ class CoachPanel(QFrame):
             self.window(),
             name="coach-warning",
             icon=QMessageBox.Icon.Information,
-            title="Make the letter your own?",
-            text=(
+            title=_("Make the letter your own?"),
+            text=_(
                 "This letter is made only of the campaign's ready-made paragraphs. Offices "
                 "recognise identical letters and often count them as one form message."
             ),
-            details=(
+            details=_(
                 "One or two sentences of your own make it count: why this matters to you, "
                 "where you live, or what you do."
-                + (f"\n\n{self.research}" if self.research else "")
-            ),
-            back="Add a personal sentence",
+            )
+            + (f"\n\n{self.research}" if self.research else ""),
+            back=_("Add a personal sentence"),
             verb=verb,
         ):
             self._accepted_text = text  # do not ask again for this very letter

@@ -30,6 +30,7 @@ from PySide6.QtCore import QObject, QThread, Signal
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from composer.core.logs import _SECRET
+from composer.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -73,19 +74,19 @@ class CrashDialog(QDialog):
         )
 
         super().__init__(parent)
-        self.setWindowTitle("Something went wrong")
+        self.setWindowTitle(_("Something went wrong"))
         self.report = report
         self.message = QLabel(message)
         self.message.setWordWrap(True)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.details = QPlainTextEdit(report)
         self.details.setReadOnly(True)
-        self.details.setAccessibleName("Error report")
+        self.details.setAccessibleName(_("Error report"))
         self.details.setMinimumHeight(160)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        self.copy_button = QPushButton("&Copy Report")
+        self.copy_button = QPushButton(_("&Copy Report"))
         self.copy_button.setAccessibleDescription(
-            "Copies the report, to paste into a message to whoever helps you"
+            _("Copies the report, to paste into a message to whoever helps you")
         )
         buttons.addButton(self.copy_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.copy_button.clicked.connect(self.copy_report)
@@ -99,7 +100,7 @@ class CrashDialog(QDialog):
     def copy_report(self) -> None:
         """Put the report on the clipboard."""
         QApplication.clipboard().setText(self.report)
-        self.copy_button.setText("Copied")
+        self.copy_button.setText(_("Copied"))
 
 
 class CrashHandler(QObject):
@@ -190,11 +191,12 @@ class CrashHandler(QObject):
             if not logged:
                 log.error("unexpected error:\n%s", report)
             where = self._where_logged()
-            message = (
-                f"Letter Composer met an unexpected error ({summary}).\n\n{saved_note}"
+            met = _("Letter Composer met an unexpected error ({summary}).").format(summary=summary)
+            go_on = _(
                 "You can go on working. If anything looks wrong, save or export the "
-                f"letter and restart the program.\n\n{where}"
+                "letter and restart the program."
             )
+            message = f"{met}\n\n{saved_note}{go_on}\n\n{where}"
             self.reported.emit(message, report)
             self._show(message, report)
         finally:
@@ -207,11 +209,12 @@ class CrashHandler(QObject):
             self.before_report()
         except Exception as error:
             log.exception("saving the letter before the error report failed")
-            return (
-                f"Your letter could not be saved first ({error}); it is still in the window: "
-                "use File ▸ Save As… to keep it.\n\n"
-            )
-        return "Your letter was saved in File ▸ Drafts… first.\n\n"
+            not_saved = _(
+                "Your letter could not be saved first ({error}); it is still in the window: "
+                "use File ▸ Save As… to keep it."
+            ).format(error=error)
+            return f"{not_saved}\n\n"
+        return _("Your letter was saved in File ▸ Drafts… first.") + "\n\n"
 
     def _where_logged(self) -> str:
         path = Path(self.log_file)
@@ -219,11 +222,13 @@ class CrashHandler(QObject):
             getattr(handler, "baseFilename", None) == os.path.abspath(path)
             for handler in logging.getLogger().handlers
         ):
-            return f"The details are in {path}. Copy Report puts them on the clipboard."
-        return (
-            f"The details could not be written to the log ({path}); "
+            return _("The details are in {path}. Copy Report puts them on the clipboard.").format(
+                path=path
+            )
+        return _(
+            "The details could not be written to the log ({path}); "
             "Copy Report puts them on the clipboard."
-        )
+        ).format(path=path)
 
     def _show(self, message: str, report: str) -> None:
         if QApplication.instance() is None:

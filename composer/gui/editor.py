@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QApplication, QToolBar, QVBoxLayout, QWidget
 from composer.gui.a11y import name_overflow_button
 from composer.gui.paste import CleanPasteTextEdit
 from composer.gui.session import LETTER_POINTS, BodyText, saved_html, shown_html
+from composer.i18n import _
 
 # The word count follows the text this long after the last change, so a burst of typing
 # is counted once. Shorter than the main window's preview delay (200 ms): the count is
@@ -72,21 +73,23 @@ class LetterEditor(QWidget):
         super().__init__(parent)
         self.text = CleanPasteTextEdit()  # pastes are cleaned (composer.gui.paste)
         self.text.setAcceptRichText(True)
-        self.text.setAccessibleName("Letter text")
+        self.text.setAccessibleName(_("Letter text"))
         self.text.setAccessibleDescription(
-            "The body of your letter. Make it your own: add why this matters to you."
+            _("The body of your letter. Make it your own: add why this matters to you.")
         )
         self.text.setTabChangesFocus(True)
         self.text.setPlaceholderText(
-            "Tick arguments on the left, then make the letter your own here: "
-            "say who you are and why this matters to you."
+            _(
+                "Tick arguments on the left, then make the letter your own here: "
+                "say who you are and why this matters to you."
+            )
         )
         self._zoom = 100
         self._apply_zoom()
-        self.toolbar = QToolBar("Format")
-        self.toolbar.setAccessibleName("Formatting")
+        self.toolbar = QToolBar(_("Format"))
+        self.toolbar.setAccessibleName(_("Formatting"))
         self._build_actions()
-        name_overflow_button(self.toolbar, "More formatting")
+        name_overflow_button(self.toolbar, _("More formatting"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.toolbar)
@@ -152,27 +155,27 @@ class LetterEditor(QWidget):
     def _build_actions(self) -> None:
         key = QKeySequence.StandardKey
         self._history: QUndoStack | None = None
-        self.undo_action = self._action("Undo", key.Undo, self.undo)
-        self.redo_action = self._action("Redo", key.Redo, self.redo)
+        self.undo_action = self._action(_("Undo"), key.Undo, self.undo)
+        self.redo_action = self._action(_("Redo"), key.Redo, self.redo)
         self.undo_action.setEnabled(False)
         self.redo_action.setEnabled(False)
         self.text.undoAvailable.connect(self._text_undo_available)
         self.text.redoAvailable.connect(self._text_redo_available)
         self.toolbar.addSeparator()
-        self.bold_action = self._action("Bold", key.Bold, self._toggle_bold, True)
-        self.italic_action = self._action("Italic", key.Italic, self._toggle_italic, True)
+        self.bold_action = self._action(_("Bold"), key.Bold, self._toggle_bold, True)
+        self.italic_action = self._action(_("Italic"), key.Italic, self._toggle_italic, True)
         self.underline_action = self._action(
-            "Underline", key.Underline, self._toggle_underline, True
+            _("Underline"), key.Underline, self._toggle_underline, True
         )
         self.toolbar.addSeparator()
         self.bullets_action = self._action(
-            "Bullets",
+            _("Bullets"),
             "Ctrl+Shift+8",
             lambda: self._toggle_list(QTextListFormat.Style.ListDisc),
             True,
         )
         self.numbers_action = self._action(
-            "Numbering",
+            _("Numbering"),
             "Ctrl+Shift+7",
             lambda: self._toggle_list(QTextListFormat.Style.ListDecimal),
             True,
@@ -181,10 +184,10 @@ class LetterEditor(QWidget):
         group = QActionGroup(self)
         self.align_actions: dict[Qt.AlignmentFlag, QAction] = {}
         for label, shortcut, flag in (
-            ("Align Left", "Ctrl+L", Qt.AlignmentFlag.AlignLeft),
-            ("Center", "Ctrl+E", Qt.AlignmentFlag.AlignHCenter),
-            ("Align Right", "Ctrl+R", Qt.AlignmentFlag.AlignRight),
-            ("Justify", "Ctrl+J", Qt.AlignmentFlag.AlignJustify),
+            (_("Align Left"), "Ctrl+L", Qt.AlignmentFlag.AlignLeft),
+            (_("Center"), "Ctrl+E", Qt.AlignmentFlag.AlignHCenter),
+            (_("Align Right"), "Ctrl+R", Qt.AlignmentFlag.AlignRight),
+            (_("Justify"), "Ctrl+J", Qt.AlignmentFlag.AlignJustify),
         ):
             action = self._action(
                 label, shortcut, lambda _=False, f=flag: self.text.setAlignment(f), True

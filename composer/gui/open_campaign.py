@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from composer.core.campaigns import Campaign, CampaignError, available_campaigns, find_campaign
 from composer.gui.background import run_task
+from composer.i18n import _, ngettext
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +24,7 @@ def describe_problems(error: CampaignError) -> str:
     lines = [str(p) for p in error.problems[:MAX_PROBLEMS_SHOWN]]
     more = len(error.problems) - len(lines)
     if more > 0:
-        lines.append(f"…and {more} more.")
+        lines.append(ngettext("…and {count} more.", "…and {count} more.", more).format(count=more))
     return "\n".join(lines)
 
 
@@ -43,15 +44,16 @@ def import_outcome(path: Path, campaigns_dir: Path, replace: bool = False) -> tu
     except PackExistsError as error:
         return "exists", error.campaign, str(path)
     except PackError as error:
-        return "failed", f"{path.name} was refused: {error}.", ""
+        return "failed", _("{name} was refused: {error}.").format(name=path.name, error=error), ""
     except CampaignError as error:
         count = len(error.problems)
-        return (
-            "failed",
-            f"{path.name} is not a usable campaign pack: {count} problem(s) were found. "
-            "Send the list below to whoever made the pack.",
-            describe_problems(error),
-        )
+        found = ngettext(
+            "{name} is not a usable campaign pack: {count} problem was found.",
+            "{name} is not a usable campaign pack: {count} problems were found.",
+            count,
+        ).format(name=path.name, count=count)
+        send = _("Send the list below to whoever made the pack.")
+        return "failed", f"{found} {send}", describe_problems(error)
     return "imported", campaign, str(folder)
 
 
@@ -63,11 +65,11 @@ def load_outcome(campaign_id: str, campaigns_dir: Path) -> tuple[str, Any, str]:
     except CampaignError as error:
         return (
             "failed",
-            f"The campaign '{campaign_id}' has problems and cannot be used.",
+            _("The campaign “{id}” has problems and cannot be used.").format(id=campaign_id),
             describe_problems(error),
         )
     except (LookupError, OSError) as error:
-        return "failed", f"The campaign could not be opened: {error}.", ""
+        return "failed", _("The campaign could not be opened: {error}.").format(error=error), ""
     return "loaded", campaign, ""
 
 
@@ -155,9 +157,11 @@ class CampaignOpener(QObject):
         """Ask for a pack: a .zip, or the campaign.toml inside a pack folder."""
         path, _filter = QFileDialog.getOpenFileName(
             self.parent_widget,
-            "Open Campaign",
+            _("Open Campaign"),
             self._start_folder(),
-            "Campaign packs (*.zip campaign.toml);;All files (*)",
+            _("Campaign packs ({patterns})").format(patterns="*.zip campaign.toml")
+            + ";;"
+            + _("All files ({patterns})").format(patterns="*"),
         )
         if path:
             chosen = Path(path)
@@ -166,7 +170,7 @@ class CampaignOpener(QObject):
     def choose_folder(self) -> None:
         """Ask for a pack folder."""
         path = QFileDialog.getExistingDirectory(
-            self.parent_widget, "Open Campaign Folder", self._start_folder()
+            self.parent_widget, _("Open Campaign Folder"), self._start_folder()
         )
         if path:
             self.open_path(Path(path))
@@ -204,12 +208,14 @@ class CampaignOpener(QObject):
         box = QMessageBox(self.parent_widget)
         box.setObjectName("campaign-replace")
         box.setIcon(QMessageBox.Icon.Question)
-        box.setWindowTitle("Replace the campaign?")
+        box.setWindowTitle(_("Replace the campaign?"))
         # The title comes from the pack: shown as text, never drawn as markup.
         box.setTextFormat(Qt.TextFormat.PlainText)
         box.setText(
-            f"The campaign “{campaign.title}” is already in Letter Composer. "
-            "Replace it with the version you chose?"
+            _(
+                "The campaign “{title}” is already in Letter Composer. "
+                "Replace it with the version you chose?"
+            ).format(title=campaign.title)
         )
         box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
         box.setDefaultButton(QMessageBox.StandardButton.Yes)
@@ -222,7 +228,7 @@ class CampaignOpener(QObject):
         box = QMessageBox(self.parent_widget)
         box.setObjectName("campaign-open-failed")
         box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle("The campaign was not opened")
+        box.setWindowTitle(_("The campaign was not opened"))
         box.setTextFormat(Qt.TextFormat.PlainText)  # names and messages come from the pack
         box.setText(text)
         if details:

@@ -33,6 +33,7 @@ from composer.core.paste import (
     text_chunks,
 )
 from composer.gui.background import run_task
+from composer.i18n import _
 
 # Below these sizes a paste goes in at once (a few milliseconds).
 DIRECT_TEXT_CHARS = 64 * 1024
@@ -145,8 +146,10 @@ class CleanPasteTextEdit(QTextEdit):
             return False
         megabytes = size / (1024 * 1024)
         self.paste_finished.emit(
-            f"Nothing was pasted: that is {megabytes:.0f} MB of text, far more than a letter "
-            "can hold. Copy a smaller part."
+            _(
+                "Nothing was pasted: that is {megabytes} MB of text, far more than a letter "
+                "can hold. Copy a smaller part."
+            ).format(megabytes=f"{megabytes:.0f}")
         )
         return True
 
@@ -197,7 +200,7 @@ class CleanPasteTextEdit(QTextEdit):
     def _clean_failed(self, message: str) -> None:
         self._cleaning -= 1
         self._unlock()  # nothing went in: the letter is as it was, and can be typed in again
-        self.paste_finished.emit(f"Nothing was pasted. {message}")
+        self.paste_finished.emit(_("Nothing was pasted. {reason}").format(reason=message))
 
     # -- inserting a large paste in steps --
 

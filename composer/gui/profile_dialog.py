@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 
 from composer.core.models import Sender
 from composer.core.profile import FieldProblem, checked_sender
+from composer.i18n import _
 
 
 class ProfileDialog(QDialog):
@@ -27,7 +28,7 @@ class ProfileDialog(QDialog):
 
     def __init__(self, sender: Sender, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Sender Profile")
+        self.setWindowTitle(_("Sender Profile"))
         self.name = QLineEdit(sender.name)
         self.street = QPlainTextEdit(sender.street)
         self.street.setTabChangesFocus(True)
@@ -36,31 +37,59 @@ class ProfileDialog(QDialog):
         self.state = QLineEdit(sender.state)
         self.postal_code = QLineEdit(sender.postal_code)
         self.country = QLineEdit(sender.country)
-        self.country.setPlaceholderText("leave empty inside the United States")
+        self.country.setPlaceholderText(_("leave empty inside the United States"))
         self.email = QLineEdit(sender.email)
         self.phone = QLineEdit(sender.phone)
         form = QFormLayout()
         for label, widget, accessible, description in (
-            ("&Name:", self.name, "Your name", "Printed under the signature and on the envelope"),
-            ("&Street:", self.street, "Street address", "One line per line of the address"),
-            ("&City:", self.city, "City", "The city or town you live in"),
-            ("S&tate:", self.state, "State", "Two-letter state code, for example WA"),
             (
-                "&ZIP code:",
-                self.postal_code,
-                "ZIP or postal code",
-                "Used to find your senators and representative",
+                _("&Name:"),
+                self.name,
+                _("Your name"),
+                _("Printed under the signature and on the envelope"),
             ),
-            ("C&ountry:", self.country, "Country", "Leave empty inside the United States"),
-            ("&E-mail:", self.email, "E-mail address", "Where replies can reach you"),
-            ("&Phone:", self.phone, "Phone number", "Optional; printed in the sender block"),
+            (
+                _("&Street:"),
+                self.street,
+                _("Street address"),
+                _("One line per line of the address"),
+            ),
+            (_("&City:"), self.city, _("City"), _("The city or town you live in")),
+            (
+                _("S&tate:"),
+                self.state,
+                _("State"),
+                _("Two-letter state code, for example {code}").format(code="WA"),
+            ),
+            (
+                _("&ZIP code:"),
+                self.postal_code,
+                _("ZIP or postal code"),
+                _("Used to find your senators and representative"),
+            ),
+            (
+                _("C&ountry:"),
+                self.country,
+                _("Country"),
+                _("Leave empty inside the United States"),
+            ),
+            (_("&E-mail:"), self.email, _("E-mail address"), _("Where replies can reach you")),
+            (
+                _("&Phone:"),
+                self.phone,
+                _("Phone number"),
+                _("Optional; printed in the sender block"),
+            ),
         ):
             widget.setAccessibleName(accessible)
             widget.setAccessibleDescription(description)
             form.addRow(label, widget)
         note = QLabel(
-            "Officials answer constituents first: your full postal address shows that you "
-            "live where they serve. It is printed on the letter and kept only on this computer."
+            _(
+                "Officials answer constituents first: your full postal address shows that you "
+                "live where they serve. It is printed on the letter and kept only on this "
+                "computer."
+            )
         )
         note.setWordWrap(True)
         buttons = QDialogButtonBox(
@@ -71,7 +100,7 @@ class ProfileDialog(QDialog):
         self.problems = QLabel()
         self.problems.setWordWrap(True)
         self.problems.setStyleSheet("color: #b00020;")
-        self.problems.setAccessibleName("What to correct")
+        self.problems.setAccessibleName(_("What to correct"))
         self.problems.hide()
         layout = QVBoxLayout(self)
         layout.addWidget(note)

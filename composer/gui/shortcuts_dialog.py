@@ -22,13 +22,16 @@ from PySide6.QtWidgets import (
 
 from composer.gui.a11y import name_clear_button
 from composer.gui.qt_items import child_items, top_level_items
+from composer.i18n import _
 
-# Keys that belong to widgets rather than actions, so no action can report them.
-WIDGET_KEYS_NOTE = (
-    "Tab and Shift+Tab move between the parts of the window. In the argument list, "
-    "Space ticks or unticks an argument. In the letter, Shift+F10 or the Menu key shows "
-    "spelling suggestions for the word at the cursor."
-)
+
+def widget_keys_note() -> str:
+    """Keys that belong to widgets rather than actions, so no action can report them."""
+    return _(
+        "Tab and Shift+Tab move between the parts of the window. In the argument list, "
+        "Space ticks or unticks an argument. In the letter, Shift+F10 or the Menu key shows "
+        "spelling suggestions for the word at the cursor."
+    )
 
 
 @dataclass(frozen=True)
@@ -77,19 +80,20 @@ def collect_shortcuts(window: QMainWindow) -> list[Shortcut]:
         if isinstance(menu, QMenu):
             found += _menu_shortcuts(menu, plain_text(top.text()), seen)
     known_keys = {(s.name, s.keys) for s in found}
+    other = _("Other")
     for action in window.findChildren(QAction):
         if id(action) in seen or action.isSeparator() or action.menu() is not None:
             continue
         keys = key_text(action.shortcuts())
         name = plain_text(action.text())
         if keys and name and (name, keys) not in known_keys:
-            found.append(Shortcut("Other", name, keys))
+            found.append(Shortcut(other, name, keys))
             known_keys.add((name, keys))
     for button in window.findChildren(QAbstractButton):
         keys = key_text([button.shortcut()])
         name = button.accessibleName() or plain_text(button.text())
         if keys and name and (name, keys) not in known_keys:
-            found.append(Shortcut("Other", name, keys))
+            found.append(Shortcut(other, name, keys))
             known_keys.add((name, keys))
     return found
 
@@ -104,22 +108,24 @@ class ShortcutsDialog(QDialog):
 
     def __init__(self, window: QMainWindow, parent: QWidget | None = None) -> None:
         super().__init__(parent if parent is not None else window)
-        self.setWindowTitle("Keyboard Shortcuts")
-        self.setAccessibleName("Keyboard Shortcuts")
+        self.setWindowTitle(_("Keyboard Shortcuts"))
+        self.setAccessibleName(_("Keyboard Shortcuts"))
         self.shortcuts = collect_shortcuts(window)
 
         self.filter = QLineEdit()
-        self.filter.setPlaceholderText("Filter by name or key")
+        self.filter.setPlaceholderText(_("Filter by name or key"))
         self.filter.setClearButtonEnabled(True)
-        name_clear_button(self.filter, "Clear filter")
-        self.filter.setAccessibleName("Filter shortcuts")
-        self.filter.setAccessibleDescription("Show only the shortcuts whose name or keys match")
+        name_clear_button(self.filter, _("Clear filter"))
+        self.filter.setAccessibleName(_("Filter shortcuts"))
+        self.filter.setAccessibleDescription(_("Show only the shortcuts whose name or keys match"))
         self.tree = QTreeWidget()
         self.tree.setColumnCount(2)
-        self.tree.setHeaderLabels(["Action", "Shortcut"])
+        self.tree.setHeaderLabels([_("Action"), _("Shortcut")])
         self.tree.setRootIsDecorated(False)
-        self.tree.setAccessibleName("Shortcuts")
-        self.tree.setAccessibleDescription("Every action of the window with its keyboard shortcut")
+        self.tree.setAccessibleName(_("Shortcuts"))
+        self.tree.setAccessibleDescription(
+            _("Every action of the window with its keyboard shortcut")
+        )
         groups: dict[str, QTreeWidgetItem] = {}
         for shortcut in self.shortcuts:
             group = groups.get(shortcut.group)
@@ -136,7 +142,7 @@ class ShortcutsDialog(QDialog):
         self.tree.resizeColumnToContents(0)
         self.tree.setColumnWidth(0, self.tree.columnWidth(0) + 24)
 
-        note = QLabel(WIDGET_KEYS_NOTE)
+        note = QLabel(widget_keys_note())
         note.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)

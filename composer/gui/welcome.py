@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import logging
 from typing import TYPE_CHECKING
 
@@ -14,32 +15,43 @@ from composer.core.models import Sender
 from composer.core.profile import save_sender
 from composer.core.settings import Settings, save_settings
 from composer.gui.profile_dialog import ProfileDialog
+from composer.i18n import _
 
 if TYPE_CHECKING:
     from composer.gui.mainwindow import MainWindow
 
 log = logging.getLogger(__name__)
 
-WELCOME_HTML = (
-    "<h3>Welcome to Letter Composer</h3>"
-    "<p>Tick the arguments you agree with on the left, make the letter your own in the "
-    "middle, and see the page exactly as it will print on the right. Then print it and "
-    "post it, or send it by e-mail.</p>"
-    "<p>First, who is writing? Your name and address go at the top of every letter. "
-    "You can change them later under File ▸ Sender Profile.</p>"
-)
 
-# Why each field is asked for, read out by screen readers.
-FIELD_DESCRIPTIONS = {
-    "name": "Printed under the letter as your signature",
-    "street": "Your street address; officials answer constituents first",
-    "city": "Your city, printed in your address at the top of the letter",
-    "state": "Your state; it shows which senators represent you",
-    "postal_code": "Your ZIP code; it shows which representative serves you",
-    "country": "Leave empty inside the United States",
-    "email": "Where replies can reach you; also the sender of e-mailed letters",
-    "phone": "Optional; printed with your address",
-}
+def welcome_html() -> str:
+    """The welcome's three sentences, as rich text in the interface's language."""
+    paragraphs = (
+        _(
+            "Tick the arguments you agree with on the left, make the letter your own in the "
+            "middle, and see the page exactly as it will print on the right. Then print it "
+            "and post it, or send it by e-mail."
+        ),
+        _(
+            "First, who is writing? Your name and address go at the top of every letter. "
+            "You can change them later under File ▸ Sender Profile."
+        ),
+    )
+    heading = html.escape(_("Welcome to Letter Composer"))
+    return f"<h3>{heading}</h3>" + "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs)
+
+
+def field_descriptions() -> dict[str, str]:
+    """Why each field is asked for, read out by screen readers."""
+    return {
+        "name": _("Printed under the letter as your signature"),
+        "street": _("Your street address; officials answer constituents first"),
+        "city": _("Your city, printed in your address at the top of the letter"),
+        "state": _("Your state; it shows which senators represent you"),
+        "postal_code": _("Your ZIP code; it shows which representative serves you"),
+        "country": _("Leave empty inside the United States"),
+        "email": _("Where replies can reach you; also the sender of e-mailed letters"),
+        "phone": _("Optional; printed with your address"),
+    }
 
 
 class WelcomeDialog(ProfileDialog):
@@ -47,20 +59,20 @@ class WelcomeDialog(ProfileDialog):
 
     def __init__(self, sender: Sender, parent: QWidget | None = None) -> None:
         super().__init__(sender, parent)
-        self.setWindowTitle("Welcome to Letter Composer")
-        self.setAccessibleName("Welcome")
-        self.welcome = QLabel(WELCOME_HTML)
+        self.setWindowTitle(_("Welcome to Letter Composer"))
+        self.setAccessibleName(_("Welcome"))
+        self.welcome = QLabel(welcome_html())
         self.welcome.setTextFormat(Qt.TextFormat.RichText)
         self.welcome.setWordWrap(True)
-        self.welcome.setAccessibleDescription("Welcome")  # its text is read as its name
+        self.welcome.setAccessibleDescription(_("Welcome"))  # its text is read as its name
         layout = self.layout()
         if layout is not None:
             layout.insertWidget(0, self.welcome)  # type: ignore[attr-defined]
         buttons = self.findChild(QDialogButtonBox)
         if buttons is not None:
-            buttons.button(QDialogButtonBox.StandardButton.Save).setText("Start &Writing")
-            buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("&Later")
-        for field, description in FIELD_DESCRIPTIONS.items():
+            buttons.button(QDialogButtonBox.StandardButton.Save).setText(_("Start &Writing"))
+            buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("&Later"))
+        for field, description in field_descriptions().items():
             getattr(self, field).setAccessibleDescription(description)
         self.name.setFocus(Qt.FocusReason.OtherFocusReason)
         self.resize(500, self.sizeHint().height())
@@ -94,8 +106,8 @@ def show_welcome(window: MainWindow, locations: Locations, settings: Settings) -
         except StorageError as error:
             QMessageBox.warning(
                 window,
-                "The profile was not saved",
-                f"{error}\n\nThe profile is used for this session only.",
+                _("The profile was not saved"),
+                "{}\n\n{}".format(error, _("The profile is used for this session only.")),
             )
         window.sender_profile = chosen
         window.profile_banner.setVisible(not chosen.name.strip())

@@ -16,6 +16,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QMainWindow, QMenu
 
 from composer.core.settings import ZOOM_MAX, ZOOM_MIN
+from composer.i18n import _
 
 if TYPE_CHECKING:
     from composer.core.settings import Settings
@@ -24,7 +25,6 @@ if TYPE_CHECKING:
 
 # The sizes Zoom In and Zoom Out step through, in percent.
 ZOOM_STEPS = (50, 67, 80, 90, 100, 110, 125, 150, 175, 200, 250, 300)
-PANE_NAMES = {"editor": "Letter text", "preview": "Preview"}
 
 
 def next_step(percent: int, direction: int) -> int:
@@ -69,12 +69,12 @@ class ZoomControl(QObject):
         self.preview = preview
         self._settings = settings
         self.zoom_in_action = self._action(
-            "Zoom &In", [QKeySequence(QKeySequence.StandardKey.ZoomIn), QKeySequence("Ctrl+=")]
+            _("Zoom &In"), [QKeySequence(QKeySequence.StandardKey.ZoomIn), QKeySequence("Ctrl+=")]
         )
         self.zoom_out_action = self._action(
-            "Zoom &Out", [QKeySequence(QKeySequence.StandardKey.ZoomOut)]
+            _("Zoom &Out"), [QKeySequence(QKeySequence.StandardKey.ZoomOut)]
         )
-        self.actual_size_action = self._action("&Actual Size", [QKeySequence("Ctrl+0")])
+        self.actual_size_action = self._action(_("&Actual Size"), [QKeySequence("Ctrl+0")])
         self.zoom_in_action.triggered.connect(lambda: self.step(1))
         self.zoom_out_action.triggered.connect(lambda: self.step(-1))
         self.actual_size_action.triggered.connect(lambda: self.set_zoom(self.focused_pane(), 100))
@@ -86,7 +86,9 @@ class ZoomControl(QObject):
         action = QAction(text, self.parent())
         action.setShortcuts(keys)
         action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        action.setStatusTip("Change the size of the letter or, when it has the focus, the preview")
+        action.setStatusTip(
+            _("Change the size of the letter or, when it has the focus, the preview")
+        )
         return action
 
     def actions(self) -> list[QAction]:
@@ -120,7 +122,11 @@ class ZoomControl(QObject):
             self.editor.set_zoom(percent)
             settings.editor_zoom = percent
         self.zoomed.emit(pane, percent)
-        self.message.emit(f"{PANE_NAMES[pane]} at {percent}%.")
+        if pane == "preview":
+            message = _("Preview at {percent}%.")
+        else:
+            message = _("Letter text at {percent}%.")
+        self.message.emit(message.format(percent=percent))
 
 
 def install_zoom(window: QMainWindow, view_menu: QMenu) -> ZoomControl:
