@@ -53,6 +53,9 @@ class Settings:
     # The interface's language: "auto" (the system's), "en", "ru" or "uk". Letters stay
     # in English whatever it is (composer.i18n).
     language: str = "auto"
+    # A combined PDF of letters to several officials is printed on both sides: a blank
+    # page follows each letter with an odd page count (File ▸ Export PDF remembers it).
+    merge_duplex: bool = True
 
     def validated(self) -> Settings:
         """Return a copy with every out-of-range value replaced by its default."""
