@@ -19,16 +19,23 @@ from PySide6.QtWidgets import (
 
 from composer.core.settings import Settings, auto_paper
 from composer.gui.spelling import available_languages, language_label
-from composer.i18n import LANGUAGES, N_, SYSTEM, _
+from composer.i18n import LANGUAGES, SYSTEM, _
 
-PAPER_NAMES = {"letter": N_("US Letter"), "a4": N_("A4")}
-CHANNEL_NAMES = {"print": N_("Print and post"), "email": N_("E-mail")}
+
+def paper_names() -> dict[str, str]:
+    """The paper sizes by setting value, as shown."""
+    return {"letter": _("US Letter"), "a4": _("A4")}
+
+
+def channel_names() -> dict[str, str]:
+    """The ways to send by setting value, as shown."""
+    return {"print": _("Print and post"), "email": _("E-mail")}
 
 
 def auto_paper_text(country: str, lc_paper: str | None = None) -> str:
     """The "automatic" paper choice, saying which size it is and where that comes from."""
     paper, source = auto_paper(country, lc_paper)
-    name = _(PAPER_NAMES[paper])
+    name = paper_names()[paper]
     if source == "country":
         return _("Automatic: {paper}, from the country in your sender profile ({country})").format(
             paper=name, country=country.strip()
@@ -63,8 +70,8 @@ class SettingsDialog(QDialog):
 
         self.paper = QComboBox()
         self.paper.addItem(auto_paper_text(country), "auto")
-        for key, name in PAPER_NAMES.items():
-            self.paper.addItem(_(name), key)
+        for key, name in paper_names().items():
+            self.paper.addItem(name, key)
         self.paper.setAccessibleName(_("Paper size"))
         self.paper.setAccessibleDescription(
             _(
@@ -80,8 +87,8 @@ class SettingsDialog(QDialog):
         )
 
         self.channel = QComboBox()
-        for key, name in CHANNEL_NAMES.items():
-            self.channel.addItem(_(name), key)
+        for key, name in channel_names().items():
+            self.channel.addItem(name, key)
         self.channel.setAccessibleName(_("Usual way to send"))
         self.channel.setAccessibleDescription(
             _("Whether new letters are meant for print or e-mail")

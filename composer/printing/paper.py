@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from composer.i18n import _
+
 MM_PER_INCH = 25.4
 POINTS_PER_MM = 72 / MM_PER_INCH
 
@@ -252,4 +254,6 @@ def paper(name: str) -> PaperSpec:
     try:
         return PAPERS[name.lower()]
     except KeyError:
-        raise ValueError(f"unknown paper size '{name}': choose letter or a4") from None
+        raise ValueError(
+            _("unknown paper size '{name}': choose letter or a4").format(name=name)
+        ) from None
