@@ -329,6 +329,7 @@ class MergeExport(QObject):
 
         def done(result: MergeResult) -> None:
             progress.reset()
+            progress.deleteLater()
             relay.deleteLater()
             letters = ngettext("{n} letter", "{n} letters", result.letters).format(n=result.letters)
             pages = ngettext("{n} page", "{n} pages", result.pages).format(n=result.pages)
@@ -342,6 +343,7 @@ class MergeExport(QObject):
 
         def failed(message: str) -> None:
             progress.reset()
+            progress.deleteLater()
             relay.deleteLater()
             window.statusBar().showMessage(_("The PDF was not saved."), 8000)
             QMessageBox.warning(window, _("The PDF was not saved"), message)

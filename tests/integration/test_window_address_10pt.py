@@ -129,3 +129,36 @@ def test_the_rewritten_addresses_print_at_10_pt_in_the_window_of_the_pdf(
             assert line.inside(window.x, window.y, window.right, window.bottom), line
             assert line.y_max - line.y_min >= TEN_POINT_LINE_MM, line
         first_page += pages.page_count
+
+
+@pytest.mark.parametrize("spec", PAPERS, ids=["letter", "a4"])
+def test_a_street_line_too_long_even_abbreviated_is_refused_not_shrunk(
+    qapp: object, spec: PaperSpec, tmp_path: Path
+) -> None:
+    """The street line is never broken: one too wide at 10 pt stops the output, and the
+    message says which line to shorten."""
+    from composer.printing.letter_layout import LetterStyle, fit_window_address
+    from composer.printing.output import AddressDoesNotFit, write_pdf
+
+    street = "1234567 Extraordinarily Longnamed Memorial Parkway Extension Northwest"
+    written = ["The Honorable Pat Adams", street, "Springfield, IL 62704"]
+    fitted, too_tall = fit_window_address(written, spec, LetterStyle())
+    assert fitted is None and not too_tall
+
+    from composer.core.campaigns import default_campaign
+    from composer.core.compose import new_letter
+    from composer.core.render import Renderer
+    from composer.printing.letter_layout import LetterPages
+
+    campaign = default_campaign()
+    recipient = custom_recipient(written[0], "\n".join(written[1:]))
+    letter = new_letter(campaign, recipients=[recipient])
+    rendered = Renderer(campaign.templates).render(letter, recipient, campaign.template)
+    pages = LetterPages(rendered, spec)
+    problem = pages.address_problem()
+    assert problem is not None
+    assert "a line too long for the envelope window, even at 10 pt" in problem
+    assert "Shorten the street line" in problem
+    with pytest.raises(AddressDoesNotFit):
+        write_pdf(tmp_path / "refused.pdf", [pages])
+    assert not list(tmp_path.iterdir())
