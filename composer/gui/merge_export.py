@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFileDialog,
+    QHBoxLayout,
     QLabel,
     QMessageBox,
     QProgressDialog,
@@ -186,7 +187,10 @@ class MergeExportDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(question)
         layout.addWidget(self.one)
-        layout.addWidget(self.both_sides)
+        under_one = QHBoxLayout()  # the switch belongs to "One PDF": set in under it
+        under_one.addSpacing(24)
+        under_one.addWidget(self.both_sides)
+        layout.addLayout(under_one)
         layout.addWidget(self.each)
         layout.addWidget(self.buttons)
 
