@@ -42,9 +42,10 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(handler=run)
 
 
-def default_size(context: CommandContext) -> str:
-    """The envelope that goes with the paper size in the settings (or the locale)."""
-    paper = effective_paper(load_settings(context.locations.settings_file))
+def default_size(context: CommandContext, country: str = "") -> str:
+    """The envelope that goes with the paper size in the settings (or, set to automatic,
+    with the sender's `country`, else the system's paper setting)."""
+    paper = effective_paper(load_settings(context.locations.settings_file), country)
     return "10" if paper == "letter" else "dl"
 
 
@@ -77,7 +78,7 @@ def run(args: argparse.Namespace, context: CommandContext) -> int:
     # The same office as the letter's: the one nearest the sender.
     recipients = recipients_for(args.to or [PRESIDENT_ID], context.locations, sender)
     warn_terms(context, recipients, by_post=True)
-    size = args.size or default_size(context)
+    size = args.size or default_size(context, sender.country)
     count = write_envelopes(args.out, sender, recipients, size)
     from composer.printing.envelope import envelope
 

@@ -339,7 +339,8 @@ def build_job(
             recipients=recipients,
             subject=args.subject,
         )
-    paper = args.page or effective_paper(load_settings(context.locations.settings_file))
+    settings = load_settings(context.locations.settings_file)
+    paper = args.page or effective_paper(settings, sender.country)
     return LetterJob(campaign, letter, recipients, paper)
 
 

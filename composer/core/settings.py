@@ -53,6 +53,9 @@ class Settings:
     # The interface's language: "auto" (the system's), "en", "ru" or "uk". Letters stay
     # in English whatever it is (composer.i18n).
     language: str = "auto"
+    # A combined PDF of letters to several officials is printed on both sides: a blank
+    # page follows each letter with an odd page count (File ▸ Export PDF remembers it).
+    merge_duplex: bool = True
 
     def validated(self) -> Settings:
         """Return a copy with every out-of-range value replaced by its default."""
@@ -124,6 +127,64 @@ def paper_for_locale(locale_name: str | None = None) -> str:
     return "letter" if parts[1].upper() in LETTER_COUNTRIES else "a4"
 
 
-def effective_paper(settings: Settings, locale_name: str | None = None) -> str:
-    """The paper size to use: the user's choice, or the locale's when set to auto."""
-    return paper_for_locale(locale_name) if settings.paper == "auto" else settings.paper
+# Country names (as people type them in the profile, in lower case) of the countries
+# that use US Letter; any other country given uses A4.
+_LETTER_COUNTRY_NAMES = frozenset(
+    {
+        "us", "usa", "u.s.", "u.s.a.", "united states", "united states of america", "america",
+        "сша", "соединённые штаты", "соединенные штаты", "сполучені штати",
+        "canada", "канада", "mexico", "méxico", "мексика", "philippines",
+        "chile", "colombia", "venezuela", "guatemala", "puerto rico", "costa rica",
+        "el salvador", "panama", "panamá", "dominican republic", "república dominicana",
+        "nicaragua", "belize",
+    }
+)  # fmt: skip
+
+
+def paper_for_country(country: str) -> str | None:
+    """ "letter" or "a4" for a country as typed in the sender profile (a name or a
+    two-letter code); None when no country is given."""
+    name = " ".join(country.split()).lower()
+    if not name:
+        return None
+    if name in _LETTER_COUNTRY_NAMES or name.upper() in LETTER_COUNTRIES:
+        return "letter"
+    return "a4"
+
+
+def auto_paper(country: str = "", lc_paper: str | None = None) -> tuple[str, str]:
+    """The paper "auto" stands for, and where it comes from.
+
+    The sender's country decides (US Letter in the United States, Canada, Mexico and
+    the other countries of :data:`LETTER_COUNTRIES`, A4 everywhere else); without a
+    country, the system's paper setting (``LC_PAPER``); without that, US Letter. The
+    interface's language never decides: a Russian interface may write from Ohio.
+
+    Args:
+        country: the country of the sender profile ("" when none is given).
+        lc_paper: the paper locale; None reads ``LC_PAPER`` from the environment.
+
+    Returns:
+        The paper ("letter" or "a4") and its source: "country", "system" or "default".
+    """
+    by_country = paper_for_country(country)
+    if by_country is not None:
+        return by_country, "country"
+    if lc_paper is None:
+        lc_paper = os.environ.get("LC_PAPER", "")
+    if lc_paper.strip() and lc_paper.strip() not in ("C", "POSIX"):
+        return paper_for_locale(lc_paper.strip()), "system"
+    return "letter", "default"
+
+
+def effective_paper(settings: Settings, country: str = "", lc_paper: str | None = None) -> str:
+    """The paper size to use: the user's choice, or :func:`auto_paper`'s when set to auto.
+
+    Args:
+        settings: the settings (their `paper`).
+        country: the sender profile's country ("" when none is given).
+        lc_paper: the paper locale; None reads ``LC_PAPER`` from the environment.
+    """
+    if settings.paper != "auto":
+        return settings.paper
+    return auto_paper(country, lc_paper)[0]

@@ -102,7 +102,8 @@ class MainWindow(QMainWindow):
         from composer.gui.letter_keeper import LetterKeeper
 
         self.campaign = campaign
-        self.paper = effective_paper(self.settings)
+        saved_sender = load_saved_sender(self.locations.profile_file) or Sender()
+        self.paper = effective_paper(self.settings, saved_sender.country)
         self._build_widgets()
         from composer.gui.window_state import hold_pane_widths
 
@@ -528,7 +529,9 @@ class MainWindow(QMainWindow):
         index = self.paper_choice.findData(paper)
         if self.paper_choice.currentIndex() != index:
             self.paper_choice.setCurrentIndex(index)
-        if self.settings.paper != "auto" or paper != effective_paper(self.settings):
+        if self.settings.paper != "auto" or paper != effective_paper(
+            self.settings, self.sender_profile.country
+        ):
             self.settings.paper = paper
         self.schedule_preview()
 

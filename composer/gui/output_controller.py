@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from composer.core.render import Renderer
     from composer.core.rendered import RenderedLetter
     from composer.gui.mainwindow import MainWindow
+    from composer.gui.merge_export import MergeExport
     from composer.gui.print_history_dialog import PrintHistoryDialog
     from composer.printing.output import Paintable
 
@@ -42,6 +43,7 @@ class OutputController(QObject):
         self.window = window
         self._renderer: Renderer | None = None
         self._jobs: list[object] = []
+        self._merge: MergeExport | None = None
         self.history_dialog: PrintHistoryDialog | None = None
 
     def campaign_changed(self) -> None:
@@ -142,79 +144,11 @@ class OutputController(QObject):
 
     def export_merge(self, path: str | None = None, combined: bool | None = None) -> None:
         """Write a copy for each recipient: one combined PDF, or one PDF each in a folder."""
-        from composer.gui.merge_export import MergeExportJob
+        from composer.gui.merge_export import MergeExport
 
-        recipients = self.window.session.recipients
-        if combined is None:
-            box = QMessageBox(
-                QMessageBox.Icon.Question,
-                "Export PDF",
-                f"The letter goes to {len(recipients)} officials. Write one PDF with every "
-                "letter, or one PDF per official into a folder?",
-                QMessageBox.StandardButton.Cancel,
-                self.window,
-            )
-            one = box.addButton("One PDF", QMessageBox.ButtonRole.AcceptRole)
-            each = box.addButton("One PDF Each", QMessageBox.ButtonRole.AcceptRole)
-            box.exec()
-            if box.clickedButton() not in (one, each):
-                return
-            combined = box.clickedButton() is one
-        if path is None:
-            folder = start_folder(self.window.settings)
-            if combined:
-                path, _filter = QFileDialog.getSaveFileName(
-                    self.window, "Export PDF", str(folder / "letters.pdf"), "PDF (*.pdf)"
-                )
-            else:
-                path = QFileDialog.getExistingDirectory(
-                    self.window, "Folder for the letters", str(folder)
-                )
-            if not path:
-                return
-            remember_folder(self.window.settings, Path(path))
-        job = MergeExportJob(
-            self.window.current_letter(),
-            recipients,
-            self.window.campaign.templates,
-            self.window.campaign.template,
-            self.window.paper,
-            Path(path),
-            combined=combined,
-            fold_marks=self.window.settings.fold_marks,
-        )
-        job.setAutoDelete(False)
-        self._jobs.append(job)
-        progress = QProgressDialog(
-            "Writing the letters…", "Cancel", 0, len(recipients), self.window
-        )
-        progress.setWindowTitle("Export PDF")
-        progress.setMinimumDuration(400)
-        progress.canceled.connect(job.cancel)
-
-        def advanced(done: int, total: int, name: str) -> None:
-            progress.setValue(done)
-            progress.setLabelText(f"Wrote the letter to {name} ({done} of {total}).")
-
-        job.signals.progress.connect(advanced)
-
-        def finished(where: str, letters: int, pages: int, cancelled: bool) -> None:
-            progress.reset()
-            self._jobs = [j for j in self._jobs if j is not job]
-            state = "Stopped after" if cancelled else "Saved"
-            self.window.statusBar().showMessage(
-                f"{state} {letters} letter(s), {pages} page(s), in {where}.", 10000
-            )
-
-        def failed(message: str) -> None:
-            progress.reset()
-            self._jobs = [j for j in self._jobs if j is not job]
-            self._export_failed(message)
-
-        job.signals.finished.connect(finished)
-        job.signals.failed.connect(failed)
-        self.window.statusBar().showMessage("Writing the letters…")
-        self.window.pool.start(job)
+        if self._merge is None:
+            self._merge = MergeExport(self.window)
+        self._merge.start(path, combined)
 
     def _export_finished(self, path: str, pages: int) -> None:
         self.window.statusBar().showMessage(

@@ -8,6 +8,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QMessageBox
 
 from composer import __version__
+from composer.i18n import _
 
 if TYPE_CHECKING:
     from composer.core.settings import Settings
@@ -40,12 +41,22 @@ class Preferences(QObject):
         except StorageError as error:
             QMessageBox.warning(
                 self.window,
-                "The profile was not saved",
-                f"{error}\n\nThe profile is used for this session only.",
+                _("The profile was not saved"),
+                _("{error}\n\nThe profile is used for this session only.").format(error=error),
             )
         self.window.sender_profile = sender
         self.window._update_profile_banner()
+        self.follow_country()
         self.window.schedule_preview()
+
+    def follow_country(self) -> None:
+        """With automatic paper, lay the letter out on the paper of the profile's country."""
+        from composer.core.settings import effective_paper
+
+        if self.window.settings.paper == "auto":
+            self.window.set_paper(
+                effective_paper(self.window.settings, self.window.sender_profile.country)
+            )
 
     def edit_settings(self) -> None:
         """Open the settings dialog (without blocking); changes apply when it is accepted."""
@@ -53,7 +64,9 @@ class Preferences(QObject):
 
         from composer.gui.settings_dialog import SettingsDialog
 
-        dialog = SettingsDialog(self.window.settings, parent=self.window)
+        dialog = SettingsDialog(
+            self.window.settings, parent=self.window, country=self.window.sender_profile.country
+        )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self.apply_settings(dialog.settings()))
         dialog.open()
@@ -68,13 +81,17 @@ class Preferences(QObject):
         for spec in dataclasses.fields(new):
             setattr(self.window.settings, spec.name, getattr(new, spec.name))
         self.window.spelling.set_language(self.window.settings.spell_language)
-        self.window.set_paper(effective_paper(self.window.settings))
+        self.window.set_paper(
+            effective_paper(self.window.settings, self.window.sender_profile.country)
+        )
         self.window.schedule_preview()
         try:
             save_settings(self.window.locations.settings_file, self.window.settings)
         except StorageError as error:
             QMessageBox.warning(
-                self.window, "The settings were not saved", f"{error}\n\nThey apply until you quit."
+                self.window,
+                _("The settings were not saved"),
+                _("{error}\n\nThey apply until you quit.").format(error=error),
             )
 
     def show_shortcuts(self) -> None:
@@ -93,9 +110,11 @@ class Preferences(QObject):
 
         QMessageBox.about(
             self.window,
-            "About Letter Composer",
-            f"<h3>Letter Composer {__version__}</h3>"
-            "<p>Write advocacy letters that officials read: choose arguments, make them "
-            "your own, preview the page, then print or e-mail.</p>"
-            f"<p><small>{BUNDLED_CREDIT}</small></p>",
+            _("About Letter Composer"),
+            f"<h3>Letter Composer {__version__}</h3><p>"
+            + _(
+                "Write advocacy letters that officials read: choose arguments, make them "
+                "your own, preview the page, then print or e-mail."
+            )
+            + f"</p><p><small>{BUNDLED_CREDIT}</small></p>",
         )

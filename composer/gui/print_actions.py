@@ -16,6 +16,7 @@ from composer.core.fileio import StorageError
 from composer.core.models import Recipient, Sender
 from composer.core.print_history import PrintHistory, PrintHistoryError
 from composer.gui.background import run_task
+from composer.i18n import _
 from composer.printing.envelope import EnvelopePages, envelope_for_paper, return_address_lines
 from composer.printing.letter_layout import LetterPages
 from composer.printing.output import (
@@ -43,7 +44,7 @@ def ask_pdf_path(
             or Path.home()
         )
     path, _filter = QFileDialog.getSaveFileName(
-        parent, title, str(Path(folder) / suggested_name), "PDF (*.pdf)"
+        parent, title, str(Path(folder) / suggested_name), _("PDF documents (*.pdf)")
     )
     if not path:
         return None
@@ -144,7 +145,7 @@ def print_with_dialog(
     *,
     history: PrintHistory | None = None,
     pool: QThreadPool | None = None,
-    dialog_title: str = "Print Letter",
+    dialog_title: str | None = None,
 ) -> bool:
     """Show the system print dialog (printer, copies, duplex, pages) and print.
 
@@ -157,7 +158,7 @@ def print_with_dialog(
     printer = _new_printer(items, title)
     total = sum(item.page_count for item in items)
     dialog = QPrintDialog(printer, parent)
-    dialog.setWindowTitle(dialog_title)
+    dialog.setWindowTitle(dialog_title or _("Print Letter"))
     dialog.setMinMax(1, max(1, total))
     options = QAbstractPrintDialog.PrintDialogOption
     dialog.setOption(options.PrintPageRange, True)
@@ -194,7 +195,7 @@ def print_now(
     try:
         print_items(printer, items, title=title)
     except PrinterError as error:
-        QMessageBox.warning(parent, "Nothing was printed", str(error))
+        QMessageBox.warning(parent, _("Nothing was printed"), str(error))
         return False
     letters = printed_letters(items, pages)
     if history is not None and letters:
@@ -210,7 +211,7 @@ def print_preview(parent: QWidget, items: Sequence[Paintable], title: str) -> No
 
     printer = _new_printer(items, title)
     dialog = QPrintPreviewDialog(printer, parent)
-    dialog.setWindowTitle("Print Preview")
+    dialog.setWindowTitle(_("Print Preview"))
     dialog.paintRequested.connect(lambda p: print_items(p, items, title=title))
     dialog.resize(900, 1000)
     dialog.exec()

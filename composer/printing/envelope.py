@@ -23,6 +23,7 @@ from composer.core.postal import (
     abbreviate,
     delivery_lines,
 )
+from composer.i18n import _
 from composer.printing.letter_layout import (
     LAYOUT_DPI,
     draw_document,
@@ -148,7 +149,9 @@ def envelope(name: str) -> EnvelopeSpec:
     try:
         return ENVELOPES[key]
     except KeyError:
-        raise ValueError(f"unknown envelope size '{name}': choose 10, dl or c5") from None
+        raise ValueError(
+            _("unknown envelope size '{name}': choose 10, dl or c5").format(name=name)
+        ) from None
 
 
 @dataclass(frozen=True)
@@ -301,9 +304,11 @@ class EnvelopePages:
         """
         read = self.spec.read_area
         return [
-            f"The address of “{lines[0]}” is too long for the envelope, even in small "
-            "type and with the Postal Service's abbreviations, so nothing was printed. "
-            "Shorten it (at most five lines of about 40 characters)."
+            _(
+                "The address of “{name}” is too long for the envelope, even in small "
+                "type and with the Postal Service's abbreviations, so nothing was printed. "
+                "Shorten it (at most five lines of about 40 characters)."
+            ).format(name=lines[0])
             for lines, document in zip(self.addresses, self._addresses, strict=True)
             if lines and document.size().height() > mm(read.height) + 0.5
         ]

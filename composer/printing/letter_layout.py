@@ -28,9 +28,10 @@ from PySide6.QtGui import (
     QTextOption,
 )
 
-from composer.core.address import fitted_address
 from composer.core.rendered import RenderedLetter
+from composer.i18n import _
 from composer.printing.paper import PaperSpec, Rect
+from composer.printing.window_address import window_forms
 
 LAYOUT_DPI = 720
 UNITS_PER_MM = LAYOUT_DPI / 25.4
@@ -44,16 +45,43 @@ def mm(value: float) -> float:
 
 @dataclass(frozen=True)
 class LetterStyle:
-    """Type and spacing of a business letter."""
+    """Type and spacing of a business letter.
+
+    The inside address shows through the envelope's window, where the post's machines
+    read it: as on the envelope (USPS DMM 202.1, Publication 28), it is set in a plain
+    sans-serif face and never below 10 pt.
+    """
 
     font_family: str = "DejaVu Serif"
     body_points: float = 11.0
     header_points: float = 10.0
+    address_family: str = "DejaVu Sans"
     address_points: float = 11.0
-    min_address_points: float = 8.5
+    min_address_points: float = 10.0
     small_points: float = 7.5
     line_height_percent: int = 118
     paragraph_gap_lines: float = 0.75
+
+
+@dataclass(frozen=True)
+class WindowAddress:
+    """The inside address as it is printed in the envelope window.
+
+    Attributes:
+        lines: the lines printed (each on one line, none wrapped).
+        rule: how they differ from the address as written: "" (not at all),
+            "abbreviated", "joined", "unit above", "broken" or "dropped" (see
+            :mod:`composer.printing.window_address`).
+        area: the part of the window it sits in.
+        anchor: "top" or "bottom": the edge of `area` it sits against.
+        document: the lines laid out, at 10 pt or more.
+    """
+
+    lines: list[str]
+    rule: str
+    area: Rect
+    anchor: str
+    document: QTextDocument
 
 
 _PER_THREAD = threading.local()
@@ -145,6 +173,49 @@ def fitted_lines_document(
         points = max(floor, points - 0.5)
 
 
+def address_lines_document(lines: list[str], area: Rect, style: LetterStyle) -> QTextDocument:
+    """Address lines in the largest size, down to the style's 10 pt floor, that fits `area`
+    without wrapping a line."""
+    return fitted_lines_document(
+        lines,
+        area,
+        style.address_family,
+        style.address_points,
+        style.min_address_points,
+        wrap=False,
+    )
+
+
+def fit_window_address(
+    address_lines: tuple[str, ...] | list[str], spec: PaperSpec, style: LetterStyle
+) -> tuple[WindowAddress | None, bool]:
+    """The inside address as it fits the envelope window of `spec`, at 10 pt or more.
+
+    The forms of :func:`composer.printing.window_address.window_forms` are tried in
+    order, each first in the usual place and then in the window's whole usable area.
+
+    Returns:
+        The address as printed, or None when no form fits; and whether the last form
+        tried was too tall (rather than too wide), for the message that says why.
+    """
+    areas = spec.address_areas
+    widest = max(area.width for area in areas)
+    floor_font = text_font(style.address_family, style.min_address_points)
+
+    def fits_width(line: str) -> bool:
+        return laid_out_lines(lines_document([line], mm(widest), floor_font)) <= 1
+
+    too_tall = False
+    for rule, lines in window_forms(address_lines, fits_width):
+        for area in areas:
+            document = address_lines_document(lines, area, style)
+            too_tall = document.size().height() > mm(area.height) + 0.5
+            if not too_tall and laid_out_lines(document) <= len(lines):
+                anchor = spec.address_anchor if area is areas[0] else "bottom"
+                return WindowAddress(lines, rule, area, anchor, document), False
+    return None, too_tall
+
+
 def laid_out_lines(document: QTextDocument) -> int:
     """How many lines the document takes once laid out (wrapped lines count twice)."""
     document.size()  # makes sure the layout is done
@@ -229,8 +300,9 @@ class LetterPages:
         self.spec = spec
         self.fold_marks = fold_marks
         self.style = style or LetterStyle()
-        self._address: tuple[list[str], bool] | None = None
+        self._address: WindowAddress | None = None
         self._address_chosen = False
+        self._address_too_tall = False
         self._flow = self._flow_document()
         self._breaks = self._paginate()
 
@@ -472,7 +544,8 @@ class LetterPages:
         address = self.address_document()
         # Never outside the window: an address that does not fit is refused before
         # output (address_problem), and the preview must not draw it over the letter.
-        area = spec.address_area
+        chosen = self._chosen_address()
+        area = spec.address_area if chosen is None else chosen.area
         top = self.address_top(address)
         painter.save()
         painter.translate(mm(area.x), top)
@@ -483,8 +556,10 @@ class LetterPages:
 
     def address_top(self, address: QTextDocument | None = None) -> float:
         """The top of the inside address in layout units (it may sit at the area's bottom)."""
-        area = self.spec.address_area
-        if self.spec.address_anchor != "bottom":
+        chosen = self._chosen_address()
+        area = self.spec.address_area if chosen is None else chosen.area
+        anchor = self.spec.address_anchor if chosen is None else chosen.anchor
+        if anchor != "bottom":
             return mm(area.y)
         height = (address or self.address_document()).size().height()
         return mm(area.bottom) - min(height, mm(area.height))
@@ -497,63 +572,65 @@ class LetterPages:
         fmt.setFontWeight(QFont.Weight.Bold)
         cursor.mergeCharFormat(fmt)
 
-    def _address_lines_document(self, lines: list[str]) -> QTextDocument:
-        style = self.style
-        return fitted_lines_document(
-            lines,
-            self.spec.address_area,
-            style.font_family,
-            style.address_points,
-            style.min_address_points,
-            wrap=False,
-        )
-
-    def _address_fits(self, lines: list[str]) -> bool:
-        document = self._address_lines_document(lines)
-        too_tall = document.size().height() > mm(self.spec.address_area.height) + 0.5
-        return not too_tall and laid_out_lines(document) <= len(lines)
-
-    def _chosen_address(self) -> tuple[list[str], bool] | None:
-        """The address lines that fit the window (shortened by USPS Publication 28's
-        rules when needed) and whether they were shortened; None when none fits."""
+    def _chosen_address(self) -> WindowAddress | None:
+        """The address as it fits the window at 10 pt or more; None when no form fits."""
         if not self._address_chosen:
-            self._address = fitted_address(self.rendered.address_lines, self._address_fits)
+            self._address, self._address_too_tall = fit_window_address(
+                self.rendered.address_lines, self.spec, self.style
+            )
             self._address_chosen = True
         return self._address
 
     @property
     def address_lines(self) -> list[str]:
-        """The inside address as printed (shortened when that makes it fit)."""
+        """The inside address as printed (rewritten when that makes it fit)."""
         chosen = self._chosen_address()
         if chosen is not None:
-            return chosen[0]
+            return chosen.lines
         return [line for line in self.rendered.address_lines if line.strip()]
 
     @property
     def address_shortened(self) -> bool:
-        """Whether the address is printed with the Postal Service's abbreviations."""
+        """Whether the address is printed otherwise than as written (abbreviated by the
+        Postal Service's rules, a line broken in two or the second name line left out)."""
         chosen = self._chosen_address()
-        return chosen is not None and chosen[1]
+        return chosen is not None and chosen.rule != ""
+
+    @property
+    def address_rule(self) -> str:
+        """How the printed address differs from the written one ("" when it does not,
+        or when it does not fit at all); see :class:`WindowAddress`."""
+        chosen = self._chosen_address()
+        return "" if chosen is None else chosen.rule
 
     def address_document(self) -> QTextDocument:
-        """The inside address, in the largest size (down to a floor) that fits the window."""
-        return self._address_lines_document(self.address_lines)
+        """The inside address laid out at 10 pt or more (clipped to the window when it
+        does not fit, which :meth:`address_problem` then reports)."""
+        chosen = self._chosen_address()
+        if chosen is not None:
+            return chosen.document
+        return address_lines_document(self.address_lines, self.spec.address_area, self.style)
 
     def address_problem(self) -> str | None:
         """Why the inside address cannot be printed in the window, or None when it fits
-        (as written, or shortened by the Postal Service's rules)."""
+        (as written, or rewritten by the rules of :mod:`composer.printing.window_address`)."""
         lines = [line for line in self.rendered.address_lines if line.strip()]
         if not lines:
-            return "The letter has no address for the envelope window."
+            return _("The letter has no address for the envelope window.")
         if self._chosen_address() is not None:
             return None
-        area, document = self.spec.address_area, self.address_document()
-        too_tall = document.size().height() > mm(area.height) + 0.5
-        return (
-            f"The address has {'too many' if too_tall else 'too long'} lines for the envelope window, even "
-            "in small type and with the Postal Service's abbreviations, so nothing was "
-            "printed. Shorten it (at most five lines of about 40 characters), or choose "
-            "another office."
+        if self._address_too_tall:
+            return _(
+                "The address has too many lines for the envelope window, even at 10 pt "
+                "(the smallest type the post reads) and with the Postal Service's "
+                "abbreviations, so nothing was printed. Shorten it to at most five lines, "
+                "or choose another office."
+            )
+        return _(
+            "The address has a line too long for the envelope window, even at 10 pt "
+            "(the smallest type the post reads) and with the Postal Service's "
+            "abbreviations, so nothing was printed. Shorten the street line to about "
+            "35 characters, or choose another office."
         )
 
     def _paint_continuation_head(self, painter: QPainter, page: int) -> None:

@@ -16,6 +16,7 @@ from PySide6.QtGui import QFont, QTextDocument, QTextDocumentWriter
 from composer.core.export import html_document, title_of
 from composer.core.fileio import StorageError, atomic_write_bytes
 from composer.core.render import RenderedLetter
+from composer.i18n import _
 from composer.printing.output import ensure_gui_application
 
 ODF_MIMETYPE = b"application/vnd.oasis.opendocument.text"
@@ -39,7 +40,7 @@ def odt_bytes(letters: Sequence[RenderedLetter]) -> bytes:
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     writer = QTextDocumentWriter(buffer, QByteArray(b"odf"))
     if not writer.write(document):
-        raise StorageError("The letter could not be turned into an OpenDocument file.")
+        raise StorageError(_("The letter could not be turned into an OpenDocument file."))
     buffer.close()
     return bytes(data.data())
 

@@ -20,6 +20,7 @@ from PySide6.QtGui import (
 )
 
 from composer.core.fileio import StorageError, describe_os_error
+from composer.i18n import _
 
 if TYPE_CHECKING:
     # Printing support is loaded only when something is printed: writing PDFs and the
@@ -108,7 +109,9 @@ def address_problems(items: Iterable[Paintable]) -> list[str]:
             if problem:
                 rendered = getattr(item, "rendered", None)
                 name = rendered.recipient.short_name if rendered is not None else ""
-                found.append(f"{name}: {problem}" if name else problem)
+                found.append(
+                    _("{name}: {problem}").format(name=name, problem=problem) if name else problem
+                )
         envelope_problems = getattr(item, "address_problems", None)
         if callable(envelope_problems):
             found.extend(envelope_problems())
@@ -156,10 +159,10 @@ def paint_items(
                     device.setPageLayout(layout)
                 if not painter.isActive():
                     if not painter.begin(device):
-                        raise StorageError("The output could not be opened for drawing.")
+                        raise StorageError(_("The output could not be opened for drawing."))
                 else:
                     if not device.newPage():
-                        raise StorageError("The next page could not be started.")
+                        raise StorageError(_("The next page could not be started."))
                 item.paint(painter, page, dpi)
                 drawn += 1
             if progress is not None and not progress(index):
@@ -198,7 +201,9 @@ def _write_pdf_file(
         pages = draw(writer)
         del writer  # closes the file
         if (require_pages and pages == 0) or os.path.getsize(tmp_name) == 0:
-            raise StorageError(f"Nothing could be written to {path}. Is the disk full?")
+            raise StorageError(
+                _("Nothing could be written to {path}. Is the disk full?").format(path=path)
+            )
         os.chmod(tmp_name, 0o644)  # as every other export (fileio.atomic_write_bytes)
         os.replace(tmp_name, path)
         return pages
@@ -264,9 +269,13 @@ def write_pdf_stream(
                     writer.setPageLayout(page_layout(item))
                     if not painter.isActive():
                         if not painter.begin(writer):
-                            raise StorageError(f"{path} could not be opened for drawing.")
+                            raise StorageError(
+                                _("{path} could not be opened for drawing.").format(path=path)
+                            )
                     elif not writer.newPage():
-                        raise StorageError(f"A new page could not be started in {path}.")
+                        raise StorageError(
+                            _("A new page could not be started in {path}.").format(path=path)
+                        )
                     item.paint(painter, page, PDF_DPI)
                     pages += 1
         finally:
@@ -292,8 +301,10 @@ def available_printers() -> tuple[list[str], str]:
 
 def _listed(names: list[str], default: str) -> str:
     if not names:
-        return "none"
-    return ", ".join(f"{name} (default)" if name == default else name for name in names)
+        return _("none")
+    return ", ".join(
+        _("{name} (default)").format(name=name) if name == default else name for name in names
+    )
 
 
 def open_printer(name: str | None = None) -> QPrinter:
@@ -308,18 +319,24 @@ def open_printer(name: str | None = None) -> QPrinter:
     names, default = available_printers()
     if not names:
         raise PrinterError(
-            "No printer is set up on this computer (or its print service is not running). "
-            "Add a printer in the system's printer settings, or write a PDF and print that."
+            _(
+                "No printer is set up on this computer (or its print service is not running). "
+                "Add a printer in the system's printer settings, or write a PDF and print that."
+            )
         )
     if name is None:
         if not default:
             raise PrinterError(
-                f"No default printer is set. Choose one by name; available: {_listed(names, '')}."
+                _("No default printer is set. Choose one by name; available: {names}.").format(
+                    names=_listed(names, "")
+                )
             )
         name = default
     if name not in names:
         raise PrinterError(
-            f"There is no printer named '{name}'. Available: {_listed(names, default)}."
+            _("There is no printer named '{name}'. Available: {names}.").format(
+                name=name, names=_listed(names, default)
+            )
         )
     return QPrinter(QPrinterInfo.printerInfo(name), QPrinter.PrinterMode.HighResolution)
 
@@ -344,17 +361,32 @@ def print_items(
     if copies > 1:
         printer.setCopyCount(copies)
     name = printer.printerName()
-    which = f"The printer '{name}'" if name else "The printer"
     try:
         pages = paint_items(printer, items, printer.resolution())
     except StorageError as error:
-        raise PrinterError(
-            f"{which} could not be used: {error} "
-            "Check that it is switched on and that the print service is running."
-        ) from error
-    if printer.printerState() == QPrinter.PrinterState.Error:
-        raise PrinterError(
-            f"{which} reported an error and may not have printed. "
-            "Check the printer and its queue in the system's printer settings."
+        message = (
+            _(
+                "The printer '{name}' could not be used: {error} Check that it is switched on "
+                "and that the print service is running."
+            )
+            if name
+            else _(
+                "The printer could not be used: {error} Check that it is switched on and that "
+                "the print service is running."
+            )
         )
+        raise PrinterError(message.format(name=name, error=error)) from error
+    if printer.printerState() == QPrinter.PrinterState.Error:
+        message = (
+            _(
+                "The printer '{name}' reported an error and may not have printed. Check the "
+                "printer and its queue in the system's printer settings."
+            )
+            if name
+            else _(
+                "The printer reported an error and may not have printed. Check the printer "
+                "and its queue in the system's printer settings."
+            )
+        )
+        raise PrinterError(message.format(name=name))
     return pages

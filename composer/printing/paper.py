@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from composer.i18n import _
+
 MM_PER_INCH = 25.4
 POINTS_PER_MM = 72 / MM_PER_INCH
 
@@ -76,6 +78,9 @@ class PaperSpec:
         fold_marks: y positions of the fold marks.
         punch_mark: y position of the hole-punch mark, or None.
         envelope: the window envelope this layout is made for ("10" or "dl").
+        wide_address_area: all of the window an address may take when it does not
+            fit `address_area` at 10 pt (its bottom edge is that of `address_area`,
+            against which it sits); None when that is `address_area` itself.
     """
 
     name: str
@@ -95,11 +100,19 @@ class PaperSpec:
     fold_marks: tuple[float, ...]
     punch_mark: float | None
     envelope: str
+    wide_address_area: Rect | None = None
 
     @property
     def text_width(self) -> float:
         """Width of the body text column."""
         return self.width - self.margin_left - self.margin_right
+
+    @property
+    def address_areas(self) -> tuple[Rect, ...]:
+        """Where an inside address may go, the preferred place first."""
+        if self.wide_address_area is None:
+            return (self.address_area,)
+        return (self.address_area, self.wide_address_area)
 
 
 def folded_window(
@@ -218,6 +231,15 @@ A4 = PaperSpec(
     fold_marks=(A4_FOLD, 2 * A4_FOLD),
     punch_mark=297.0 / 2,
     envelope="dl",
+    # An address too wide or too tall for the form-B field at 10 pt may use the window's
+    # whole width (the same clearance on the left as on the right) and its height below
+    # the return line; the sender's return line stays the only other thing it shows.
+    wide_address_area=Rect(
+        A4_WINDOW.x + A4_WINDOW_CLEARANCE,
+        A4_ADDRESS_FIELD.y + 5.0 + 5.0 + 1.0,
+        A4_WINDOW.width - 2 * A4_WINDOW_CLEARANCE,
+        A4_ADDRESS_FIELD.bottom - (A4_ADDRESS_FIELD.y + 5.0 + 5.0 + 1.0),
+    ),
 )
 
 PAPERS = {"letter": LETTER, "a4": A4}
@@ -232,4 +254,6 @@ def paper(name: str) -> PaperSpec:
     try:
         return PAPERS[name.lower()]
     except KeyError:
-        raise ValueError(f"unknown paper size '{name}': choose letter or a4") from None
+        raise ValueError(
+            _("unknown paper size '{name}': choose letter or a4").format(name=name)
+        ) from None

@@ -45,7 +45,7 @@ def test_the_preview_says_when_the_address_is_shortened_or_does_not_fit(
     qtbot.waitUntil(note.isVisible, timeout=TIMEOUT)
     assert "too long for the envelope window" in note.text()
     assert "Postal Service's abbreviations" in note.text()
-    assert "12345 Martin Luther King Junior Blvd NW, Ste 1200" in note.text()
+    assert "Ste 1200 / 12345 Martin Luther King Junior Blvd NW / Seattle" in note.text()
     assert note.accessibleName() == ""  # a screen reader reads its text
 
     # Does not fit at all: said, with what to do.

@@ -251,3 +251,34 @@ def test_the_window_icon_comes_from_the_resources(size: int, qtbot) -> None:
     assert image.width() == size
     assert image.pixelColor(size // 2, size - size // 5).alpha() == 255  # the envelope
     assert not create_application().windowIcon().isNull()
+
+
+def test_the_interface_language_is_chosen_in_settings_and_saved(
+    main_window, locations: Locations, qtbot
+) -> None:
+    main_window.preferences.edit_settings()
+    dialog = main_window.findChild(SettingsDialog)
+    qtbot.waitExposed(dialog)
+    names = [dialog.language.itemText(i) for i in range(dialog.language.count())]
+    assert names == ["System default", "English", "Русский", "Українська"]
+    assert dialog.language.currentData() == "auto"
+    assert "next time the program starts" in dialog.language_note.text()
+    dialog.language.setFocus()
+    QTest.keyClick(dialog.language, Qt.Key.Key_End)  # the last one: Українська
+    assert dialog.language.currentText() == "Українська"
+    with qtbot.waitSignal(dialog.finished):
+        QTest.mouseClick(_button(dialog, "OK"), Qt.MouseButton.LeftButton)
+    stored = json.loads(locations.settings_file.read_text(encoding="utf-8"))["settings"]
+    assert stored["language"] == "uk"
+    assert load_settings(locations.settings_file).language == "uk"
+    assert main_window.settings.language == "uk"
+
+    # Shown again as saved; "System default" goes back to following the system.
+    main_window.preferences.edit_settings()
+    dialog = main_window.findChild(SettingsDialog)
+    qtbot.waitExposed(dialog)
+    assert dialog.language.currentText() == "Українська"
+    dialog.language.setCurrentIndex(dialog.language.findText("System default"))
+    with qtbot.waitSignal(dialog.finished):
+        QTest.mouseClick(_button(dialog, "OK"), Qt.MouseButton.LeftButton)
+    assert load_settings(locations.settings_file).language == "auto"

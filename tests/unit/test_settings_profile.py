@@ -9,7 +9,15 @@ import pytest
 from composer.core.locations import Locations
 from composer.core.models import Sender
 from composer.core.profile import ProfileError, load_saved_sender, load_sender, save_sender
-from composer.core.settings import Settings, load_settings, paper_for_locale, save_settings
+from composer.core.settings import (
+    Settings,
+    auto_paper,
+    effective_paper,
+    load_settings,
+    paper_for_country,
+    paper_for_locale,
+    save_settings,
+)
 
 
 def test_settings_round_trip(locations: Locations) -> None:
@@ -67,6 +75,54 @@ def test_pane_sizes_that_are_not_widths_fall_back(locations: Locations, sizes: s
 )
 def test_paper_from_locale(name: str, paper: str) -> None:
     assert paper_for_locale(name) == paper
+
+
+@pytest.mark.parametrize(
+    ("country", "paper"),
+    [
+        ("USA", "letter"),
+        ("United States", "letter"),
+        ("us", "letter"),
+        (" Canada ", "letter"),
+        ("MX", "letter"),
+        ("Mexico", "letter"),
+        ("Germany", "a4"),
+        ("Russia", "a4"),
+        ("UA", "a4"),
+        ("United Kingdom", "a4"),
+        ("", None),
+        ("   ", None),
+    ],
+)
+def test_paper_from_the_profile_country(country: str, paper: str | None) -> None:
+    assert paper_for_country(country) == paper
+
+
+def test_automatic_paper_follows_the_country_then_lc_paper_then_letter(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    auto = Settings(paper="auto")
+    # The interface's language never decides: a Russian desktop writing from the US.
+    monkeypatch.setenv("LANG", "ru_RU.UTF-8")
+    monkeypatch.setenv("LC_ALL", "ru_RU.UTF-8")
+    monkeypatch.delenv("LC_PAPER", raising=False)
+    assert effective_paper(auto, "USA") == "letter"
+    assert effective_paper(auto, "") == "letter"
+    assert auto_paper("") == ("letter", "default")
+    # The country wins over the system's paper setting ...
+    monkeypatch.setenv("LC_PAPER", "de_DE.UTF-8")
+    assert auto_paper("United States") == ("letter", "country")
+    assert auto_paper("Canada", "en_GB.UTF-8") == ("letter", "country")
+    # ... which decides only when the profile names no country.
+    assert auto_paper("") == ("a4", "system")
+    assert effective_paper(auto, "") == "a4"
+    assert effective_paper(auto, "Germany", lc_paper="en_US.UTF-8") == "a4"
+    monkeypatch.setenv("LC_PAPER", "en_US.UTF-8")
+    assert effective_paper(auto, "Ukraine") == "a4"
+    assert effective_paper(auto, "") == "letter"
+    # A size chosen by hand is kept whatever the country.
+    assert effective_paper(Settings(paper="a4"), "USA") == "a4"
+    assert effective_paper(Settings(paper="letter"), "Germany") == "letter"
 
 
 def test_profile_round_trip(locations: Locations) -> None:
