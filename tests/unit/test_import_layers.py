@@ -14,11 +14,19 @@ import composer
 PACKAGE = Path(composer.__file__).parent
 
 # What each layer may import from the program (its own layer is always allowed).
+# composer.i18n (the interface's language, no Qt) is below every layer and imports nothing.
 ALLOWED = {
-    "composer.core": {"composer"},
-    "composer.printing": {"composer", "composer.core"},
-    "composer.commands": {"composer", "composer.core", "composer.printing", "composer.commands"},
-    "composer.gui": {"composer", "composer.core", "composer.printing"},
+    "composer.i18n": set(),
+    "composer.core": {"composer", "composer.i18n"},
+    "composer.printing": {"composer", "composer.core", "composer.i18n"},
+    "composer.commands": {
+        "composer",
+        "composer.core",
+        "composer.printing",
+        "composer.commands",
+        "composer.i18n",
+    },
+    "composer.gui": {"composer", "composer.core", "composer.printing", "composer.i18n"},
 }
 # The command line starts the window: that one entry point may reach the GUI.
 EXCEPTIONS = {("composer.cli", "composer.gui.app")}
