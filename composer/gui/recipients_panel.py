@@ -6,29 +6,21 @@ a worker on the thread pool and reports back through signals.
 
 from __future__ import annotations
 
-import contextlib
 import itertools
-import threading
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QRunnable, Qt, QThreadPool, QUrl, Signal
-from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeyEvent, QShowEvent
+from PySide6.QtCore import Qt, QThreadPool, QUrl, Signal
+from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QProgressBar,
     QPushButton,
     QStyle,
-    QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -38,17 +30,17 @@ from composer.core.directory import (
     DEFAULT_URLS,
     Channel,
     Directory,
-    DirectoryCancelled,
     DirectoryError,
     DirectoryInfo,
     FindResult,
     Official,
-    builtin_officials,
     normalize_zip,
-    update_from_internet,
 )
-from composer.core.models import Recipient
 from composer.gui.a11y import announce, name_clear_button
+from composer.gui.directory_jobs import DirectoryJobs, Work, import_work, search_work, update_work
+from composer.gui.officials_list import OfficialsList, RecipientChoice, why_these
+
+__all__ = ["RecipientChoice", "RecipientsPanel", "open_contact_form"]
 
 SEARCH_MODES = (("zip", "ZIP code"), ("state", "State"), ("name", "Name"))
 PLACEHOLDERS = {
@@ -56,76 +48,6 @@ PLACEHOLDERS = {
     "state": "State or territory, e.g. WA or Washington",
     "name": "Part of a name, e.g. Murray",
 }
-
-
-@dataclass(frozen=True)
-class RecipientChoice:
-    """One ticked official and how the letter reaches them.
-
-    `recipient` is addressed for the chosen channel: to the chosen office for
-    post; to the default office for the web form or e-mail (the letter still
-    carries an inside address).
-    """
-
-    official: Official
-    channel: Channel
-    recipient: Recipient
-
-
-class _JobSignals(QObject):
-    """Signals of a directory job.
-
-    Signals:
-        progress(str, float): what is happening and how far along (0–1).
-        finished(object): the job's result.
-        failed(str): what went wrong, in plain words.
-        cancelled(): the job stopped at the user's request.
-    """
-
-    progress = Signal(str, float)
-    finished = Signal(object)
-    failed = Signal(str)
-    cancelled = Signal()
-
-
-class DirectoryJob(QRunnable):
-    """Runs one directory operation (search, import, download) off the GUI thread.
-
-    Args:
-        work: called in the worker with a progress callback and a cancel check;
-            returns the result handed to ``signals.finished``.
-    """
-
-    def __init__(
-        self,
-        work: Callable[[Callable[[str, float], None], Callable[[], bool]], object],
-    ) -> None:
-        super().__init__()
-        self.setAutoDelete(False)  # the panel keeps it until it has reported
-        self._work = work
-        self._cancel = threading.Event()
-        self.signals = _JobSignals()
-
-    def cancel(self) -> None:
-        """Ask the job to stop at its next check; its result will be ignored."""
-        self._cancel.set()
-
-    @property
-    def is_cancelled(self) -> bool:
-        """Whether :meth:`cancel` was called."""
-        return self._cancel.is_set()
-
-    def run(self) -> None:
-        try:
-            result = self._work(self.signals.progress.emit, self._cancel.is_set)
-        except DirectoryCancelled:
-            self.signals.cancelled.emit()
-        except DirectoryError as error:
-            self.signals.failed.emit(str(error))
-        except Exception as error:  # shown in the panel; never a silent death of the worker
-            self.signals.failed.emit(f"Unexpected error: {error.__class__.__name__}: {error}")
-        else:
-            self.signals.finished.emit(result)
 
 
 def open_contact_form(
@@ -179,16 +101,15 @@ class RecipientsPanel(QWidget):
         self.directory = directory
         self.pool = pool or QThreadPool.globalInstance()
         self.urls = dict(urls)
+        self.officials = OfficialsList(self)
         self.near_zip = normalize_zip(near_zip, strict=False)
         # The writer's own ZIP code: only the members who represent it are ticked for them.
         self.home_zip = self.near_zip
-        self._job: DirectoryJob | None = None
+        self.jobs = DirectoryJobs(self.pool, self)
+        self.jobs.progress.connect(self._job_progress)
+        self.jobs.ended.connect(lambda: self._set_busy(""))
+        self.jobs.failed.connect(self._job_failed)
         self._on_job_failed: Callable[[], None] | None = None
-        self._orphans: set[DirectoryJob] = set()
-        # Each result row: its item, the official and the channels they can be reached by.
-        self._rows: list[tuple[QTreeWidgetItem, Official, list[Channel]]] = []
-        # The channel chosen for each row (index into its channels), by official id.
-        self._chosen: dict[str, int] = {}
 
         self.import_action = QAction("&Import…", self)
         self.import_action.setStatusTip(
@@ -239,26 +160,11 @@ class RecipientsPanel(QWidget):
         self.reason_label.setWordWrap(True)
         self.reason_label.setAccessibleDescription("Why these results")
 
-        self.results = QTreeWidget()
-        self.results.setAccessibleName("Officials found")
-        self.results.setAccessibleDescription(
-            "Arrow keys move between officials, Space ticks one to write to; "
-            "Tab goes on to how the letter reaches them; Enter uses the ticked officials"
-        )
-        self.results.setColumnCount(2)
-        self.results.setHeaderLabels(["Official", "Send by"])
-        self.results.setRootIsDecorated(False)
-        self.results.installEventFilter(self)
-        self.results.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.results.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        # One "Send by" box for the official the results' cursor is on: arrows move
-        # between officials and Space ticks, and the box changes only when it has focus.
-        self.channel_label = QLabel("&Send by:")
-        self.channel_box = QComboBox()
-        self.channel_label.setBuddy(self.channel_box)
-        self.note_label = QLabel()
-        self.note_label.setWordWrap(True)
-        self.note_label.setAccessibleDescription("About this way of sending")
+        self.results = self.officials.results
+        self.channel_label = self.officials.channel_label
+        self.channel_box = self.officials.channel_box
+        self.note_label = self.officials.note_label
+        self.officials.activated.connect(self._enter_in_results)
 
         self.progress = QProgressBar()
         self.progress.setRange(0, 100)
@@ -319,8 +225,6 @@ class RecipientsPanel(QWidget):
         self.find_button.clicked.connect(self.run_search)
         self.cancel_button.clicked.connect(self.cancel)
         self.use_button.clicked.connect(self.use_selected)
-        self.results.currentItemChanged.connect(self._current_changed)
-        self.channel_box.currentIndexChanged.connect(self._channel_chosen)
         order = (
             self.mode,
             self.query,
@@ -336,19 +240,10 @@ class RecipientsPanel(QWidget):
             QWidget.setTabOrder(first, second)
         self._mode_changed()
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+    def _enter_in_results(self) -> None:
         """Enter in the results uses the ticked officials, as Use Selected does."""
-        if (
-            watched is self.results
-            and event.type() == QEvent.Type.KeyPress
-            and isinstance(event, QKeyEvent)
-            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-            and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
-        ):
-            if self.use_button.isEnabled():
-                self.use_selected()
-            return True
-        return super().eventFilter(watched, event)
+        if self.use_button.isEnabled():
+            self.use_selected()
 
     def _mode_changed(self) -> None:
         self.query.setPlaceholderText(PLACEHOLDERS[self.mode.currentData()])
@@ -394,67 +289,52 @@ class RecipientsPanel(QWidget):
     @property
     def busy(self) -> bool:
         """Whether a search, import or update is running."""
-        return self._job is not None
+        return self.jobs.busy
+
+    @property
+    def _job(self) -> object | None:
+        """The job running now, if any."""
+        return self.jobs.current
+
+    @property
+    def near_zip(self) -> str:
+        """The ZIP code whose nearest offices are offered first."""
+        return self.officials.near_zip
+
+    @near_zip.setter
+    def near_zip(self, zip_code: str) -> None:
+        self.officials.near_zip = zip_code
 
     # --- jobs -----------------------------------------------------------------------------
 
     def _start(
         self,
         text: str,
-        work: Callable[[Callable[[str, float], None], Callable[[], bool]], object],
+        work: Work,
         done: Callable[[object], None],
         on_failed: Callable[[], None] | None = None,
     ) -> None:
-        if self._job is not None:
+        if self.jobs.busy:
             return
         self._on_job_failed = on_failed
-        job = DirectoryJob(work)
-        job.signals.progress.connect(self._job_progress)
-        job.signals.finished.connect(lambda result, job=job: self._job_finished(job, result, done))
-        job.signals.failed.connect(lambda message, job=job: self._job_failed(job, message))
-        job.signals.cancelled.connect(lambda job=job: self._job_over(job))
-        self._job = job
+        self.jobs.start(work, done)
         self._show_error("")
         self._set_busy(text)
-        self.pool.start(job)
 
     def _job_progress(self, text: str, share: float) -> None:
-        if self._job is not None:
-            self.progress_text.setText(text)
-            self.progress.setValue(round(share * 100))
+        self.progress_text.setText(text)
+        self.progress.setValue(round(share * 100))
 
-    def _job_over(self, job: DirectoryJob) -> bool:
-        """Forget a job that has reported; True if its result should still be used."""
-        self._orphans.discard(job)
-        if job is not self._job:
-            return False
-        self._job = None
-        self._set_busy("")
-        return not job.is_cancelled
-
-    def _job_finished(
-        self, job: DirectoryJob, result: object, done: Callable[[object], None]
-    ) -> None:
-        if self._job_over(job):
-            done(result)
-
-    def _job_failed(self, job: DirectoryJob, message: str) -> None:
-        if self._job_over(job):
-            if self._on_job_failed is not None:
-                self._on_job_failed()
-            self._show_error(message)
-            self.failed.emit(message)
+    def _job_failed(self, message: str) -> None:
+        if self._on_job_failed is not None:
+            self._on_job_failed()
+        self._show_error(message)
+        self.failed.emit(message)
 
     def cancel(self) -> None:
         """Stop the running job; the panel is free at once, the worker stops on its own."""
-        job = self._job
-        if job is None:
+        if not self.jobs.cancel():
             return
-        job.cancel()
-        # A download blocked on the network only notices at its next check: let
-        # it finish in the background and ignore what it reports.
-        self._orphans.add(job)
-        self._job = None
         self._set_busy("")
         self._show_error("Cancelled; the directory was not changed.")
 
@@ -481,21 +361,13 @@ class RecipientsPanel(QWidget):
 
         home = self.home_zip or (normalize_zip(text, strict=False) if mode == "zip" else "")
 
-        def work(progress: Callable[[str, float], None], cancelled: Callable[[], bool]) -> object:
-            if mode == "zip":
-                result = directory.find_by_zip(text)
-            elif mode == "state":
-                result = directory.find_by_state(text)
-            else:
-                result = directory.find_by_name(text)
-            own: frozenset[str] = frozenset()
-            if home:
-                with contextlib.suppress(DirectoryError):
-                    own = frozenset(o.id for o in directory.find_by_zip(home).officials)
-            return result, own
-
         # A search that fails leaves no results of an earlier one on screen to be sent.
-        self._start("Searching…", work, self._search_done, self._clear_results)
+        self._start(
+            "Searching…",
+            search_work(directory, mode, text, home),
+            self._search_done,
+            self._clear_results,
+        )
 
     def _clear_results(self) -> None:
         self._show_result(FindResult(), keep_reason=False)
@@ -511,177 +383,38 @@ class RecipientsPanel(QWidget):
     ) -> None:
         """Show what was found; only the writer's own members (`own`) start ticked:
         most offices set aside mail from outside the district or state they serve."""
-        self.results.clear()
-        self._rows = []
-        self._chosen = {}
-        shown = {official.id for official in result.everyone}
-        builtins = [official for official in builtin_officials() if official.id not in shown]
-        for official in result.officials:
-            self._add_row(official, checked=official.id in own, note="")
-        for official in result.candidates:
-            self._add_row(official, checked=False, note="choose one")
-        for official in builtins:
-            self._add_row(official, checked=False, note="")
-        text = result.reason if keep_reason else ""
-        outside = [official for official in result.officials if official.id not in own]
-        if keep_reason and outside:
-            hint = (
-                "Only your own senators and representative are ticked: most offices set "
-                "aside mail from outside the state or district they serve. Tick anyone "
-                "else you mean to write to."
-                if own
-                else "Nothing is ticked: tick the officials you mean to write to. Most "
-                "offices read only mail from the state or district they serve."
-            )
-            text = f"{text} {hint}".strip()
+        self.officials.show_result(result, own)
+        text = why_these(result, own) if keep_reason else ""
         self.reason_label.setText(text)
         self.reason_label.setVisible(bool(text))
         warnings = list(result.warnings)
         if warnings:
             self.stale_label.setText("\n".join(warnings))
             self.stale_box.setVisible(True)
-        if self._rows:
-            self.results.setCurrentItem(self._rows[0][0])
-        self._current_changed()
         if keep_reason:  # a search's answer, read out to those who cannot see the list
-            announce(self.results, self._results_summary(result, own, text))
+            found = len(result.officials) + len(result.candidates)
+            ticked = self.officials.ticked_count()
+            head = f"{found} official{'s' if found != 1 else ''} found, {ticked} ticked."
+            announce(self.results, f"{head} {text}".strip())
         self.results_shown.emit()
-
-    def _results_summary(self, result: FindResult, own: frozenset[str], reason: str) -> str:
-        found = len(result.officials) + len(result.candidates)
-        checked = Qt.CheckState.Checked
-        ticked = sum(
-            1 for item, _official, _channels in self._rows if item.checkState(0) == checked
-        )
-        head = f"{found} official{'s' if found != 1 else ''} found, {ticked} ticked."
-        return f"{head} {reason}".strip()
-
-    def _add_row(self, official: Official, checked: bool, note: str) -> None:
-        if official.builtin:
-            label = official.title if official.kind == "president" else official.addressee
-        else:
-            seat = official.state
-            if official.district is not None and official.kind == "representative":
-                seat += f"-{official.district}" if official.district else ", at large"
-            label = f"{official.title_and_name} ({seat})"
-        if note:
-            label = f"{label} — {note}"
-        channels = official.channels(self.near_zip)
-        item = QTreeWidgetItem([label, channels[0].label if channels else ""])
-        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-        item.setCheckState(0, Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
-        item.setData(0, Qt.ItemDataRole.UserRole, official.id)
-        address = official.recipient(near_zip=self.near_zip).address_lines
-        item.setToolTip(0, "\n".join((official.title, "", *address)))
-        self.results.addTopLevelItem(item)
-        self._chosen[official.id] = 0
-        self._rows.append((item, official, channels))
-
-    def _current_row(self) -> tuple[QTreeWidgetItem, Official, list[Channel]] | None:
-        current = self.results.currentItem()
-        for row in self._rows:
-            if row[0] is current:
-                return row
-        return None
-
-    def _current_changed(self, *_args: Any) -> None:
-        """Fill the Send by box with the channels of the official under the cursor."""
-        row = self._current_row()
-        self.channel_box.blockSignals(True)
-        try:
-            self.channel_box.clear()
-            if row is None:
-                self.channel_label.setText("&Send by:")
-                self.channel_box.setAccessibleName("Send by")
-                self.channel_box.setAccessibleDescription("Choose an official in the results first")
-            else:
-                _item, official, channels = row
-                for channel in channels:
-                    self.channel_box.addItem(channel.label, channel)
-                    index = self.channel_box.count() - 1
-                    self.channel_box.setItemData(index, channel.detail, Qt.ItemDataRole.ToolTipRole)
-                self.channel_box.setCurrentIndex(self._chosen.get(official.id, 0))
-                # Screen readers on Linux read a combo box's label, elsewhere its name.
-                self.channel_label.setText(f"&Send to {official.title_and_name} by:")
-                self.channel_box.setAccessibleName(
-                    f"Send by: how to reach {official.title_and_name}"
-                )
-                self.channel_box.setAccessibleDescription(
-                    f"Which office of {official.title_and_name} the letter goes to, "
-                    "or their web form or e-mail"
-                )
-        finally:
-            self.channel_box.blockSignals(False)
-        self.channel_box.setEnabled(row is not None and self.channel_box.count() > 0)
-        self._update_note()
-
-    def _channel_chosen(self, index: int) -> None:
-        row = self._current_row()
-        if row is None or index < 0:
-            return
-        item, official, channels = row
-        self._chosen[official.id] = index
-        item.setText(1, channels[index].label)
-        self._update_note()
-
-    def _channel_of(self, official: Official, channels: list[Channel]) -> Channel | None:
-        if not channels:
-            return None
-        return channels[min(self._chosen.get(official.id, 0), len(channels) - 1)]
-
-    def _update_note(self, *_args: Any) -> None:
-        row = self._current_row()
-        if row is None:
-            self.note_label.setText("")
-            return
-        _item, official, channels = row
-        channel = self._channel_of(official, channels)
-        detail = channel.detail if channel else ""
-        note = channel.note if channel else ""
-        text = f"{official.title_and_name}: {detail}"
-        self.note_label.setText(f"{text}\n{note}" if note else text)
 
     # --- reading the choice ---------------------------------------------------------------
 
     def rows(self) -> list[tuple[QTreeWidgetItem, Official, Channel | None]]:
         """The result rows: item, official and the channel chosen (for tests and wiring)."""
-        return [
-            (item, official, self._channel_of(official, channels))
-            for item, official, channels in self._rows
-        ]
+        return self.officials.rows()
 
     def set_checked(self, official_id: str, checked: bool = True) -> None:
         """Tick or untick an official in the results."""
-        for item, official, _channels in self._rows:
-            if official.id == official_id:
-                item.setCheckState(0, Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+        self.officials.set_checked(official_id, checked)
 
     def set_channel(self, official_id: str, channel_id: str) -> None:
         """Choose how an official is reached ("post:washington", "web", …)."""
-        for item, official, channels in self._rows:
-            if official.id == official_id:
-                for index, channel in enumerate(channels):
-                    if channel.id == channel_id:
-                        self._chosen[official.id] = index
-                        item.setText(1, channel.label)
-                        self.results.setCurrentItem(item)
-                        self._current_changed()
-                        return
-        raise KeyError(f"{official_id} has no channel {channel_id}")
+        self.officials.set_channel(official_id, channel_id)
 
     def choices(self) -> list[RecipientChoice]:
         """The ticked officials, each with the channel chosen for them."""
-        chosen: list[RecipientChoice] = []
-        for item, official, channels in self._rows:
-            if item.checkState(0) != Qt.CheckState.Checked:
-                continue
-            channel = self._channel_of(official, channels)
-            if channel is None:
-                continue
-            office_id = channel.id.removeprefix("post:") if channel.kind == "post" else None
-            recipient = official.recipient(office_id, near_zip=self.near_zip)
-            chosen.append(RecipientChoice(official, channel, recipient))
-        return chosen
+        return self.officials.choices()
 
     def use_selected(self) -> None:
         """Hand the ticked recipients on (emits the two choice signals)."""
@@ -708,25 +441,13 @@ class RecipientsPanel(QWidget):
 
     def import_files(self, paths: Sequence[Path]) -> None:
         """Import the files into the directory in a worker."""
-        directory = self.directory
-        files = list(paths)
-
-        def work(progress: Callable[[str, float], None], cancelled: Callable[[], bool]) -> object:
-            return directory.import_files(files, progress)
-
         self._show_notice("")
-        self._start("Importing…", work, self._directory_replaced)
+        self._start("Importing…", import_work(self.directory, paths), self._directory_replaced)
 
     def start_update(self) -> None:
         """Download the latest files and replace the directory (in a worker)."""
-        directory = self.directory
-        urls = dict(self.urls)
-
-        def work(progress: Callable[[str, float], None], cancelled: Callable[[], bool]) -> object:
-            return update_from_internet(urls, directory, progress=progress, should_cancel=cancelled)
-
         self._show_notice("")
-        self._start("Connecting…", work, self._directory_replaced)
+        self._start("Connecting…", update_work(self.urls, self.directory), self._directory_replaced)
 
     def _directory_replaced(self, info: object) -> None:
         assert isinstance(info, DirectoryInfo)
@@ -738,53 +459,3 @@ class RecipientsPanel(QWidget):
         self.directory_changed.emit()
         if self.query.text().strip():
             self.run_search()
-
-
-class RecipientsDialog(QDialog):
-    """The "Find my officials" window: the panel with Use Selected and Close.
-
-    Signals:
-        recipients_chosen(list): forwarded from the panel (list of Recipient).
-    """
-
-    recipients_chosen = Signal(list)
-
-    def __init__(
-        self,
-        directory: Directory,
-        pool: QThreadPool | None = None,
-        near_zip: str = "",
-        urls: Mapping[str, str] = DEFAULT_URLS,
-        parent: QWidget | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Find My Officials")
-        self.panel = RecipientsPanel(directory, pool, near_zip, urls, self)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.panel)
-        layout.addWidget(buttons)
-        self.panel.recipients_chosen.connect(self.recipients_chosen)
-        self.panel.recipients_chosen.connect(self.accept)
-        # Started from the menu, an import or update shows its progress and its result here.
-        self.panel.update_action.triggered.connect(self._show_panel)
-        self.panel.import_action.triggered.connect(self._show_panel)
-        self.resize(720, 560)
-
-    def showEvent(self, event: QShowEvent) -> None:
-        """Open with the keyboard in the search field, its text selected to type over."""
-        super().showEvent(event)
-        if not event.spontaneous():
-            self.panel.query.setFocus()
-            self.panel.query.selectAll()
-
-    def _show_panel(self) -> None:
-        self.show()
-        self.raise_()
-        self.activateWindow()
-
-    def reject(self) -> None:
-        """Close; a running job is cancelled (its result is ignored)."""
-        self.panel.cancel()
-        super().reject()
