@@ -9,11 +9,13 @@ forgotten at once: it stops at its next check, and what it reports is ignored.
 from __future__ import annotations
 
 import contextlib
+import functools
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+import shiboken6
+from PySide6.QtCore import QObject, QThreadPool, Signal
 
 from composer.core.directory import (
     Directory,
@@ -21,6 +23,7 @@ from composer.core.directory import (
     DirectoryError,
     update_from_internet,
 )
+from composer.gui.background import run_task
 
 # The work of a job: called in the worker with a progress callback and a cancel check.
 Work = Callable[[Callable[[str, float], None], Callable[[], bool]], object]
@@ -65,36 +68,29 @@ def update_work(urls: Mapping[str, str], directory: Directory) -> Work:
     return work
 
 
-class _JobSignals(QObject):
-    """Signals of a directory job.
+_CANCELLED = object()  # what a job returns when it stopped at the user's request
+
+
+class DirectoryJob(QObject):
+    """One directory operation (search, import, download); :meth:`run` runs in a worker.
+
+    Args:
+        work: called in the worker with a progress callback and a cancel check.
+
+    The runner holds the job (no Qt parent: a panel closed meanwhile does not take it
+    away from the worker still running it).
 
     Signals:
-        progress(str, float): what is happening and how far along (0–1).
-        finished(object): the job's result.
-        failed(str): what went wrong, in plain words.
-        cancelled(): the job stopped at the user's request.
+        progress(str, float): what is happening and how far along (0–1); emitted in
+            the worker, delivered on the GUI thread.
     """
 
     progress = Signal(str, float)
-    finished = Signal(object)
-    failed = Signal(str)
-    cancelled = Signal()
-
-
-class DirectoryJob(QRunnable):
-    """Runs one directory operation (search, import, download) off the GUI thread.
-
-    Args:
-        work: called in the worker with a progress callback and a cancel check;
-            returns the result handed to ``signals.finished``.
-    """
 
     def __init__(self, work: Work) -> None:
         super().__init__()
-        self.setAutoDelete(False)  # the runner keeps it until it has reported
         self._work = work
         self._cancel = threading.Event()
-        self.signals = _JobSignals()
 
     def cancel(self) -> None:
         """Ask the job to stop at its next check; its result will be ignored."""
@@ -105,17 +101,12 @@ class DirectoryJob(QRunnable):
         """Whether :meth:`cancel` was called."""
         return self._cancel.is_set()
 
-    def run(self) -> None:
+    def run(self) -> object:
+        """Do the work (in the worker); its result, or ``_CANCELLED``."""
         try:
-            result = self._work(self.signals.progress.emit, self._cancel.is_set)
+            return self._work(self.progress.emit, self._cancel.is_set)
         except DirectoryCancelled:
-            self.signals.cancelled.emit()
-        except DirectoryError as error:
-            self.signals.failed.emit(str(error))
-        except Exception as error:  # shown in the panel; never a silent death of the worker
-            self.signals.failed.emit(f"Unexpected error: {error.__class__.__name__}: {error}")
-        else:
-            self.signals.finished.emit(result)
+            return _CANCELLED
 
 
 class DirectoryJobs(QObject):
@@ -146,17 +137,25 @@ class DirectoryJobs(QObject):
         """Whether a job is running (and not cancelled)."""
         return self.current is not None
 
-    def start(self, work: Work, done: Callable[[object], None]) -> bool:
-        """Run `work` and call `done(result)` when it succeeds; False if a job is running."""
+    def start(self, work: Work, done: Callable[[object], None], what: str) -> bool:
+        """Run `work` and call `done(result)` when it succeeds; False if a job is running.
+
+        `what` says what the work does ("searching the directory"), for the log and
+        the message when something unexpected goes wrong.
+        """
         if self.current is not None:
             return False
         job = DirectoryJob(work)
-        job.signals.progress.connect(self._job_progress)
-        job.signals.finished.connect(lambda result, job=job: self._job_finished(job, result, done))
-        job.signals.failed.connect(lambda message, job=job: self._job_failed(job, message))
-        job.signals.cancelled.connect(lambda job=job: self._job_over(job))
+        job.progress.connect(self._job_progress)
         self.current = job
-        self.pool.start(job)
+        run_task(
+            job.run,
+            functools.partial(self._job_finished, job, done),
+            functools.partial(self._job_failed, job),
+            pool=self.pool,
+            expected=(DirectoryError,),
+            what=what,
+        )
         return True
 
     def cancel(self) -> bool:
@@ -178,6 +177,8 @@ class DirectoryJobs(QObject):
     def _job_over(self, job: DirectoryJob) -> bool:
         """Forget a job that has reported; True if its result should still be used."""
         self._orphans.discard(job)
+        if not shiboken6.isValid(self):
+            return False  # the panel is gone
         if job is not self.current:
             return False
         self.current = None
@@ -185,9 +186,9 @@ class DirectoryJobs(QObject):
         return not job.is_cancelled
 
     def _job_finished(
-        self, job: DirectoryJob, result: object, done: Callable[[object], None]
+        self, job: DirectoryJob, done: Callable[[object], None], result: object
     ) -> None:
-        if self._job_over(job):
+        if self._job_over(job) and result is not _CANCELLED:
             done(result)
 
     def _job_failed(self, job: DirectoryJob, message: str) -> None:

@@ -8,11 +8,12 @@ about that way of sending. It knows nothing of searching.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QEvent, QObject, Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHeaderView,
@@ -54,6 +55,19 @@ def why_these(result: FindResult, own: frozenset[str]) -> str:
         )
         text = f"{text} {hint}".strip()
     return text
+
+
+def open_contact_form(
+    url: str,
+    letter_text: str,
+    open_url: Callable[[QUrl], bool] = QDesktopServices.openUrl,
+) -> bool:
+    """Copy the letter to the clipboard and open an official's web contact form.
+
+    Returns whether the browser could be asked to open the page.
+    """
+    QGuiApplication.clipboard().setText(letter_text)
+    return bool(open_url(QUrl(url)))
 
 
 # Each result row: its item, the official and the channels they can be reached by.

@@ -10,11 +10,9 @@ import itertools
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QThreadPool, QUrl, Signal
-from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication
+from PySide6.QtCore import Qt, QThreadPool, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -37,8 +35,14 @@ from composer.core.directory import (
     normalize_zip,
 )
 from composer.gui.a11y import announce, name_clear_button
-from composer.gui.directory_jobs import DirectoryJobs, Work, import_work, search_work, update_work
-from composer.gui.officials_list import OfficialsList, RecipientChoice, why_these
+from composer.gui.directory_jobs import DirectoryJobs, Work, search_work
+from composer.gui.directory_updates import DirectoryUpdates
+from composer.gui.officials_list import (
+    OfficialsList,
+    RecipientChoice,
+    open_contact_form,
+    why_these,
+)
 
 __all__ = ["RecipientChoice", "RecipientsPanel", "open_contact_form"]
 
@@ -48,19 +52,6 @@ PLACEHOLDERS = {
     "state": "State or territory, e.g. WA or Washington",
     "name": "Part of a name, e.g. Murray",
 }
-
-
-def open_contact_form(
-    url: str,
-    letter_text: str,
-    open_url: Callable[[QUrl], bool] = QDesktopServices.openUrl,
-) -> bool:
-    """Copy the letter to the clipboard and open an official's web contact form.
-
-    Returns whether the browser could be asked to open the page.
-    """
-    QGuiApplication.clipboard().setText(letter_text)
-    return bool(open_url(QUrl(url)))
 
 
 class RecipientsPanel(QWidget):
@@ -111,14 +102,9 @@ class RecipientsPanel(QWidget):
         self.jobs.failed.connect(self._job_failed)
         self._on_job_failed: Callable[[], None] | None = None
 
-        self.import_action = QAction("&Import…", self)
-        self.import_action.setStatusTip(
-            "Import legislators-current.yaml, legislators-district-offices.yaml and zccd.csv"
-        )
-        self.import_action.triggered.connect(self.choose_files_to_import)
-        self.update_action = QAction("&Update from the Internet", self)
-        self.update_action.setStatusTip("Download the latest list of members of Congress")
-        self.update_action.triggered.connect(self.start_update)
+        self.updates = DirectoryUpdates(self)  # Import… and Update from the Internet
+        self.import_action = self.updates.import_action
+        self.update_action = self.updates.update_action
 
         self._build()
         self.refresh_info()
@@ -257,9 +243,10 @@ class RecipientsPanel(QWidget):
         except DirectoryError as error:
             info = DirectoryInfo()
             self._show_error(str(error))
-        self._show_info(info)
+        self.show_info(info)
 
-    def _show_info(self, info: DirectoryInfo) -> None:
+    def show_info(self, info: DirectoryInfo) -> None:
+        """Show a directory's date and its staleness warnings."""
         self.date_label.setText(info.date_text())
         warnings = info.warnings(self.directory.today())
         self.stale_label.setText("\n".join(warnings))
@@ -270,7 +257,8 @@ class RecipientsPanel(QWidget):
         self.error_label.setVisible(bool(message))
         announce(self.error_label, message, assertive=True)
 
-    def _show_notice(self, message: str) -> None:
+    def show_notice(self, message: str) -> None:
+        """Say what a job did (e.g. the directory was updated); "" hides the notice."""
         self.notice_label.setText(message)
         self.notice_label.setVisible(bool(message))
         announce(self.notice_label, message)
@@ -307,17 +295,27 @@ class RecipientsPanel(QWidget):
 
     # --- jobs -----------------------------------------------------------------------------
 
-    def _start(
+    def start_job(
         self,
         text: str,
         work: Work,
         done: Callable[[object], None],
+        what: str,
         on_failed: Callable[[], None] | None = None,
     ) -> None:
+        """Run a directory job unless one is running; the panel shows it is busy.
+
+        Args:
+            text: what the progress line says ("Searching…").
+            work: the job's work (see :mod:`composer.gui.directory_jobs`).
+            done: called with its result.
+            what: what it does, for the log and an unexpected error's message.
+            on_failed: called first when it fails.
+        """
         if self.jobs.busy:
             return
         self._on_job_failed = on_failed
-        self.jobs.start(work, done)
+        self.jobs.start(work, done, what)
         self._show_error("")
         self._set_busy(text)
 
@@ -362,10 +360,11 @@ class RecipientsPanel(QWidget):
         home = self.home_zip or (normalize_zip(text, strict=False) if mode == "zip" else "")
 
         # A search that fails leaves no results of an earlier one on screen to be sent.
-        self._start(
+        self.start_job(
             "Searching…",
             search_work(directory, mode, text, home),
             self._search_done,
+            "searching the directory",
             self._clear_results,
         )
 
@@ -426,36 +425,12 @@ class RecipientsPanel(QWidget):
         self.choices_made.emit(chosen)
         self.recipients_chosen.emit([choice.recipient for choice in chosen])
 
-    # --- import and update ----------------------------------------------------------------
-
-    def choose_files_to_import(self) -> None:
-        """Ask for the files (Directory ▸ Import…) and import them in a worker."""
-        names, _filter = QFileDialog.getOpenFileNames(
-            self,
-            "Import Directory Files",
-            "",
-            "Directory files (*.yaml *.yml *.csv);;All files (*)",
-        )
-        if names:
-            self.import_files([Path(name) for name in names])
+    # --- import and update (composer.gui.directory_updates) --------------------------------
 
     def import_files(self, paths: Sequence[Path]) -> None:
         """Import the files into the directory in a worker."""
-        self._show_notice("")
-        self._start("Importing…", import_work(self.directory, paths), self._directory_replaced)
+        self.updates.import_files(paths)
 
     def start_update(self) -> None:
         """Download the latest files and replace the directory (in a worker)."""
-        self._show_notice("")
-        self._start("Connecting…", update_work(self.urls, self.directory), self._directory_replaced)
-
-    def _directory_replaced(self, info: object) -> None:
-        assert isinstance(info, DirectoryInfo)
-        self._show_info(info)
-        self._show_notice(
-            f"The directory was updated: {info.member_count} members of Congress. "
-            f"{info.date_text()}."
-        )
-        self.directory_changed.emit()
-        if self.query.text().strip():
-            self.run_search()
+        self.updates.start_update()
