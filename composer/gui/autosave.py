@@ -31,6 +31,7 @@ from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 from composer.core.drafts import DraftError, DraftStore
 from composer.core.letterfile import LetterDocument
 from composer.gui.background import run_task
+from composer.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -215,7 +216,7 @@ class Autosaver(QObject):
         self._timer.stop()
         self._retry.stop()
         if self.store is None:
-            raise DraftError("Drafts cannot be saved this session.")
+            raise DraftError(_("Drafts cannot be saved this session."))
         self.wait()
         if not self.dirty and self.draft_id is not None and not self.failing:
             if not open_here:

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QFileDialog
 
 from composer.core.directory import DirectoryInfo
 from composer.gui.directory_jobs import import_work, update_work
+from composer.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from composer.gui.recipients_panel import RecipientsPanel
@@ -36,22 +37,22 @@ class DirectoryUpdates(QObject):
     def __init__(self, panel: RecipientsPanel) -> None:
         super().__init__(panel)
         self.panel = panel
-        self.import_action = QAction("&Import…", panel)
+        self.import_action = QAction(_("&Import…"), panel)
         self.import_action.setStatusTip(
-            "Import legislators-current.yaml, legislators-district-offices.yaml and zccd.csv"
+            _("Import legislators-current.yaml, legislators-district-offices.yaml and zccd.csv")
         )
         self.import_action.triggered.connect(self.choose_files_to_import)
-        self.update_action = QAction("&Update from the Internet", panel)
-        self.update_action.setStatusTip("Download the latest list of members of Congress")
+        self.update_action = QAction(_("&Update from the Internet"), panel)
+        self.update_action.setStatusTip(_("Download the latest list of members of Congress"))
         self.update_action.triggered.connect(self.start_update)
 
     def choose_files_to_import(self) -> None:
         """Ask for the files (Directory ▸ Import…) and import them in a worker."""
         names, _filter = QFileDialog.getOpenFileNames(
             self.panel,
-            "Import Directory Files",
+            _("Import Directory Files"),
             "",
-            "Directory files (*.yaml *.yml *.csv);;All files (*)",
+            _("Directory files (*.yaml *.yml *.csv)") + ";;" + _("All files (*)"),
         )
         if names:
             self.import_files([Path(name) for name in names])
@@ -60,7 +61,7 @@ class DirectoryUpdates(QObject):
         """Import the files into the directory in a worker."""
         self.panel.show_notice("")
         self.panel.start_job(
-            "Importing…",
+            _("Importing…"),
             import_work(self.panel.directory, paths),
             self._replaced,
             "importing directory files",
@@ -70,7 +71,7 @@ class DirectoryUpdates(QObject):
         """Download the latest files and replace the directory (in a worker)."""
         self.panel.show_notice("")
         self.panel.start_job(
-            "Connecting…",
+            _("Connecting…"),
             update_work(self.panel.urls, self.panel.directory),
             self._replaced,
             "updating the directory",
@@ -81,8 +82,11 @@ class DirectoryUpdates(QObject):
         panel = self.panel
         panel.show_info(info)
         panel.show_notice(
-            f"The directory was updated: {info.member_count} members of Congress. "
-            f"{info.date_text()}."
+            ngettext(
+                "The directory was updated: {count} member of Congress. {date}.",
+                "The directory was updated: {count} members of Congress. {date}.",
+                info.member_count,
+            ).format(count=info.member_count, date=info.date_text())
         )
         panel.directory_changed.emit()
         if panel.query.text().strip():

@@ -44,12 +44,32 @@ from composer.gui.letter_files import CANCEL, DISCARD, SAVE_AS, LetterFiles
 from composer.gui.letter_notices import LetterNotices
 from composer.gui.letter_recovery import RecoveryOffer
 from composer.gui.notice_bar import NoticeBar
+from composer.i18n import _
 
 if TYPE_CHECKING:
     from composer.gui.drafts_dialog import DraftsDialog
     from composer.gui.mainwindow import MainWindow
 
 log = logging.getLogger(__name__)
+
+
+def unsaved_question(doing: str) -> str:
+    """The question asked when the letter cannot be saved, before `doing` ("open another
+    letter", "close the window")."""
+    if doing == "open another letter":
+        return _(
+            "Your letter could not be saved (see the message above it). Save it in a file "
+            "somewhere else before you open another letter?"
+        )
+    if doing == "close the window":
+        return _(
+            "Your letter could not be saved (see the message above it). Save it in a file "
+            "somewhere else before you close the window?"
+        )
+    return _(
+        "Your letter could not be saved (see the message above it). Save it in a file "
+        "somewhere else first?"
+    )
 
 
 class LetterKeeper(QObject):
@@ -108,7 +128,7 @@ class LetterKeeper(QObject):
         w.session.changed.connect(self._fields_changed)
         w.editor.text.paste_finished.connect(self._paste_finished)
         w.editor.text.paste_started.connect(
-            lambda _size: w.statusBar().showMessage("Pasting… the window stays usable.")
+            lambda _size: w.statusBar().showMessage(_("Pasting… the window stays usable."))
         )
 
     def _paste_finished(self, text: str) -> None:
@@ -133,39 +153,42 @@ class LetterKeeper(QObject):
             return made
 
         self.open_action = action(
-            "Open &Letter…",
+            _("Open &Letter…"),
             self.files.open_letter_file,
             "Ctrl+Shift+O",
-            "Open a letter saved with Save As (a .letter file)",
+            _("Open a letter saved with Save As (a .letter file)"),
         )
         self.save_action = action(
-            "&Save", self.files.save, key.Save, "Save the letter now (to its file, if it has one)"
+            _("&Save"),
+            self.files.save,
+            key.Save,
+            _("Save the letter now (to its file, if it has one)"),
         )
         self.save_as_action = action(
-            "Save &As…",
+            _("Save &As…"),
             self.files.save_as,
             key.SaveAs,
-            "Save the letter to a file you can keep, copy or send to someone",
+            _("Save the letter to a file you can keep, copy or send to someone"),
         )
         self.drafts_action = action(
-            "&Drafts…", self.show_drafts, None, "Every saved letter: reopen, rename or delete"
+            _("&Drafts…"), self.show_drafts, None, _("Every saved letter: reopen, rename or delete")
         )
         self.export_actions: dict[str, QAction] = {}
         from composer.gui.letter_export import LetterExporter
 
         self.exporter = LetterExporter(w)
         for key_name, label in (
-            ("odt", "&OpenDocument (ODT)…"),
-            ("html", "&Web Page (HTML)…"),
-            ("txt", "Plain &Text…"),
+            ("odt", _("&OpenDocument (ODT)…")),
+            ("html", _("&Web Page (HTML)…")),
+            ("txt", _("Plain &Text…")),
         ):
             self.export_actions[key_name] = action(
                 label,
                 functools.partial(self.exporter.export, key_name),
                 None,
-                "Export the letter as it prints, for another program",
+                _("Export the letter as it prints, for another program"),
             )
-        self.export_menu = QMenu("E&xport As", w)
+        self.export_menu = QMenu(_("E&xport As"), w)
         self.export_menu.addActions(list(self.export_actions.values()))
         menu = w.menus.file_menu
         # File ▸ New Letter, Open Letter…, Save, Save As…, Drafts…; Export As ▸ after Export PDF.
@@ -215,8 +238,10 @@ class LetterKeeper(QObject):
                 except (CampaignError, LookupError) as error:
                     log.info("campaign %s of a restored letter: %s", letter.campaign_id, error)
                     notes.append(
-                        f"its campaign “{letter.campaign_id}” is not installed, so its "
-                        "arguments are not ticked in the list"
+                        _(
+                            "its campaign “{campaign}” is not installed, so its "
+                            "arguments are not ticked in the list"
+                        ).format(campaign=letter.campaign_id)
                     )
             known = {argument.id for argument in w.campaign.arguments}
             chosen = [a for a in letter.argument_ids if a in known]
@@ -288,7 +313,7 @@ class LetterKeeper(QObject):
         try:
             draft = self.store.load(draft_id)
         except DraftError as error:
-            QMessageBox.warning(self.window, "The draft cannot be opened", str(error))
+            QMessageBox.warning(self.window, _("The draft cannot be opened"), str(error))
             return False
         if not self._close_current(open_here=False) and self.autosaver.unsaved:
             answer = self.ask_unsaved("open another letter")
@@ -303,9 +328,11 @@ class LetterKeeper(QObject):
         self.files.file_path = None
         self._update_state()
         title = draft.info.title
-        message = f"Opened “{title}”."
+        message = _("Opened “{title}”.").format(title=title)
         if notes:
-            message += " Not shown as saved: " + "; ".join(notes) + "."
+            message = _("Opened “{title}”. Not shown as saved: {problems}.").format(
+                title=title, problems="; ".join(notes)
+            )
         self.window.statusBar().showMessage(message, 10_000)
         self.letter_restored.emit(title)
         return True
@@ -362,15 +389,16 @@ class LetterKeeper(QObject):
     # -- closing and crashing -------------------------------------------------------------
 
     def _ask_unsaved(self, doing: str) -> str:
+        """Ask what to do with a letter that cannot be saved, before `doing` (see
+        :func:`unsaved_question`); returns SAVE_AS, DISCARD or CANCEL."""
         box = QMessageBox(
             QMessageBox.Icon.Warning,
-            "The letter is not saved",
-            "Your letter could not be saved (see the message above it). Save it in a file "
-            f"somewhere else before you {doing}?",
+            _("The letter is not saved"),
+            unsaved_question(doing),
             parent=self.window,
         )
-        save = box.addButton("Save &As…", QMessageBox.ButtonRole.AcceptRole)
-        discard = box.addButton("&Discard the Letter", QMessageBox.ButtonRole.DestructiveRole)
+        save = box.addButton(_("Save &As…"), QMessageBox.ButtonRole.AcceptRole)
+        discard = box.addButton(_("&Discard the Letter"), QMessageBox.ButtonRole.DestructiveRole)
         box.addButton(QMessageBox.StandardButton.Cancel)
         box.setDefaultButton(save)
         box.exec()

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QBoxLayout, QLabel
 from composer.core.drafts import DraftError
 from composer.core.storage import StorageReport
 from composer.gui.notice_bar import NoticeBar
+from composer.i18n import _
 
 if TYPE_CHECKING:
     from composer.gui.letter_keeper import LetterKeeper
@@ -34,7 +35,7 @@ class LetterNotices(QObject):
         self.keeper = keeper
         self._bars: dict[str, NoticeBar] = {}
         self.state_label = QLabel()
-        self.state_label.setAccessibleDescription("Save state")  # its text is its name
+        self.state_label.setAccessibleDescription(_("Save state"))  # its text is its name
         keeper.window.statusBar().addPermanentWidget(self.state_label)
         keeper.autosaver.saved.connect(self.saved)
         keeper.autosaver.failed.connect(self.save_failed)
@@ -50,21 +51,21 @@ class LetterNotices(QObject):
         text = "\n\n".join(problem.message for problem in report.problems)
         bar = self.show_bar("storage", text, warning=True)
         if not report.drafts_usable:
-            bar.add_button("Save &As…", self.keeper.files.save_as)
+            bar.add_button(_("Save &As…"), self.keeper.files.save_as)
         self.update_state()
 
     def save_failed(self, message: str, disk_full: bool) -> None:
-        text = (
-            f"Your letter could not be saved automatically. {message} "
+        text = _(
+            "Your letter could not be saved automatically. {problem} "
             "The text is still here in the window."
-        )
+        ).format(problem=message)
         bar = self._bars.get("autosave")
         if bar is not None:
             bar.label.setText(text)
         else:
             bar = self.show_bar("autosave", text, warning=True)
-            bar.add_button("Save &As…", self.keeper.files.save_as)
-            bar.add_button("&Try Again", self._try_again)
+            bar.add_button(_("Save &As…"), self.keeper.files.save_as)
+            bar.add_button(_("&Try Again"), self._try_again)
         self.update_state()
 
     def _try_again(self) -> None:
@@ -75,7 +76,7 @@ class LetterNotices(QObject):
 
     def save_recovered(self) -> None:
         self.hide_bar("autosave")
-        self.keeper.window.statusBar().showMessage("The letter is saved again.", 6000)
+        self.keeper.window.statusBar().showMessage(_("The letter is saved again."), 6000)
         self.update_state()
 
     def saved(self, _draft_id: str) -> None:
@@ -83,13 +84,13 @@ class LetterNotices(QObject):
 
     def update_state(self) -> None:
         if self.keeper.autosaver.store is None:
-            text = "Not saved automatically"
+            text = _("Not saved automatically")
         elif self.keeper.autosaver.failing:
-            text = "Not saved"
+            text = _("Not saved")
         elif self.keeper.autosaver.draft_id is None:
             text = ""
         else:
-            text = "Saved in Drafts"
+            text = _("Saved in Drafts")
         self.state_label.setText(text)
 
     def show_bar(self, key: str, text: str, warning: bool) -> NoticeBar:

@@ -17,6 +17,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QMessageBox
 
 from composer.core.drafts import DraftError, DraftInfo
+from composer.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from composer.gui.drafts_dialog import DraftsDialog
@@ -58,18 +59,21 @@ class RecoveryOffer(QObject):
             return []
         self.offered = left
         if len(left) == 1:
-            text = (
-                f"The letter “{left[0].title}” was not closed properly when the program last "
+            text = _(
+                "The letter “{title}” was not closed properly when the program last "
                 "stopped. It was saved; you can go on with it."
-            )
+            ).format(title=left[0].title)
         else:
-            text = (
-                f"{len(left)} letters were not closed properly when the program last stopped. "
-                "They were saved; you can go on with them."
-            )
+            text = ngettext(
+                "{count} letter was not closed properly when the program last stopped. "
+                "It was saved; you can go on with it.",
+                "{count} letters were not closed properly when the program last stopped. "
+                "They were saved; you can go on with them.",
+                len(left),
+            ).format(count=len(left))
         bar = self.keeper.notices.show_bar("recovery", text, warning=False)
-        bar.add_button("&Restore", self.restore_latest)
-        bar.add_button("Show &Drafts…", lambda: self.show_drafts(highlight=True))
+        bar.add_button(_("&Restore"), self.restore_latest)
+        bar.add_button(_("Show &Drafts…"), lambda: self.show_drafts(highlight=True))
         bar.dismissed.connect(self.release_offered)
         return left
 
@@ -115,8 +119,11 @@ class RecoveryOffer(QObject):
         self.keeper.notices.hide_bar("recovery")
         if others:
             self.keeper.window.statusBar().showMessage(
-                f"Restored “{newest.title}”. The other {others} "
-                f"letter{'s are' if others > 1 else ' is'} in File ▸ Drafts….",
+                ngettext(
+                    "Restored “{title}”. The other {count} letter is in File ▸ Drafts….",
+                    "Restored “{title}”. The other {count} letters are in File ▸ Drafts….",
+                    others,
+                ).format(title=newest.title, count=others),
                 15_000,
             )
         return True
@@ -128,9 +135,11 @@ class RecoveryOffer(QObject):
         if self.keeper.store is None or self.keeper.autosaver.store is None:
             QMessageBox.information(
                 self.keeper.window,
-                "Drafts",
-                "Drafts cannot be used this session (see the message above the letter). "
-                "Use File ▸ Save As… to keep your letter.",
+                _("Drafts"),
+                _(
+                    "Drafts cannot be used this session (see the message above the letter). "
+                    "Use File ▸ Save As… to keep your letter."
+                ),
             )
             return
         if self.keeper.autosaver.unsaved:

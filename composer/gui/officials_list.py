@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from composer.core.directory import Channel, FindResult, Official, builtin_officials
 from composer.core.models import Recipient
+from composer.i18n import _
 
 
 @dataclass(frozen=True)
@@ -46,12 +47,16 @@ def why_these(result: FindResult, own: frozenset[str]) -> str:
     text = result.reason
     if any(official.id not in own for official in result.officials):
         hint = (
-            "Only your own senators and representative are ticked: most offices set "
-            "aside mail from outside the state or district they serve. Tick anyone "
-            "else you mean to write to."
+            _(
+                "Only your own senators and representative are ticked: most offices set "
+                "aside mail from outside the state or district they serve. Tick anyone "
+                "else you mean to write to."
+            )
             if own
-            else "Nothing is ticked: tick the officials you mean to write to. Most "
-            "offices read only mail from the state or district they serve."
+            else _(
+                "Nothing is ticked: tick the officials you mean to write to. Most "
+                "offices read only mail from the state or district they serve."
+            )
         )
         text = f"{text} {hint}".strip()
     return text
@@ -99,25 +104,27 @@ class OfficialsList(QObject):
         self._chosen: dict[str, int] = {}
 
         self.results = QTreeWidget()
-        self.results.setAccessibleName("Officials found")
+        self.results.setAccessibleName(_("Officials found"))
         self.results.setAccessibleDescription(
-            "Arrow keys move between officials, Space ticks one to write to; "
-            "Tab goes on to how the letter reaches them; Enter uses the ticked officials"
+            _(
+                "Arrow keys move between officials, Space ticks one to write to; "
+                "Tab goes on to how the letter reaches them; Enter uses the ticked officials"
+            )
         )
         self.results.setColumnCount(2)
-        self.results.setHeaderLabels(["Official", "Send by"])
+        self.results.setHeaderLabels([_("Official"), _("Send by")])
         self.results.setRootIsDecorated(False)
         self.results.installEventFilter(self)
         self.results.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.results.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         # One "Send by" box for the official the results' cursor is on: arrows move
         # between officials and Space ticks, and the box changes only when it has focus.
-        self.channel_label = QLabel("&Send by:")
+        self.channel_label = QLabel(_("&Send by:"))
         self.channel_box = QComboBox()
         self.channel_label.setBuddy(self.channel_box)
         self.note_label = QLabel()
         self.note_label.setWordWrap(True)
-        self.note_label.setAccessibleDescription("About this way of sending")
+        self.note_label.setAccessibleDescription(_("About this way of sending"))
         self.results.currentItemChanged.connect(self._current_changed)
         self.channel_box.currentIndexChanged.connect(self._channel_chosen)
 
@@ -146,7 +153,7 @@ class OfficialsList(QObject):
         for official in result.officials:
             self._add_row(official, checked=official.id in own, note="")
         for official in result.candidates:
-            self._add_row(official, checked=False, note="choose one")
+            self._add_row(official, checked=False, note=_("choose one"))
         for official in builtins:
             self._add_row(official, checked=False, note="")
         if self._rows:
@@ -164,7 +171,11 @@ class OfficialsList(QObject):
         else:
             seat = official.state
             if official.district is not None and official.kind == "representative":
-                seat += f"-{official.district}" if official.district else ", at large"
+                seat = (
+                    f"{seat}-{official.district}"
+                    if official.district
+                    else _("{state}, at large").format(state=seat)
+                )
             label = f"{official.title_and_name} ({seat})"
         if note:
             label = f"{label} — {note}"
@@ -193,9 +204,11 @@ class OfficialsList(QObject):
         try:
             self.channel_box.clear()
             if row is None:
-                self.channel_label.setText("&Send by:")
-                self.channel_box.setAccessibleName("Send by")
-                self.channel_box.setAccessibleDescription("Choose an official in the results first")
+                self.channel_label.setText(_("&Send by:"))
+                self.channel_box.setAccessibleName(_("Send by"))
+                self.channel_box.setAccessibleDescription(
+                    _("Choose an official in the results first")
+                )
             else:
                 _item, official, channels = row
                 for channel in channels:
@@ -204,13 +217,15 @@ class OfficialsList(QObject):
                     self.channel_box.setItemData(index, channel.detail, Qt.ItemDataRole.ToolTipRole)
                 self.channel_box.setCurrentIndex(self._chosen.get(official.id, 0))
                 # Screen readers on Linux read a combo box's label, elsewhere its name.
-                self.channel_label.setText(f"&Send to {official.title_and_name} by:")
+                name = official.title_and_name
+                self.channel_label.setText(_("&Send to {name} by:").format(name=name))
                 self.channel_box.setAccessibleName(
-                    f"Send by: how to reach {official.title_and_name}"
+                    _("Send by: how to reach {name}").format(name=name)
                 )
                 self.channel_box.setAccessibleDescription(
-                    f"Which office of {official.title_and_name} the letter goes to, "
-                    "or their web form or e-mail"
+                    _(
+                        "Which office of {name} the letter goes to, or their web form or e-mail"
+                    ).format(name=name)
                 )
         finally:
             self.channel_box.blockSignals(False)

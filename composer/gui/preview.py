@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 from composer.gui.a11y import announce
 from composer.gui.background import run_task
 from composer.gui.qt_items import layout_widgets
+from composer.i18n import _
 
 if TYPE_CHECKING:  # the renderer and the layout load after the first paint
     from collections.abc import Callable
@@ -125,7 +126,7 @@ def address_note(pages: LetterPages) -> str:
     if not any(line.strip() for line in pages.rendered.address_lines):
         return ""  # nothing typed yet: nothing to warn about
     if pages.address_problem() is not None:
-        return (
+        return _(
             "The address does not fit the envelope window, even in small type and with the "
             "Postal Service's abbreviations: the preview shows only the part inside the "
             "window, and printing or exporting will stop. Shorten the address (at most five "
@@ -133,10 +134,10 @@ def address_note(pages: LetterPages) -> str:
         )
     if pages.address_shortened:
         shown = " / ".join(pages.address_lines)
-        return (
+        return _(
             "The address was too long for the envelope window, so it is printed with the "
-            f"Postal Service's abbreviations: {shown}"
-        )
+            "Postal Service's abbreviations: {address}"
+        ).format(address=shown)
     return ""
 
 
@@ -189,13 +190,15 @@ class PagePreview(QWidget):
         self.address_note = QLabel()
         self.address_note.setWordWrap(True)
         self.address_note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.address_note.setAccessibleDescription("About the address in the envelope window")
+        self.address_note.setAccessibleDescription(_("About the address in the envelope window"))
         self.address_note.hide()
         self._scroll = QScrollArea()
         self._scroll.setWidgetResizable(True)
         self._scroll.setWidget(self._pages)
-        self._scroll.setAccessibleName("Page preview")
-        self._scroll.setAccessibleDescription("The letter exactly as it will print, page by page")
+        self._scroll.setAccessibleName(_("Page preview"))
+        self._scroll.setAccessibleDescription(
+            _("The letter exactly as it will print, page by page")
+        )
         self._scroll.setBackgroundRole(self._scroll.backgroundRole().Dark)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -368,7 +371,9 @@ class PagePreview(QWidget):
             pixmap.setDevicePixelRatio(ratio)
             label = QLabel()
             label.setPixmap(pixmap)
-            label.setAccessibleName(f"Page {index + 1} of {len(images)}")
+            label.setAccessibleName(
+                _("Page {number} of {count}").format(number=index + 1, count=len(images))
+            )
             label.setStyleSheet("background: white; border: 1px solid #9a9a9a;")
             self._pages_layout.addWidget(label, 0, Qt.AlignmentFlag.AlignHCenter)
         if self._page_count != len(images):

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout, QWidget
 
 from composer.core.directory import DEFAULT_URLS, Directory
 from composer.gui.recipients_panel import RecipientsPanel
+from composer.i18n import _
 
 
 class RecipientsDialog(QDialog):
@@ -30,7 +31,7 @@ class RecipientsDialog(QDialog):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Find My Officials")
+        self.setWindowTitle(_("Find My Officials"))
         self.panel = RecipientsPanel(directory, pool, near_zip, urls, self)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)

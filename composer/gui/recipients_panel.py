@@ -43,15 +43,23 @@ from composer.gui.officials_list import (
     open_contact_form,
     why_these,
 )
+from composer.i18n import _, ngettext
 
 __all__ = ["RecipientChoice", "RecipientsPanel", "open_contact_form"]
 
-SEARCH_MODES = (("zip", "ZIP code"), ("state", "State"), ("name", "Name"))
-PLACEHOLDERS = {
-    "zip": "Your ZIP code, e.g. 98105",
-    "state": "State or territory, e.g. WA or Washington",
-    "name": "Part of a name, e.g. Murray",
-}
+
+def search_mode_names() -> dict[str, str]:
+    """The search modes as the mode box shows them."""
+    return {"zip": _("ZIP code"), "state": _("State"), "name": _("Name")}
+
+
+def search_placeholders() -> dict[str, str]:
+    """What the search field suggests typing, by search mode."""
+    return {
+        "zip": _("Your ZIP code, e.g. 98105"),
+        "state": _("State or territory, e.g. WA or Washington"),
+        "name": _("Part of a name, e.g. Murray"),
+    }
 
 
 class RecipientsPanel(QWidget):
@@ -114,25 +122,27 @@ class RecipientsPanel(QWidget):
 
     def _build(self) -> None:
         self.mode = QComboBox()
-        self.mode.setAccessibleName("Search by")
-        self.mode.setAccessibleDescription("Search by ZIP code, by state or by name")
-        for key, label in SEARCH_MODES:
+        self.mode.setAccessibleName(_("Search by"))
+        self.mode.setAccessibleDescription(_("Search by ZIP code, by state or by name"))
+        for key, label in search_mode_names().items():
             self.mode.addItem(label, key)
         self.query = QLineEdit(self.near_zip)
-        self.query.setAccessibleName("Search for")
-        self.query.setAccessibleDescription("A ZIP code, a state or part of a name; Enter searches")
+        self.query.setAccessibleName(_("Search for"))
+        self.query.setAccessibleDescription(
+            _("A ZIP code, a state or part of a name; Enter searches")
+        )
         self.query.setClearButtonEnabled(True)
         name_clear_button(self.query)
-        self.find_button = QPushButton("&Find")
+        self.find_button = QPushButton(_("&Find"))
         # Enter searches in the search field (returnPressed) and uses the ticked officials
         # in the results: never a new search that would drop the ticks and offices chosen.
         self.find_button.setAutoDefault(False)
 
         self.date_label = QLabel()
-        self.date_label.setAccessibleDescription("Directory data date")
-        update_button = QPushButton("Update from the internet")
+        self.date_label.setAccessibleDescription(_("Directory data date"))
+        update_button = QPushButton(_("Update from the internet"))
         update_button.clicked.connect(self.update_action.trigger)
-        import_button = QPushButton("Import…")
+        import_button = QPushButton(_("Import…"))
         import_button.clicked.connect(self.import_action.trigger)
         self._action_buttons = (update_button, import_button)
 
@@ -141,10 +151,10 @@ class RecipientsPanel(QWidget):
         self.stale_icon.setPixmap(icon.pixmap(20, 20))
         self.stale_label = QLabel()
         self.stale_label.setWordWrap(True)
-        self.stale_label.setAccessibleDescription("Directory warnings")
+        self.stale_label.setAccessibleDescription(_("Directory warnings"))
         self.reason_label = QLabel()
         self.reason_label.setWordWrap(True)
-        self.reason_label.setAccessibleDescription("Why these results")
+        self.reason_label.setAccessibleDescription(_("Why these results"))
 
         self.results = self.officials.results
         self.channel_label = self.officials.channel_label
@@ -155,14 +165,14 @@ class RecipientsPanel(QWidget):
         self.progress = QProgressBar()
         self.progress.setRange(0, 100)
         self.progress_text = QLabel()
-        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button = QPushButton(_("Cancel"))
         self.error_label = QLabel()
         self.error_label.setWordWrap(True)
-        self.error_label.setAccessibleDescription("Problem")
+        self.error_label.setAccessibleDescription(_("Problem"))
         self.notice_label = QLabel()
         self.notice_label.setWordWrap(True)
-        self.notice_label.setAccessibleDescription("Directory news")
-        self.use_button = QPushButton("&Use Selected")
+        self.notice_label.setAccessibleDescription(_("Directory news"))
+        self.use_button = QPushButton(_("&Use Selected"))
 
         search_row = QHBoxLayout()
         search_row.addWidget(self.mode)
@@ -232,7 +242,7 @@ class RecipientsPanel(QWidget):
             self.use_selected()
 
     def _mode_changed(self) -> None:
-        self.query.setPlaceholderText(PLACEHOLDERS[self.mode.currentData()])
+        self.query.setPlaceholderText(search_placeholders()[self.mode.currentData()])
 
     # --- state shown ----------------------------------------------------------------------
 
@@ -334,7 +344,7 @@ class RecipientsPanel(QWidget):
         if not self.jobs.cancel():
             return
         self._set_busy("")
-        self._show_error("Cancelled; the directory was not changed.")
+        self._show_error(_("Cancelled; the directory was not changed."))
 
     # --- searching ------------------------------------------------------------------------
 
@@ -361,7 +371,7 @@ class RecipientsPanel(QWidget):
 
         # A search that fails leaves no results of an earlier one on screen to be sent.
         self.start_job(
-            "Searching…",
+            _("Searching…"),
             search_work(directory, mode, text, home),
             self._search_done,
             "searching the directory",
@@ -393,7 +403,11 @@ class RecipientsPanel(QWidget):
         if keep_reason:  # a search's answer, read out to those who cannot see the list
             found = len(result.officials) + len(result.candidates)
             ticked = self.officials.ticked_count()
-            head = f"{found} official{'s' if found != 1 else ''} found, {ticked} ticked."
+            head = ngettext(
+                "{found} official found, {ticked} ticked.",
+                "{found} officials found, {ticked} ticked.",
+                found,
+            ).format(found=found, ticked=ticked)
             announce(self.results, f"{head} {text}".strip())
         self.results_shown.emit()
 
@@ -419,7 +433,7 @@ class RecipientsPanel(QWidget):
         """Hand the ticked recipients on (emits the two choice signals)."""
         chosen = self.choices()
         if not chosen:
-            self._show_error("Tick at least one official to write to.")
+            self._show_error(_("Tick at least one official to write to."))
             return
         self._show_error("")
         self.choices_made.emit(chosen)

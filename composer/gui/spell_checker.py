@@ -24,6 +24,7 @@ from typing import Any
 from PySide6.QtCore import QLocale
 
 from composer.core.fileio import atomic_write_text
+from composer.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -89,14 +90,16 @@ def _load_enchant() -> tuple[Any, str]:
         import enchant
     except ImportError as error:
         if "C library" in str(error):
-            return None, (
+            return None, _(
                 "the Enchant spelling library is not installed (on Debian or Ubuntu: "
                 "apt install libenchant-2-2 hunspell-en-us)"
             )
-        return None, "the pyenchant package is not installed (pip install pyenchant)"
+        return None, _("the pyenchant package is not installed (pip install pyenchant)")
     except Exception as error:  # a broken library path raises other errors too
         log.warning("enchant could not be loaded: %r", error)
-        return None, f"the Enchant spelling library could not be loaded ({error})"
+        return None, _("the Enchant spelling library could not be loaded ({error})").format(
+            error=error
+        )
     return enchant, ""
 
 
@@ -160,7 +163,7 @@ class SpellChecker:
     def __init__(self, language: str, personal: PersonalDictionary, load: bool = True) -> None:
         self.personal = personal
         self.language = language
-        self.reason = "the dictionary is still loading"
+        self.reason = _("the dictionary is still loading")
         self._dictionary: Any = None
         # Every dictionary in use, the chosen one first: (code, script, dictionary). A second
         # dictionary is None until a word in its script needs it: the Russian and Ukrainian
@@ -202,7 +205,7 @@ class SpellChecker:
         self._dictionaries = []
         self._cache.clear()
         if not language:
-            self.reason = "spell checking is turned off in Settings"
+            self.reason = _("spell checking is turned off in Settings")
             return
         enchant, self.reason = _load_enchant()
         if enchant is None:
@@ -210,15 +213,16 @@ class SpellChecker:
         try:
             self._dictionary = enchant.Dict(language)
         except enchant.errors.DictNotFoundError:
-            installed = ", ".join(available_languages()) or "none"
-            self.reason = (
-                f"no {language_label(language)} dictionary ({language}) is installed "
-                f"(installed: {installed}); install the hunspell dictionary for it, "
-                "or pick another language in Settings"
-            )
+            installed = ", ".join(available_languages()) or _("none")
+            self.reason = _(
+                "no {name} dictionary ({code}) is installed (installed: {installed}); "
+                "install the hunspell dictionary for it, or pick another language in Settings"
+            ).format(name=language_label(language), code=language, installed=installed)
         except Exception as error:
             log.warning("dictionary %s could not be opened: %r", language, error)
-            self.reason = f"the {language} dictionary could not be opened ({error})"
+            self.reason = _("the {code} dictionary could not be opened ({error})").format(
+                code=language, error=error
+            )
         else:
             self.reason = ""
             self._dictionaries = [(language, dictionary_script(language), self._dictionary)]

@@ -45,6 +45,7 @@ from composer.gui.spell_checker import (
 )
 from composer.gui.spelling_menu import SpellingMenu
 from composer.gui.theme import is_dark
+from composer.i18n import _, ngettext
 
 # Names of the engine's that the window, the settings dialog and the tests import from here.
 __all__ = [
@@ -148,10 +149,10 @@ class SpellingSupport(QObject):
         self._base_description = text_edit.accessibleDescription()
         self._report_timer = QTimer(self, singleShot=True, interval=REPORT_DELAY_MS)
         self._report_timer.timeout.connect(self.update_report)
-        self.next_action = QAction("Next &Misspelling", text_edit)
+        self.next_action = QAction(_("Next &Misspelling"), text_edit)
         self.next_action.setShortcut(QKeySequence(Qt.Key.Key_F7))
         self.next_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        self.next_action.setStatusTip("Select the next misspelt word in the letter")
+        self.next_action.setStatusTip(_("Select the next misspelt word in the letter"))
         self.next_action.triggered.connect(self.next_misspelling)
         text_edit.addAction(self.next_action)
         self.highlighter.follow_palette(text_edit.palette())
@@ -192,12 +193,21 @@ class SpellingSupport(QObject):
     def status(self) -> str:
         """One sentence: which language is checked, or why spelling is off."""
         if self.checker.available:
-            main = f"Spelling is checked in {language_label(self.checker.language)}"
+            language = language_label(self.checker.language)
             others = [language_label(code) for code in self.checker.languages[1:]]
-            if others:
-                main += f", and in {' and '.join(others)} for words in their alphabet"
-            return main + "."
-        return f"Spelling is off: {self.checker.reason}."
+            if not others:
+                return _("Spelling is checked in {language}.").format(language=language)
+            names = others[0]
+            for other in others[1:]:
+                names = _("{first} and {second}").format(first=names, second=other)
+            return _(
+                "Spelling is checked in {language}, and in {others} for words in their alphabet."
+            ).format(language=language, others=names)
+        return self.off_text()
+
+    def off_text(self) -> str:
+        """Why spelling is off, as a sentence."""
+        return _("Spelling is off: {reason}.").format(reason=self.checker.reason)
 
     def set_language(self, language: str) -> None:
         """Check in another language (from the settings dialog)."""
@@ -217,13 +227,18 @@ class SpellingSupport(QObject):
         too_long = self.text_edit.document().characterCount() > REPORT_MAX_CHARS
         self._count = None if too_long else len(self.misspellings())
         if self.checker.available:
-            text = f"Spelling: {self.checker.language}"
+            language = self.checker.language
+            text = _("Spelling: {language}").format(language=language)
             if self._count:
-                text += f", {self._count} misspelt"
+                text = ngettext(
+                    "Spelling: {language}, {count} misspelt",
+                    "Spelling: {language}, {count} misspelt",
+                    self._count,
+                ).format(language=language, count=self._count)
         elif not self._started:
-            text = "Spelling: starting…"
+            text = _("Spelling: starting…")
         else:
-            text = "Spelling: off"
+            text = _("Spelling: off")
         announce = text != self.indicator.text()
         self.indicator.setText(text)
         self.indicator.setAccessibleName(text)  # a screen reader reads what is shown
@@ -284,13 +299,17 @@ class SpellingSupport(QObject):
         if not self.checker.available or self._count == 0:
             return ""
         if self._count is None:
-            report = "F7 selects the next misspelt word."
+            report = _("F7 selects the next misspelt word.")
         else:
-            words = "word" if self._count == 1 else "words"
-            report = f"{self._count} misspelt {words}; F7 selects the next."
+            report = ngettext(
+                "{count} misspelt word; F7 selects the next.",
+                "{count} misspelt words; F7 selects the next.",
+                self._count,
+            ).format(count=self._count)
         selection = self.misspelt_word_at(self.text_edit.textCursor())
         if selection is not None:
-            report = f"Misspelt word at the cursor: “{selection.selectedText()}”. " + report
+            at_cursor = _("Misspelt word at the cursor: “{word}”.")
+            report = f"{at_cursor.format(word=selection.selectedText())} {report}"
         return report
 
     def _describe_cursor(self) -> None:
@@ -313,9 +332,7 @@ class SpellingSupport(QObject):
         found = self._next_after(after) if self.checker.available else None
         if found is None:
             self.message.emit(
-                "No misspelt words in the letter."
-                if self.checker.available
-                else f"Spelling is off: {self.checker.reason}."
+                _("No misspelt words in the letter.") if self.checker.available else self.off_text()
             )
             return False
         start, length, word = found
@@ -326,14 +343,19 @@ class SpellingSupport(QObject):
         self.text_edit.ensureCursorVisible()
         self.text_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
         suggestions = self.checker.suggest(word)[:3]
-        hint = f" Suggestions: {', '.join(suggestions)}." if suggestions else ""
         if self._count is None:
-            self.message.emit(f"Misspelt word: “{word}”.{hint}")
+            text = _("Misspelt word: “{word}”.").format(word=word)
         else:
             every = self.misspellings()  # a letter: cheap, and the count is exact
             self._count = len(every)
             number = sum(1 for other in every if other[0] <= start)
-            self.message.emit(f"Misspelt word {number} of {self._count}: “{word}”.{hint}")
+            text = _("Misspelt word {number} of {count}: “{word}”.").format(
+                number=number, count=self._count, word=word
+            )
+        if suggestions:
+            hint = _("Suggestions: {words}.").format(words=", ".join(suggestions))
+            text = f"{text} {hint}"
+        self.message.emit(text)
         self._describe_cursor()
         return True
 
@@ -381,9 +403,13 @@ class SpellingSupport(QObject):
         try:
             self.personal.add(word)
         except StorageError as error:
-            self.message.emit(f"“{word}” is accepted for now but was not saved: {error}")
+            self.message.emit(
+                _("“{word}” is accepted for now but was not saved: {error}").format(
+                    word=word, error=error
+                )
+            )
         else:
-            self.message.emit(f"Added “{word}” to your dictionary.")
+            self.message.emit(_("Added “{word}” to your dictionary.").format(word=word))
         self.checker.forget_cache()
         self._rehighlight()
         self.update_report()

@@ -15,6 +15,8 @@ from PySide6.QtCore import QEvent, QObject, QPoint, Qt
 from PySide6.QtGui import QAction, QContextMenuEvent, QKeyEvent, QTextCursor
 from PySide6.QtWidgets import QMenu, QWidget
 
+from composer.i18n import _
+
 if TYPE_CHECKING:
     from composer.gui.spelling import SpellingSupport
 
@@ -37,7 +39,7 @@ class SpellingMenu(QObject):
     def build_context_menu(self, cursor: QTextCursor, position: QPoint) -> QMenu:
         """The editor's usual menu, led by suggestions when `cursor` is on a misspelt word."""
         menu = self.text_edit.createStandardContextMenu(position)
-        menu.setAccessibleName("Editing and spelling")
+        menu.setAccessibleName(_("Editing and spelling"))
         selection = self.support.misspelt_word_at(cursor)
         if selection is None:
             return menu
@@ -53,10 +55,10 @@ class SpellingMenu(QObject):
             action.triggered.connect(self._replacer(selection, suggestion))
             leading.append(action)
         if not suggestions:
-            none = QAction("No suggestions", menu)
+            none = QAction(_("No suggestions"), menu)
             none.setEnabled(False)
             leading.append(none)
-        add = QAction(f"Add “{word}” to Dictionary", menu)
+        add = QAction(_("Add “{word}” to Dictionary").format(word=word), menu)
         add.triggered.connect(lambda _=False, w=word: self.support.add_word(w))
         leading.append(add)
         if first is None:

@@ -14,6 +14,7 @@ from composer.core.locations import Locations
 from composer.core.models import Recipient
 from composer.gui.background import Task, run_task
 from composer.gui.questions import go_on_anyway
+from composer.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -54,10 +55,10 @@ def confirm_terms(
         parent,
         name="term-warning",
         icon=QMessageBox.Icon.Warning,
-        title="Check the recipients",
+        title=_("Check the recipients"),
         text=warnings[0],
         details="\n\n".join(warnings[1:]),
-        back="Find Officials Again",
+        back=_("Find Officials Again"),
         verb=verb,
     ):
         return True
@@ -112,15 +113,15 @@ def show_directory_notice(
             return  # closed while the directory was read
         if text:
             label = (
-                f"Directory: update after {after}"
+                _("Directory: update after {date}").format(date=after)
                 if after
-                else "Directory: a new Congress has begun — update it"
+                else _("Directory: a new Congress has begun — update it")
             )
             button = QPushButton(label, window)
             button.setObjectName("directory-notice")
             button.setFlat(True)
             button.setToolTip(text)
-            button.setAccessibleName("Directory update needed")
+            button.setAccessibleName(_("Directory update needed"))
             button.setAccessibleDescription(text)
             if find_officials is not None:
                 button.clicked.connect(find_officials)
