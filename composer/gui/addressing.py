@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
     from composer.core.models import Recipient
     from composer.gui.mainwindow import MainWindow
-    from composer.gui.recipients_panel import RecipientsDialog
+    from composer.gui.recipients_dialog import RecipientsDialog
 
 
 class Addressing(QObject):
@@ -41,7 +41,7 @@ class Addressing(QObject):
         """The Find My Officials dialog (made on first use)."""
         if self._directory_dialog is None:
             from composer.core.directory import Directory
-            from composer.gui.recipients_panel import RecipientsDialog
+            from composer.gui.recipients_dialog import RecipientsDialog
 
             self._directory_dialog = RecipientsDialog(
                 Directory.for_locations(self.window.locations),

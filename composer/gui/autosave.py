@@ -23,11 +23,15 @@ import logging
 import time
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
+import shiboken6
+from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 
 from composer.core.drafts import DraftError, DraftStore
 from composer.core.letterfile import LetterDocument
+from composer.gui.background import run_task
+from composer.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -37,43 +41,12 @@ RETRY_SECONDS = 30.0
 SNAPSHOT_SHARE = 0.05
 
 
-class _SaveSignals(QObject):
-    """Signals of one background save.
+@dataclass(frozen=True)
+class _Failure:
+    """A background save that failed: what happened, and whether the disk is full."""
 
-    Signals:
-        saved(str, int): the draft id and the generation saved.
-        failed(str, int, bool): the message, the generation, and whether the disk is full.
-    """
-
-    saved = Signal(str, int)
-    failed = Signal(str, int, bool)
-
-
-class _SaveJob(QRunnable):
-    """Writes one snapshot to the drafts store (runs on the autosaver's own thread)."""
-
-    def __init__(
-        self, store: DraftStore, draft_id: str, document: LetterDocument, generation: int
-    ) -> None:
-        super().__init__()
-        self.store = store
-        self.draft_id = draft_id
-        self.document = document
-        self.generation = generation
-        self.signals = _SaveSignals()
-
-    def run(self) -> None:
-        try:
-            self.store.save(self.draft_id, self.document)
-        except DraftError as error:
-            self.signals.failed.emit(str(error), self.generation, error.disk_full)
-        except Exception as error:  # reported like any failure: the text stays in the window
-            log.exception("autosave failed")
-            self.signals.failed.emit(
-                f"The letter could not be saved: {error}", self.generation, False
-            )
-        else:
-            self.signals.saved.emit(self.draft_id, self.generation)
+    message: str
+    disk_full: bool
 
 
 class Autosaver(QObject):
@@ -115,7 +88,7 @@ class Autosaver(QObject):
         self._snapshot_cost = 0.0
         self._last_save_started = 0.0
         self._paused = 0
-        self._jobs: list[_SaveJob] = []
+        self._jobs: list[int] = []  # the generations of the saves not reported yet
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)  # saves run one after the other, in order
         self._timer = QTimer(self)
@@ -180,16 +153,33 @@ class Autosaver(QObject):
             self.draft_id = uuid.uuid4().hex
         self._last_save_started = time.monotonic()
         document = self._take_snapshot()
-        job = _SaveJob(self.store, self.draft_id, document, self._generation)
-        job.setAutoDelete(False)
-        job.signals.saved.connect(self._job_saved)
-        job.signals.failed.connect(self._job_failed)
-        self._jobs.append(job)
+        store, draft_id, generation = self.store, self.draft_id, self._generation
+
+        def save() -> _Failure | None:
+            try:
+                store.save(draft_id, document)
+            except DraftError as error:  # said in its own words, and whether the disk is full
+                return _Failure(str(error), error.disk_full)
+            return None
+
+        def done(failure: _Failure | None) -> None:
+            if not shiboken6.isValid(self):
+                return  # the window is gone; the draft was written (or not) all the same
+            if failure is None:
+                self._job_saved(draft_id, generation)
+            else:
+                self._job_failed(failure.message, generation, failure.disk_full)
+
+        def failed(message: str) -> None:
+            if shiboken6.isValid(self):
+                self._job_failed(message, generation, False)
+
+        self._jobs.append(generation)
         self.dirty = False
-        self._pool.start(job)
+        run_task(save, done, failed, pool=self._pool, what="saving the letter")
 
     def _forget(self, generation: int) -> None:
-        self._jobs = [job for job in self._jobs if job.generation != generation]
+        self._jobs = [job for job in self._jobs if job != generation]
 
     def _job_saved(self, draft_id: str, generation: int) -> None:
         self._forget(generation)
@@ -226,7 +216,7 @@ class Autosaver(QObject):
         self._timer.stop()
         self._retry.stop()
         if self.store is None:
-            raise DraftError("Drafts cannot be saved this session.")
+            raise DraftError(_("Drafts cannot be saved this session."))
         self.wait()
         if not self.dirty and self.draft_id is not None and not self.failing:
             if not open_here:

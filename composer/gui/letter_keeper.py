@@ -5,11 +5,10 @@
 * saves the letter as a draft by itself (see :mod:`composer.gui.autosave`)
   and when the window closes, and marks it closed properly;
 * at start-up offers back, without blocking anything, every letter a crash or
-  a ``kill -9`` left open ("2 letters were not closed properly: Restore /
-  Show Drafts…");
+  a ``kill -9`` left open (:mod:`composer.gui.letter_recovery`);
 * tells the user, in a bar above the letter, about storage trouble found at
-  start-up (a damaged database moved aside, a folder that cannot be written)
-  or met while saving (a full disk), and offers to save the letter elsewhere;
+  start-up or met while saving, and offers to save the letter elsewhere
+  (:mod:`composer.gui.letter_notices`);
 * adds File ▸ Open Letter…, Save, Save As… (their work is in
   :mod:`composer.gui.letter_files`), Drafts… and Export As ▸;
 * restores a draft or a letter file into the window's letter session;
@@ -21,16 +20,14 @@ Nothing here decides what a letter is; the letter session does
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QBoxLayout,
     QLabel,
     QMenu,
     QMessageBox,
@@ -44,15 +41,35 @@ from composer.core.models import Letter, Recipient
 from composer.core.storage import StorageReport
 from composer.gui.autosave import Autosaver
 from composer.gui.letter_files import CANCEL, DISCARD, SAVE_AS, LetterFiles
+from composer.gui.letter_notices import LetterNotices
+from composer.gui.letter_recovery import RecoveryOffer
 from composer.gui.notice_bar import NoticeBar
+from composer.i18n import _
 
 if TYPE_CHECKING:
+    from composer.gui.drafts_dialog import DraftsDialog
     from composer.gui.mainwindow import MainWindow
 
 log = logging.getLogger(__name__)
 
 
-# --- the bar above the letter ----------------------------------------------------------------
+def unsaved_question(doing: str) -> str:
+    """The question asked when the letter cannot be saved, before `doing` ("open another
+    letter", "close the window")."""
+    if doing == "open another letter":
+        return _(
+            "Your letter could not be saved (see the message above it). Save it in a file "
+            "somewhere else before you open another letter?"
+        )
+    if doing == "close the window":
+        return _(
+            "Your letter could not be saved (see the message above it). Save it in a file "
+            "somewhere else before you close the window?"
+        )
+    return _(
+        "Your letter could not be saved (see the message above it). Save it in a file "
+        "somewhere else first?"
+    )
 
 
 class LetterKeeper(QObject):
@@ -77,14 +94,11 @@ class LetterKeeper(QObject):
         self.window = window
         self.store = store
         self._replacing = 0
-        self._bars: dict[str, NoticeBar] = {}
-        self._offered: list[DraftInfo] = []
         self.files = LetterFiles(self)  # Open Letter…, Save, Save As…
         self.ask_unsaved: Callable[[str], str] = self._ask_unsaved
         self.autosaver = Autosaver(store, self.snapshot, self._interval, self)
-        self.state_label = QLabel()
-        self.state_label.setAccessibleDescription("Save state")  # its text is its name
-        window.statusBar().addPermanentWidget(self.state_label)
+        self.notices = LetterNotices(self)  # the bars above the letter, the save state
+        self.recovery = RecoveryOffer(self)  # what a crash left open; File ▸ Drafts…
         self._build_actions()
         self._last_fields = self._fields()
         self._connect()
@@ -112,12 +126,9 @@ class LetterKeeper(QObject):
         w = self.window
         w.editor.changed.connect(self.autosaver.changed)
         w.session.changed.connect(self._fields_changed)
-        self.autosaver.saved.connect(self._saved)
-        self.autosaver.failed.connect(self._save_failed)
-        self.autosaver.recovered.connect(self._save_recovered)
         w.editor.text.paste_finished.connect(self._paste_finished)
         w.editor.text.paste_started.connect(
-            lambda _size: w.statusBar().showMessage("Pasting… the window stays usable.")
+            lambda _size: w.statusBar().showMessage(_("Pasting… the window stays usable."))
         )
 
     def _paste_finished(self, text: str) -> None:
@@ -142,39 +153,42 @@ class LetterKeeper(QObject):
             return made
 
         self.open_action = action(
-            "Open &Letter…",
+            _("Open &Letter…"),
             self.files.open_letter_file,
             "Ctrl+Shift+O",
-            "Open a letter saved with Save As (a .letter file)",
+            _("Open a letter saved with Save As (a .letter file)"),
         )
         self.save_action = action(
-            "&Save", self.files.save, key.Save, "Save the letter now (to its file, if it has one)"
+            _("&Save"),
+            self.files.save,
+            key.Save,
+            _("Save the letter now (to its file, if it has one)"),
         )
         self.save_as_action = action(
-            "Save &As…",
+            _("Save &As…"),
             self.files.save_as,
             key.SaveAs,
-            "Save the letter to a file you can keep, copy or send to someone",
+            _("Save the letter to a file you can keep, copy or send to someone"),
         )
         self.drafts_action = action(
-            "&Drafts…", self.show_drafts, None, "Every saved letter: reopen, rename or delete"
+            _("&Drafts…"), self.show_drafts, None, _("Every saved letter: reopen, rename or delete")
         )
         self.export_actions: dict[str, QAction] = {}
         from composer.gui.letter_export import LetterExporter
 
         self.exporter = LetterExporter(w)
         for key_name, label in (
-            ("odt", "&OpenDocument (ODT)…"),
-            ("html", "&Web Page (HTML)…"),
-            ("txt", "Plain &Text…"),
+            ("odt", _("&OpenDocument (ODT)…")),
+            ("html", _("&Web Page (HTML)…")),
+            ("txt", _("Plain &Text…")),
         ):
             self.export_actions[key_name] = action(
                 label,
                 functools.partial(self.exporter.export, key_name),
                 None,
-                "Export the letter as it prints, for another program",
+                _("Export the letter as it prints, for another program"),
             )
-        self.export_menu = QMenu("E&xport As", w)
+        self.export_menu = QMenu(_("E&xport As"), w)
         self.export_menu.addActions(list(self.export_actions.values()))
         menu = w.menus.file_menu
         # File ▸ New Letter, Open Letter…, Save, Save As…, Drafts…; Export As ▸ after Export PDF.
@@ -224,8 +238,10 @@ class LetterKeeper(QObject):
                 except (CampaignError, LookupError) as error:
                     log.info("campaign %s of a restored letter: %s", letter.campaign_id, error)
                     notes.append(
-                        f"its campaign “{letter.campaign_id}” is not installed, so its "
-                        "arguments are not ticked in the list"
+                        _(
+                            "its campaign “{campaign}” is not installed, so its "
+                            "arguments are not ticked in the list"
+                        ).format(campaign=letter.campaign_id)
                     )
             known = {argument.id for argument in w.campaign.arguments}
             chosen = [a for a in letter.argument_ids if a in known]
@@ -297,7 +313,7 @@ class LetterKeeper(QObject):
         try:
             draft = self.store.load(draft_id)
         except DraftError as error:
-            QMessageBox.warning(self.window, "The draft cannot be opened", str(error))
+            QMessageBox.warning(self.window, _("The draft cannot be opened"), str(error))
             return False
         if not self._close_current(open_here=False) and self.autosaver.unsaved:
             answer = self.ask_unsaved("open another letter")
@@ -312,204 +328,77 @@ class LetterKeeper(QObject):
         self.files.file_path = None
         self._update_state()
         title = draft.info.title
-        message = f"Opened “{title}”."
+        message = _("Opened “{title}”.").format(title=title)
         if notes:
-            message += " Not shown as saved: " + "; ".join(notes) + "."
+            message = _("Opened “{title}”. Not shown as saved: {problems}.").format(
+                title=title, problems="; ".join(notes)
+            )
         self.window.statusBar().showMessage(message, 10_000)
         self.letter_restored.emit(title)
         return True
 
     # -- crash recovery -------------------------------------------------------------------
 
+    # -- crash recovery (composer.gui.letter_recovery) ------------------------------------
+
     def offer_recovery(self) -> list[DraftInfo]:
         """Offer back the letters a crash left open (a bar; nothing blocks); returns them.
 
         After a normal quit there are none: the last letter is opened again instead.
         """
-        if self.store is None or self.autosaver.store is None:
-            return []
-        try:
-            left = self.store.abandoned()
-        except DraftError as error:
-            log.warning("could not look for unsaved letters: %s", error)
-            return []
-        if not left:
-            self.reopen_last()
-            return []
-        self._offered = left
-        if len(left) == 1:
-            text = (
-                f"The letter “{left[0].title}” was not closed properly when the program last "
-                "stopped. It was saved; you can go on with it."
-            )
-        else:
-            text = (
-                f"{len(left)} letters were not closed properly when the program last stopped. "
-                "They were saved; you can go on with them."
-            )
-        bar = self._show_bar("recovery", text, warning=False)
-        bar.add_button("&Restore", self.restore_latest)
-        bar.add_button("Show &Drafts…", lambda: self.show_drafts(highlight=True))
-        bar.dismissed.connect(self._release_offered)
-        return left
+        return self.recovery.offer_recovery()
 
     def reopen_last(self) -> bool:
-        """Open the most recently saved draft again, as the program was left at its last
-        quit (only while the window still holds the untouched letter it started with)."""
-        if self.store is None or self.draft_id is not None or self.autosaver.unsaved:
-            return False
-        try:
-            drafts = self.store.entries()
-        except DraftError as error:
-            log.warning("could not list the drafts: %s", error)
-            return False
-        if not drafts:
-            return False
-        return self.open_draft(max(drafts, key=lambda info: info.updated_at).id)
-
-    def _release_offered(self) -> None:
-        """The user has seen the offer: the letters stay in Drafts, no longer offered."""
-        if self.store is None:
-            return
-        for info in self._offered:
-            if info.id != self.draft_id:
-                try:
-                    self.store.release(info.id)
-                except DraftError as error:
-                    log.warning("could not release draft %s: %s", info.id, error)
-        self._offered = []
+        """Open the most recently saved draft again, as the program was left at its last quit."""
+        return self.recovery.reopen_last()
 
     def restore_latest(self) -> bool:
         """Restore the most recently saved of the letters a crash left open."""
-        if not self._offered:
-            return False
-        newest = max(self._offered, key=lambda info: info.updated_at)
-        others = len(self._offered) - 1
-        if not self.open_draft(newest.id):
-            return False
-        self._release_offered()
-        self._hide_bar("recovery")
-        if others:
-            self.window.statusBar().showMessage(
-                f"Restored “{newest.title}”. The other {others} "
-                f"letter{'s are' if others > 1 else ' is'} in File ▸ Drafts….",
-                15_000,
-            )
-        return True
+        return self.recovery.restore_latest()
 
     def show_drafts(self, highlight: bool = False) -> None:
         """File ▸ Drafts…: the list of saved letters."""
-        from composer.gui.drafts_dialog import DraftsDialog
+        self.recovery.show_drafts(highlight)
 
-        if self.store is None or self.autosaver.store is None:
-            QMessageBox.information(
-                self.window,
-                "Drafts",
-                "Drafts cannot be used this session (see the message above the letter). "
-                "Use File ▸ Save As… to keep your letter.",
-            )
-            return
-        if self.autosaver.unsaved:
-            with contextlib.suppress(DraftError):  # the bar above the letter says so
-                self.autosaver.save_now()
-        marked = frozenset(info.id for info in self._offered) if highlight else frozenset()
-        dialog = DraftsDialog(self.store, self.draft_id, marked, self.window)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open_requested.connect(self.open_draft)
-        if highlight:
-            self._release_offered()
-            self._hide_bar("recovery")
-        self.drafts_dialog = dialog
-        dialog.open()
+    @property
+    def drafts_dialog(self) -> DraftsDialog | None:
+        """The last Drafts dialog opened (None before the first)."""
+        return self.recovery.dialog
 
-    # -- storage trouble ------------------------------------------------------------------
+    # -- storage trouble and the save state (composer.gui.letter_notices) -------------------
 
     def show_storage_report(self, report: StorageReport) -> None:
         """Tell the user what the start-up check found; stop autosaving if it cannot work."""
-        if not report.problems:
-            return
-        if not report.drafts_usable:
-            self.autosaver.store = None
-            self.store = None
-        text = "\n\n".join(problem.message for problem in report.problems)
-        bar = self._show_bar("storage", text, warning=True)
-        if not report.drafts_usable:
-            bar.add_button("Save &As…", self.files.save_as)
-        self._update_state()
-
-    def _save_failed(self, message: str, disk_full: bool) -> None:
-        text = (
-            f"Your letter could not be saved automatically. {message} "
-            "The text is still here in the window."
-        )
-        bar = self._bars.get("autosave")
-        if bar is not None:
-            bar.label.setText(text)
-        else:
-            bar = self._show_bar("autosave", text, warning=True)
-            bar.add_button("Save &As…", self.files.save_as)
-            bar.add_button("&Try Again", self._try_again)
-        self._update_state()
-
-    def _try_again(self) -> None:
-        try:
-            self.autosaver.save_now()
-        except DraftError:
-            return
-
-    def _save_recovered(self) -> None:
-        self._hide_bar("autosave")
-        self.window.statusBar().showMessage("The letter is saved again.", 6000)
-        self._update_state()
-
-    def _saved(self, _draft_id: str) -> None:
-        self._update_state()
-
-    def _update_state(self) -> None:
-        if self.autosaver.store is None:
-            text = "Not saved automatically"
-        elif self.autosaver.failing:
-            text = "Not saved"
-        elif self.autosaver.draft_id is None:
-            text = ""
-        else:
-            text = "Saved in Drafts"
-        self.state_label.setText(text)
-
-    def _show_bar(self, key: str, text: str, warning: bool) -> NoticeBar:
-        self._hide_bar(key)
-        bar = NoticeBar(text, warning)
-        host = self.window.editor.parentWidget()
-        layout = host.layout() if host is not None else None
-        if isinstance(layout, QBoxLayout):
-            layout.insertWidget(0, bar)
-        self._bars[key] = bar
-        bar.dismissed.connect(lambda k=key, b=bar: self._bars.get(k) is b and self._bars.pop(k))
-        bar.show()
-        return bar
-
-    def _hide_bar(self, key: str) -> None:
-        bar = self._bars.pop(key, None)
-        if bar is not None:
-            bar.hide()
-            bar.deleteLater()
+        self.notices.show_storage_report(report)
 
     def notice(self, key: str) -> NoticeBar | None:
         """The bar shown for "recovery", "storage" or "autosave", if any."""
-        return self._bars.get(key)
+        return self.notices.notice(key)
+
+    def _hide_bar(self, key: str) -> None:
+        self.notices.hide_bar(key)
+
+    def _update_state(self) -> None:
+        self.notices.update_state()
+
+    @property
+    def state_label(self) -> QLabel:
+        """The status bar's "Saved in Drafts" label."""
+        return self.notices.state_label
 
     # -- closing and crashing -------------------------------------------------------------
 
     def _ask_unsaved(self, doing: str) -> str:
+        """Ask what to do with a letter that cannot be saved, before `doing` (see
+        :func:`unsaved_question`); returns SAVE_AS, DISCARD or CANCEL."""
         box = QMessageBox(
             QMessageBox.Icon.Warning,
-            "The letter is not saved",
-            "Your letter could not be saved (see the message above it). Save it in a file "
-            f"somewhere else before you {doing}?",
+            _("The letter is not saved"),
+            unsaved_question(doing),
             parent=self.window,
         )
-        save = box.addButton("Save &As…", QMessageBox.ButtonRole.AcceptRole)
-        discard = box.addButton("&Discard the Letter", QMessageBox.ButtonRole.DestructiveRole)
+        save = box.addButton(_("Save &As…"), QMessageBox.ButtonRole.AcceptRole)
+        discard = box.addButton(_("&Discard the Letter"), QMessageBox.ButtonRole.DestructiveRole)
         box.addButton(QMessageBox.StandardButton.Cancel)
         box.setDefaultButton(save)
         box.exec()

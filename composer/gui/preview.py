@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-import logging
+import functools
 import threading
 import time
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
+import shiboken6
+from PySide6.QtCore import Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QImage, QPixmap, QResizeEvent
 from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from composer.gui.a11y import announce
+from composer.gui.background import run_task
 from composer.gui.qt_items import layout_widgets
+from composer.i18n import _
 
 if TYPE_CHECKING:  # the renderer and the layout load after the first paint
     from collections.abc import Callable
@@ -24,93 +28,96 @@ if TYPE_CHECKING:  # the renderer and the layout load after the first paint
     # A letter already rendered, or the call that renders it (run in the worker).
     LetterSource = RenderedLetter | Callable[[], RenderedLetter]
 
-log = logging.getLogger(__name__)
-
 PAGE_GAP = 14
 DEBOUNCE_MS = 250
 
 
-class _PreviewSignals(QObject):
-    """Signals of one preview job.
+@dataclass(frozen=True)
+class _Drawn:
+    """A job's pages: the rendered letter, the page images and what to say about the
+    address in the envelope window ("" when it fits)."""
 
-    Signals:
-        done(int, object, list, str): job number, the rendered letter, the page images
-            and what to say about the address in the envelope window ("" when it fits).
-        problem(int, str): job number and why the letter cannot be rendered.
-        failed(int, str): job number and what went wrong while drawing.
-        dropped(int): job number; a newer request made this one's result useless.
-    """
-
-    done = Signal(int, object, list, str)
-    problem = Signal(int, str)
-    failed = Signal(int, str)
-    dropped = Signal(int)
+    rendered: RenderedLetter
+    images: list[QImage]
+    note: str
 
 
-class _PreviewJob(QRunnable):
-    """Renders one letter (when asked to) and draws its pages, in a worker thread.
+@dataclass(frozen=True)
+class _Problem:
+    """Why the letter cannot be rendered (the user's to fix: said in the preview)."""
 
-    The job never touches a widget: it reports through its signals, which the
-    preview receives on the GUI thread.
+    text: str
+
+
+_DROPPED = None  # a job's answer when a newer request made its result useless
+
+
+class _PreviewJob:
+    """Renders one letter (when asked to) and draws its pages; :meth:`work` runs in a
+    worker thread (see :func:`composer.gui.background.run_task`) and never touches a widget.
     """
 
     def __init__(
         self, number: int, source: LetterSource, spec: PaperSpec, fold_marks: bool, dpi: float
     ) -> None:
-        super().__init__()
         self.number = number
         self.source = source
         self.spec = spec
         self.fold_marks = fold_marks
         self.dpi = dpi
-        self.signals = _PreviewSignals()
+        self._lock = threading.Lock()
+        self._started = False
         self._cancelled = threading.Event()
         self.finished = threading.Event()
-        """Set when :meth:`run` has returned (whatever happened)."""
+        """Set when the job can no longer touch the letter: :meth:`work` has returned, or
+        the job was cancelled before it started."""
 
-    def cancel(self) -> None:
-        """Stop at the next step: a newer request has been made (safe from any thread)."""
-        self._cancelled.set()
+    def cancel(self) -> bool:
+        """Stop at the next step: a newer request has been made (safe from any thread).
 
-    def run(self) -> None:
+        Returns:
+            True when the job had not started: it will do nothing at all.
+        """
+        with self._lock:
+            self._cancelled.set()
+            if not self._started:
+                self.finished.set()
+                return True
+        return False
+
+    def work(self) -> _Drawn | _Problem | None:
+        """The pages, why the letter cannot be rendered, or :data:`_DROPPED`."""
+        with self._lock:
+            if self._cancelled.is_set():
+                return _DROPPED
+            self._started = True
         try:
-            self._run()
+            return self._draw()
         finally:
             self.finished.set()
 
-    def _run(self) -> None:
-        try:
-            rendered = self._rendered()
-            if rendered is None or self._cancelled.is_set():
-                self.signals.dropped.emit(self.number)
-                return
-            from composer.printing.letter_layout import LetterPages
+    def _draw(self) -> _Drawn | _Problem | None:
+        if callable(self.source):
+            from composer.core.render import RenderError
 
-            pages = LetterPages(rendered, self.spec, fold_marks=self.fold_marks)
-            note = address_note(pages)
-            images = []
-            for index in range(pages.page_count):
-                if self._cancelled.is_set():  # a long letter is many pages: stop early
-                    self.signals.dropped.emit(self.number)
-                    return
-                images.append(pages.page_image(index, self.dpi))
-        except Exception as error:  # reported to the view; never kills the worker pool
-            log.exception("the preview could not be drawn")
-            self.signals.failed.emit(self.number, f"{error.__class__.__name__}: {error}")
-            return
-        self.signals.done.emit(self.number, rendered, images, note)
+            try:
+                rendered = self.source()
+            except RenderError as error:  # the user's to fix: said in the preview, not logged
+                return _Problem(str(error))
+        else:
+            rendered = self.source
+        if self._cancelled.is_set():
+            return _DROPPED
+        from composer.printing.letter_layout import LetterPages
 
-    def _rendered(self) -> RenderedLetter | None:
-        """The rendered letter, or None when rendering failed (and was reported)."""
-        if not callable(self.source):
-            return self.source
-        from composer.core.render import RenderError
-
-        try:
-            return self.source()
-        except RenderError as error:  # the user's to fix: said in the preview, not logged
-            self.signals.problem.emit(self.number, str(error))
-            return None
+        pages = LetterPages(rendered, self.spec, fold_marks=self.fold_marks)
+        note = address_note(pages)
+        images = []
+        for index in range(pages.page_count):
+            if self._cancelled.is_set():  # a long letter is many pages: stop early
+                return _DROPPED
+            images.append(pages.page_image(index, self.dpi))
+        return _Drawn(rendered, images, note)
 
 
 def address_note(pages: LetterPages) -> str:
@@ -119,7 +126,7 @@ def address_note(pages: LetterPages) -> str:
     if not any(line.strip() for line in pages.rendered.address_lines):
         return ""  # nothing typed yet: nothing to warn about
     if pages.address_problem() is not None:
-        return (
+        return _(
             "The address does not fit the envelope window, even in small type and with the "
             "Postal Service's abbreviations: the preview shows only the part inside the "
             "window, and printing or exporting will stop. Shorten the address (at most five "
@@ -127,10 +134,10 @@ def address_note(pages: LetterPages) -> str:
         )
     if pages.address_shortened:
         shown = " / ".join(pages.address_lines)
-        return (
+        return _(
             "The address was too long for the envelope window, so it is printed with the "
-            f"Postal Service's abbreviations: {shown}"
-        )
+            "Postal Service's abbreviations: {address}"
+        ).format(address=shown)
     return ""
 
 
@@ -183,13 +190,15 @@ class PagePreview(QWidget):
         self.address_note = QLabel()
         self.address_note.setWordWrap(True)
         self.address_note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.address_note.setAccessibleDescription("About the address in the envelope window")
+        self.address_note.setAccessibleDescription(_("About the address in the envelope window"))
         self.address_note.hide()
         self._scroll = QScrollArea()
         self._scroll.setWidgetResizable(True)
         self._scroll.setWidget(self._pages)
-        self._scroll.setAccessibleName("Page preview")
-        self._scroll.setAccessibleDescription("The letter exactly as it will print, page by page")
+        self._scroll.setAccessibleName(_("Page preview"))
+        self._scroll.setAccessibleDescription(
+            _("The letter exactly as it will print, page by page")
+        )
         self._scroll.setBackgroundRole(self._scroll.backgroundRole().Dark)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -255,14 +264,12 @@ class PagePreview(QWidget):
         return all(job.finished.wait(max(0.0, deadline - time.monotonic())) for job in running)
 
     def _cancel_jobs(self) -> list[_PreviewJob]:
-        """Cancel every job and forget the ones still queued (they will never run or
-        report); returns those already running, which stop at their next step."""
+        """Cancel every job and forget the ones not started yet (they will do nothing);
+        returns those already running, which stop at their next step."""
         running = []
         for job in list(self._jobs.values()):
-            job.cancel()
-            if self._pool.tryTake(job):
+            if job.cancel():
                 self._jobs.pop(job.number, None)
-                job.finished.set()
             else:
                 running.append(job)
         return running
@@ -308,31 +315,34 @@ class PagePreview(QWidget):
         self._cancel_jobs()  # the running ones report "dropped" when they stop
         self._latest += 1
         job = _PreviewJob(self._latest, source, spec, fold_marks, self._target_dpi(spec))
-        job.setAutoDelete(False)
-        queued = Qt.ConnectionType.QueuedConnection
-        job.signals.done.connect(self._show_images, queued)
-        job.signals.problem.connect(self._job_problem, queued)
-        job.signals.failed.connect(self._job_failed, queued)
-        job.signals.dropped.connect(self._job_dropped, queued)
         self._jobs[job.number] = job
-        self._pool.start(job)
+        run_task(
+            job.work,
+            functools.partial(self._job_done, job.number),
+            functools.partial(self._job_failed, job.number),
+            pool=self._pool,
+            what="drawing the preview",
+        )
 
     def _answers_newest(self, number: int) -> bool:
         """Whether job `number` answers the newest request (none newer is started or waiting)."""
         return number == self._latest and self._pending is None
 
-    def _job_dropped(self, number: int) -> None:
+    def _job_done(self, number: int, answer: _Drawn | _Problem | None) -> None:
+        if number not in self._jobs or not shiboken6.isValid(self):
+            return  # forgotten (stopped), or the preview is gone
+        if isinstance(answer, _Drawn):
+            self._show_images(number, answer.rendered, answer.images, answer.note)
+            return
         self._jobs.pop(number, None)
-
-    def _job_problem(self, number: int, text: str) -> None:
-        self._jobs.pop(number, None)
-        if self._answers_newest(number):
-            self.show_problem(text)
+        if isinstance(answer, _Problem) and self._answers_newest(number):
+            self.show_problem(answer.text)
 
     def _job_failed(self, number: int, text: str) -> None:
-        self._jobs.pop(number, None)
+        if self._jobs.pop(number, None) is None or not shiboken6.isValid(self):
+            return
         if self._answers_newest(number):
-            self.show_problem(f"The preview could not be drawn: {text}")
+            self.show_problem(text)
 
     def _show_images(
         self, number: int, rendered: RenderedLetter, images: list[QImage], note: str = ""
@@ -361,7 +371,9 @@ class PagePreview(QWidget):
             pixmap.setDevicePixelRatio(ratio)
             label = QLabel()
             label.setPixmap(pixmap)
-            label.setAccessibleName(f"Page {index + 1} of {len(images)}")
+            label.setAccessibleName(
+                _("Page {number} of {count}").format(number=index + 1, count=len(images))
+            )
             label.setStyleSheet("background: white; border: 1px solid #9a9a9a;")
             self._pages_layout.addWidget(label, 0, Qt.AlignmentFlag.AlignHCenter)
         if self._page_count != len(images):

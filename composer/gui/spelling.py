@@ -1,36 +1,25 @@
-"""Spell checking as you type: red wavy underlines, suggestions and "Add to Dictionary".
+"""Spell checking as you type: red wavy underlines, the spelling status, next misspelling.
 
-The words are checked by Enchant (through pyenchant) with the system's
-Hunspell dictionaries: the chosen one, and a Russian, Ukrainian or English one
-when installed for words in their script (each opened when the first such word
-is checked: they are large). A word in a script no installed dictionary covers (Cyrillic with only an English dictionary) is left alone, as
-are the names the campaign pack lists in ``spelling_words``. The misspellings
-are told to screen readers too: the status indicator names their count and the
-editor's accessible description the misspelt word at the cursor; F7 ("Next
-Misspelling") selects the next one. Words the user adds go to a personal word list in the
-config folder, written by this module (atomically), so it works the same with
-any Enchant provider. Where pyenchant, the Enchant library or the dictionary is
-missing, the editor works as before and :attr:`SpellingSupport.status` says
-why spelling is off.
+:class:`SpellingSupport` attaches spelling to one editor: the words the engine
+(:mod:`composer.gui.spell_checker`) rejects get a red wavy underline, the status
+indicator says which language is checked or why spelling is off, and the
+misspellings are told to screen readers too: the indicator names their count
+and the editor's accessible description the misspelt word at the cursor; F7
+("Next Misspelling") selects the next one. The right-click menu with
+suggestions and "Add to Dictionary" is :mod:`composer.gui.spelling_menu`.
 """
 
 from __future__ import annotations
 
-import logging
-import re
-import unicodedata
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
 
-from PySide6.QtCore import QEvent, QLocale, QObject, QPoint, QSignalBlocker, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAccessible,
     QAccessibleEvent,
     QAction,
     QColor,
-    QContextMenuEvent,
-    QKeyEvent,
     QKeySequence,
     QPalette,
     QSyntaxHighlighter,
@@ -39,291 +28,53 @@ from PySide6.QtGui import (
     QTextCursor,
     QTextDocument,
 )
-from PySide6.QtWidgets import QLabel, QMenu, QTextEdit, QWidget
+from PySide6.QtWidgets import QLabel, QMenu, QTextEdit
 
-from composer.core.fileio import StorageError, atomic_write_text
+from composer.core.fileio import StorageError
+from composer.gui.spell_checker import (
+    MAX_SUGGESTIONS,
+    SECOND_LANGUAGES,
+    WORD_LIST_NAME,
+    PersonalDictionary,
+    SpellChecker,
+    available_languages,
+    dictionary_script,
+    language_label,
+    script_of,
+    words_in,
+)
+from composer.gui.spelling_menu import SpellingMenu
 from composer.gui.theme import is_dark
+from composer.i18n import _, ngettext
 
-log = logging.getLogger(__name__)
+# Names of the engine's that the window, the settings dialog and the tests import from here.
+__all__ = [
+    "MAX_SUGGESTIONS",
+    "REPORT_DELAY_MS",
+    "REPORT_MAX_CHARS",
+    "SECOND_LANGUAGES",
+    "UNDERLINE_COLOR",
+    "UNDERLINE_COLOR_DARK",
+    "WORD_LIST_NAME",
+    "PersonalDictionary",
+    "SpellChecker",
+    "SpellHighlighter",
+    "SpellingSupport",
+    "available_languages",
+    "dictionary_script",
+    "language_label",
+    "script_of",
+    "words_in",
+]
 
-MAX_SUGGESTIONS = 7
 UNDERLINE_COLOR = QColor(220, 30, 30)
 # On a dark page the same red is too dim to notice; a lighter one reads as well.
 UNDERLINE_COLOR_DARK = QColor(255, 105, 105)
-WORD_LIST_NAME = "personal-dictionary.txt"
-# Dictionaries used beside the chosen one, when installed, for words in their own script.
-SECOND_LANGUAGES = ("ru_RU", "uk_UA", "en_US")
-# Stands for a second dictionary that failed to open (it is not tried again).
-_UNUSABLE = object()
-# Scripts of the dictionaries whose words are not written in Latin letters.
-_SCRIPTS = {"ru": "CYRILLIC", "uk": "CYRILLIC", "be": "CYRILLIC", "bg": "CYRILLIC"}
-_SCRIPTS |= {"sr": "CYRILLIC", "mk": "CYRILLIC", "el": "GREEK", "he": "HEBREW", "ar": "ARABIC"}
 # The misspelling count follows the text this long after the last change.
 REPORT_DELAY_MS = 250
 # Beyond this many characters (a letter is a few thousand) misspellings are not counted
 # after each change: reading the whole text would make typing wait.
 REPORT_MAX_CHARS = 100_000
-
-# A word: letters, with inner apostrophes ("don't", "Russia’s"). Digits and "_" end a word.
-_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
-# Spans never checked: template placeholders, e-mail addresses, web addresses.
-_SKIP = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\S+@\S+|\b(?:https?://|www\.)\S+")
-
-
-def words_in(text: str) -> Iterator[tuple[int, int, str]]:
-    """The (start, length, word) of each word worth checking in one paragraph."""
-    skipped = [(m.start(), m.end()) for m in _SKIP.finditer(text)]
-    for match in _WORD.finditer(text):
-        start, end = match.span()
-        if any(s <= start < e for s, e in skipped):
-            continue
-        word = match.group()
-        if len(word) < 2 or (word.isupper() and len(word) <= 6):
-            continue  # single letters and acronyms (DHS, TPS, USCIS)
-        yield start, end - start, word
-
-
-def script_of(word: str) -> str:
-    """The Unicode script of a word's first letter, e.g. "LATIN" or "CYRILLIC"."""
-    for character in word:
-        if character.isalpha():
-            try:
-                return unicodedata.name(character).split()[0]
-            except ValueError:
-                return ""
-    return ""
-
-
-def dictionary_script(code: str) -> str:
-    """The script a dictionary's words are written in, from its code (``ru_RU`` → CYRILLIC)."""
-    return _SCRIPTS.get(code.replace("-", "_").split("_")[0].lower(), "LATIN")
-
-
-def language_label(code: str) -> str:
-    """A readable name for a dictionary code, e.g. ``en_US`` → "English (United States)"."""
-    locale = QLocale(code)
-    if locale.language() == QLocale.Language.C:
-        return code
-    language = QLocale.languageToString(locale.language())
-    if "_" in code or "-" in code:
-        return f"{language} ({QLocale.territoryToString(locale.territory())})"
-    return language
-
-
-def _load_enchant() -> tuple[Any, str]:
-    """The enchant module, or None and the reason it cannot be used."""
-    try:
-        import enchant
-    except ImportError as error:
-        if "C library" in str(error):
-            return None, (
-                "the Enchant spelling library is not installed (on Debian or Ubuntu: "
-                "apt install libenchant-2-2 hunspell-en-us)"
-            )
-        return None, "the pyenchant package is not installed (pip install pyenchant)"
-    except Exception as error:  # a broken library path raises other errors too
-        log.warning("enchant could not be loaded: %r", error)
-        return None, f"the Enchant spelling library could not be loaded ({error})"
-    return enchant, ""
-
-
-def available_languages() -> list[str]:
-    """Codes of the installed dictionaries (empty when Enchant is missing)."""
-    enchant, _reason = _load_enchant()
-    if enchant is None:
-        return []
-    try:
-        return sorted(set(enchant.list_languages()))
-    except Exception as error:
-        log.warning("enchant could not list its dictionaries: %r", error)
-        return []
-
-
-class PersonalDictionary:
-    """Words the user added, one per line in a UTF-8 file in the config folder.
-
-    Args:
-        path: the word list file (created on the first :meth:`add`).
-    """
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._words: set[str] = set()
-        try:
-            text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            return
-        except (OSError, UnicodeDecodeError) as error:
-            log.warning("personal dictionary %s not readable: %s", path, error)
-            return
-        self._words = {line.strip() for line in text.splitlines() if line.strip()}
-
-    def __contains__(self, word: object) -> bool:
-        return word in self._words
-
-    def words(self) -> list[str]:
-        """The added words, sorted."""
-        return sorted(self._words)
-
-    def add(self, word: str) -> None:
-        """Add a word and save the list.
-
-        Raises:
-            StorageError: the list could not be written (the word is kept for this session).
-        """
-        self._words.add(word)
-        atomic_write_text(self.path, "".join(f"{w}\n" for w in self.words()))
-
-
-class SpellChecker:
-    """Checks words in one language; when it cannot, :attr:`reason` says why.
-
-    Args:
-        language: a dictionary code such as ``en_US``; empty turns spelling off.
-        personal: the user's own words, always accepted.
-        load: open the dictionary now; otherwise call :meth:`set_language` later.
-    """
-
-    def __init__(self, language: str, personal: PersonalDictionary, load: bool = True) -> None:
-        self.personal = personal
-        self.language = language
-        self.reason = "the dictionary is still loading"
-        self._dictionary: Any = None
-        # Every dictionary in use, the chosen one first: (code, script, dictionary). A second
-        # dictionary is None until a word in its script needs it: the Russian and Ukrainian
-        # ones hold about 50 MB of memory, and most letters never use them.
-        self._dictionaries: list[tuple[str, str, Any]] = []
-        self._campaign_words: frozenset[str] = frozenset()
-        self._cache: dict[str, bool] = {}
-        if load:
-            self.set_language(language)
-
-    @property
-    def available(self) -> bool:
-        """Whether words are being checked."""
-        return self._dictionary is not None
-
-    @property
-    def languages(self) -> list[str]:
-        """Codes of the dictionaries in use, the chosen one first."""
-        return [code for code, _script, _dictionary in self._dictionaries]
-
-    @property
-    def opened(self) -> list[str]:
-        """Codes of the dictionaries opened so far (a second one opens on its first word)."""
-        return [
-            code
-            for code, _script, dictionary in self._dictionaries
-            if dictionary is not None and dictionary is not _UNUSABLE
-        ]
-
-    def set_campaign_words(self, words: Iterable[str]) -> None:
-        """Accept the campaign pack's own words (its cited names) from now on."""
-        self._campaign_words = frozenset(words)
-        self._cache.clear()
-
-    def set_language(self, language: str) -> None:
-        """Switch dictionaries; on failure spelling is off and :attr:`reason` says why."""
-        self.language = language
-        self._dictionary = None
-        self._dictionaries = []
-        self._cache.clear()
-        if not language:
-            self.reason = "spell checking is turned off in Settings"
-            return
-        enchant, self.reason = _load_enchant()
-        if enchant is None:
-            return
-        try:
-            self._dictionary = enchant.Dict(language)
-        except enchant.errors.DictNotFoundError:
-            installed = ", ".join(available_languages()) or "none"
-            self.reason = (
-                f"no {language_label(language)} dictionary ({language}) is installed "
-                f"(installed: {installed}); install the hunspell dictionary for it, "
-                "or pick another language in Settings"
-            )
-        except Exception as error:
-            log.warning("dictionary %s could not be opened: %r", language, error)
-            self.reason = f"the {language} dictionary could not be opened ({error})"
-        else:
-            self.reason = ""
-            self._dictionaries = [(language, dictionary_script(language), self._dictionary)]
-            self._list_second_dictionaries()
-
-    def _list_second_dictionaries(self) -> None:
-        own = self.language.replace("-", "_").split("_")[0].lower()
-        installed = available_languages()
-        for code in SECOND_LANGUAGES:
-            if code.split("_")[0] == own or code not in installed:
-                continue
-            self._dictionaries.append((code, dictionary_script(code), None))
-
-    def _in_script(self, script: str) -> list[Any]:
-        """The dictionaries for words in `script`, opening the second ones not yet open."""
-        found = []
-        for index, (code, dictionary_script_name, dictionary) in enumerate(self._dictionaries):
-            if dictionary_script_name != script:
-                continue
-            if dictionary is None:
-                enchant, _reason = _load_enchant()
-                try:
-                    dictionary = enchant.Dict(code)
-                except Exception as error:  # the chosen dictionary still works without it
-                    log.warning("second dictionary %s could not be opened: %r", code, error)
-                    dictionary = _UNUSABLE
-                self._dictionaries[index] = (code, dictionary_script_name, dictionary)
-            if dictionary is not _UNUSABLE:
-                found.append(dictionary)
-        return found
-
-    def _is_own_word(self, word: str) -> bool:
-        if word in self.personal or word in self._campaign_words:
-            return True
-        for ending in ("’s", "'s"):
-            stem = word.removesuffix(ending)
-            if stem != word and (stem in self.personal or stem in self._campaign_words):
-                return True
-        return False
-
-    def check(self, word: str) -> bool:
-        """True when the word is spelt right, is the user's or the campaign's, or cannot be checked.
-
-        A word is looked up in the dictionaries of its own script; with none (a Cyrillic
-        word and only an English dictionary) it is not checked at all.
-        """
-        if self._dictionary is None or self._is_own_word(word):
-            return True
-        known = self._cache.get(word)
-        if known is None:
-            plain = word.replace("’", "'")
-            script = script_of(word)
-            known = True
-            for dictionary in self._in_script(script):
-                try:
-                    known = bool(dictionary.check(plain))
-                except Exception as error:  # a provider may refuse odd input; never block typing
-                    log.debug("could not check %r: %r", word, error)
-                    known = True
-                if known:
-                    break
-            self._cache[word] = known
-        return known
-
-    def suggest(self, word: str) -> list[str]:
-        """Up to :data:`MAX_SUGGESTIONS` replacements, best first."""
-        script = script_of(word)
-        found: list[str] = []
-        for dictionary in self._in_script(script):
-            try:
-                found += [s for s in dictionary.suggest(word.replace("’", "'")) if s not in found]
-            except Exception as error:
-                log.debug("no suggestions for %r: %r", word, error)
-        return [s for s in found if s != word][:MAX_SUGGESTIONS]
-
-    def forget_cache(self) -> None:
-        """Check every word afresh (after a word was added)."""
-        self._cache.clear()
 
 
 class SpellHighlighter(QSyntaxHighlighter):
@@ -393,24 +144,23 @@ class SpellingSupport(QObject):
         self.checker = SpellChecker(language, self.personal, load=False)
         self.highlighter = SpellHighlighter(self.checker, self)
         self.indicator = QLabel()
-        self._menu: QMenu | None = None
         self._started = False
         self._count: int | None = 0
         self._base_description = text_edit.accessibleDescription()
         self._report_timer = QTimer(self, singleShot=True, interval=REPORT_DELAY_MS)
         self._report_timer.timeout.connect(self.update_report)
-        self.next_action = QAction("Next &Misspelling", text_edit)
+        self.next_action = QAction(_("Next &Misspelling"), text_edit)
         self.next_action.setShortcut(QKeySequence(Qt.Key.Key_F7))
         self.next_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        self.next_action.setStatusTip("Select the next misspelt word in the letter")
+        self.next_action.setStatusTip(_("Select the next misspelt word in the letter"))
         self.next_action.triggered.connect(self.next_misspelling)
         text_edit.addAction(self.next_action)
         self.highlighter.follow_palette(text_edit.palette())
         self._attach(text_edit.document())
         text_edit.document().contentsChanged.connect(self._report_timer.start)
         text_edit.cursorPositionChanged.connect(self._describe_cursor)
-        text_edit.installEventFilter(self)
-        text_edit.viewport().installEventFilter(self)
+        text_edit.installEventFilter(self)  # the underline follows the palette
+        self.menu = SpellingMenu(self)
         if start_after_ms is None:
             self.start()
         else:
@@ -443,12 +193,21 @@ class SpellingSupport(QObject):
     def status(self) -> str:
         """One sentence: which language is checked, or why spelling is off."""
         if self.checker.available:
-            main = f"Spelling is checked in {language_label(self.checker.language)}"
+            language = language_label(self.checker.language)
             others = [language_label(code) for code in self.checker.languages[1:]]
-            if others:
-                main += f", and in {' and '.join(others)} for words in their alphabet"
-            return main + "."
-        return f"Spelling is off: {self.checker.reason}."
+            if not others:
+                return _("Spelling is checked in {language}.").format(language=language)
+            names = others[0]
+            for other in others[1:]:
+                names = _("{first} and {second}").format(first=names, second=other)
+            return _(
+                "Spelling is checked in {language}, and in {others} for words in their alphabet."
+            ).format(language=language, others=names)
+        return self.off_text()
+
+    def off_text(self) -> str:
+        """Why spelling is off, as a sentence."""
+        return _("Spelling is off: {reason}.").format(reason=self.checker.reason)
 
     def set_language(self, language: str) -> None:
         """Check in another language (from the settings dialog)."""
@@ -468,13 +227,18 @@ class SpellingSupport(QObject):
         too_long = self.text_edit.document().characterCount() > REPORT_MAX_CHARS
         self._count = None if too_long else len(self.misspellings())
         if self.checker.available:
-            text = f"Spelling: {self.checker.language}"
+            language = self.checker.language
+            text = _("Spelling: {language}").format(language=language)
             if self._count:
-                text += f", {self._count} misspelt"
+                text = ngettext(
+                    "Spelling: {language}, {count} misspelt",
+                    "Spelling: {language}, {count} misspelt",
+                    self._count,
+                ).format(language=language, count=self._count)
         elif not self._started:
-            text = "Spelling: starting…"
+            text = _("Spelling: starting…")
         else:
-            text = "Spelling: off"
+            text = _("Spelling: off")
         announce = text != self.indicator.text()
         self.indicator.setText(text)
         self.indicator.setAccessibleName(text)  # a screen reader reads what is shown
@@ -535,13 +299,17 @@ class SpellingSupport(QObject):
         if not self.checker.available or self._count == 0:
             return ""
         if self._count is None:
-            report = "F7 selects the next misspelt word."
+            report = _("F7 selects the next misspelt word.")
         else:
-            words = "word" if self._count == 1 else "words"
-            report = f"{self._count} misspelt {words}; F7 selects the next."
+            report = ngettext(
+                "{count} misspelt word; F7 selects the next.",
+                "{count} misspelt words; F7 selects the next.",
+                self._count,
+            ).format(count=self._count)
         selection = self.misspelt_word_at(self.text_edit.textCursor())
         if selection is not None:
-            report = f"Misspelt word at the cursor: “{selection.selectedText()}”. " + report
+            at_cursor = _("Misspelt word at the cursor: “{word}”.")
+            report = f"{at_cursor.format(word=selection.selectedText())} {report}"
         return report
 
     def _describe_cursor(self) -> None:
@@ -564,9 +332,7 @@ class SpellingSupport(QObject):
         found = self._next_after(after) if self.checker.available else None
         if found is None:
             self.message.emit(
-                "No misspelt words in the letter."
-                if self.checker.available
-                else f"Spelling is off: {self.checker.reason}."
+                _("No misspelt words in the letter.") if self.checker.available else self.off_text()
             )
             return False
         start, length, word = found
@@ -577,14 +343,19 @@ class SpellingSupport(QObject):
         self.text_edit.ensureCursorVisible()
         self.text_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
         suggestions = self.checker.suggest(word)[:3]
-        hint = f" Suggestions: {', '.join(suggestions)}." if suggestions else ""
         if self._count is None:
-            self.message.emit(f"Misspelt word: “{word}”.{hint}")
+            text = _("Misspelt word: “{word}”.").format(word=word)
         else:
             every = self.misspellings()  # a letter: cheap, and the count is exact
             self._count = len(every)
             number = sum(1 for other in every if other[0] <= start)
-            self.message.emit(f"Misspelt word {number} of {self._count}: “{word}”.{hint}")
+            text = _("Misspelt word {number} of {count}: “{word}”.").format(
+                number=number, count=self._count, word=word
+            )
+        if suggestions:
+            hint = _("Suggestions: {words}.").format(words=", ".join(suggestions))
+            text = f"{text} {hint}"
+        self.message.emit(text)
         self._describe_cursor()
         return True
 
@@ -632,100 +403,35 @@ class SpellingSupport(QObject):
         try:
             self.personal.add(word)
         except StorageError as error:
-            self.message.emit(f"“{word}” is accepted for now but was not saved: {error}")
+            self.message.emit(
+                _("“{word}” is accepted for now but was not saved: {error}").format(
+                    word=word, error=error
+                )
+            )
         else:
-            self.message.emit(f"Added “{word}” to your dictionary.")
+            self.message.emit(_("Added “{word}” to your dictionary.").format(word=word))
         self.checker.forget_cache()
         self._rehighlight()
         self.update_report()
 
-    # --- the right-click menu ---------------------------------------------------------------
+    # --- the right-click menu (composer.gui.spelling_menu) ------------------------------------
 
     def build_context_menu(self, cursor: QTextCursor, position: QPoint) -> QMenu:
         """The editor's usual menu, led by suggestions when `cursor` is on a misspelt word."""
-        menu = self.text_edit.createStandardContextMenu(position)
-        menu.setAccessibleName("Editing and spelling")
-        selection = self.misspelt_word_at(cursor)
-        if selection is None:
-            return menu
-        word = selection.selectedText()
-        first = menu.actions()[0] if menu.actions() else None
-        leading: list[QAction] = []
-        suggestions = self.checker.suggest(word)
-        for suggestion in suggestions:
-            action = QAction(suggestion, menu)
-            font = action.font()
-            font.setBold(True)
-            action.setFont(font)
-            action.triggered.connect(self._replacer(selection, suggestion))
-            leading.append(action)
-        if not suggestions:
-            none = QAction("No suggestions", menu)
-            none.setEnabled(False)
-            leading.append(none)
-        add = QAction(f"Add “{word}” to Dictionary", menu)
-        add.triggered.connect(lambda _=False, w=word: self.add_word(w))
-        leading.append(add)
-        if first is None:
-            menu.addActions(leading)
-        else:
-            menu.insertActions(first, leading)
-            menu.insertSeparator(first)
-        return menu
-
-    def _replacer(self, selection: QTextCursor, replacement: str) -> Callable[..., None]:
-        return lambda _=False: self.replace_word(selection, replacement)
-
-    def _open_menu(self, cursor: QTextCursor, position: QPoint, global_position: QPoint) -> None:
-        if self._menu is not None:
-            self._menu.close()
-        menu = self.build_context_menu(cursor, position)
-        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        menu.destroyed.connect(self._menu_gone)
-        self._menu = menu
-        menu.popup(global_position)
-
-    def _menu_gone(self) -> None:
-        self._menu = None
+        return self.menu.build_context_menu(cursor, position)
 
     @property
     def open_menu(self) -> QMenu | None:
         """The context menu on screen, if any."""
-        return self._menu
+        return self.menu.open_menu
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """Show our menu for right-clicks, the Menu key and Shift+F10."""
+        """Pick the underline colour again when the editor's palette changes."""
         # Look at nothing else: this also sees the events of the editor's own teardown.
-        kind = event.type()
-        if kind == QEvent.Type.PaletteChange and watched is self.text_edit:
-            if self.highlighter.follow_palette(self.text_edit.palette()):
-                self._rehighlight()
-            return False
-        if kind == QEvent.Type.ContextMenu and isinstance(event, QContextMenuEvent):
-            viewport = self.text_edit.viewport()
-            if watched not in (self.text_edit, viewport):
-                return False
-            if event.reason() == QContextMenuEvent.Reason.Mouse:
-                position = event.pos()
-                if watched is self.text_edit:
-                    position = viewport.mapFrom(self.text_edit, position)
-                cursor = self.text_edit.cursorForPosition(position)
-                self._open_menu(cursor, position, viewport.mapToGlobal(position))
-            else:
-                self._menu_at_text_cursor()
-            return True
         if (
-            kind == QEvent.Type.KeyPress
-            and isinstance(event, QKeyEvent)
-            and event.key() == Qt.Key.Key_F10
-            and event.modifiers() == Qt.KeyboardModifier.ShiftModifier
+            event.type() == QEvent.Type.PaletteChange
             and watched is self.text_edit
+            and self.highlighter.follow_palette(self.text_edit.palette())
         ):
-            self._menu_at_text_cursor()
-            return True
+            self._rehighlight()
         return False
-
-    def _menu_at_text_cursor(self) -> None:
-        position = self.text_edit.cursorRect().bottomLeft()
-        viewport: QWidget = self.text_edit.viewport()
-        self._open_menu(self.text_edit.textCursor(), position, viewport.mapToGlobal(position))

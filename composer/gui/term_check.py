@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import functools
+import logging
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+import shiboken6
+from PySide6.QtCore import QThreadPool
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QPushButton, QWidget
 
 from composer.core.locations import Locations
 from composer.core.models import Recipient
+from composer.gui.background import Task, run_task
 from composer.gui.questions import go_on_anyway
+from composer.i18n import _
+
+log = logging.getLogger(__name__)
 
 
 def confirm_terms(
@@ -48,10 +55,10 @@ def confirm_terms(
         parent,
         name="term-warning",
         icon=QMessageBox.Icon.Warning,
-        title="Check the recipients",
+        title=_("Check the recipients"),
         text=warnings[0],
         details="\n\n".join(warnings[1:]),
-        back="Find Officials Again",
+        back=_("Find Officials Again"),
         verb=verb,
     ):
         return True
@@ -60,44 +67,29 @@ def confirm_terms(
     return False
 
 
-class _NoticeSignals(QObject):
-    """checked(label, text): the directory was looked at; both "" when no update is due."""
+def _directory_notice(locations: Locations) -> tuple[str, str]:
+    """(the update date to name, the warning) when the directory is due for an update,
+    else ("", ""); reads the directory's date (the bundled copy takes ~50 ms), so it runs
+    in a worker. The date is "" once a new Congress has begun: update now."""
+    from composer.core.directory import (
+        Directory,
+        DirectoryError,
+        changeover_warning,
+        long_date,
+        new_congress_warning,
+        next_congress_start,
+    )
 
-    checked = Signal(str, str)
-
-
-class _NoticeJob(QRunnable):
-    """Reads the directory's date off the GUI thread (the bundled copy takes ~50 ms)."""
-
-    def __init__(self, locations: Locations, signals: _NoticeSignals) -> None:
-        super().__init__()
-        self.locations = locations
-        self.signals = signals
-
-    def run(self) -> None:
-        from composer.core.directory import (
-            Directory,
-            DirectoryError,
-            changeover_warning,
-            long_date,
-            new_congress_warning,
-            next_congress_start,
-        )
-
-        directory = Directory.for_locations(self.locations)
-        try:
-            info = directory.info()
-        except DirectoryError:
-            self.signals.checked.emit("", "")
-            return
-        today = directory.today()
-        text = changeover_warning(info.data_date, today)
-        if text:
-            label = f"Directory: update after {long_date(next_congress_start(today))}"
-        else:
-            text = new_congress_warning(info.data_date, today)
-            label = "Directory: a new Congress has begun — update it" if text else ""
-        self.signals.checked.emit(label, text)
+    directory = Directory.for_locations(locations)
+    try:
+        info = directory.info()
+    except DirectoryError:
+        return "", ""
+    today = directory.today()
+    text = changeover_warning(info.data_date, today)
+    if text:
+        return long_date(next_congress_start(today)), text
+    return "", new_congress_warning(info.data_date, today)
 
 
 def show_directory_notice(
@@ -106,7 +98,7 @@ def show_directory_notice(
     pool: QThreadPool,
     done: Callable[[str, str], None] | None = None,
     find_officials: Callable[[], None] | None = None,
-) -> QObject:
+) -> Task:
     """When the directory is due for an update (a new Congress), say so in the status bar.
 
     Between the election and January 3 the notice says to update after that
@@ -114,23 +106,40 @@ def show_directory_notice(
     Officials (`find_officials`), which has "Update from the internet". `done(label, text)` is
     called when the check is over (both "" when no update is due).
     """
-    signals = _NoticeSignals(window)
 
-    def show(label: str, text: str) -> None:
-        if not text:
-            return
-        button = QPushButton(label, window)
-        button.setObjectName("directory-notice")
-        button.setFlat(True)
-        button.setToolTip(text)
-        button.setAccessibleName("Directory update needed")
-        button.setAccessibleDescription(text)
-        if find_officials is not None:
-            button.clicked.connect(find_officials)
-        window.statusBar().addPermanentWidget(button)
+    def show(found: tuple[str, str]) -> None:
+        after, text = found
+        if not shiboken6.isValid(window):
+            return  # closed while the directory was read
+        if text:
+            label = (
+                _("Directory: update after {date}").format(date=after)
+                if after
+                else _("Directory: a new Congress has begun — update it")
+            )
+            button = QPushButton(label, window)
+            button.setObjectName("directory-notice")
+            button.setFlat(True)
+            button.setToolTip(text)
+            button.setAccessibleName(_("Directory update needed"))
+            button.setAccessibleDescription(text)
+            if find_officials is not None:
+                button.clicked.connect(find_officials)
+            window.statusBar().addPermanentWidget(button)
+        else:
+            label = ""
+        if done is not None:
+            done(label, text)
 
-    signals.checked.connect(show)
-    if done is not None:
-        signals.checked.connect(done)
-    pool.start(_NoticeJob(locations, signals))
-    return signals
+    def failed(message: str) -> None:  # the notice is a courtesy: the window goes on without
+        log.warning("the directory's date could not be checked: %s", message)
+        if done is not None:
+            done("", "")
+
+    return run_task(
+        functools.partial(_directory_notice, locations),
+        show,
+        failed,
+        pool=pool,
+        what="checking the directory's date",
+    )

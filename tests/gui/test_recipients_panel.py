@@ -26,9 +26,9 @@ from composer.core.directory import (
     urls_under,
 )
 from composer.core.models import Recipient
+from composer.gui.recipients_dialog import RecipientsDialog
 from composer.gui.recipients_panel import (
     RecipientChoice,
-    RecipientsDialog,
     RecipientsPanel,
     open_contact_form,
 )

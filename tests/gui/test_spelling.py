@@ -12,6 +12,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QTextEdit
 
 from composer.core.campaigns import default_campaign
+from composer.gui import spell_checker
 from composer.gui import spelling as spelling_module
 from composer.gui.spelling import (
     UNDERLINE_COLOR,
@@ -308,7 +309,7 @@ def test_no_bundled_argument_is_flagged(editor: QTextEdit, tmp_path: Path) -> No
 def test_a_cyrillic_word_is_not_underlined_with_only_an_english_dictionary(
     editor: QTextEdit, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(spelling_module, "SECOND_LANGUAGES", ())
+    monkeypatch.setattr(spell_checker, "SECOND_LANGUAGES", ())
     editor.setPlainText("Привет, мир. Превет sentense.")
     spelling = _support(editor, tmp_path)
     assert spelling.checker.languages == ["en_US"]
