@@ -11,6 +11,7 @@ from composer import __version__
 from composer.i18n import _
 
 if TYPE_CHECKING:
+    from composer.core.models import Sender
     from composer.core.settings import Settings
     from composer.gui.mainwindow import MainWindow
 
@@ -28,14 +29,19 @@ class Preferences(QObject):
 
     def edit_profile(self) -> None:
         """Edit and save the sender profile."""
-        from composer.core.fileio import StorageError
-        from composer.core.profile import save_sender
         from composer.gui.profile_dialog import ProfileDialog
 
         dialog = ProfileDialog(self.window.sender_profile, self.window)
         if dialog.exec() != ProfileDialog.DialogCode.Accepted:
             return
-        sender = dialog.chosen_sender()
+        self.use_profile(dialog.chosen_sender())
+
+    def use_profile(self, sender: Sender) -> None:
+        """Save `sender` as the profile and write with it from now on (from the profile
+        dialog and the welcome); a profile that cannot be saved is used for this session."""
+        from composer.core.fileio import StorageError
+        from composer.core.profile import save_sender
+
         try:
             save_sender(self.window.locations.profile_file, sender)
         except StorageError as error:

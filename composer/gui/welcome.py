@@ -7,12 +7,11 @@ import logging
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialogButtonBox, QLabel, QMessageBox, QWidget
+from PySide6.QtWidgets import QDialogButtonBox, QLabel, QWidget
 
 from composer.core.fileio import StorageError
 from composer.core.locations import Locations
 from composer.core.models import Sender
-from composer.core.profile import save_sender
 from composer.core.settings import Settings, save_settings
 from composer.gui.profile_dialog import ProfileDialog
 from composer.i18n import _
@@ -100,18 +99,7 @@ def show_welcome(window: MainWindow, locations: Locations, settings: Settings) -
             log.warning("settings not saved after the welcome: %s", error)
         if result != WelcomeDialog.DialogCode.Accepted:
             return
-        chosen = dialog.chosen_sender()
-        try:
-            save_sender(locations.profile_file, chosen)
-        except StorageError as error:
-            QMessageBox.warning(
-                window,
-                _("The profile was not saved"),
-                "{}\n\n{}".format(error, _("The profile is used for this session only.")),
-            )
-        window.sender_profile = chosen
-        window.profile_banner.setVisible(not chosen.name.strip())
-        window.schedule_preview()
+        window.preferences.use_profile(dialog.chosen_sender())
 
     dialog.finished.connect(finished)
     dialog.open()

@@ -53,6 +53,27 @@ def test_welcome_saves_the_profile_and_is_not_shown_again(
     assert load_settings(locations.settings_file).show_welcome is False
 
 
+def test_a_profile_from_abroad_given_in_the_welcome_sets_automatic_paper(
+    main_window, locations: Locations, qtbot
+) -> None:
+    """Automatic paper follows the country typed in the welcome, as in the profile dialog."""
+    locations.profile_file.unlink()
+    main_window.sender_profile = Sender()
+    main_window.settings.paper = "auto"
+    main_window.set_paper("letter")
+    dialog = show_welcome(main_window, locations, main_window.settings)
+    qtbot.waitExposed(dialog)
+    QTest.keyClicks(dialog.name, "Anna Weber")
+    QTest.keyClicks(dialog.street, "Invalidenstraße 10")
+    QTest.keyClicks(dialog.city, "Berlin")
+    QTest.keyClicks(dialog.postal_code, "10115")
+    QTest.keyClicks(dialog.country, "Germany")
+    with qtbot.waitSignal(dialog.finished):
+        QTest.mouseClick(_button(dialog, "Start Writing"), Qt.MouseButton.LeftButton)
+    assert main_window.sender_profile.country == "Germany"
+    assert main_window.paper == "a4"
+
+
 def test_later_keeps_the_profile_and_still_stops_the_welcome(
     main_window, locations: Locations, sender: Sender, qtbot
 ) -> None:
