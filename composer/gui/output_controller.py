@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog
 
 from composer.gui.window_state import remember_folder, start_folder
+from composer.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from composer.core.render import Renderer
@@ -81,9 +82,9 @@ class OutputController(QObject):
                 return list(merge.copies())
             merge.check()
             progress = QProgressDialog(
-                "Preparing the letters…", "Cancel", 0, len(merge), self.window
+                _("Preparing the letters…"), _("Cancel"), 0, len(merge), self.window
             )
-            progress.setWindowTitle("Letters")
+            progress.setWindowTitle(_("Letters"))
             progress.setMinimumDuration(300)
             copies: list[RenderedLetter] = []
             for index, copy in enumerate(merge.copies()):
@@ -97,7 +98,7 @@ class OutputController(QObject):
             if quiet:
                 self.window.preview.show_problem(str(error))
             else:
-                QMessageBox.warning(self.window, "The letter is not ready", str(error))
+                QMessageBox.warning(self.window, _("The letter is not ready"), str(error))
             return None
 
     def page_items(self) -> list[Paintable] | None:
@@ -129,9 +130,9 @@ class OutputController(QObject):
         if path is None:
             path, _filter = QFileDialog.getSaveFileName(
                 self.window,
-                "Export PDF",
+                _("Export PDF"),
                 str(start_folder(self.window.settings) / self._suggested_file_name()),
-                "PDF (*.pdf)",
+                _("PDF documents (*.pdf)"),
             )
             if not path:
                 return
@@ -148,14 +149,19 @@ class OutputController(QObject):
         if combined is None:
             box = QMessageBox(
                 QMessageBox.Icon.Question,
-                "Export PDF",
-                f"The letter goes to {len(recipients)} officials. Write one PDF with every "
-                "letter, or one PDF per official into a folder?",
+                _("Export PDF"),
+                ngettext(
+                    "The letter goes to {n} official. Write one PDF with every letter, or "
+                    "one PDF per official into a folder?",
+                    "The letter goes to {n} officials. Write one PDF with every letter, or "
+                    "one PDF per official into a folder?",
+                    len(recipients),
+                ).format(n=len(recipients)),
                 QMessageBox.StandardButton.Cancel,
                 self.window,
             )
-            one = box.addButton("One PDF", QMessageBox.ButtonRole.AcceptRole)
-            each = box.addButton("One PDF Each", QMessageBox.ButtonRole.AcceptRole)
+            one = box.addButton(_("One PDF"), QMessageBox.ButtonRole.AcceptRole)
+            each = box.addButton(_("One PDF Each"), QMessageBox.ButtonRole.AcceptRole)
             box.exec()
             if box.clickedButton() not in (one, each):
                 return
@@ -164,11 +170,14 @@ class OutputController(QObject):
             folder = start_folder(self.window.settings)
             if combined:
                 path, _filter = QFileDialog.getSaveFileName(
-                    self.window, "Export PDF", str(folder / "letters.pdf"), "PDF (*.pdf)"
+                    self.window,
+                    _("Export PDF"),
+                    str(folder / "letters.pdf"),
+                    _("PDF documents (*.pdf)"),
                 )
             else:
                 path = QFileDialog.getExistingDirectory(
-                    self.window, "Folder for the letters", str(folder)
+                    self.window, _("Folder for the letters"), str(folder)
                 )
             if not path:
                 return
@@ -186,24 +195,40 @@ class OutputController(QObject):
         job.setAutoDelete(False)
         self._jobs.append(job)
         progress = QProgressDialog(
-            "Writing the letters…", "Cancel", 0, len(recipients), self.window
+            _("Writing the letters…"), _("Cancel"), 0, len(recipients), self.window
         )
-        progress.setWindowTitle("Export PDF")
+        progress.setWindowTitle(_("Export PDF"))
         progress.setMinimumDuration(400)
         progress.canceled.connect(job.cancel)
 
         def advanced(done: int, total: int, name: str) -> None:
             progress.setValue(done)
-            progress.setLabelText(f"Wrote the letter to {name} ({done} of {total}).")
+            progress.setLabelText(
+                _("Wrote the letter to {name} ({done} of {total}).").format(
+                    name=name, done=done, total=total
+                )
+            )
 
         job.signals.progress.connect(advanced)
 
         def finished(where: str, letters: int, pages: int, cancelled: bool) -> None:
             progress.reset()
             self._jobs = [j for j in self._jobs if j is not job]
-            state = "Stopped after" if cancelled else "Saved"
+            if cancelled:
+                text = ngettext(
+                    "Stopped after {n} letter ({pages}), in {where}.",
+                    "Stopped after {n} letters ({pages}), in {where}.",
+                    letters,
+                )
+            else:
+                text = ngettext(
+                    "Saved {n} letter ({pages}), in {where}.",
+                    "Saved {n} letters ({pages}), in {where}.",
+                    letters,
+                )
+            pages_text = ngettext("{n} page", "{n} pages", pages).format(n=pages)
             self.window.statusBar().showMessage(
-                f"{state} {letters} letter(s), {pages} page(s), in {where}.", 10000
+                text.format(n=letters, pages=pages_text, where=where), 10000
             )
 
         def failed(message: str) -> None:
@@ -213,17 +238,20 @@ class OutputController(QObject):
 
         job.signals.finished.connect(finished)
         job.signals.failed.connect(failed)
-        self.window.statusBar().showMessage("Writing the letters…")
+        self.window.statusBar().showMessage(_("Writing the letters…"))
         self.window.pool.start(job)
 
     def _export_finished(self, path: str, pages: int) -> None:
         self.window.statusBar().showMessage(
-            f"Saved {path} ({pages} page{'s' if pages != 1 else ''}).", 8000
+            ngettext("Saved {path} ({n} page).", "Saved {path} ({n} pages).", pages).format(
+                path=path, n=pages
+            ),
+            8000,
         )
 
     def _export_failed(self, message: str) -> None:
-        self.window.statusBar().showMessage("The PDF was not saved.", 8000)
-        QMessageBox.warning(self.window, "The PDF was not saved", message)
+        self.window.statusBar().showMessage(_("The PDF was not saved."), 8000)
+        QMessageBox.warning(self.window, _("The PDF was not saved"), message)
 
     def print_letter(self) -> None:
         """Print through the system's print dialog."""
@@ -240,7 +268,7 @@ class OutputController(QObject):
             history=PrintHistory(self.window.locations.database_file),
             pool=self.window.pool,
         ):
-            self.window.statusBar().showMessage("Sent to the printer.", 6000)
+            self.window.statusBar().showMessage(_("Sent to the printer."), 6000)
 
     def print_preview(self) -> None:
         """Show Qt's print preview of exactly what will print."""
@@ -270,9 +298,9 @@ class OutputController(QObject):
         if not confirm_terms(self.window, self.window.locations, recipients, "Print", find):
             return
         if print_with_dialog(
-            self.window, self.envelope_items(), "Envelope", dialog_title="Print Envelope"
+            self.window, self.envelope_items(), "Envelope", dialog_title=_("Print Envelope")
         ):
-            self.window.statusBar().showMessage("Envelopes sent to the printer.", 6000)
+            self.window.statusBar().showMessage(_("Envelopes sent to the printer."), 6000)
 
     def export_envelope_pdf(self, path: str | None = None) -> None:
         """Ask where to save, then write the envelopes to a PDF in the background."""
@@ -288,7 +316,7 @@ class OutputController(QObject):
         target = (
             Path(path)
             if path
-            else ask_pdf_path(self.window, "Export Envelope PDF", name, start_folder(settings))
+            else ask_pdf_path(self.window, _("Export Envelope PDF"), name, start_folder(settings))
         )
         if target is None:
             return
@@ -312,7 +340,7 @@ class OutputController(QObject):
             self._jobs.remove(target)
             self._export_failed(message)
 
-        self.window.statusBar().showMessage(f"Writing {target}…")
+        self.window.statusBar().showMessage(_("Writing {path}…").format(path=target))
         run_task(
             lambda: write_pdf(target, items, title=title),
             written,

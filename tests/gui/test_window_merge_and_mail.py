@@ -79,7 +79,7 @@ def test_combined_pdf_has_every_copy(
         assert recipient.salutation in text
         assert recipient.address_lines[0] in text
     assert pdf_pages(out) >= 3
-    qtbot.waitUntil(lambda: "Saved 3 letter(s)" in main_window.statusBar().currentMessage())
+    qtbot.waitUntil(lambda: "Saved 3 letters (" in main_window.statusBar().currentMessage())
 
 
 def test_one_pdf_each_in_a_folder(
@@ -87,7 +87,7 @@ def test_one_pdf_each_in_a_folder(
 ) -> None:
     main_window.output.export_merge(str(tmp_path), combined=False)
     qtbot.waitUntil(lambda: len(list(tmp_path.glob("*.pdf"))) == 3, timeout=30_000)
-    qtbot.waitUntil(lambda: "Saved 3 letter(s)" in main_window.statusBar().currentMessage())
+    qtbot.waitUntil(lambda: "Saved 3 letters (" in main_window.statusBar().currentMessage())
     files = sorted(tmp_path.glob("*.pdf"))
     for path, recipient in zip(files, three, strict=True):
         assert recipient.salutation in squash(pdf_text(path))
