@@ -191,7 +191,7 @@ def test_ukrainian_words(speak, windows) -> None:  # type: ignore[no-untyped-def
     printed = built["printed"]
     assert isinstance(printed, PrintHistoryDialog)
     assert printed.windowTitle() == "Надруковані листи"
-    assert printed.status.text() == ("1 надрукований лист; 1 ще не позначено як надісланий поштою.")
+    assert printed.status.text() == "1 надрукований лист; 1 ще не позначений як надісланий поштою."
     assert printed.table.item(0, 0).text() == "9 березня 2026"
 
     # Back in English, the same dialog made again speaks English.
