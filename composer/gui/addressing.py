@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QMessageBox
 
+from composer.i18n import _, ngettext
+
 if TYPE_CHECKING:
     from PySide6.QtCore import QUrl
 
@@ -68,9 +70,11 @@ class Addressing(QObject):
         if not recipient.contact_form:
             QMessageBox.information(
                 self.window,
-                "No contact form",
-                f"No web contact form is known for {recipient.short_name}. "
-                "Find the official with Directory ▸ Find My Officials, or print the letter.",
+                _("No contact form"),
+                _(
+                    "No web contact form is known for {name}. Find the official with "
+                    "Directory ▸ Find My Officials, or print the letter."
+                ).format(name=recipient.short_name),
             )
             return False
         try:
@@ -78,7 +82,7 @@ class Addressing(QObject):
                 self.window.current_letter(), recipient, self.window.campaign.email_template
             )
         except RenderError as error:
-            QMessageBox.warning(self.window, "The letter is not ready", str(error))
+            QMessageBox.warning(self.window, _("The letter is not ready"), str(error))
             return False
         opened = (
             open_contact_form(recipient.contact_form, rendered.text)
@@ -86,9 +90,13 @@ class Addressing(QObject):
             else open_contact_form(recipient.contact_form, rendered.text, open_url)
         )
         self.window.statusBar().showMessage(
-            f"The letter is on the clipboard: paste it into {recipient.short_name}'s form."
+            _("The letter is on the clipboard: paste it into the form of {name}.").format(
+                name=recipient.short_name
+            )
             if opened
-            else f"The browser could not be opened; the form is at {recipient.contact_form}",
+            else _("The browser could not be opened; the form is at {address}").format(
+                address=recipient.contact_form
+            ),
             12000,
         )
         return opened
@@ -105,5 +113,13 @@ class Addressing(QObject):
         self.window._copy_index = 0
         self.window._update_copy_controls()
         names = ", ".join(r.short_name for r in recipients[:3])
-        more = f" and {len(recipients) - 3} more" if len(recipients) > 3 else ""
-        self.window.statusBar().showMessage(f"The letter goes to {names}{more}.", 6000)
+        if len(recipients) > 3:
+            more = len(recipients) - 3
+            message = ngettext(
+                "The letter goes to {names} and {n} more.",
+                "The letter goes to {names} and {n} more.",
+                more,
+            ).format(names=names, n=more)
+        else:
+            message = _("The letter goes to {names}.").format(names=names)
+        self.window.statusBar().showMessage(message, 6000)

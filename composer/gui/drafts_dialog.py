@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QDate, QLocale, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -19,10 +19,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from composer import i18n
 from composer.core.drafts import DraftError, DraftInfo, DraftStore
 from composer.gui.qt_items import top_level_items
+from composer.i18n import N_, _, current_language
 
 ID_ROLE = Qt.ItemDataRole.UserRole
+COLUMNS = (N_("Letter"), N_("To"), N_("Saved"), N_("Begins"))
+
+
+def _day(when: dt.datetime) -> str:
+    """A day as the interface's language writes it: "3 March 2025", "3 марта 2025"."""
+    if current_language() == "en":
+        return f"{when.day} {when:%B %Y}"
+    date = QDate(when.year, when.month, when.day)
+    return QLocale(current_language()).toString(date, "d MMMM yyyy")
 
 
 def describe_time(timestamp: float, now: dt.datetime | None = None) -> str:
@@ -30,10 +41,10 @@ def describe_time(timestamp: float, now: dt.datetime | None = None) -> str:
     when = dt.datetime.fromtimestamp(timestamp)
     now = now or dt.datetime.now()
     if when.date() == now.date():
-        return f"today {when:%H:%M}"
+        return _("today {time}").format(time=f"{when:%H:%M}")
     if when.date() == (now - dt.timedelta(days=1)).date():
-        return f"yesterday {when:%H:%M}"
-    return f"{when.day} {when:%B %Y}"
+        return _("yesterday {time}").format(time=f"{when:%H:%M}")
+    return _day(when)
 
 
 def draft_titles(drafts: list[tuple[DraftInfo, str]]) -> list[str]:
@@ -43,13 +54,13 @@ def draft_titles(drafts: list[tuple[DraftInfo, str]]) -> list[str]:
 
     def day(info: DraftInfo, with_time: bool) -> str:
         when = dt.datetime.fromtimestamp(info.created_at)
-        text = f"{when.day} {when:%B %Y}"
+        text = _day(when)
         return f"{text} {when:%H:%M}" if with_time else text
 
     def made(info: DraftInfo, recipients: str, with_time: bool) -> str:
         if info.name.strip():
             return info.title
-        subject = " ".join(info.subject.split())[:60] or "Untitled letter"
+        subject = " ".join(info.subject.split())[:60] or _("Untitled letter")
         return " — ".join(part for part in (subject, recipients, day(info, with_time)) if part)
 
     first = [made(info, recipients, False) for info, recipients in drafts]
@@ -94,14 +105,16 @@ class DraftsDialog(QDialog):
         self.store = store
         self.current_id = current_id
         self.highlight = highlight
-        self.setWindowTitle("Drafts")
+        self.setWindowTitle(_("Drafts"))
         self.resize(900, 420)
-        self.intro = QLabel("Every letter is saved here as you write. Open one to go on with it.")
+        self.intro = QLabel(
+            _("Every letter is saved here as you write. Open one to go on with it.")
+        )
         self.intro.setWordWrap(True)
         self.tree = QTreeWidget()
-        self.tree.setAccessibleName("Drafts")
+        self.tree.setAccessibleName(_("Drafts"))
         self.tree.setRootIsDecorated(False)
-        self.tree.setHeaderLabels(["Letter", "To", "Saved", "Begins"])
+        self.tree.setHeaderLabels([i18n._(column) for column in COLUMNS])
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.setColumnWidth(0, 300)
         self.tree.setColumnWidth(1, 180)
@@ -110,9 +123,9 @@ class DraftsDialog(QDialog):
         self.problem.setWordWrap(True)
         self.problem.hide()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        self.open_button = QPushButton("&Open")
-        self.rename_button = QPushButton("&Rename…")
-        self.delete_button = QPushButton("&Delete")
+        self.open_button = QPushButton(_("&Open"))
+        self.rename_button = QPushButton(_("&Rename…"))
+        self.delete_button = QPushButton(_("&Delete"))
         for button in (self.open_button, self.rename_button, self.delete_button):
             buttons.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
         self.open_button.setDefault(True)
@@ -139,7 +152,7 @@ class DraftsDialog(QDialog):
         try:
             drafts = self.store.entries()
         except DraftError as error:
-            self._show_problem(f"The drafts cannot be read: {error}")
+            self._show_problem(_("The drafts cannot be read: {problem}").format(problem=error))
             drafts = []
         self.tree.clear()
         listed = [(info, self._recipients_of(info.id)) for info in drafts]
@@ -165,9 +178,9 @@ class DraftsDialog(QDialog):
     def _add(self, info: DraftInfo, title: str, recipients: str) -> None:
         notes = []
         if info.id == self.current_id:
-            notes.append("open now")
+            notes.append(_("open now"))
         if info.id in self.highlight:
-            notes.append("not closed properly")
+            notes.append(_("not closed properly"))
         if notes:
             title = f"{title} ({', '.join(notes)})"
         item = QTreeWidgetItem(
@@ -228,13 +241,13 @@ class DraftsDialog(QDialog):
         if name is None:
             item = self.tree.currentItem()
             current = self.store.load(chosen).info.name if item is not None else ""
-            name, accepted = QInputDialog.getText(self, "Rename Draft", "Name:", text=current)
+            name, accepted = QInputDialog.getText(self, _("Rename Draft"), _("Name:"), text=current)
             if not accepted:
                 return
         try:
             self.store.rename(chosen, name)
         except DraftError as error:
-            self._show_problem(f"The draft was not renamed: {error}")
+            self._show_problem(_("The draft was not renamed: {problem}").format(problem=error))
             return
         self.refresh()
 
@@ -249,14 +262,16 @@ class DraftsDialog(QDialog):
         if confirm:
             answer = QMessageBox.question(
                 self,
-                "Delete Draft",
-                f"Delete the draft “{item.text(0)}” for good? This cannot be undone.",
+                _("Delete Draft"),
+                _("Delete the draft “{name}” for good? This cannot be undone.").format(
+                    name=item.text(0)
+                ),
             )
             if answer != QMessageBox.StandardButton.Yes:
                 return
         try:
             self.store.delete(chosen)
         except DraftError as error:
-            self._show_problem(f"The draft was not deleted: {error}")
+            self._show_problem(_("The draft was not deleted: {problem}").format(problem=error))
             return
         self.refresh()

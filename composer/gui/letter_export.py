@@ -15,10 +15,12 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
+from composer import i18n
 from composer.core.export import FORMATS, ExportFormat, suggested_file_name, with_suffix
 from composer.core.rendered import RenderedLetter
 from composer.gui.background import run_task
 from composer.gui.window_state import remember_folder, start_folder
+from composer.i18n import _
 
 if TYPE_CHECKING:
     from composer.gui.mainwindow import MainWindow
@@ -69,11 +71,12 @@ class LetterExporter(QObject):
 
     def _ask_path(self, spec: ExportFormat, suggested: str) -> Path | None:
         settings = self.window.settings
+        label = i18n._(spec.label)  # the format's name, as the File menu shows it
         path, _filter = QFileDialog.getSaveFileName(
             self.window,
-            f"Export {spec.label}",
+            _("Export: {format}").format(format=label),
             str(start_folder(settings) / suggested),
-            spec.file_filter,
+            f"{label} (*{spec.suffix})",
         )
         if not path:
             return None
@@ -95,7 +98,7 @@ class LetterExporter(QObject):
                 return False
         target = path
         self._running += 1
-        self.window.statusBar().showMessage(f"Writing {path}…")
+        self.window.statusBar().showMessage(_("Writing {path}…").format(path=path))
         run_task(
             lambda: write_export(kind, target, letters),
             lambda _none: self._finished(str(target)),
@@ -107,11 +110,11 @@ class LetterExporter(QObject):
 
     def _finished(self, path: str) -> None:
         self._running -= 1
-        self.window.statusBar().showMessage(f"Saved {path}.", 8000)
+        self.window.statusBar().showMessage(_("Saved {path}.").format(path=path), 8000)
         self.finished.emit(path)
 
     def _failed(self, message: str) -> None:
         self._running -= 1
-        self.window.statusBar().showMessage("The letter was not exported.", 8000)
-        QMessageBox.warning(self.window, "The letter was not exported", message)
+        self.window.statusBar().showMessage(_("The letter was not exported."), 8000)
+        QMessageBox.warning(self.window, _("The letter was not exported"), message)
         self.failed.emit(message)

@@ -22,14 +22,19 @@ from composer.core.letterfile import (
 )
 from composer.gui.background import run_task
 from composer.gui.window_state import remember_folder, start_folder
+from composer.i18n import _
 
 if TYPE_CHECKING:
     from composer.gui.letter_keeper import LetterKeeper
 
 log = logging.getLogger(__name__)
 
-LETTER_FILTER = f"Letters (*{SUFFIX})"
 SAVE_AS, DISCARD, CANCEL = "save-as", "discard", "cancel"
+
+
+def letter_filter() -> str:
+    """The file dialogs' filter for letter files, in the interface's language."""
+    return _("Letters (*{suffix})").format(suffix=SUFFIX)
 
 
 class LetterFiles(QObject):
@@ -53,9 +58,9 @@ class LetterFiles(QObject):
         settings = self.keeper.window.settings
         path, _filter = QFileDialog.getSaveFileName(
             self.keeper.window,
-            "Save Letter As",
+            _("Save Letter As"),
             str(start_folder(settings) / suggested),
-            LETTER_FILTER,
+            letter_filter(),
         )
         if not path:
             return None
@@ -66,7 +71,7 @@ class LetterFiles(QObject):
     def _ask_open_path(self) -> Path | None:
         settings = self.keeper.window.settings
         path, _filter = QFileDialog.getOpenFileName(
-            self.keeper.window, "Open Letter", str(start_folder(settings)), LETTER_FILTER
+            self.keeper.window, _("Open Letter"), str(start_folder(settings)), letter_filter()
         )
         if not path:
             return None
@@ -104,7 +109,7 @@ class LetterFiles(QObject):
                 self.save_as()
             else:
                 self.keeper.window.statusBar().showMessage(
-                    "Saved in Drafts. Use Save As… to keep a copy in a file.", 6000
+                    _("Saved in Drafts. Use Save As… to keep a copy in a file."), 6000
                 )
             return
         self._write_file(self.file_path)
@@ -118,7 +123,7 @@ class LetterFiles(QObject):
     def _write_file(self, path: Path) -> None:
         document = self.keeper.snapshot()
         generation = self.keeper.autosaver.generation
-        self.keeper.window.statusBar().showMessage(f"Saving {path}…")
+        self.keeper.window.statusBar().showMessage(_("Saving {path}…").format(path=path))
 
         def write() -> tuple[Path, int]:
             write_letter_file(path, document)
@@ -131,17 +136,19 @@ class LetterFiles(QObject):
         path, generation = result
         self.file_path = path
         self.keeper.autosaver.saved_elsewhere(generation)
-        self.keeper.window.statusBar().showMessage(f"Saved {path}.", 8000)
+        self.keeper.window.statusBar().showMessage(_("Saved {path}.").format(path=path), 8000)
         if self.keeper.autosaver.store is None or self.keeper.autosaver.failing:
             self.keeper._hide_bar("autosave")
 
     def _file_failed(self, message: str) -> None:
-        self.keeper.window.statusBar().showMessage("The letter was not saved.", 8000)
+        self.keeper.window.statusBar().showMessage(_("The letter was not saved."), 8000)
         QMessageBox.warning(
             self.keeper.window,
-            "The letter was not saved",
-            f"{message}\n\nYour text is still in the window. Choose another place with "
-            "File ▸ Save As….",
+            _("The letter was not saved"),
+            _(
+                "{problem}\n\nYour text is still in the window. Choose another place with "
+                "File ▸ Save As…."
+            ).format(problem=message),
         )
 
     def save_as_now(self) -> bool:
@@ -153,7 +160,7 @@ class LetterFiles(QObject):
         try:
             write_letter_file(path, self.keeper.snapshot())
         except StorageError as error:
-            QMessageBox.warning(self.keeper.window, "The letter was not saved", str(error))
+            QMessageBox.warning(self.keeper.window, _("The letter was not saved"), str(error))
             return False
         self.file_path = path
         self.keeper.autosaver.saved_elsewhere(generation)
@@ -164,11 +171,11 @@ class LetterFiles(QObject):
         path = path or self.choose_open_path()
         if path is None:
             return
-        self.keeper.window.statusBar().showMessage(f"Opening {path}…")
+        self.keeper.window.statusBar().showMessage(_("Opening {path}…").format(path=path))
         self._start(
             lambda: (path, read_letter_file(path)),
             self._file_read,
-            lambda message: self._warn("The letter cannot be opened", message),
+            lambda message: self._warn(_("The letter cannot be opened"), message),
         )
 
     def _warn(self, title: str, message: str) -> None:
@@ -185,8 +192,11 @@ class LetterFiles(QObject):
         self.keeper._begin(None)
         self.file_path = path
         self.keeper._update_state()
-        message = f"Opened {path}."
         if notes:
-            message += " Not shown as saved: " + "; ".join(notes) + "."
+            message = _("Opened {path}. Not shown as saved: {notes}.").format(
+                path=path, notes="; ".join(notes)
+            )
+        else:
+            message = _("Opened {path}.").format(path=path)
         self.keeper.window.statusBar().showMessage(message, 10_000)
         self.keeper.letter_restored.emit(path.name)

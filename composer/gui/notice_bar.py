@@ -9,6 +9,7 @@ from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
 
 from composer.gui.a11y import announce
+from composer.i18n import _
 
 
 class NoticeBar(QFrame):
@@ -24,7 +25,7 @@ class NoticeBar(QFrame):
         super().__init__(parent)
         self.setObjectName("NoticeBar")
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setAccessibleName("Warning" if warning else "Notice")
+        self.setAccessibleName(_("Warning") if warning else _("Notice"))
         self._warning = warning
         self._announced = False
         if warning:
@@ -43,8 +44,8 @@ class NoticeBar(QFrame):
         self._layout.addWidget(self.label, 1)
         close = QToolButton()
         close.setText("×")
-        close.setAccessibleName("Dismiss")
-        close.setToolTip("Dismiss")
+        close.setAccessibleName(_("Dismiss"))
+        close.setToolTip(_("Dismiss"))
         close.clicked.connect(self.dismiss)
         self.close_button = close
         self._layout.addWidget(close)

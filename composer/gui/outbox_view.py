@@ -31,11 +31,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from composer import i18n
 from composer.core.mail import read_message
 from composer.core.outbox import FAILED, QUEUED, SENDING, OutboxEntry, SentEntry
 from composer.gui.send_worker import SendController
+from composer.i18n import N_, _, ngettext, pgettext
 
 _ID_ROLE = Qt.ItemDataRole.UserRole
+WAITING_COLUMNS = (N_("State"), N_("To"), N_("Subject"), N_("Tries"), N_("Server's last reply"))
+SENT_COLUMNS = (N_("Sent"), N_("To"), N_("Subject"), N_("Server's reply"))
 
 
 def _when(seconds: float) -> str:
@@ -58,35 +62,51 @@ def state_text(entry: OutboxEntry, now: float | None = None) -> str:
     """How a waiting letter's state reads in the list."""
     moment = time.time() if now is None else now
     if entry.state == SENDING:
-        return "Sending…"
+        return _("Sending…")
     if entry.state == FAILED:
-        return "Refused — edit and resend"
+        return _("Refused — edit and resend")
     if entry.attempts and entry.next_attempt_at > moment:
-        return f"Waiting — next try {_when(entry.next_attempt_at)}"
-    return "Waiting to be sent"
+        return _("Waiting — next try {time}").format(time=_when(entry.next_attempt_at))
+    return _("Waiting to be sent")
 
 
 def letter_story(entry: OutboxEntry, now: float | None = None) -> str:
     """What happened to a waiting letter so far, and what comes next, in full sentences."""
     moment = time.time() if now is None else now
-    names = ", ".join(entry.recipient_names) or "its recipients"
-    parts = [f"“{entry.subject}” to {names}."]
+    if entry.recipient_names:
+        parts = [
+            _("“{subject}” to {names}.").format(
+                subject=entry.subject, names=", ".join(entry.recipient_names)
+            )
+        ]
+    else:
+        parts = [_("“{subject}” to its recipients.").format(subject=entry.subject)]
     if entry.state == SENDING:
-        parts.append("It is being sent right now.")
+        parts.append(_("It is being sent right now."))
     elif entry.state == FAILED:
         # The failure's own words say what was wrong and what to do about it.
-        parts.append(entry.last_error or "The server refused it; edit it and send it again.")
+        parts.append(entry.last_error or _("The server refused it; edit it and send it again."))
     elif entry.attempts:
-        tries = "once" if entry.attempts == 1 else f"{entry.attempts} times"
-        parts.append(f"Tried {tries}; not sent yet. {entry.last_error}".rstrip())
+        tried = (
+            _("Tried once; not sent yet.")
+            if entry.attempts == 1
+            else ngettext(
+                "Tried {n} time; not sent yet.", "Tried {n} times; not sent yet.", entry.attempts
+            ).format(n=entry.attempts)
+        )
+        parts.append(f"{tried} {entry.last_error}".rstrip())
         if entry.next_attempt_at > moment:
-            parts.append(f"Next try at {_when(entry.next_attempt_at)}, or now with Send Now.")
+            parts.append(
+                _("Next try at {time}, or now with Send Now.").format(
+                    time=_when(entry.next_attempt_at)
+                )
+            )
     else:
-        parts.append("It has not been tried yet; it goes out with the next send.")
+        parts.append(_("It has not been tried yet; it goes out with the next send."))
     if entry.last_reply:
-        parts.append(f"The server said: “{entry.last_reply}”.")
+        parts.append(_("The server said: “{reply}”.").format(reply=entry.last_reply))
     if entry.possibly_delivered:
-        parts.append("It may already have been delivered once.")
+        parts.append(_("It may already have been delivered once."))
     return " ".join(parts)
 
 
@@ -112,32 +132,32 @@ class OutboxView(QWidget):
     def __init__(self, controller: SendController, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.controller = controller
-        self.setWindowTitle("Outbox")
+        self.setWindowTitle(_("Outbox"))
 
         self.waiting = QTreeWidget()
-        self.waiting.setHeaderLabels(["State", "To", "Subject", "Tries", "Server's last reply"])
+        self.waiting.setHeaderLabels([i18n._(column) for column in WAITING_COLUMNS])
         self.waiting.setRootIsDecorated(False)
         self.waiting.setSelectionMode(QTreeWidget.SelectionMode.ExtendedSelection)
-        self.waiting.setAccessibleName("Letters waiting to be sent")
+        self.waiting.setAccessibleName(_("Letters waiting to be sent"))
         self.details = QLabel()
         self.details.setWordWrap(True)
         self.details.setFrameShape(QLabel.Shape.StyledPanel)
         self.details.setMargin(6)
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.details.setAccessibleName("What happened to the selected letter")
+        self.details.setAccessibleName(_("What happened to the selected letter"))
         self.sent = QTreeWidget()
-        self.sent.setHeaderLabels(["Sent", "To", "Subject", "Server's reply"])
+        self.sent.setHeaderLabels([i18n._(column) for column in SENT_COLUMNS])
         self.sent.setRootIsDecorated(False)
-        self.sent.setAccessibleName("Letters sent")
+        self.sent.setAccessibleName(_("Letters sent"))
 
-        self.send_button = QPushButton("&Send Now")
-        self.retry_button = QPushButton("&Retry")
-        self.edit_button = QPushButton("&Edit…")
-        self.cancel_button = QPushButton("&Cancel Letter")
-        self.export_button = QPushButton("E&xport .eml…")
-        self.view_button = QPushButton("&View")
-        self.reopen_button = QPushButton("Re-&open")
-        self.export_sent_button = QPushButton("Export .e&ml…")
+        self.send_button = QPushButton(_("&Send Now"))
+        self.retry_button = QPushButton(_("&Retry"))
+        self.edit_button = QPushButton(_("&Edit…"))
+        self.cancel_button = QPushButton(_("&Cancel Letter"))
+        self.export_button = QPushButton(_("E&xport .eml…"))
+        self.view_button = QPushButton(_("&View"))
+        self.reopen_button = QPushButton(_("Re-&open"))
+        self.export_sent_button = QPushButton(_("Export .e&ml…"))
 
         waiting_page = QWidget()
         waiting_buttons = QHBoxLayout()
@@ -165,8 +185,8 @@ class OutboxView(QWidget):
         sent_layout.addLayout(sent_buttons)
 
         self.tabs = QTabWidget()
-        self.tabs.addTab(waiting_page, "Outbox")
-        self.tabs.addTab(sent_page, "Sent")
+        self.tabs.addTab(waiting_page, _("Outbox"))
+        self.tabs.addTab(sent_page, pgettext("tab", "Sent"))
         self.progress = QProgressBar()
         self.progress.setVisible(False)
         self.progress.setTextVisible(True)
@@ -249,7 +269,9 @@ class OutboxView(QWidget):
         for tree in (self.waiting, self.sent):
             for column in range(tree.columnCount() - 1):
                 tree.resizeColumnToContents(column)
-        self.tabs.setTabText(0, f"Outbox ({len(entries)})" if entries else "Outbox")
+        self.tabs.setTabText(
+            0, _("Outbox ({n})").format(n=len(entries)) if entries else _("Outbox")
+        )
         self._update_buttons()
 
     def _counts(self, pending: int, failed: int) -> None:
@@ -266,7 +288,7 @@ class OutboxView(QWidget):
     def _progress(self, done: int, total: int, text: str) -> None:
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(done)
-        self.progress.setFormat(f"{done} of {total}")
+        self.progress.setFormat(_("{done} of {total}").format(done=done, total=total))
 
     def _show_details(self, chosen: list[OutboxEntry]) -> None:
         """Explain the selected letter; with none selected, say where to look."""
@@ -274,20 +296,27 @@ class OutboxView(QWidget):
         if len(chosen) == 1:
             text = letter_story(chosen[0])
         elif chosen:
-            text = f"{len(chosen)} letters selected."
+            text = ngettext("{n} letter selected.", "{n} letters selected.", len(chosen)).format(
+                n=len(chosen)
+            )
         elif not entries and self._sent:
-            text = "Nothing is waiting: every letter has gone out. The Sent tab lists them."
+            text = _("Nothing is waiting: every letter has gone out. The Sent tab lists them.")
         elif not entries:
-            text = (
+            text = _(
                 "Nothing is waiting, and no letter has been sent yet. Letters you send "
                 "by e-mail wait here until the server accepts them."
             )
         else:
             refused = sum(entry.state == FAILED for entry in entries)
-            text = "Select a letter to see what happened to it."
+            text = _("Select a letter to see what happened to it.")
             if refused:
-                letters = "1 letter was" if refused == 1 else f"{refused} letters were"
-                text = f"{letters} refused by the server. {text}"
+                text = ngettext(
+                    "{n} letter was refused by the server. Select a letter to see what "
+                    "happened to it.",
+                    "{n} letters were refused by the server. Select a letter to see what "
+                    "happened to it.",
+                    refused,
+                ).format(n=refused)
         self.details.setText(text)
 
     def _update_buttons(self) -> None:
@@ -360,7 +389,7 @@ class OutboxView(QWidget):
         """Ask a yes/no question (a method, so it can be answered in tests)."""
         answer = QMessageBox.question(
             self,
-            "Cancel letter",
+            _("Cancel letter"),
             question,
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No,
@@ -372,14 +401,22 @@ class OutboxView(QWidget):
         ids = self.selected_ids()
         if not ids:
             return
-        what = "this letter" if len(ids) == 1 else f"these {len(ids)} letters"
-        if self.confirm(f"Remove {what} from the outbox? It will not be sent."):
+        question = (
+            _("Remove this letter from the outbox? It will not be sent.")
+            if len(ids) == 1
+            else ngettext(
+                "Remove these {n} letter from the outbox? They will not be sent.",
+                "Remove these {n} letters from the outbox? They will not be sent.",
+                len(ids),
+            ).format(n=len(ids))
+        )
+        if self.confirm(question):
             self.controller.cancel(ids)
 
     def choose_eml_path(self, suggestion: str) -> Path | None:
         """Ask where to save an .eml file (a method, so tests can answer it)."""
-        name, _ = QFileDialog.getSaveFileName(
-            self, "Save letter as", suggestion, "E-mail messages (*.eml)"
+        name, _filter = QFileDialog.getSaveFileName(
+            self, _("Save letter as"), suggestion, _("E-mail messages (*.eml)")
         )
         return Path(name) if name else None
 
@@ -424,7 +461,7 @@ class MessageViewer(QDialog):
     def __init__(self, raw: bytes, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         content = read_message(raw)
-        self.setWindowTitle(content.subject or "Letter")
+        self.setWindowTitle(content.subject or _("Letter"))
         lines = [
             f"From: {content.from_}",
             f"To: {', '.join(content.to)}",

@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog
 
 from composer.gui.window_state import remember_folder, start_folder
+from composer.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from composer.core.render import Renderer
@@ -83,9 +84,9 @@ class OutputController(QObject):
                 return list(merge.copies())
             merge.check()
             progress = QProgressDialog(
-                "Preparing the letters…", "Cancel", 0, len(merge), self.window
+                _("Preparing the letters…"), _("Cancel"), 0, len(merge), self.window
             )
-            progress.setWindowTitle("Letters")
+            progress.setWindowTitle(_("Letters"))
             progress.setMinimumDuration(300)
             copies: list[RenderedLetter] = []
             for index, copy in enumerate(merge.copies()):
@@ -99,7 +100,7 @@ class OutputController(QObject):
             if quiet:
                 self.window.preview.show_problem(str(error))
             else:
-                QMessageBox.warning(self.window, "The letter is not ready", str(error))
+                QMessageBox.warning(self.window, _("The letter is not ready"), str(error))
             return None
 
     def page_items(self) -> list[Paintable] | None:
@@ -131,9 +132,9 @@ class OutputController(QObject):
         if path is None:
             path, _filter = QFileDialog.getSaveFileName(
                 self.window,
-                "Export PDF",
+                _("Export PDF"),
                 str(start_folder(self.window.settings) / self._suggested_file_name()),
-                "PDF (*.pdf)",
+                _("PDF documents (*.pdf)"),
             )
             if not path:
                 return
@@ -152,12 +153,15 @@ class OutputController(QObject):
 
     def _export_finished(self, path: str, pages: int) -> None:
         self.window.statusBar().showMessage(
-            f"Saved {path} ({pages} page{'s' if pages != 1 else ''}).", 8000
+            ngettext("Saved {path} ({n} page).", "Saved {path} ({n} pages).", pages).format(
+                path=path, n=pages
+            ),
+            8000,
         )
 
     def _export_failed(self, message: str) -> None:
-        self.window.statusBar().showMessage("The PDF was not saved.", 8000)
-        QMessageBox.warning(self.window, "The PDF was not saved", message)
+        self.window.statusBar().showMessage(_("The PDF was not saved."), 8000)
+        QMessageBox.warning(self.window, _("The PDF was not saved"), message)
 
     def print_letter(self) -> None:
         """Print through the system's print dialog."""
@@ -174,7 +178,7 @@ class OutputController(QObject):
             history=PrintHistory(self.window.locations.database_file),
             pool=self.window.pool,
         ):
-            self.window.statusBar().showMessage("Sent to the printer.", 6000)
+            self.window.statusBar().showMessage(_("Sent to the printer."), 6000)
 
     def print_preview(self) -> None:
         """Show Qt's print preview of exactly what will print."""
@@ -204,9 +208,9 @@ class OutputController(QObject):
         if not confirm_terms(self.window, self.window.locations, recipients, "Print", find):
             return
         if print_with_dialog(
-            self.window, self.envelope_items(), "Envelope", dialog_title="Print Envelope"
+            self.window, self.envelope_items(), "Envelope", dialog_title=_("Print Envelope")
         ):
-            self.window.statusBar().showMessage("Envelopes sent to the printer.", 6000)
+            self.window.statusBar().showMessage(_("Envelopes sent to the printer."), 6000)
 
     def export_envelope_pdf(self, path: str | None = None) -> None:
         """Ask where to save, then write the envelopes to a PDF in the background."""
@@ -222,7 +226,7 @@ class OutputController(QObject):
         target = (
             Path(path)
             if path
-            else ask_pdf_path(self.window, "Export Envelope PDF", name, start_folder(settings))
+            else ask_pdf_path(self.window, _("Export Envelope PDF"), name, start_folder(settings))
         )
         if target is None:
             return
@@ -246,7 +250,7 @@ class OutputController(QObject):
             self._jobs.remove(target)
             self._export_failed(message)
 
-        self.window.statusBar().showMessage(f"Writing {target}…")
+        self.window.statusBar().showMessage(_("Writing {path}…").format(path=target))
         run_task(
             lambda: write_pdf(target, items, title=title),
             written,

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, QThreadPool, Signal
+from PySide6.QtCore import QDate, QLocale, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -19,12 +20,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from composer import i18n
 from composer.core.fileio import StorageError
 from composer.core.models import format_date
 from composer.core.print_history import PrintHistory, PrintHistoryError, PrintRecord
 from composer.gui.background import run_task
+from composer.i18n import N_, _, current_language, ngettext
 
-COLUMNS = ("Printed", "Recipient", "Subject", "Pages", "Printer", "Mailed")
+COLUMNS = (N_("Printed"), N_("Recipient"), N_("Subject"), N_("Pages"), N_("Printer"), N_("Mailed"))
+
+
+def _day(date: dt.date) -> str:
+    """A day as the interface's language writes it: "March 3, 2025", "3 марта 2025"."""
+    if current_language() == "en":
+        return format_date(date)
+    return QLocale(current_language()).toString(
+        QDate(date.year, date.month, date.day), "d MMMM yyyy"
+    )
 
 
 class PrintHistoryDialog(QDialog):
@@ -51,22 +63,22 @@ class PrintHistoryDialog(QDialog):
         self.pool = pool or QThreadPool.globalInstance()
         self.records: list[PrintRecord] = []
         self._tasks = 0  # history calls not answered yet
-        self.setWindowTitle("Printed Letters")
+        self.setWindowTitle(_("Printed Letters"))
         self.resize(820, 420)
 
         self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(list(COLUMNS))
-        self.table.setAccessibleName("Printed letters")
+        self.table.setHorizontalHeaderLabels([i18n._(column) for column in COLUMNS])
+        self.table.setAccessibleName(_("Printed letters"))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        self.status = QLabel("Loading…")
+        self.status = QLabel(_("Loading…"))
         self.status.setWordWrap(True)
-        self.mark_button = QPushButton("Mark as &Mailed")
-        self.mark_button.setToolTip("Note that the chosen letters are in the post")
+        self.mark_button = QPushButton(_("Mark as &Mailed"))
+        self.mark_button.setToolTip(_("Note that the chosen letters are in the post"))
         self.mark_button.setEnabled(False)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.addButton(self.mark_button, QDialogButtonBox.ButtonRole.ActionRole)
@@ -111,12 +123,12 @@ class PrintHistoryDialog(QDialog):
         self.table.setRowCount(len(records))
         for row, record in enumerate(records):
             values = (
-                format_date(record.printed_at.date()),
+                _day(record.printed_at.date()),
                 record.recipient_name,
                 record.subject,
                 str(record.pages),
                 record.printer,
-                format_date(record.mailed_at.date()) if record.mailed_at else "not yet",
+                _day(record.mailed_at.date()) if record.mailed_at else _("not yet"),
             )
             for column, value in enumerate(values):
                 item = QTableWidgetItem(value)
@@ -127,12 +139,16 @@ class PrintHistoryDialog(QDialog):
                 self.table.setItem(row, column, item)
         waiting = sum(1 for record in records if not record.mailed)
         if not records:
-            self.status.setText("No letters have been printed yet.")
+            self.status.setText(_("No letters have been printed yet."))
         else:
-            self.status.setText(
-                f"{len(records)} printed letter{'s' if len(records) != 1 else ''}; "
-                f"{waiting} not marked as mailed yet."
+            printed = ngettext("{n} printed letter;", "{n} printed letters;", len(records)).format(
+                n=len(records)
             )
+            # Translators: follows "{n} printed letters;" in the same line.
+            unmailed = ngettext(
+                "{n} not marked as mailed yet.", "{n} not marked as mailed yet.", waiting
+            ).format(n=waiting)
+            self.status.setText(f"{printed} {unmailed}")
         self._update_button()
         self.loaded.emit(len(records))
 

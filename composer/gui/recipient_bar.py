@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from composer.core.campaigns import Campaign
 from composer.core.models import Recipient, custom_recipient
+from composer.i18n import _, ngettext
 
 CUSTOM = "custom"
 MERGE = "merge"
@@ -52,52 +53,55 @@ class RecipientBar(QWidget):
         self._offered: list[Recipient] = []
         self._suggested: tuple[list[str], str] | None = None
         self.choice = QComboBox()
-        self.choice.setAccessibleName("Recipient")
+        self.choice.setAccessibleName(_("Recipient"))
         self.choice.setAccessibleDescription(
-            "Who the letter is addressed to; choose Someone else to type a name and address"
+            _("Who the letter is addressed to; choose Someone else to type a name and address")
         )
         self.custom_name = QLineEdit()
-        self.custom_name.setPlaceholderText("Name, e.g. Mayor Jane Doe")
-        self.custom_name.setAccessibleName("Recipient name")
-        self.custom_name.setAccessibleDescription("The full name and title of the recipient")
+        # Translators: the example stays in English, as the letter does.
+        self.custom_name.setPlaceholderText(_("Name, e.g. Mayor Jane Doe"))
+        self.custom_name.setAccessibleName(_("Recipient name"))
+        self.custom_name.setAccessibleDescription(_("The full name and title of the recipient"))
         self.custom_address = QPlainTextEdit()
-        self.custom_address.setPlaceholderText("Street\nCity, State ZIP")
-        self.custom_address.setAccessibleName("Recipient postal address")
+        # Translators: a US address is written in English, in this order.
+        self.custom_address.setPlaceholderText(_("Street\nCity, State ZIP"))
+        self.custom_address.setAccessibleName(_("Recipient postal address"))
         self.custom_address.setAccessibleDescription(
-            "The recipient's postal address, one line per line of the envelope"
+            _("The recipient's postal address, one line per line of the envelope")
         )
         self.custom_address.setTabChangesFocus(True)
         self.custom_address.setFixedHeight(self.fontMetrics().lineSpacing() * 4)
         self.custom_salutation = QLineEdit()
-        self.custom_salutation.setPlaceholderText("Dear Mayor Doe:")
-        self.custom_salutation.setAccessibleName("Greeting")
+        # Translators: an example greeting; it stays in English, as the letter does.
+        self.custom_salutation.setPlaceholderText(_("Dear Mayor Doe:"))
+        self.custom_salutation.setAccessibleName(_("Greeting"))
         self.custom_salutation.setAccessibleDescription(
-            "How the letter greets the recipient, for example Dear Mayor Doe:"
+            _("How the letter greets the recipient, for example Dear Mayor Doe:")
         )
         self.subject = QLineEdit()
-        self.subject.setAccessibleName("Subject")
-        self.subject.setAccessibleDescription("The subject line of the letter and of the e-mail")
+        self.subject.setAccessibleName(_("Subject"))
+        self.subject.setAccessibleDescription(_("The subject line of the letter and of the e-mail"))
 
         self.form = QFormLayout(self)
         self.form.setContentsMargins(6, 6, 6, 0)
-        self.find_button = QPushButton("Find &My Officials…")
-        self.find_button.setAccessibleName("Find my officials")
+        self.find_button = QPushButton(_("Find &My Officials…"))
+        self.find_button.setAccessibleName(_("Find my officials"))
         self.find_button.setAccessibleDescription(
-            "Look up your senators and representative by ZIP code, state or name"
+            _("Look up your senators and representative by ZIP code, state or name")
         )
         self.find_button.clicked.connect(self.find_requested)
         to_row = QHBoxLayout()
         to_row.addWidget(self.choice, 1)
         to_row.addWidget(self.find_button)
-        self.form.addRow("&To:", to_row)
+        self.form.addRow(_("&To:"), to_row)
         label = self.form.labelForField(to_row)
         if isinstance(label, QLabel):
             label.setBuddy(self.choice)
-        self.form.addRow("&Name:", self.custom_name)
-        self.form.addRow("&Address:", self.custom_address)
-        self.form.addRow("&Greeting:", self.custom_salutation)
+        self.form.addRow(_("&Name:"), self.custom_name)
+        self.form.addRow(_("&Address:"), self.custom_address)
+        self.form.addRow(_("&Greeting:"), self.custom_salutation)
         self.form.addRow(self._build_suggestion())
-        self.form.addRow("&Subject:", self.subject)
+        self.form.addRow(_("&Subject:"), self.subject)
         self.set_recipients([])
 
         self.choice.currentIndexChanged.connect(self._choice_changed)
@@ -111,21 +115,23 @@ class RecipientBar(QWidget):
     def _build_suggestion(self) -> QFrame:
         self.suggestion = QFrame()
         self.suggestion.setFrameShape(QFrame.Shape.StyledPanel)
-        self.suggestion.setAccessibleName("Suggestion for this recipient")
+        self.suggestion.setAccessibleName(_("Suggestion for this recipient"))
         self.suggestion_label = QLabel()
         self.suggestion_label.setWordWrap(True)
         self.suggestion_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.suggestion_label.setAccessibleDescription("Suggestion")  # its text is its name
-        self.use_suggestion = QPushButton("&Use them")
+        self.suggestion_label.setAccessibleDescription(_("Suggestion"))  # its text is its name
+        self.use_suggestion = QPushButton(_("&Use them"))
         self.use_suggestion.setAccessibleDescription(
-            "Tick the suggested paragraphs and use the suggested subject; paragraphs you "
-            "wrote or edited stay in the letter"
+            _(
+                "Tick the suggested paragraphs and use the suggested subject; paragraphs you "
+                "wrote or edited stay in the letter"
+            )
         )
         self.use_suggestion.clicked.connect(self._accept_suggestion)
         self.dismiss_suggestion = QToolButton()
         self.dismiss_suggestion.setText("×")
-        self.dismiss_suggestion.setAccessibleName("Dismiss the suggestion")
-        self.dismiss_suggestion.setToolTip("Keep the letter as it is")
+        self.dismiss_suggestion.setAccessibleName(_("Dismiss the suggestion"))
+        self.dismiss_suggestion.setToolTip(_("Keep the letter as it is"))
         self.dismiss_suggestion.clicked.connect(self.hide_suggestion)
         row = QHBoxLayout(self.suggestion)
         row.setContentsMargins(6, 2, 2, 2)
@@ -160,9 +166,15 @@ class RecipientBar(QWidget):
             self.hide_suggestion()
             return
         if self.is_merge():
+            copies = len(self._merge)
             self.suggestion_label.setText(
-                f"Each of the {len(self._merge)} copies carries the paragraphs this campaign "
-                "meant for its office; what you write yourself goes into every copy."
+                ngettext(
+                    "Each of the {n} copies carries the paragraphs this campaign meant for "
+                    "its office; what you write yourself goes into every copy.",
+                    "Each of the {n} copies carries the paragraphs this campaign meant for "
+                    "its office; what you write yourself goes into every copy.",
+                    copies,
+                ).format(n=copies)
             )
             self.use_suggestion.hide()
             self.suggestion.show()
@@ -175,10 +187,22 @@ class RecipientBar(QWidget):
         chosen = list(campaign.arguments_for(recipient))
         subject = campaign.subject_for(recipient)
         self._suggested = (chosen, subject)
-        count = f"{len(chosen)} paragraph" + ("s" if len(chosen) != 1 else "")
+        if subject:
+            text = ngettext(
+                "Suggested for {office}: {n} paragraph meant for this office and the "
+                "subject “{subject}”.",
+                "Suggested for {office}: {n} paragraphs meant for this office and the "
+                "subject “{subject}”.",
+                len(chosen),
+            )
+        else:
+            text = ngettext(
+                "Suggested for {office}: {n} paragraph meant for this office.",
+                "Suggested for {office}: {n} paragraphs meant for this office.",
+                len(chosen),
+            )
         self.suggestion_label.setText(
-            f"Suggested for {entry.label}: {count} meant for this office"
-            + (f" and the subject “{subject}”." if subject else ".")
+            text.format(office=entry.label, n=len(chosen), subject=subject)
         )
         self.suggestion_label.setToolTip(entry.why)
         self.use_suggestion.show()
@@ -217,8 +241,14 @@ class RecipientBar(QWidget):
         self.choice.blockSignals(True)
         self.choice.clear()
         if len(self._merge) > 1:
+            chosen = len(self._merge)
             self.choice.addItem(
-                f"Each of the {len(self._merge)} chosen officials (one letter each)", MERGE
+                ngettext(
+                    "Each of the {n} chosen officials (one letter each)",
+                    "Each of the {n} chosen officials (one letter each)",
+                    chosen,
+                ).format(n=chosen),
+                MERGE,
             )
         for recipient in [*self._merge, *(r for r in recipients if r not in self._merge)]:
             label = recipient.name if recipient.name else recipient.id
@@ -230,7 +260,7 @@ class RecipientBar(QWidget):
                 self.choice.setItemData(
                     self.choice.count() - 1, entry.why, Qt.ItemDataRole.ToolTipRole
                 )
-        self.choice.addItem("Someone else…", CUSTOM)
+        self.choice.addItem(_("Someone else…"), CUSTOM)
         index = self.choice.findData(current)
         self.choice.setCurrentIndex(max(0, index))
         self.choice.blockSignals(False)

@@ -33,6 +33,7 @@ from composer.core.campaigns import Campaign
 from composer.core.compose import is_letter_order, moved, order_arguments, with_argument
 from composer.core.markup import paragraphs
 from composer.core.models import Letter, Recipient, Sender
+from composer.i18n import _
 
 # The size the letter prints at; on screen it is at least the system font's size, times the zoom.
 LETTER_POINTS = 11.0
@@ -136,7 +137,7 @@ class _TextStep(QUndoCommand):
     """One step of the document's own undo stack (typing, a paste, formatting)."""
 
     def __init__(self, document: QTextDocument) -> None:
-        super().__init__("Typing")
+        super().__init__(_("Typing"))
         self.document = document
         self.done = True  # it happened before it was pushed
 
@@ -164,14 +165,14 @@ class _ArgumentStep(QUndoCommand):
 
     def undo(self) -> None:
         self.session._undoing(self.before)
-        self.session.notice.emit(f"Undone: {self.text()}.")
+        self.session.notice.emit(_("Undone: {step}.").format(step=self.text()))
 
     def redo(self) -> None:
         if self.done:
             self.done = False
             return
         self.session._redoing(self.after)
-        self.session.notice.emit(f"Redone: {self.text()}.")
+        self.session.notice.emit(_("Redone: {step}.").format(step=self.text()))
 
 
 class LetterSession(QObject):
@@ -313,21 +314,30 @@ class LetterSession(QObject):
                 for old in replaced:
                     self.body.remove(campaign.argument(old).text)
                 self._insert(argument_id, after)
-            message = f"Added “{argument.title}”."
+            message = _("Added “{title}”.").format(title=argument.title)
             if replaced:
-                titles = ", ".join(f"“{campaign.argument(a).title}”" for a in replaced)
-                message += f" It takes the place of {titles}: a letter has one of each."
+                titles = ", ".join(
+                    # Translators: an argument's title in quotation marks.
+                    _("“{title}”").format(title=campaign.argument(a).title)
+                    for a in replaced
+                )
+                message = _(
+                    "Added “{title}”. It takes the place of {titles}: a letter has one of each."
+                ).format(title=argument.title, titles=titles)
         else:
             after = [a for a in before if a != argument_id]
             with self._edit():
                 removed = self.body.remove(argument.text)
             message = (
-                f"Removed “{argument.title}”."
+                _("Removed “{title}”.")
                 if removed
-                else f"“{argument.title}” was edited, so its text stays in the letter; delete "
-                "it by hand if you no longer want it."
-            )
-        self._record(before, after, ("Add " if checked else "Remove ") + argument.title)
+                else _(
+                    "“{title}” was edited, so its text stays in the letter; delete it by hand "
+                    "if you no longer want it."
+                )
+            ).format(title=argument.title)
+        step = _("Add {title}") if checked else _("Remove {title}")
+        self._record(before, after, step.format(title=argument.title))
         self.notice.emit(message)
 
     def use_arguments(self, ids: Sequence[str]) -> None:
@@ -347,7 +357,7 @@ class LetterSession(QObject):
                 self.body.remove(campaign.argument(old).text)
             for new in [a for a in after if a not in before]:
                 self._insert(new, after)
-        self._record(before, after, "Use the suggested paragraphs")
+        self._record(before, after, _("Use the suggested paragraphs"))
 
     def move(self, argument_id: str, step: int) -> bool:
         """Move a chosen argument one place up (-1) or down (1), text and list together;
@@ -381,7 +391,7 @@ class LetterSession(QObject):
             or not is_letter_order(campaign, after)
         ):
             if after != before:
-                self.notice.emit("An opening stays first and a closing last.")
+                self.notice.emit(_("An opening stays first and a closing last."))
             self.changed.emit()
             return False
         return self._move_to(mover, before, after)
@@ -397,16 +407,18 @@ class LetterSession(QObject):
         if edited:
             title = campaign.argument(edited[0]).title
             self.notice.emit(
-                f"“{title}” was edited, so the list cannot move it: cut and paste it in the "
-                "letter instead."
+                _(
+                    "“{title}” was edited, so the list cannot move it: cut and paste it in the "
+                    "letter instead."
+                ).format(title=title)
             )
             self.changed.emit()
             return False
         with self._edit():
             self.body.remove(argument.text)
             self._insert(argument_id, after)
-        self._record(before, after, f"Move {argument.title}")
-        self.notice.emit("Paragraphs moved to the new order.")
+        self._record(before, after, _("Move {title}").format(title=argument.title))
+        self.notice.emit(_("Paragraphs moved to the new order."))
         return True
 
     # --- the text and the undo history ---------------------------------------------------
