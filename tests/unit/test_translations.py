@@ -141,6 +141,32 @@ def test_marked_messages_are_not_built_inside_the_marker() -> None:
     assert wrong == []
 
 
+def test_no_function_hides_the_marker_behind_a_local_underscore() -> None:
+    """`for _ in …` or `x, _ = …` in a function that calls _() makes _ a local name:
+    the call then fails (UnboundLocalError) or calls the wrong thing."""
+    wrong = []
+    for path in _python_files("."):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for function in ast.walk(tree):
+            if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            stores = [
+                node
+                for node in ast.walk(function)
+                if isinstance(node, ast.Name) and node.id == "_" and isinstance(node.ctx, ast.Store)
+            ]
+            calls = [
+                node
+                for node in ast.walk(function)
+                if isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id == "_"
+            ]
+            if stores and calls:
+                wrong.append(f"{path.relative_to(ROOT)}:{stores[0].lineno} ({function.name})")
+    assert wrong == []
+
+
 def test_nothing_is_translated_at_import_time() -> None:
     """A _() outside a function runs before the language is chosen: it stays English.
 
