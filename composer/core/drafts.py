@@ -417,7 +417,6 @@ def _draft(row: sqlite3.Row) -> Draft:
                 title=info.title, error=error
             )
         ) from error
-
     paper = info.paper if info.paper in PAPERS else ""
     return Draft(info=info, document=LetterDocument(letter=letter, paper=paper, name=info.name))
 

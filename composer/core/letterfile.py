@@ -264,7 +264,6 @@ def read_letter_file(path: Path) -> LetterDocument:
                 name=path.name, reason=error.strerror or error
             )
         ) from error
-
     try:
         return document_from_json(data)
     except LetterFileError as error:

@@ -47,7 +47,6 @@ class MailError(ValueError):
         field: the field at fault, as the user knows it ("To", "Subject", …), in the
             interface's language.
         message: what is wrong with it, without the field's name.
-
     """
 
     def __init__(self, field: str, message: str) -> None:
@@ -206,7 +205,6 @@ def parse_address(text: str, field: str, display_name: str | None = None) -> Mai
         checked.header_address()
     except (ValueError, TypeError) as error:
         raise MailError(field, f"{problem}.") from error
-
     if len(checked.address) > 254:
         raise MailError(field, _("{problem}: it is too long.").format(problem=problem))
     return checked
@@ -447,7 +445,6 @@ def edited_message(
         missing=_("add at least one recipient's e-mail address."),
     )
     new_cc = parse_address_field(", ".join(content.cc) if cc is None else cc, _("Cc"))
-
     if text is None or text.replace("\r\n", "\n") == content.text:
         body_text, body_html = content.text, content.html or text_to_html(content.text)
     else:

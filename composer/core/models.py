@@ -107,7 +107,6 @@ def white_house() -> Recipient:
     office = builtin_office(PRESIDENT_ID)
     if office is None:
         raise LookupError(_("the program's list of built-in offices has no White House"))
-
     return office
 
 

@@ -150,7 +150,6 @@ def load_sender(path: Path) -> Sender:
     table = data.get("sender", data)
     if not isinstance(table, dict):
         raise ProfileError(_("{path}: [sender] must be a table").format(path=path))
-
     return Sender.from_dict(table)
 
 

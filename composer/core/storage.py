@@ -542,5 +542,4 @@ def check_storage(
             moved_to=moved,
         )
     )
-
     return report
