@@ -162,8 +162,8 @@ def process_tag(pid: int | None = None) -> str:
 
 def owner_is_running(tag: str) -> bool:
     """Whether the process named by a tag from :func:`process_tag` still runs."""
-    pid_text, _, rest = tag.partition("@")
-    host, _, started = rest.partition("@")
+    pid_text, _at, rest = tag.partition("@")
+    host, _at, started = rest.partition("@")
     if not pid_text.isdigit() or host != socket.gethostname():
         # Another machine (a shared home folder) cannot be checked; treat it as gone,
         # so its letters are offered rather than hidden.
