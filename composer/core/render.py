@@ -853,6 +853,12 @@ def _parsed(source: str) -> nodes.Template | list[tuple[int | None, str]]:
         return [(error.lineno, _("template syntax error: {problem}").format(problem=error.message))]
 
 
+def syntax_problems(source: str) -> list[tuple[int | None, str]]:
+    """The syntax error of template code as a problem (line, message), or none."""
+    tree = _parsed(source)
+    return tree if isinstance(tree, list) else []
+
+
 def template_problems(source: str) -> list[tuple[int | None, str]]:
     """Problems in template code, without running it: syntax errors and reaches for internals."""
     tree = _parsed(source)
