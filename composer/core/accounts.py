@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import tomli_w
+from composer import i18n
 from composer.core.fileio import atomic_write_text
 from composer.core.mail import MailAddress, MailError, check_header_text, parse_address
 from composer.i18n import N_, _
@@ -39,7 +40,7 @@ _HOST = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?$")
 def security_label(security: str) -> str:
     """The words that name a security choice, in the interface's language."""
     label = SECURITY_LABELS.get(security)
-    return _(label) if label is not None else security
+    return i18n._(label) if label is not None else security
 
 
 class AccountError(ValueError):
@@ -350,7 +351,7 @@ class Preset:
 
     def shown_notes(self) -> str:
         """The notes in the interface's language."""
-        return _(self.notes)
+        return i18n._(self.notes)
 
     def apply(self, account: Account, *, oauth: bool | None = None) -> Account:
         """The account with this provider's server, port, security and way of signing in.

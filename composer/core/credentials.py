@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from composer import i18n
 from composer.i18n import N_, _
 
 log = logging.getLogger(__name__)
@@ -81,7 +82,7 @@ class CredentialError(Exception):
 
 
 def _status(state: KeyringState, backend: str) -> KeyringStatus:
-    return KeyringStatus(state=state, backend=backend, message=_(_EXPLANATIONS[state]))
+    return KeyringStatus(state=state, backend=backend, message=i18n._(_EXPLANATIONS[state]))
 
 
 class KeyringCredentials:

@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from composer import __version__
+from composer import __version__, i18n
 from composer.core.fileio import StorageError, atomic_write_bytes
 from composer.core.locations import Locations
 from composer.core.models import PRESIDENT_ID, Recipient, format_date, white_house
@@ -356,7 +356,7 @@ class Official:
         for office in ordered:
             one_line = ", ".join(office.lines)
             if office.in_washington:
-                note = _(IRRADIATION_NOTE if self.district_offices else WASHINGTON_ONLY_NOTE)
+                note = i18n._(IRRADIATION_NOTE if self.district_offices else WASHINGTON_ONLY_NOTE)
                 label = (
                     _("Post: Washington, DC office (slower)")
                     if self.district_offices
@@ -364,7 +364,7 @@ class Official:
                 )
             else:
                 # Why a home office is the default for paper.
-                note = _(IRRADIATION_NOTE)
+                note = i18n._(IRRADIATION_NOTE)
                 label = (
                     _("Post: {office} (recommended)")
                     if office is preferred
@@ -373,7 +373,9 @@ class Official:
             result.append(Channel(f"post:{office.id}", "post", label, one_line, note))
         if self.contact_form:
             result.append(
-                Channel("web", "web", _("Web contact form"), self.contact_form, _(WEB_FORM_NOTE))
+                Channel(
+                    "web", "web", _("Web contact form"), self.contact_form, i18n._(WEB_FORM_NOTE)
+                )
             )
         elif self.website:
             result.append(
@@ -382,7 +384,7 @@ class Official:
                     "web",
                     _("Website (find its Contact page)"),
                     self.website,
-                    _(WEB_FORM_NOTE),
+                    i18n._(WEB_FORM_NOTE),
                 )
             )
         if self.email:
@@ -1827,14 +1829,16 @@ class Directory:
                 "ZIP {zip} crosses a state line ({names}); choose the senators and "
                 "representative of the state you live and vote in."
             ).format(zip=zip5, names=names)
-            return self._result(db, [], senators + house, " ".join([reason, _(ZCTA_NOTE), *notes]))
+            return self._result(
+                db, [], senators + house, " ".join([reason, i18n._(ZCTA_NOTE), *notes])
+            )
         if len(rows) > 1:
             listed = _name_list([str(cd) for _state, cd in rows])
             reason = _(
                 "ZIP {zip} is split between districts {listed}; choose the one on your "
                 "voter card or look up your street address."
             ).format(zip=zip5, listed=listed)
-            return self._result(db, senators, house, " ".join([reason, _(ZCTA_NOTE), *notes]))
+            return self._result(db, senators, house, " ".join([reason, i18n._(ZCTA_NOTE), *notes]))
         if states[0] in DELEGATE_AREAS | COMMISSIONER_AREAS:
             place = STATE_NAMES[states[0]][0].upper() + STATE_NAMES[states[0]][1:]
             notes.insert(
@@ -1863,7 +1867,7 @@ class Directory:
         unknown = " ".join(
             [
                 _("ZIP {zip} is not in the directory's ZIP table.").format(zip=zip5),
-                _(ZCTA_NOTE),
+                i18n._(ZCTA_NOTE),
             ]
         )
         if len(states) != 1:

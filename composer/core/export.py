@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from composer import i18n
 from composer.core.fileio import atomic_write_text
 from composer.core.rendered import RenderedLetter, body_fragment
 from composer.i18n import N_, _
@@ -40,7 +41,7 @@ class ExportFormat:
     @property
     def shown_label(self) -> str:
         """The label in the interface's language."""
-        return _(self.label)
+        return i18n._(self.label)
 
     @property
     def file_filter(self) -> str:

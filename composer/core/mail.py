@@ -38,6 +38,8 @@ _LABEL = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
 # The address is the last <…>; a quoted display name before it may hold < and >.
 _ANGLE_FORM = re.compile(r"^(?P<name>.*)<(?P<address>[^<>]*)>$", re.DOTALL)
 _QUOTED_PAIR = re.compile(r"\\(.)", re.DOTALL)
+# The header's name, the same in every language.
+_MESSAGE_ID = "Message-ID"
 
 
 class MailError(ValueError):
@@ -335,7 +337,7 @@ def build_message(
         message_id = make_message_id(sender.domain)
     elif not re.fullmatch(r"<[^<>@\s]+@[^<>@\s]+>", message_id):
         raise MailError(
-            "Message-ID",
+            _MESSAGE_ID,
             _("{value} is not a valid Message-ID.").format(value=_shown(message_id)),
         )
     when = date if date is not None else dt.datetime.now(dt.UTC).astimezone()

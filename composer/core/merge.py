@@ -22,6 +22,7 @@ from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from composer import i18n
 from composer.core.models import Letter, Recipient
 from composer.core.render import RenderedLetter, Renderer, RenderError
 from composer.i18n import N_, _, ngettext
@@ -218,7 +219,7 @@ class MailMerge:
         """Raise :class:`RenderError` for an empty letter, or :class:`MergeError` naming
         every copy that cannot be rendered (each problem once)."""
         if is_empty(self.letter):
-            raise RenderError(_(EMPTY_LETTER))
+            raise RenderError(i18n._(EMPTY_LETTER))
         found = self.problems()
         if found:
             raise MergeError(found, len(self.recipients))

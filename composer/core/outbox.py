@@ -32,6 +32,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from composer import i18n
 from composer.core.fileio import atomic_write_bytes
 from composer.core.mail import OutgoingMessage
 from composer.core.storage import (
@@ -701,7 +702,7 @@ class Outbox:
                 "updated_at = ?, possibly_delivered = 1, last_error = ?, "
                 "last_error_kind = 'interrupted', claimed_by = '', claimed_at = NULL "
                 "WHERE id = ? AND state = 'sending'",
-                [(now, now, _(RECOVERED_NOTE), entry_id) for entry_id in orphans],
+                [(now, now, i18n._(RECOVERED_NOTE), entry_id) for entry_id in orphans],
             )
         if orphans:
             log.warning("put %d interrupted letter(s) back in the queue", len(orphans))

@@ -78,15 +78,15 @@ def checked_sender(sender: Sender) -> tuple[Sender, list[FieldProblem]]:
         if tidy.state:
             code, problem = _state_code(tidy.state)
             if problem:
-                problems.append(FieldProblem("state", _("State"), problem))
+                problems.append(FieldProblem(label=_("State"), field="state", message=problem))
             else:
                 tidy = dataclasses.replace(tidy, state=code)
         if tidy.postal_code and not _ZIP.match(tidy.postal_code):
             problems.append(
                 FieldProblem(
-                    "postal_code",
-                    _("ZIP code"),
-                    _(
+                    label=_("ZIP code"),
+                    field="postal_code",
+                    message=_(
                         "“{code}” is not a ZIP code. Type the five digits, for "
                         "example 98105 (or ZIP+4, 98105-1234); for an address outside the "
                         "United States, fill in Country."
@@ -99,20 +99,20 @@ def checked_sender(sender: Sender) -> tuple[Sender, list[FieldProblem]]:
         except MailError as error:
             problems.append(
                 FieldProblem(
-                    "email",
-                    _("E-mail"),
-                    _("{problem} Type the whole address, for example ana@example.org.").format(
-                        problem=error.message
-                    ),
+                    label=_("E-mail"),
+                    field="email",
+                    message=_(
+                        "{problem} Type the whole address, for example ana@example.org."
+                    ).format(problem=error.message),
                 )
             )
     digits = sum(char.isdigit() for char in tidy.phone)
     if tidy.phone and (not _PHONE.match(tidy.phone) or digits < 7):
         problems.append(
             FieldProblem(
-                "phone",
-                _("Phone"),
-                _(
+                label=_("Phone"),
+                field="phone",
+                message=_(
                     "“{phone}” is not a phone number. Type digits, for example "
                     "(206) 555-0143, or leave it empty."
                 ).format(phone=tidy.phone),

@@ -43,6 +43,12 @@ from composer.i18n import _, ngettext
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 15_000
+
+# What a StorageProblem is about (its `kind`).
+DATABASE = "database"
+DATA_FOLDER = "data folder"
+CONFIG_FOLDER = "config folder"
+STATE_FOLDER = "state folder"
 CORRUPT_SUFFIX = ".corrupt-"
 SQLITE_HEADER = b"SQLite format 3\x00"
 # Words in SQLite's messages that mean the file itself is bad (not merely busy or locked).
@@ -455,7 +461,7 @@ def check_storage(
     if data_error is not None:
         report.problems.append(
             StorageProblem(
-                "data folder",
+                DATA_FOLDER,
                 _folder_problem(
                     _("The data folder {folder} cannot be written: {reason}."),
                     locations.data_dir,
@@ -472,7 +478,7 @@ def check_storage(
     if config_error is not None:
         report.problems.append(
             StorageProblem(
-                "config folder",
+                CONFIG_FOLDER,
                 _folder_problem(
                     _("The settings folder {folder} cannot be written: {reason}."),
                     locations.config_dir,
@@ -485,7 +491,7 @@ def check_storage(
     if state_error is not None:
         report.problems.append(
             StorageProblem(
-                "state folder",
+                STATE_FOLDER,
                 _folder_problem(
                     _("The log folder {folder} cannot be written: {reason}."),
                     locations.state_dir,
@@ -504,7 +510,7 @@ def check_storage(
     except OSError as error:
         report.problems.append(
             StorageProblem(
-                "database",
+                DATABASE,
                 _(
                     "The letters database {path} is damaged ({damage}) and could not be moved "
                     "aside: {reason}. It was left untouched. Letters cannot be saved "
@@ -537,7 +543,7 @@ def check_storage(
     keep_sentence = _("Keep the old file if letters are missing: it may still hold them.")
     report.problems.append(
         StorageProblem(
-            "database",
+            DATABASE,
             " ".join(part for part in (moved_sentence, rescued, keep_sentence) if part),
             moved_to=moved,
         )

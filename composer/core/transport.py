@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Protocol
 
+from composer import i18n
 from composer.core.accounts import (
     SECURITY_PLAIN_LOCALHOST,
     SECURITY_SSL,
@@ -371,7 +372,7 @@ _REFUSED = {
 
 def reply_failure(code: int, text: str, phase: str, subject: str = "") -> SmtpFailure:
     """A failure from a server reply code (4xx temporary, 5xx permanent)."""
-    what = _(_REFUSED.get(phase, N_("The server refused")))
+    what = i18n._(_REFUSED.get(phase, N_("The server refused")))
     if subject:
         what = _("{what} “{subject}”").format(what=what, subject=subject)
     if 400 <= code < 500:
