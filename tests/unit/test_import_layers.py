@@ -14,11 +14,18 @@ import composer
 PACKAGE = Path(composer.__file__).parent
 
 # What each layer may import from the program (its own layer is always allowed).
+# composer.i18n (gettext, no Qt) sits below the core: the core's messages are translated too.
+# The command line keeps its own words in English, so it has no use for it.
 ALLOWED = {
-    "composer.core": {"composer"},
-    "composer.printing": {"composer", "composer.core"},
-    "composer.commands": {"composer", "composer.core", "composer.printing", "composer.commands"},
-    "composer.gui": {"composer", "composer.core", "composer.printing"},
+    "composer.core": {"composer", "composer.i18n"},
+    "composer.printing": {"composer", "composer.i18n", "composer.core"},
+    "composer.commands": {
+        "composer",
+        "composer.core",
+        "composer.printing",
+        "composer.commands",
+    },
+    "composer.gui": {"composer", "composer.i18n", "composer.core", "composer.printing"},
 }
 # The command line starts the window: that one entry point may reach the GUI.
 EXCEPTIONS = {("composer.cli", "composer.gui.app")}
