@@ -512,7 +512,11 @@ class _Reader:
             if key in names:
                 continue
             close = difflib.get_close_matches(key, names, n=1, cutoff=0.6)
-            hint = f"did you mean '{close[0]}'?" if close else f"known: {', '.join(names)}"
+            hint = (
+                _("did you mean '{name}'?").format(name=close[0])
+                if close
+                else _("known: {names}").format(names=", ".join(names))
+            )
             self.warnings.append(
                 Problem(
                     file,

@@ -2222,25 +2222,33 @@ def _unreachable(url: str, reason: object) -> str:
     """Why a server could not be reached, in plain words (no error numbers)."""
     host = urllib.parse.urlsplit(url).hostname or url
     if isinstance(reason, socket.gaierror):
-        return (
-            f"This computer seems to be offline: the name {host} could not be looked up. "
+        return _(
+            "This computer seems to be offline: the name {host} could not be looked up. "
             "Connect to the internet and try again"
-        )
+        ).format(host=host)
     if isinstance(reason, TimeoutError | socket.timeout):
-        return f"{host} took too long to answer; the connection may be down. Try again later"
+        return _(
+            "{host} took too long to answer; the connection may be down. Try again later"
+        ).format(host=host)
     if isinstance(reason, ConnectionRefusedError):
-        return f"{host} refused the connection; the server may be down. Try again later"
-    if isinstance(reason, ConnectionError):
-        return f"The connection to {host} was lost. Try again later"
-    if isinstance(reason, OSError) and getattr(reason, "errno", None) in (101, 113):
-        return (
-            f"This computer seems to be offline: there is no route to {host}. Connect to "
-            "the internet and try again"
+        return _("{host} refused the connection; the server may be down. Try again later").format(
+            host=host
         )
+    if isinstance(reason, ConnectionError):
+        return _("The connection to {host} was lost. Try again later").format(host=host)
+    if isinstance(reason, OSError) and getattr(reason, "errno", None) in (101, 113):
+        return _(
+            "This computer seems to be offline: there is no route to {host}. Connect to "
+            "the internet and try again"
+        ).format(host=host)
     if isinstance(reason, OSError):
-        words = reason.strerror or "a network error"
-        return f"The server {host} could not be reached ({words.lower()}). Try again later"
-    return f"The server {host} could not be reached ({reason}). Try again later"
+        words = reason.strerror.lower() if reason.strerror else _("a network error")
+        return _("The server {host} could not be reached ({reason}). Try again later").format(
+            host=host, reason=words
+        )
+    return _("The server {host} could not be reached ({reason}). Try again later").format(
+        host=host, reason=reason
+    )
 
 
 def update_from_internet(
@@ -2339,10 +2347,12 @@ def _still_in_use(directory: Directory) -> str:
     try:
         info = directory.info()
     except DirectoryError:
-        return "The directory was not changed."
+        return _("The directory was not changed.")
     if info.is_empty:
-        return "The directory was not changed; it is still empty."
-    return f"The directory was not changed: the data {info.date_words()} stays in use."
+        return _("The directory was not changed; it is still empty.")
+    return _("The directory was not changed: the data {date} stays in use.").format(
+        date=info.date_words()
+    )
 
 
 def resolve(recipient_id: str, locations: Locations, near_zip: str = "") -> Recipient:
