@@ -405,10 +405,10 @@ class Official:
     def title_and_name(self) -> str:
         """How the official is named in a sentence ("Senator Maria Cantwell")."""
         short = {
-            "senator": "Senator",
-            "representative": "Representative",
-            "delegate": "Delegate",
-            "resident-commissioner": "Resident Commissioner",
+            "senator": _("Senator"),
+            "representative": _("Representative"),
+            "delegate": _("Delegate"),
+            "resident-commissioner": _("Resident Commissioner"),
         }.get(self.kind)
         return f"{short} {self.name}" if short else self.name
 
@@ -843,7 +843,11 @@ def congress_number(start: dt.date) -> int:
 
 
 def long_date(date: dt.date) -> str:
-    """A date as the directory's messages write it ("January 3, 2027")."""
+    """A date as the directory's messages write it: "January 3, 2027" in English,
+    "03.01.2027" when the interface speaks Russian or Ukrainian (messages, never letters).
+    """
+    if i18n.current_language() != "en":
+        return date.strftime("%d.%m.%Y")
     return format_date(date, "en-US")
 
 

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from composer import i18n
 from composer.core.fileio import describe_os_error
 from composer.core.models import format_date
 from composer.i18n import _
@@ -87,12 +88,19 @@ class PrintRecord:
     @property
     def status(self) -> str:
         """What the history says, e.g. "printed on March 9, 2026, mailed on March 10, 2026"."""
-        printed = format_date(self.printed_at.date())
+        printed = _shown_date(self.printed_at.date())
         if self.mailed_at is not None:
             return _("printed on {printed}, mailed on {mailed}").format(
-                printed=printed, mailed=format_date(self.mailed_at.date())
+                printed=printed, mailed=_shown_date(self.mailed_at.date())
             )
         return _("printed on {printed}").format(printed=printed)
+
+
+def _shown_date(date: dt.date) -> str:
+    """A date for the window: "March 9, 2026" in English, "09.03.2026" in Russian or Ukrainian."""
+    if i18n.current_language() != "en":
+        return date.strftime("%d.%m.%Y")
+    return format_date(date)
 
 
 def _record(row: sqlite3.Row) -> PrintRecord:

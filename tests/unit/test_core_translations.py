@@ -21,7 +21,7 @@ from composer.core.accounts import SECURITY_STARTTLS, Account, AccountError
 from composer.core.address import fitted_address, shortened_forms
 from composer.core.campaigns import CampaignError, bundled_campaign_roots, find_campaign
 from composer.core.compose import routed_letter
-from composer.core.directory import secretary_of_homeland_security
+from composer.core.directory import Official, secretary_of_homeland_security
 from composer.core.letterfile import LetterFileError, read_letter_file
 from composer.core.mail import build_letter_messages, parse_address, read_message
 from composer.core.models import Recipient, Sender, custom_recipient, white_house
@@ -262,3 +262,34 @@ def test_a_letter_from_the_bundled_campaign_stays_english(speak, language: str) 
     assert i18n._("Untitled letter") != "Untitled letter"
     # …and yet every letter, e-mail and address is exactly the English one.
     assert _everything_a_letter_produces() == english
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("ru", "По данным справочника срок полномочий Сенатор Pat Sample истёк 03.01.2027"),
+        ("uk", "За даними довідника строк повноважень Сенатор Pat Sample завершився 03.01.2027"),
+    ],
+    ids=["ru", "uk"],
+)
+def test_a_term_warning_names_the_office_and_the_date_in_the_interface_language(
+    speak, language: str, expected: str
+) -> None:
+    senator = Official(
+        id="S000001",
+        kind="senator",
+        name="Pat Sample",
+        surname="Sample",
+        title="United States Senator",
+        salutation="Dear Senator Sample:",
+        addressee="The Honorable Pat Sample",
+        washington_heading=("United States Senate", "Washington, DC 20510"),
+        term_end=dt.date(2027, 1, 3),
+    )
+    speak(language)
+    warning = senator.term_warning(dt.date(2027, 1, 10))
+    assert warning.startswith(expected)
+    # The letter to the same senator is addressed as ever.
+    recipient = senator.recipient()
+    assert recipient.salutation == "Dear Senator Sample:"
+    assert recipient.address_lines[0] == "The Honorable Pat Sample"
