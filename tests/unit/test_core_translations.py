@@ -264,8 +264,8 @@ def test_a_letter_from_the_bundled_campaign_stays_english(speak, language: str) 
 @pytest.mark.parametrize(
     ("language", "expected"),
     [
-        ("ru", "По данным справочника срок полномочий Сенатор Pat Sample истёк 03.01.2027"),
-        ("uk", "За даними довідника строк повноважень Сенатор Pat Sample завершився 03.01.2027"),
+        ("ru", "Сенатор Pat Sample: по данным справочника, срок полномочий истёк 03.01.2027"),
+        ("uk", "Сенатор Pat Sample: за даними довідника, строк повноважень завершився 03.01.2027"),
     ],
     ids=["ru", "uk"],
 )
