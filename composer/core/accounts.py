@@ -15,8 +15,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import tomli_w
+from composer import i18n
 from composer.core.fileio import atomic_write_text
 from composer.core.mail import MailAddress, MailError, check_header_text, parse_address
+from composer.i18n import N_, _
 
 ACCOUNT_VERSION = 1
 ACCOUNT_FILE_NAME = "account.toml"
@@ -25,13 +27,20 @@ SECURITY_SSL = "ssl"
 SECURITY_STARTTLS = "starttls"
 SECURITY_PLAIN_LOCALHOST = "plain-localhost"
 SECURITY_CHOICES = (SECURITY_SSL, SECURITY_STARTTLS, SECURITY_PLAIN_LOCALHOST)
+# Marked for translation: show them through _() (see security_label).
 SECURITY_LABELS = {
-    SECURITY_SSL: "SSL/TLS (implicit TLS, usually port 465)",
-    SECURITY_STARTTLS: "STARTTLS (usually port 587)",
-    SECURITY_PLAIN_LOCALHOST: "No encryption — only for a server on this computer",
+    SECURITY_SSL: N_("SSL/TLS (implicit TLS, usually port 465)"),
+    SECURITY_STARTTLS: N_("STARTTLS (usually port 587)"),
+    SECURITY_PLAIN_LOCALHOST: N_("No encryption — only for a server on this computer"),
 }
 
 _HOST = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?$")
+
+
+def security_label(security: str) -> str:
+    """The words that name a security choice, in the interface's language."""
+    label = SECURITY_LABELS.get(security)
+    return i18n._(label) if label is not None else security
 
 
 class AccountError(ValueError):
@@ -133,7 +142,7 @@ class Account:
             AccountError: the address or the name is not valid.
         """
         try:
-            return parse_address(self.email, "From address", display_name=self.display_name)
+            return parse_address(self.email, _("From address"), display_name=self.display_name)
         except MailError as error:
             raise AccountError(str(error)) from error
 
@@ -144,8 +153,8 @@ class Account:
             AccountError: a field is missing or not valid (the message names it).
         """
         try:
-            display_name = check_header_text(self.display_name, "Display name")
-            username = check_header_text(self.username, "User name")
+            display_name = check_header_text(self.display_name, _("Display name"))
+            username = check_header_text(self.username, _("User name"))
         except MailError as error:
             raise AccountError(str(error)) from error
         clean = replace(
@@ -157,32 +166,43 @@ class Account:
             certificate_file=self.certificate_file.strip(),
         )
         if not clean.email:
-            raise AccountError("From address: enter the e-mail address you send from.")
+            raise AccountError(_("From address: enter the e-mail address you send from."))
         clean.sender_address()
         if not clean.host:
-            raise AccountError("Server: enter the SMTP server name (for example smtp.example.org).")
+            raise AccountError(
+                _("Server: enter the SMTP server name (for example smtp.example.org).")
+            )
         if not _HOST.match(clean.host.strip("[]")) and not _is_ip(clean.host):
             raise AccountError(
-                f"Server: “{clean.host}” is not a host name; enter only the name, "
-                "like smtp.example.org (no “smtp://”, no spaces)."
+                _(
+                    "Server: “{host}” is not a host name; enter only the name, "
+                    "like smtp.example.org (no “smtp://”, no spaces)."
+                ).format(host=clean.host)
             )
         if isinstance(clean.port, bool) or not isinstance(clean.port, int):
-            raise AccountError("Port: enter a number, such as 465 or 587.")
+            raise AccountError(_("Port: enter a number, such as 465 or 587."))
         if not 1 <= clean.port <= 65535:
-            raise AccountError(f"Port: {clean.port} is not a port number (1–65535).")
+            raise AccountError(
+                _("Port: {port} is not a port number (1–65535).").format(port=clean.port)
+            )
         if clean.security not in SECURITY_CHOICES:
             raise AccountError(
-                f"Security: “{clean.security}” is not one of {', '.join(SECURITY_CHOICES)}."
+                _("Security: “{security}” is not one of {choices}.").format(
+                    security=clean.security, choices=", ".join(SECURITY_CHOICES)
+                )
             )
         if clean.oauth is not None and clean.oauth.provider not in OAUTH_PROVIDERS:
             raise AccountError(
-                f"Sign-in: “{clean.oauth.provider}” is not one of {', '.join(OAUTH_PROVIDERS)}."
+                _("Sign-in: “{provider}” is not one of {choices}.").format(
+                    provider=clean.oauth.provider, choices=", ".join(OAUTH_PROVIDERS)
+                )
             )
         if clean.security == SECURITY_PLAIN_LOCALHOST and not is_loopback_host(clean.host):
             raise AccountError(
-                "Security: unencrypted SMTP is only allowed to a server on this computer "
-                "(localhost); choose SSL/TLS or STARTTLS for "
-                f"{clean.host}."
+                _(
+                    "Security: unencrypted SMTP is only allowed to a server on this computer "
+                    "(localhost); choose SSL/TLS or STARTTLS for {host}."
+                ).format(host=clean.host)
             )
         return clean
 
@@ -209,35 +229,45 @@ def load_account(path: Path) -> Account | None:
     except FileNotFoundError:
         return None
     except UnicodeDecodeError as error:
-        raise AccountError(f"{path}: not UTF-8 text; set the account up again.") from error
+        raise AccountError(
+            _("{path}: not UTF-8 text; set the account up again.").format(path=path)
+        ) from error
     except OSError as error:
-        raise AccountError(f"{path}: cannot be read ({error.strerror}).") from error
+        raise AccountError(
+            _("{path}: cannot be read ({reason}).").format(path=path, reason=error.strerror)
+        ) from error
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise AccountError(
-            f"{path}: not valid TOML ({error}); set the account up again."
+            _("{path}: not valid TOML ({error}); set the account up again.").format(
+                path=path, error=error
+            )
         ) from error
     table = data.get("account")
     if not isinstance(table, dict):
-        raise AccountError(f"{path}: there is no [account] table; set the account up again.")
+        raise AccountError(
+            _("{path}: there is no [account] table; set the account up again.").format(path=path)
+        )
 
     def text_field(name: str, default: str = "") -> str:
         value = table.get(name, default)
         if not isinstance(value, str):
-            raise AccountError(f"{path}: “{name}” must be text.")
+            raise AccountError(_("{path}: “{name}” must be text.").format(path=path, name=name))
         return value
 
     port = table.get("port")
     if isinstance(port, bool) or not isinstance(port, int):
-        raise AccountError(f"{path}: “port” must be a whole number.")
+        raise AccountError(_("{path}: “port” must be a whole number.").format(path=path))
     oauth_table = table.get("oauth")
     oauth = None
     if oauth_table is not None:
         if not isinstance(oauth_table, dict) or not all(
             isinstance(value, str) for value in oauth_table.values()
         ):
-            raise AccountError(f"{path}: [account.oauth] must hold text values.")
+            raise AccountError(
+                _("{path}: [account.oauth] must hold text values.").format(path=path)
+            )
         known = {name: oauth_table.get(name, "") for name in _OAUTH_FIELDS}
         oauth = OAuthSettings(**known)
     account = Account(
@@ -302,7 +332,8 @@ class Preset:
         port: the port that goes with `security`.
         security: "ssl" or "starttls".
         domains: address domains that belong to this provider (to suggest the preset).
-        notes: what the user must know or do first, in plain words.
+        notes: what the user must know or do first, in plain words (in English;
+            `shown_notes` gives them in the interface's language).
         method: how the provider wants you to sign in: "oauth2" (through the
             browser), "app-password", "bridge-password" or "password".
         oauth_provider: the OAuth2 provider's key when `method` is "oauth2".
@@ -317,6 +348,10 @@ class Preset:
     notes: str
     method: str = "password"
     oauth_provider: str = ""
+
+    def shown_notes(self) -> str:
+        """The notes in the interface's language."""
+        return i18n._(self.notes)
 
     def apply(self, account: Account, *, oauth: bool | None = None) -> Account:
         """The account with this provider's server, port, security and way of signing in.
@@ -346,7 +381,7 @@ PRESETS: tuple[Preset, ...] = (
         port=465,
         security=SECURITY_SSL,
         domains=("gmail.com", "googlemail.com"),
-        notes=(
+        notes=N_(
             "Sign in with Google through your browser (this needs a client ID "
             "registered for this program; see the guide). Or use an app password: turn "
             "on 2-Step Verification in your Google Account, create an app password and "
@@ -362,7 +397,7 @@ PRESETS: tuple[Preset, ...] = (
         port=587,
         security=SECURITY_STARTTLS,
         domains=("outlook.com", "hotmail.com", "live.com", "msn.com"),
-        notes=(
+        notes=N_(
             "Sign in with Microsoft through your browser: Microsoft refuses the usual "
             "password for sending on most accounts (this needs a client ID registered "
             "for this program; see the guide)."
@@ -377,7 +412,7 @@ PRESETS: tuple[Preset, ...] = (
         port=587,
         security=SECURITY_STARTTLS,
         domains=(),
-        notes=(
+        notes=N_(
             "Sign in with Microsoft through your browser: Microsoft 365 turns password "
             "sign-in for SMTP off. Your organisation's administrator may have to allow "
             "this program, or SMTP sending, for your mailbox."
@@ -392,7 +427,7 @@ PRESETS: tuple[Preset, ...] = (
         port=465,
         security=SECURITY_SSL,
         domains=("yahoo.com", "ymail.com"),
-        notes=(
+        notes=N_(
             "Needs an app password: create one in your Yahoo account's security "
             "settings and use it here instead of your usual password."
         ),
@@ -405,7 +440,7 @@ PRESETS: tuple[Preset, ...] = (
         port=587,
         security=SECURITY_STARTTLS,
         domains=("icloud.com", "me.com", "mac.com"),
-        notes=(
+        notes=N_(
             "Needs an app-specific password: create one at your Apple Account's "
             "sign-in and security settings, and use it here."
         ),
@@ -418,7 +453,7 @@ PRESETS: tuple[Preset, ...] = (
         port=465,
         security=SECURITY_SSL,
         domains=("fastmail.com", "fastmail.fm"),
-        notes=(
+        notes=N_(
             "Needs an app password: create one in Fastmail's settings "
             "(Privacy & Security) and use it here."
         ),
@@ -431,7 +466,7 @@ PRESETS: tuple[Preset, ...] = (
         port=1025,
         security=SECURITY_STARTTLS,
         domains=("proton.me", "protonmail.com", "pm.me"),
-        notes=(
+        notes=N_(
             "Proton Mail Bridge must be running on this computer. Use the user name "
             "and the password that Bridge shows (not your Proton password). Bridge "
             "uses its own certificate: export it from Bridge and choose it as the "
@@ -446,7 +481,7 @@ PRESETS: tuple[Preset, ...] = (
         port=465,
         security=SECURITY_SSL,
         domains=("aol.com",),
-        notes="Needs an app password: create one in your AOL account's security settings.",
+        notes=N_("Needs an app password: create one in your AOL account's security settings."),
         method="app-password",
     ),
     Preset(
@@ -456,7 +491,7 @@ PRESETS: tuple[Preset, ...] = (
         port=465,
         security=SECURITY_SSL,
         domains=("zohomail.com", "zoho.com"),
-        notes=(
+        notes=N_(
             "If two-factor authentication is on for your Zoho account, create an "
             "application-specific password and use it here."
         ),
@@ -476,7 +511,11 @@ def find_preset(name: str) -> Preset:
         if wanted in (preset.key, preset.name.lower()):
             return preset
     known = ", ".join(preset.key for preset in PRESETS)
-    raise AccountError(f"Preset: there is no preset called “{name}”; known presets: {known}.")
+    raise AccountError(
+        _("Preset: there is no preset called “{name}”; known presets: {known}.").format(
+            name=name, known=known
+        )
+    )
 
 
 def preset_for_address(email: str) -> Preset | None:

@@ -24,6 +24,7 @@ from pathlib import Path
 from composer.core.markup import markdown_to_html, markdown_to_text
 from composer.core.models import Recipient
 from composer.core.offices import CONGRESS_ROLES, builtin_office, builtin_offices, role_of
+from composer.i18n import _, ngettext
 
 FORMAT_VERSION = 1
 POSITIONS = ("opening", "body", "closing")
@@ -76,9 +77,13 @@ class CampaignError(Exception):
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
-        first = str(problems[0]) if problems else "unknown problem"
-        more = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
-        super().__init__(first + more)
+        first = str(problems[0]) if problems else _("unknown problem")
+        if len(problems) > 1:
+            more = len(problems) - 1
+            first = ngettext(
+                "{first} (and {n} more problem)", "{first} (and {n} more problems)", more
+            ).format(first=first, n=more)
+        super().__init__(first)
 
 
 @dataclass(frozen=True)
@@ -184,18 +189,18 @@ class Campaign:
     def review_warning(self, today: dt.date) -> str:
         """A warning when the organizer's last review is over a year old on `today`, else ""."""
         if self.reviewed is None:
-            return (
-                "This campaign does not say when its facts were last checked; "
-                "check dates and figures before you send."
+            return _(
+                "This campaign does not say when its facts were last checked; check "
+                "dates and figures before you send."
             )
         age = (today - self.reviewed).days
         if age <= REVIEW_MAX_AGE_DAYS:
             return ""
-        return (
-            f"This campaign was last reviewed on {self.reviewed.isoformat()}, more than a year "
-            "ago: laws, figures and programs may have changed. Check them, or ask the organizer "
-            "for an updated pack, before you send."
-        )
+        return _(
+            "This campaign was last reviewed on {date}, more than a year ago: "
+            "laws, figures and programs may have changed. Check them, or ask the "
+            "organizer for an updated pack, before you send."
+        ).format(date=self.reviewed.isoformat())
 
     default_recipient: str = ""
     coach_research: str = ""
@@ -349,13 +354,16 @@ class _Reader:
             try:
                 data = node.read_bytes()
             except OSError as error:
-                self.problem(name, f"cannot be read ({error})")
+                self.problem(name, _("cannot be read ({error})").format(error=error))
                 return None
         if data is None:
             return None
         if len(data) > MAX_FILE_BYTES:
             self.problem(
-                name, f"is {len(data) // 1024} KiB; a pack file may be {MAX_FILE_BYTES // 1024} KiB"
+                name,
+                _("is {count} KiB; a pack file may be {limit} KiB").format(
+                    count=len(data) // 1024, limit=MAX_FILE_BYTES // 1024
+                ),
             )
             return None
         try:
@@ -363,14 +371,16 @@ class _Reader:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as error:
             line = data[: error.start].count(b"\n") + 1
-            self.problem(name, "is not valid UTF-8 text; save it as UTF-8", line)
+            self.problem(name, _("is not valid UTF-8 text; save it as UTF-8"), line)
             return None
         control = _CONTROL.search(text)
         if control:
             self.problem(
                 name,
-                f"holds a control character (U+{ord(control.group()):04X}), which text may "
-                "not contain; remove it",
+                _(
+                    "holds a control character (U+{code:04X}), which text may not contain; "
+                    "remove it"
+                ).format(code=ord(control.group())),
                 text[: control.start()].count("\n") + 1,
             )
             return None
@@ -381,18 +391,22 @@ class _Reader:
         try:
             info = path.lstat()
         except OSError as error:
-            self.problem(name, f"cannot be read ({error.strerror or error})")
+            self.problem(
+                name, _("cannot be read ({reason})").format(reason=error.strerror or error)
+            )
             return None
         if stat.S_ISLNK(info.st_mode):
-            self.problem(name, "links are not allowed in a campaign pack; copy the file instead")
+            self.problem(name, _("links are not allowed in a campaign pack; copy the file instead"))
             return None
         if not stat.S_ISREG(info.st_mode):
-            self.problem(name, "is not an ordinary file")
+            self.problem(name, _("is not an ordinary file"))
             return None
         if info.st_size > MAX_FILE_BYTES:
             self.problem(
                 name,
-                f"is {info.st_size // 1024} KiB; a pack file may be {MAX_FILE_BYTES // 1024} KiB",
+                _("is {size} KiB; a pack file may be {limit} KiB").format(
+                    size=info.st_size // 1024, limit=MAX_FILE_BYTES // 1024
+                ),
             )
             return None
         try:
@@ -402,7 +416,9 @@ class _Reader:
                 # One byte more than allowed tells a file that grew after lstat.
                 return handle.read(MAX_FILE_BYTES + 1)
         except OSError as error:
-            self.problem(name, f"cannot be read ({error.strerror or error})")
+            self.problem(
+                name, _("cannot be read ({reason})").format(reason=error.strerror or error)
+            )
             return None
 
     def string(
@@ -422,17 +438,17 @@ class _Reader:
         name = prefix + key
         if value is None:
             if required:
-                self.problem(file, "is missing; add it", start if prefix else None, name)
+                self.problem(file, _("is missing; add it"), start if prefix else None, name)
             return default
         if not isinstance(value, str):
-            self.problem(file, "must be text in quotes", _line_of(text, key, start), name)
+            self.problem(file, _("must be text in quotes"), _line_of(text, key, start), name)
             return default
         if required and not value.strip():
-            self.problem(file, "must not be empty", _line_of(text, key, start), name)
+            self.problem(file, _("must not be empty"), _line_of(text, key, start), name)
         if key == "title" and _HTML_TAG.search(value):
             self.problem(
                 file,
-                "is shown as plain text; HTML tags are not allowed in a title",
+                _("is shown as plain text; HTML tags are not allowed in a title"),
                 _line_of(text, key, start),
                 name,
             )
@@ -451,7 +467,7 @@ class _Reader:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             self.problem(
                 file,
-                'must be a list of texts, like ["a", "b"]',
+                _('must be a list of texts, like ["a", "b"]'),
                 _line_of(text, key, start),
                 prefix + key,
             )
@@ -464,15 +480,19 @@ class _Reader:
         if value and not _ID.match(value):
             self.problem(
                 file,
-                f"'{value}' is not a valid id: use lowercase letters, digits and dashes",
+                _("'{value}' is not a valid id: use lowercase letters, digits and dashes").format(
+                    value=value
+                ),
                 _line_of(text, key, start),
                 prefix + key,
             )
         elif value in WINDOWS_RESERVED:
             self.problem(
                 file,
-                f"'{value}' is a name Windows reserves for a device, so no file can have it "
-                "there; choose another id",
+                _(
+                    "'{value}' is a name Windows reserves for a device, so no file can have "
+                    "it there; choose another id"
+                ).format(value=value),
                 _line_of(text, key, start),
                 prefix + key,
             )
@@ -492,11 +512,17 @@ class _Reader:
             if key in names:
                 continue
             close = difflib.get_close_matches(key, names, n=1, cutoff=0.6)
-            hint = f"did you mean '{close[0]}'?" if close else f"known: {', '.join(names)}"
+            hint = (
+                _("did you mean '{name}'?").format(name=close[0])
+                if close
+                else _("known: {names}").format(names=", ".join(names))
+            )
             self.warnings.append(
                 Problem(
                     file,
-                    f"'{key}' is not a field of the format and is ignored; {hint}",
+                    _("'{key}' is not a field of the format and is ignored; {hint}").format(
+                        key=key, hint=hint
+                    ),
                     _line_of(text, key, start),
                     prefix + key,
                 )
@@ -516,7 +542,7 @@ def _date(
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return value
     reader.problem(
-        file, "must be a date written YYYY-MM-DD, like 2026-12-03", _line_of(text, key), key
+        file, _("must be a date written YYYY-MM-DD, like 2026-12-03"), _line_of(text, key), key
     )
     return None
 
@@ -530,7 +556,7 @@ def _child(root: Traversable, name: str, reader: _Reader | None = None) -> Trave
     if isinstance(node, Path) and node.is_symlink():
         # A linked folder could pull files from anywhere on the disk into the pack.
         if reader is not None:
-            reader.problem(name, "links are not allowed in a campaign pack; copy it instead")
+            reader.problem(name, _("links are not allowed in a campaign pack; copy it instead"))
         return None
     return node if node.is_file() or node.is_dir() else None
 
@@ -539,7 +565,9 @@ def _read_campaign_toml(reader: _Reader) -> tuple[dict[str, object], str] | None
     node = _child(reader.root, "campaign.toml", reader)
     if node is None or not node.is_file():
         if not _is_link(reader.root, "campaign.toml"):
-            reader.problem("campaign.toml", "not found: a campaign pack needs a campaign.toml file")
+            reader.problem(
+                "campaign.toml", _("not found: a campaign pack needs a campaign.toml file")
+            )
         return None
     text = reader.read_text(node, "campaign.toml")
     if text is None:
@@ -547,7 +575,11 @@ def _read_campaign_toml(reader: _Reader) -> tuple[dict[str, object], str] | None
     try:
         return tomllib.loads(text), text
     except tomllib.TOMLDecodeError as error:
-        reader.problem("campaign.toml", f"is not valid TOML: {error}", _toml_error_line(error))
+        reader.problem(
+            "campaign.toml",
+            _("is not valid TOML: {error}").format(error=error),
+            _toml_error_line(error),
+        )
         return None
 
 
@@ -557,7 +589,7 @@ def _parse_sources(reader: _Reader, raw: object, text: str) -> dict[str, Source]
         return {}
     if not isinstance(raw, dict):
         reader.problem(
-            file, "must be tables like [sources.some-id]", _line_of(text, "sources"), "sources"
+            file, _("must be tables like [sources.some-id]"), _line_of(text, "sources"), "sources"
         )
         return {}
     sources: dict[str, Source] = {}
@@ -565,21 +597,23 @@ def _parse_sources(reader: _Reader, raw: object, text: str) -> dict[str, Source]
         where = f"sources.{source_id}"
         start = _line_of(text, where) or 1
         if not isinstance(table, dict):
-            reader.problem(file, "must be a table", start, where)
+            reader.problem(file, _("must be a table"), start, where)
             continue
         reader.identifier(source_id, file, text, where)
         values: dict[str, str] = {}
         for key in ("outlet", "author", "date", "title", "url"):
             value = table.get(key, "")
             if not isinstance(value, str) or (key not in ("url", "author") and not value.strip()):
-                reader.problem(file, "must be non-empty text in quotes", start, f"{where}.{key}")
+                reader.problem(file, _("must be non-empty text in quotes"), start, f"{where}.{key}")
                 value = ""
             values[key] = value.strip()
         if values["url"] and not _SOURCE_URL.match(values["url"]):
             reader.problem(
                 file,
-                f"'{values['url'][:60]}' is not a web address; a source's url must begin "
-                "with https:// or http:// (or be a mailto: address)",
+                _(
+                    "'{url}' is not a web address; a source's url must begin with https:// "
+                    "or http:// (or be a mailto: address)"
+                ).format(url=values["url"][:60]),
                 _line_of(text, "url", start) or start,
                 f"{where}.url",
             )
@@ -591,12 +625,20 @@ def _parse_sources(reader: _Reader, raw: object, text: str) -> dict[str, Source]
 def _split_front_matter(reader: _Reader, text: str, file: str) -> tuple[str, str, int] | None:
     lines = text.splitlines()
     if not lines or lines[0].strip() != FRONT_MATTER:
-        reader.problem(file, f"must begin with a '{FRONT_MATTER}' line (TOML front matter)", 1)
+        reader.problem(
+            file,
+            _("must begin with a '{marker}' line (TOML front matter)").format(marker=FRONT_MATTER),
+            1,
+        )
         return None
     for index, line in enumerate(lines[1:], 1):
         if line.strip() == FRONT_MATTER:
             return "\n".join(lines[1:index]), "\n".join(lines[index + 1 :]), index + 1
-    reader.problem(file, f"the front matter has no closing '{FRONT_MATTER}' line", 1)
+    reader.problem(
+        file,
+        _("the front matter has no closing '{marker}' line").format(marker=FRONT_MATTER),
+        1,
+    )
     return None
 
 
@@ -607,8 +649,10 @@ def _check_argument_text(reader: _Reader, body: str, file: str, body_line: int) 
         line = body_line + stripped[: match.start()].count("\n")
         reader.problem(
             file,
-            "template code is not allowed in arguments; only placeholders such as "
-            "{{ sender.city }} or {{ recipient.name }}",
+            _(
+                "template code is not allowed in arguments; only placeholders such as {{ "
+                "sender.city }} or {{ recipient.name }}"
+            ),
             line,
             "text",
         )
@@ -616,7 +660,7 @@ def _check_argument_text(reader: _Reader, body: str, file: str, body_line: int) 
     if tag:
         line = body_line + body[: tag.start()].count("\n")
         reader.problem(
-            file, "HTML is not allowed in arguments; use **bold** and *italic*", line, "text"
+            file, _("HTML is not allowed in arguments; use **bold** and *italic*"), line, "text"
         )
 
 
@@ -639,7 +683,9 @@ def _parse_argument(
     except tomllib.TOMLDecodeError as error:
         line = _toml_error_line(error)
         reader.problem(
-            file, f"front matter is not valid TOML: {error}", None if line is None else line + 1
+            file,
+            _("front matter is not valid TOML: {error}").format(error=error),
+            None if line is None else line + 1,
         )
         return None
     # Line numbers in the front matter are offset by the opening +++ line.
@@ -651,17 +697,21 @@ def _parse_argument(
     if argument_id and argument_id != stem:
         reader.problem(
             file,
-            f"is '{argument_id}' but the file is named '{node.name}'; make them match",
+            _("is '{argument_id}' but the file is named '{name}'; make them match").format(
+                argument_id=argument_id, name=node.name
+            ),
             _line_of(shifted, "id"),
             "id",
         )
     title = reader.string(meta, "title", file, shifted)
     theme = reader.string(meta, "theme", file, shifted)
     if theme and theme not in themes:
-        known = ", ".join(sorted(themes)) or "none declared"
+        known = ", ".join(sorted(themes)) or _("none declared")
         reader.problem(
             file,
-            f"'{theme}' is not a theme of this campaign (themes: {known})",
+            _("'{theme}' is not a theme of this campaign (themes: {known})").format(
+                theme=theme, known=known
+            ),
             _line_of(shifted, "theme"),
             "theme",
         )
@@ -669,7 +719,9 @@ def _parse_argument(
     if position not in POSITIONS:
         reader.problem(
             file,
-            f"'{position}' must be one of: {', '.join(POSITIONS)}",
+            _("'{position}' must be one of: {names}").format(
+                position=position, names=", ".join(POSITIONS)
+            ),
             _line_of(shifted, "position"),
             "position",
         )
@@ -680,14 +732,16 @@ def _parse_argument(
         else:
             reader.problem(
                 file,
-                f"'{source_id}' is not declared under [sources] in campaign.toml",
+                _("'{source_id}' is not declared under [sources] in campaign.toml").format(
+                    source_id=source_id
+                ),
                 _line_of(shifted, "sources"),
                 "sources",
             )
     recipients = reader.string_list(meta, "recipients", file, shifted)
     facts_as_of = _date(reader, meta, "facts_as_of", file, shifted)
     if not body.strip():
-        reader.problem(file, "has no paragraph after the front matter", closing_line + 1, "text")
+        reader.problem(file, _("has no paragraph after the front matter"), closing_line + 1, "text")
     _check_argument_text(reader, body, file, closing_line + 1)
     return Argument(
         id=argument_id or stem,
@@ -706,7 +760,7 @@ def _parse_themes(reader: _Reader, raw: object, text: str) -> tuple[Theme, ...]:
     if not isinstance(raw, list) or not raw:
         reader.problem(
             file,
-            "needs at least one [[themes]] table with id and title",
+            _("needs at least one [[themes]] table with id and title"),
             _line_of(text, "themes"),
             "themes",
         )
@@ -718,14 +772,17 @@ def _parse_themes(reader: _Reader, raw: object, text: str) -> tuple[Theme, ...]:
         start = starts[index] if index < len(starts) else 1
         prefix = f"themes[{index + 1}]."
         if not isinstance(table, dict):
-            reader.problem(file, "each [[themes]] entry must be a table", start, "themes")
+            reader.problem(file, _("each [[themes]] entry must be a table"), start, "themes")
             continue
         theme_id = reader.string(table, "id", file, text, start=start, prefix=prefix)
         reader.identifier(theme_id, file, text, start=start, prefix=prefix)
         title = reader.string(table, "title", file, text, start=start, prefix=prefix)
         if theme_id and theme_id in seen:
             reader.problem(
-                file, f"theme '{theme_id}' is declared twice", _line_of(text, "id", start), "themes"
+                file,
+                _("theme '{theme_id}' is declared twice").format(theme_id=theme_id),
+                _line_of(text, "id", start),
+                "themes",
             )
         seen.add(theme_id)
         themes.append(Theme(theme_id, title))
@@ -762,7 +819,7 @@ def _parse_recipients(reader: _Reader, raw: object, text: str) -> tuple[Suggeste
         return ()
     if not isinstance(raw, list):
         reader.problem(
-            file, "must be [[recipients]] tables", _line_of(text, "recipients"), "recipients"
+            file, _("must be [[recipients]] tables"), _line_of(text, "recipients"), "recipients"
         )
         return ()
     found: list[SuggestedRecipient] = []
@@ -772,7 +829,9 @@ def _parse_recipients(reader: _Reader, raw: object, text: str) -> tuple[Suggeste
         start = starts[index] if index < len(starts) else 1
         prefix = f"recipients[{index + 1}]."
         if not isinstance(table, dict):
-            reader.problem(file, "each [[recipients]] entry must be a table", start, "recipients")
+            reader.problem(
+                file, _("each [[recipients]] entry must be a table"), start, "recipients"
+            )
             continue
         reader.unknown_keys(table, RECIPIENT_KEYS, file, text, start, prefix)
         declared = _recipient_declaration(reader, table, text, start, prefix)
@@ -781,7 +840,10 @@ def _parse_recipients(reader: _Reader, raw: object, text: str) -> tuple[Suggeste
         target, recipient = declared
         if target in seen:
             reader.problem(
-                file, f"'{target}' is declared twice; merge the two", start, prefix + "target"
+                file,
+                _("'{target}' is declared twice; merge the two").format(target=target),
+                start,
+                prefix + "target",
             )
         seen.add(target)
         text_of = functools.partial(reader.string, table, file=file, text=text, start=start)
@@ -817,8 +879,10 @@ def _recipient_declaration(
     if target and own_id:
         reader.problem(
             file,
-            "give either target (an office the program knows) or id (a recipient of the "
-            "pack's own), not both",
+            _(
+                "give either target (an office the program knows) or id (a recipient of "
+                "the pack's own), not both"
+            ),
             start,
             prefix + "target",
         )
@@ -826,8 +890,10 @@ def _recipient_declaration(
     if not target and not own_id:
         reader.problem(
             file,
-            f"is missing: name an office the program knows ({', '.join(known)}), or declare "
-            "a recipient of the pack's own with id, name, address and salutation",
+            _(
+                "is missing: name an office the program knows ({names}), or declare a "
+                "recipient of the pack's own with id, name, address and salutation"
+            ).format(names=", ".join(known)),
             start,
             prefix + "target",
         )
@@ -836,9 +902,11 @@ def _recipient_declaration(
         if target not in known:
             reader.problem(
                 file,
-                f"'{target}' is not a recipient this program knows (it knows "
-                f"{', '.join(known)}); to write to anyone else, declare them with id, name, "
-                "address and salutation instead of target",
+                _(
+                    "'{target}' is not a recipient this program knows (it knows {names}); to "
+                    "write to anyone else, declare them with id, name, address and "
+                    "salutation instead of target"
+                ).format(target=target, names=", ".join(known)),
                 _line_of(text, "target", start),
                 prefix + "target",
             )
@@ -847,8 +915,10 @@ def _recipient_declaration(
         if misplaced:
             reader.problem(
                 file,
-                f"{', '.join(misplaced)} belong(s) to a recipient of the pack's own (with id); "
-                f"'{target}' is built in and has its own address",
+                _(
+                    "{names} belong(s) to a recipient of the pack's own (with id); "
+                    "'{target}' is built in and has its own address"
+                ).format(names=", ".join(misplaced), target=target),
                 _line_of(text, misplaced[0], start),
                 prefix + misplaced[0],
             )
@@ -857,7 +927,7 @@ def _recipient_declaration(
             if "salutation" in table:
                 reader.problem(
                     file,
-                    "each member of Congress is greeted by name; leave salutation out here",
+                    _("each member of Congress is greeted by name; leave salutation out here"),
                     _line_of(text, "salutation", start),
                     prefix + "salutation",
                 )
@@ -877,7 +947,9 @@ def _own_recipient(
     if own_id in builtin_offices() or own_id.startswith("role:"):
         reader.problem(
             file,
-            f"'{own_id}' is an office the program knows: write target = \"{own_id}\" instead",
+            _(
+                "'{own_id}' is an office the program knows: write target = \"{own_id}\" instead"
+            ).format(own_id=own_id),
             _line_of(text, "id", start),
             prefix + "id",
         )
@@ -890,8 +962,10 @@ def _own_recipient(
     if "address" not in table:
         reader.problem(
             file,
-            "is missing; add the postal address, one line per line of the envelope, like "
-            '["City Hall", "100 Main Street", "Springfield, IL 62701"]',
+            _(
+                "is missing; add the postal address, one line per line of the envelope, "
+                'like ["City Hall", "100 Main Street", "Springfield, IL 62701"]'
+            ),
             start,
             prefix + "address",
         )
@@ -900,7 +974,7 @@ def _own_recipient(
     elif not lines:
         reader.problem(
             file,
-            "must hold at least one line",
+            _("must hold at least one line"),
             _line_of(text, "address", start),
             prefix + "address",
         )
@@ -908,7 +982,7 @@ def _own_recipient(
     if email and ("@" not in email or any(c.isspace() for c in email)):
         reader.problem(
             file,
-            f"'{email}' is not an e-mail address",
+            _("'{email}' is not an e-mail address").format(email=email),
             _line_of(text, "email", start),
             prefix + "email",
         )
@@ -916,7 +990,7 @@ def _own_recipient(
     if form and not form.startswith(("https://", "http://")):
         reader.problem(
             file,
-            "must be a web address starting with https://",
+            _("must be a web address starting with https://"),
             _line_of(text, "contact_form", start),
             prefix + "contact_form",
         )
@@ -969,8 +1043,10 @@ def _check_routing(
             if target not in targets:
                 reader.problem(
                     f"arguments/{argument.id}.md",
-                    f"'{target}' is not a recipient of this pack or of the program; use a "
-                    "target or id from the [[recipients]] of campaign.toml",
+                    _(
+                        "'{target}' is not a recipient of this pack or of the program; use a "
+                        "target or id from the [[recipients]] of campaign.toml"
+                    ).format(target=target),
                     None,
                     "recipients",
                 )
@@ -979,9 +1055,11 @@ def _check_routing(
     if default and default not in fixed:
         reader.problem(
             "campaign.toml",
-            f"'{default}' is not one of the pack's [[recipients]] with an address "
-            f"({', '.join(sorted(fixed)) or 'none declared'}); a Congress role cannot be "
-            "the default, because the members are found from each writer's ZIP code",
+            _(
+                "'{default}' is not one of the pack's [[recipients]] with an address "
+                "({names}); a Congress role cannot be the default, because the members "
+                "are found from each writer's ZIP code"
+            ).format(default=default, names=", ".join(sorted(fixed)) or _("none declared")),
             _line_of(text, "default_recipient"),
             "default_recipient",
         )
@@ -999,31 +1077,39 @@ def template_hazards(source: str, html: bool = True) -> list[tuple[int | None, s
     is checked, so that an organizer learns of it before any supporter does.
     """
     import jinja2
-    from composer.core.render import TEMPLATE_FIELDS, remote_content, template_problems
+    from composer.core.render import (
+        TEMPLATE_FIELDS,
+        remote_content,
+        syntax_problems,
+        template_problems,
+    )
     from jinja2 import nodes
 
+    broken = syntax_problems(source)
+    if broken:
+        return broken
     problems = list(template_problems(source))
-    if problems and problems[0][1].startswith("template syntax error"):
-        return problems
     tree = jinja2.Environment(autoescape=True).parse(source)
     for node in tree.find_all(nodes.Node):
         message = ""
         if isinstance(node, (nodes.Filter, nodes.Test)) and node.name in _DENIED_FILTERS:
-            message = f"the '{node.name}' filter is not allowed in pack templates"
-        elif isinstance(node, nodes.Const) and isinstance(node.value, str) and "__" in node.value:
-            message = (
-                f"'{node.value[:40]}' reaches for Python internals, which templates may not use"
+            message = _("the '{name}' filter is not allowed in pack templates").format(
+                name=node.name
             )
+        elif isinstance(node, nodes.Const) and isinstance(node.value, str) and "__" in node.value:
+            message = _(
+                "'{value}' reaches for Python internals, which templates may not use"
+            ).format(value=node.value[:40])
         elif isinstance(node, (nodes.Pow, nodes.Mul)):
-            message = "arithmetic with * and ** is not allowed in pack templates"
+            message = _("arithmetic with * and ** is not allowed in pack templates")
         elif (
             isinstance(node, nodes.Call)
             and isinstance(node.node, nodes.Name)
             and node.node.name in _DENIED_CALLS
         ):
-            message = f"'{node.node.name}()' is not available in pack templates"
+            message = _("'{name}()' is not available in pack templates").format(name=node.node.name)
         elif isinstance(node, (nodes.EvalContextModifier, nodes.ScopedEvalContextModifier)):
-            message = "{% autoescape %} is not allowed in pack templates"
+            message = _("{% autoescape %} is not allowed in pack templates")
         elif (
             isinstance(node, nodes.Getattr)
             and isinstance(node.node, nodes.Name)
@@ -1032,18 +1118,18 @@ def template_hazards(source: str, html: bool = True) -> list[tuple[int | None, s
         ):
             owner = node.node.name
             known = ", ".join(sorted(TEMPLATE_FIELDS[owner]))
-            message = (
-                f"{owner}.{node.attr} is not a value templates are given ({owner} has {known})"
-            )
+            message = _(
+                "{owner}.{attr} is not a value templates are given ({owner} has {known})"
+            ).format(owner=owner, attr=node.attr, known=known)
         elif isinstance(node, (nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)):
             name = node.template.value if isinstance(node.template, nodes.Const) else None
             if not isinstance(name, str):
-                message = "a template may only include another by its plain file name"
+                message = _("a template may only include another by its plain file name")
             elif not _TEMPLATE_FILE.match(name):
-                message = (
-                    f"'{name[:60]}' is not a template of the pack; a template may only include "
-                    "the pack's own templates, by their file name (like 'footer.html.j2')"
-                )
+                message = _(
+                    "'{name}' is not a template of the pack; a template may only include the "
+                    "pack's own templates, by their file name (like 'footer.html.j2')"
+                ).format(name=name[:60])
         if message:
             problems.append((node.lineno, message))
     if html:
@@ -1071,12 +1157,17 @@ def _read_templates(reader: _Reader) -> dict[str, str]:
         if not _TEMPLATE_FILE.match(node.name):
             reader.problem(
                 file,
-                "is not a template: names look like 'formal.html.j2' or 'formal.txt.j2' "
-                "(lowercase letters, digits, dashes)",
+                _(
+                    "is not a template: names look like 'formal.html.j2' or 'formal.txt.j2' "
+                    "(lowercase letters, digits, dashes)"
+                ),
             )
             continue
         if len(templates) >= MAX_TEMPLATES:
-            reader.problem(file, f"a pack may hold at most {MAX_TEMPLATES} templates")
+            reader.problem(
+                file,
+                _("a pack may hold at most {limit} templates").format(limit=MAX_TEMPLATES),
+            )
             break
         text = reader.read_text(node, file)
         if text is not None:
@@ -1111,8 +1202,10 @@ def _check_template_choice(
         if missing:
             reader.problem(
                 "campaign.toml",
-                f"'{name}' is not a template of this program or of the pack "
-                f"(missing {' and '.join(m + '.j2' for m in missing)} in templates/)",
+                _(
+                    "'{name}' is not a template of this program or of the pack (missing "
+                    "{names} in templates/)"
+                ).format(name=name, names=_(" and ").join(m + ".j2" for m in missing)),
                 _line_of(text, key),
                 key,
             )
@@ -1130,8 +1223,10 @@ def read_campaign(root: Traversable) -> tuple[Campaign | None, list[Problem]]:
     if version != FORMAT_VERSION:
         reader.problem(
             file,
-            f"this program reads format {FORMAT_VERSION}; the pack says {version!r}. "
-            "Update the program or ask the organizer for a pack in format 1.",
+            _(
+                "this program reads format {supported}; the pack says {version!r}. "
+                "Update the program or ask the organizer for a pack in format 1."
+            ).format(supported=FORMAT_VERSION, version=version),
             _line_of(text, "format"),
             "format",
         )
@@ -1145,14 +1240,17 @@ def read_campaign(root: Traversable) -> tuple[Campaign | None, list[Problem]]:
     folder = _child(root, "arguments", reader)
     if folder is None or not folder.is_dir():
         if not _is_link(root, "arguments"):
-            reader.problem("arguments/", "not found: put each argument in arguments/<id>.md")
+            reader.problem("arguments/", _("not found: put each argument in arguments/<id>.md"))
     else:
         nodes = sorted(
             (n for n in folder.iterdir() if n.name.endswith(".md")), key=lambda n: n.name
         )
         if len(nodes) > MAX_ARGUMENTS:
             reader.problem(
-                "arguments/", f"holds {len(nodes)} arguments; the limit is {MAX_ARGUMENTS}"
+                "arguments/",
+                _("holds {count} arguments; the limit is {limit}").format(
+                    count=len(nodes), limit=MAX_ARGUMENTS
+                ),
             )
             nodes = nodes[:MAX_ARGUMENTS]
         theme_ids = {t.id for t in themes}
@@ -1163,14 +1261,16 @@ def read_campaign(root: Traversable) -> tuple[Campaign | None, list[Problem]]:
             else:
                 unreadable.add(node.name.removesuffix(".md"))
         if not nodes:
-            reader.problem("arguments/", "holds no argument files (*.md)")
+            reader.problem("arguments/", _("holds no argument files (*.md)"))
     known = {a.id for a in arguments}
     default_arguments = reader.string_list(data, "default_arguments", file, text)
     for argument_id in default_arguments:
         if argument_id not in known | unreadable:
             reader.problem(
                 file,
-                f"names '{argument_id}', which is not in arguments/",
+                _("names '{argument_id}', which is not in arguments/").format(
+                    argument_id=argument_id
+                ),
                 _line_of(text, "default_arguments"),
                 "default_arguments",
             )
@@ -1182,8 +1282,9 @@ def read_campaign(root: Traversable) -> tuple[Campaign | None, list[Problem]]:
             if argument_id not in known | unreadable:
                 reader.problem(
                     file,
-                    f"recipient '{recipient.target}' names '{argument_id}', "
-                    "which is not in arguments/",
+                    _(
+                        "recipient '{target}' names '{argument_id}', which is not in arguments/"
+                    ).format(target=recipient.target, argument_id=argument_id),
                     _line_of(text, "arguments", start),
                     f"recipients[{index + 1}].arguments",
                 )
@@ -1198,7 +1299,9 @@ def read_campaign(root: Traversable) -> tuple[Campaign | None, list[Problem]]:
             if position not in POSITIONS:
                 reader.problem(
                     file,
-                    f"'{position}' must be one of: {', '.join(POSITIONS)}",
+                    _("'{position}' must be one of: {names}").format(
+                        position=position, names=", ".join(POSITIONS)
+                    ),
                     _line_of(text, "exclusive_positions"),
                     "exclusive_positions",
                 )
@@ -1241,7 +1344,9 @@ def _spelling_words(
         if not word.strip() or any(character.isspace() for character in word.strip()):
             reader.problem(
                 file,
-                f"'{word}' must be a single word (list each word of a name on its own)",
+                _("'{word}' must be a single word (list each word of a name on its own)").format(
+                    word=word
+                ),
                 _line_of(text, "spelling_words"),
                 "spelling_words",
             )
@@ -1306,14 +1411,14 @@ def find_campaign(key: str, campaigns_dir: Path | None = None) -> Campaign:
     path = Path(key)
     if ("/" in key or key.startswith(".")) or (path.is_dir() and (path / "campaign.toml").exists()):
         if not path.is_dir():
-            raise LookupError(f"no campaign folder at {key}")
+            raise LookupError(_("no campaign folder at {path}").format(path=key))
         return load_campaign(path)
     for root, campaign, problems in available_campaigns(campaigns_dir):
         if root.name == key or (campaign is not None and campaign.id == key):
             if campaign is None:
                 raise CampaignError(problems)
             return campaign
-    raise LookupError(f"no campaign with id '{key}' (see 'composer campaigns')")
+    raise LookupError(_("no campaign with id '{id}' (see 'composer campaigns')").format(id=key))
 
 
 def default_campaign(campaigns_dir: Path | None = None) -> Campaign:
@@ -1325,4 +1430,4 @@ def default_campaign(campaigns_dir: Path | None = None) -> Campaign:
     for _root, campaign, _problems in available_campaigns(None):
         if campaign is not None:
             return campaign
-    raise LookupError("no usable campaign is bundled with this program")
+    raise LookupError(_("no usable campaign is bundled with this program"))

@@ -20,13 +20,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from composer.core.campaigns import Campaign
+from composer.i18n import N_
 
 SHINGLE_WORDS = 4
 # A personal sentence: at least this many words of one's own, and mostly one's own.
 PERSONAL_MIN_WORDS = 5
 PERSONAL_MIN_SHARE = 0.6
 
-INVITATION = (
+# Shown in the coach pane through _().
+INVITATION = N_(
     "Add a sentence in your own words: why this matters to you, where you live, "
     "or what you do for a living."
 )

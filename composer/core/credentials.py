@@ -16,6 +16,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from composer import i18n
+from composer.i18n import N_, _
+
 log = logging.getLogger(__name__)
 
 SERVICE = "letter-composer"
@@ -31,19 +34,19 @@ class KeyringState(enum.Enum):
 
 
 _EXPLANATIONS = {
-    KeyringState.AVAILABLE: "Passwords are kept in the system keyring.",
-    KeyringState.NO_BACKEND: (
+    KeyringState.AVAILABLE: N_("Passwords are kept in the system keyring."),
+    KeyringState.NO_BACKEND: N_(
         "This computer has no keyring (password store) that this program can use, "
         "so the password cannot be saved. It is asked for when sending and kept in "
         "memory until the program closes. To save it, install and start a keyring "
         "service (for example GNOME Keyring or KWallet) and log in again."
     ),
-    KeyringState.LOCKED: (
+    KeyringState.LOCKED: N_(
         "The system keyring is locked, so the password cannot be read or saved. "
         "Unlock the keyring (your desktop usually asks for your login password) "
         "and try again."
     ),
-    KeyringState.UNAVAILABLE: (
+    KeyringState.UNAVAILABLE: N_(
         "The system keyring did not answer, so the password cannot be read or "
         "saved. Check that the keyring service is running, or try again later."
     ),
@@ -79,7 +82,7 @@ class CredentialError(Exception):
 
 
 def _status(state: KeyringState, backend: str) -> KeyringStatus:
-    return KeyringStatus(state=state, backend=backend, message=_EXPLANATIONS[state])
+    return KeyringStatus(state=state, backend=backend, message=i18n._(_EXPLANATIONS[state]))
 
 
 class KeyringCredentials:
@@ -156,7 +159,7 @@ class KeyringCredentials:
             CredentialError: no keyring, locked, or not answering.
         """
         if not password:
-            raise ValueError("an empty password is not stored")
+            raise ValueError(_("an empty password is not stored"))
         self._call(lambda backend: backend.set_password(self._service, key, password))
 
     def forget(self, key: str) -> bool:

@@ -36,11 +36,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from composer import __version__
+from composer import __version__, i18n
 from composer.core.fileio import StorageError, atomic_write_bytes
 from composer.core.locations import Locations
 from composer.core.models import PRESIDENT_ID, Recipient, format_date, white_house
 from composer.core.postal import abbreviate
+from composer.i18n import N_, _, ngettext
 
 SECRETARY_ID = "dhs-secretary"
 BUILTIN_IDS = (PRESIDENT_ID, SECRETARY_ID)
@@ -77,7 +78,8 @@ SCHEMA_VERSION = 1
 BUNDLED_PACKAGE = "composer.resources"
 BUNDLED_FOLDER = "directory"
 BUNDLED_NAME = "congress.sqlite3.xz"
-BUNDLED_CREDIT = (
+# Notes shown in the window: marked here, translated with _() where shown.
+BUNDLED_CREDIT = N_(
     "Members of Congress and their offices: the congress-legislators project "
     "(github.com/unitedstates/congress-legislators), dedicated to the public domain. "
     "ZIP code areas by district: US Census Bureau data via the us-zipcodes-congress "
@@ -91,24 +93,24 @@ DOWNLOAD_TIMEOUT = 30.0
 MIN_MEMBERS = 400
 MIN_ZIP_ROWS = 10_000
 
-IRRADIATION_NOTE = (
+IRRADIATION_NOTE = N_(
     "Letters to Washington, DC offices are sent away for security screening and "
     "irradiation first, which delays them by days or weeks and can leave the paper "
     "brittle. A letter posted to a home-state office arrives sooner and in better shape."
 )
 
-WEB_FORM_NOTE = (
+WEB_FORM_NOTE = N_(
     "The official's web contact form opens in your browser; the letter is copied to "
     "the clipboard so you can paste it in. Most forms only accept messages from "
     "constituents and ask for your address."
 )
 
-ZCTA_NOTE = (
+ZCTA_NOTE = N_(
     "The ZIP table follows the Census Bureau's ZIP Code Tabulation Areas, which match "
     "most but not all postal ZIP codes."
 )
 
-WASHINGTON_ONLY_NOTE = (
+WASHINGTON_ONLY_NOTE = N_(
     "Letters to federal offices in Washington, DC are screened and irradiated before "
     "delivery, which adds days; post early, or use the web form for anything urgent."
 )
@@ -306,9 +308,11 @@ class Official:
         for candidate in self.offices:
             if candidate.id == office_id:
                 return candidate
-        known = ", ".join(office.id for office in self.offices) or "none"
+        known = ", ".join(office.id for office in self.offices) or _("none")
         raise DirectoryError(
-            f"{self.name} has no office '{office_id}' in the directory (known: {known})."
+            _("{name} has no office '{office}' in the directory (known: {known}).").format(
+                name=self.name, office=office_id, known=known
+            )
         )
 
     def inside_address(self, office: Office | None) -> tuple[str, ...]:
@@ -352,53 +356,59 @@ class Official:
         for office in ordered:
             one_line = ", ".join(office.lines)
             if office.in_washington:
-                note = IRRADIATION_NOTE if self.district_offices else WASHINGTON_ONLY_NOTE
-                label = "Post: Washington, DC office"
-                if self.district_offices:
-                    label += " (slower)"
+                note = i18n._(IRRADIATION_NOTE if self.district_offices else WASHINGTON_ONLY_NOTE)
+                label = (
+                    _("Post: Washington, DC office (slower)")
+                    if self.district_offices
+                    else _("Post: Washington, DC office")
+                )
             else:
                 # Why a home office is the default for paper.
-                note = IRRADIATION_NOTE
-                label = f"Post: {office.label}"
-                if office is preferred:
-                    label += " (recommended)"
+                note = i18n._(IRRADIATION_NOTE)
+                label = (
+                    _("Post: {office} (recommended)")
+                    if office is preferred
+                    else _("Post: {office}")
+                ).format(office=office.label)
             result.append(Channel(f"post:{office.id}", "post", label, one_line, note))
         if self.contact_form:
             result.append(
-                Channel("web", "web", "Web contact form", self.contact_form, WEB_FORM_NOTE)
+                Channel(
+                    "web", "web", _("Web contact form"), self.contact_form, i18n._(WEB_FORM_NOTE)
+                )
             )
         elif self.website:
             result.append(
                 Channel(
                     "web",
                     "web",
-                    "Website (find its Contact page)",
+                    _("Website (find its Contact page)"),
                     self.website,
-                    WEB_FORM_NOTE,
+                    i18n._(WEB_FORM_NOTE),
                 )
             )
         if self.email:
-            result.append(Channel("email", "email", "E-mail", self.email))
+            result.append(Channel("email", "email", _("E-mail"), self.email))
         return result
 
     def term_warning(self, today: dt.date) -> str:
         """A plain-words warning if this official's term in the data has ended, else ""."""
         if self.term_end is None or today < self.term_end:
             return ""
-        return (
-            f"The term of {self.title_and_name} ended on {_long_date(self.term_end)} "
-            f"according to this directory; {self.name} may no longer hold this office. "
-            "Update the directory (Directory ▸ Update from the internet) before sending."
-        )
+        return _(
+            "The term of {official} ended on {date} according to this directory; {name} may "
+            "no longer hold this office. Update the directory (Directory ▸ Update from the "
+            "internet) before sending."
+        ).format(official=self.title_and_name, date=_long_date(self.term_end), name=self.name)
 
     @property
     def title_and_name(self) -> str:
         """How the official is named in a sentence ("Senator Maria Cantwell")."""
         short = {
-            "senator": "Senator",
-            "representative": "Representative",
-            "delegate": "Delegate",
-            "resident-commissioner": "Resident Commissioner",
+            "senator": _("Senator"),
+            "representative": _("Representative"),
+            "delegate": _("Delegate"),
+            "resident-commissioner": _("Resident Commissioner"),
         }.get(self.kind)
         return f"{short} {self.name}" if short else self.name
 
@@ -593,25 +603,31 @@ class DirectoryInfo:
     def date_text(self) -> str:
         """The data's date in words, for the window and ``directory info``."""
         if self.data_date is None:
-            return "No Congress data imported yet"
-        text = f"Congress data as of {_long_date(self.data_date)} (newest term start)"
+            return _("No Congress data imported yet")
         if self.bundled:
-            text += ", the copy bundled with the program"
-        return text
+            return _(
+                "Congress data as of {date} (newest term start), the copy bundled with the program"
+            ).format(date=_long_date(self.data_date))
+        return _("Congress data as of {date} (newest term start)").format(
+            date=_long_date(self.data_date)
+        )
 
     def date_words(self) -> str:
         """The data's date for a sentence: "of June 10, 2026 (bundled with the program)"."""
         if self.data_date is None:
-            return "(none yet)"
-        where = " (bundled with the program)" if self.bundled else ""
-        return f"of {_long_date(self.data_date)}{where}"
+            return _("(none yet)")
+        if self.bundled:
+            return _("of {date} (bundled with the program)").format(date=_long_date(self.data_date))
+        return _("of {date}").format(date=_long_date(self.data_date))
 
     def warnings(self, today: dt.date) -> list[str]:
         """Plain-words warnings that the data may be out of date (or missing)."""
         if self.is_empty:
             return [
-                "No members of Congress are in the directory yet: use Directory ▸ Update "
-                "from the internet, or import the files (composer directory import)."
+                _(
+                    "No members of Congress are in the directory yet: use Directory ▸ Update "
+                    "from the internet, or import the files (composer directory import)."
+                )
             ]
         result: list[str] = []
         congress = new_congress_warning(self.data_date, today)
@@ -623,15 +639,21 @@ class DirectoryInfo:
         ended = sorted(date for date in self.ended_terms if date <= today)
         if ended:
             count = len(ended)
-            members = "member" if count == 1 else "members"
             result.append(
-                f"The terms of {count} {members} in this data have ended (the latest on "
-                f"{_long_date(ended[-1])}); they may have been replaced. Update the directory."
+                ngettext(
+                    "The terms of {n} member in this data have ended (the latest on {date}); "
+                    "they may have been replaced. Update the directory.",
+                    "The terms of {n} members in this data have ended (the latest on {date}); "
+                    "they may have been replaced. Update the directory.",
+                    count,
+                ).format(n=count, date=_long_date(ended[-1]))
             )
         if self.zip_count == 0:
             result.append(
-                "No ZIP code table is in the directory, so officials cannot be found by ZIP "
-                "code: import zccd.csv or update from the internet."
+                _(
+                    "No ZIP code table is in the directory, so officials cannot be found by "
+                    "ZIP code: import zccd.csv or update from the internet."
+                )
             )
         return result
 
@@ -673,8 +695,10 @@ def normalize_zip(text: str, *, strict: bool = True) -> str:
         return compact[:5]
     if strict:
         raise DirectoryError(
-            f"'{text.strip()}' is not a ZIP code: type the 5 digits of your ZIP code "
-            "(ZIP+4 is fine too), for example 98105."
+            _(
+                "'{text}' is not a ZIP code: type the 5 digits of your ZIP code (ZIP+4 "
+                "is fine too), for example 98105."
+            ).format(text=text.strip())
         )
     return ""
 
@@ -693,7 +717,9 @@ def normalize_state(text: str) -> str:
         if fold(re.sub(r"^the\s+", "", name)) == wanted:
             return code
     raise DirectoryError(
-        f"'{cleaned}' is not a US state or territory: use its two-letter code (WA) or its name."
+        _(
+            "'{text}' is not a US state or territory: use its two-letter code (WA) or its name."
+        ).format(text=cleaned)
     )
 
 
@@ -725,10 +751,14 @@ def new_congress_warning(data_date: dt.date | None, today: dt.date) -> str:
     begun = next_congress_start(data_date)
     if today < begun:
         return ""
-    return (
-        f"The {ordinal(congress_number(begun))} Congress began on {_long_date(begun)}, "
-        f"after this data was published (its newest entry is from {_long_date(data_date)}). "
-        "Senators and representatives may have changed: update the directory."
+    return _(
+        "The {ordinal} Congress began on {date}, after this data was published (its newest "
+        "entry is from {published}). Senators and representatives may have changed: update "
+        "the directory."
+    ).format(
+        ordinal=ordinal(congress_number(begun)),
+        date=_long_date(begun),
+        published=_long_date(data_date),
     )
 
 
@@ -753,10 +783,13 @@ def delivery_days(recipient: Recipient) -> int:
 
 def _name_list(names: Sequence[str], shown: int = 5) -> str:
     if len(names) > shown + 1:
-        return f"{', '.join(names[:shown])} and {len(names) - shown} other members"
+        others = len(names) - shown
+        return ngettext(
+            "{names} and {n} other member", "{names} and {n} other members", others
+        ).format(names=", ".join(names[:shown]), n=others)
     if len(names) == 1:
         return names[0]
-    return f"{', '.join(names[:-1])} and {names[-1]}"
+    return _("{names} and {last}").format(names=", ".join(names[:-1]), last=names[-1])
 
 
 def election_day(year: int) -> dt.date:
@@ -779,13 +812,12 @@ def changeover_warning(data_date: dt.date | None, today: dt.date) -> str:
     if data_date is None or not election <= today < begins or data_date >= begins:
         return ""
     number = congress_number(begins)
-    return (
-        f"The election of {_long_date(election)} has chosen the {ordinal(number)} Congress, "
-        f"which begins on {_long_date(begins)}. Until then the members listed here keep their "
-        f"seats; from that day those who lost or retired are gone, so update the directory after "
-        f"{_long_date(begins)} (Directory ▸ Update from the internet, or "
-        "'composer directory update')."
-    )
+    return _(
+        "The election of {election} has chosen the {ordinal} Congress, which begins on "
+        "{date}. Until then the members listed here keep their seats; from that day those "
+        "who lost or retired are gone, so update the directory after {date} (Directory ▸ "
+        "Update from the internet, or 'composer directory update')."
+    ).format(election=_long_date(election), ordinal=ordinal(number), date=_long_date(begins))
 
 
 def update_due(data_date: dt.date | None, today: dt.date) -> str | None:
@@ -811,7 +843,11 @@ def congress_number(start: dt.date) -> int:
 
 
 def long_date(date: dt.date) -> str:
-    """A date as the directory's messages write it ("January 3, 2027")."""
+    """A date as the directory's messages write it: "January 3, 2027" in English,
+    "03.01.2027" when the interface speaks Russian or Ukrainian (messages, never letters).
+    """
+    if i18n.current_language() != "en":
+        return date.strftime("%d.%m.%Y")
     return format_date(date, "en-US")
 
 
@@ -874,13 +910,21 @@ def _yaml_load(data: bytes, name: str) -> Any:
         return yaml.load(data, Loader=loader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark
-        where = f" at line {mark.line + 1}" if mark is not None else ""
-        raise DirectoryError(
-            f"{name} is not valid YAML{where}: {error.problem}. "
-            "Download the file again or choose another one."
-        ) from error
+        if mark is None:
+            message = _(
+                "{name} is not valid YAML: {problem}. Download the file again or "
+                "choose another one."
+            ).format(name=name, problem=error.problem)
+        else:
+            message = _(
+                "{name} is not valid YAML at line {line}: {problem}. Download the file again "
+                "or choose another one."
+            ).format(name=name, line=mark.line + 1, problem=error.problem)
+        raise DirectoryError(message) from error
     except yaml.YAMLError as error:
-        raise DirectoryError(f"{name} is not valid YAML: {error}.") from error
+        raise DirectoryError(
+            _("{name} is not valid YAML: {error}.").format(name=name, error=error)
+        ) from error
 
 
 def detect_role(data: bytes, name: str = "the file") -> tuple[str, Any]:
@@ -898,7 +942,7 @@ def detect_role(data: bytes, name: str = "the file") -> tuple[str, Any]:
         try:
             return ZIPCODES, data.decode("utf-8-sig")
         except UnicodeDecodeError as error:
-            raise DirectoryError(f"{name} is not UTF-8 text.") from error
+            raise DirectoryError(_("{name} is not UTF-8 text.").format(name=name)) from error
     parsed = _yaml_load(data, name) if head else None
     if isinstance(parsed, list) and parsed and isinstance(parsed[0], dict):
         if "terms" in parsed[0]:
@@ -906,10 +950,12 @@ def detect_role(data: bytes, name: str = "the file") -> tuple[str, Any]:
         if "offices" in parsed[0]:
             return OFFICES, parsed
     raise DirectoryError(
-        f"{name} is not a file the directory can import. Expected "
-        "legislators-current.yaml, legislators-district-offices.yaml (from the "
-        "congress-legislators project) or a ZIP-to-district CSV with the columns "
-        "state_fips,state_abbr,zcta,cd."
+        _(
+            "{name} is not a file the directory can import. Expected "
+            "legislators-current.yaml, legislators-district-offices.yaml (from the "
+            "congress-legislators project) or a ZIP-to-district CSV with the columns "
+            "state_fips,state_abbr,zcta,cd."
+        ).format(name=name)
     )
 
 
@@ -921,7 +967,9 @@ def parse_legislators(data: Any, name: str = FILE_NAMES[LEGISLATORS]) -> list[di
             names the file, the entry and the field.
     """
     if not isinstance(data, list):
-        raise DirectoryError(f"{name}: expected a list of legislators at the top level.")
+        raise DirectoryError(
+            _("{name}: expected a list of legislators at the top level.").format(name=name)
+        )
     members: list[dict[str, Any]] = []
     seen: set[str] = set()
     for index, entry in enumerate(data, start=1):
@@ -931,40 +979,42 @@ def parse_legislators(data: Any, name: str = FILE_NAMES[LEGISLATORS]) -> list[di
             if isinstance(entry, dict) and isinstance(entry.get("id"), dict):
                 ident = f" ({_text(entry['id'].get('bioguide'))})"
             return DirectoryError(
-                f"{name}: legislator {index}{ident}: {problem}. The file may be damaged or "
-                "in another format; download it again."
+                _(
+                    "{name}: legislator {index}{ident}: {problem}. The file may be damaged "
+                    "or in another format; download it again."
+                ).format(name=name, index=index, ident=ident, problem=problem)
             )
 
         if not isinstance(entry, dict):
-            raise fail("is not a mapping")
+            raise fail(_("is not a mapping"))
         ids = entry.get("id")
         bioguide = _text(ids.get("bioguide")) if isinstance(ids, dict) else ""
         if not _BIOGUIDE.match(bioguide):
-            raise fail("has no valid 'id: bioguide'")
+            raise fail(_("has no valid 'id: bioguide'"))
         if bioguide in seen:
-            raise fail("appears twice")
+            raise fail(_("appears twice"))
         seen.add(bioguide)
         names = entry.get("name")
         if not isinstance(names, dict) or not _text(names.get("last")):
-            raise fail("has no 'name: last'")
+            raise fail(_("has no 'name: last'"))
         terms = entry.get("terms")
         if not isinstance(terms, list) or not terms or not isinstance(terms[-1], dict):
-            raise fail("has no 'terms'")
+            raise fail(_("has no 'terms'"))
         term = terms[-1]
         kind_code = _text(term.get("type"))
         state = _text(term.get("state")).upper()
         if kind_code not in ("sen", "rep"):
-            raise fail("the last term's 'type' is neither sen nor rep")
+            raise fail(_("the last term's 'type' is neither sen nor rep"))
         if state not in STATE_NAMES:
-            raise fail(f"the last term's 'state' '{state}' is unknown")
+            raise fail(_("the last term's 'state' '{state}' is unknown").format(state=state))
         start, end = _parse_date(term.get("start")), _parse_date(term.get("end"))
         if start is None or end is None:
-            raise fail("the last term has no valid 'start' or 'end' date")
+            raise fail(_("the last term has no valid 'start' or 'end' date"))
         district: int | None = None
         if kind_code == "rep":
             raw = term.get("district")
             if not isinstance(raw, int) or isinstance(raw, bool) or raw < 0:
-                raise fail("the last term of a representative has no valid 'district'")
+                raise fail(_("the last term of a representative has no valid 'district'"))
             district = raw
         if kind_code == "sen":
             kind = "senator"
@@ -999,7 +1049,7 @@ def parse_legislators(data: Any, name: str = FILE_NAMES[LEGISLATORS]) -> list[di
             }
         )
     if not members:
-        raise DirectoryError(f"{name} lists no legislators.")
+        raise DirectoryError(_("{name} lists no legislators.").format(name=name))
     return members
 
 
@@ -1010,7 +1060,9 @@ def parse_offices(data: Any, name: str = FILE_NAMES[OFFICES]) -> dict[str, list[
         DirectoryError: the file is not a list of members with offices.
     """
     if not isinstance(data, list):
-        raise DirectoryError(f"{name}: expected a list of members at the top level.")
+        raise DirectoryError(
+            _("{name}: expected a list of members at the top level.").format(name=name)
+        )
     result: dict[str, list[dict[str, Any]]] = {}
     for index, entry in enumerate(data, start=1):
         ids = entry.get("id") if isinstance(entry, dict) else None
@@ -1018,8 +1070,10 @@ def parse_offices(data: Any, name: str = FILE_NAMES[OFFICES]) -> dict[str, list[
         offices = entry.get("offices") if isinstance(entry, dict) else None
         if not _BIOGUIDE.match(bioguide) or not isinstance(offices, list):
             raise DirectoryError(
-                f"{name}: entry {index} has no valid 'id: bioguide' or 'offices'. "
-                "The file may be damaged; download it again."
+                _(
+                    "{name}: entry {index} has no valid 'id: bioguide' or 'offices'. The "
+                    "file may be damaged; download it again."
+                ).format(name=name, index=index)
             )
         kept: list[dict[str, Any]] = []
         for office in offices:
@@ -1050,12 +1104,14 @@ def parse_zip_table(text: str, name: str = FILE_NAMES[ZIPCODES]) -> list[tuple[s
     try:
         header = [column.strip().lower() for column in next(reader)]
     except StopIteration:
-        raise DirectoryError(f"{name} is empty.") from None
+        raise DirectoryError(_("{name} is empty.").format(name=name)) from None
     try:
         state_col, zcta_col, cd_col = (header.index(c) for c in ("state_abbr", "zcta", "cd"))
     except ValueError:
         raise DirectoryError(
-            f"{name}: the first line must name the columns state_fips,state_abbr,zcta,cd."
+            _("{name}: the first line must name the columns state_fips,state_abbr,zcta,cd.").format(
+                name=name
+            )
         ) from None
     rows: list[tuple[str, str, int]] = []
     seen: set[tuple[str, str, int]] = set()
@@ -1064,19 +1120,23 @@ def parse_zip_table(text: str, name: str = FILE_NAMES[ZIPCODES]) -> list[tuple[s
         if not row or not any(cell.strip() for cell in row):
             continue
         if len(row) < width:
-            raise DirectoryError(f"{name}, line {line_number}: too few columns.")
+            raise DirectoryError(
+                _("{name}, line {line}: too few columns.").format(name=name, line=line_number)
+            )
         zcta, state, cd = row[zcta_col].strip(), row[state_col].strip().upper(), row[cd_col].strip()
         if not re.fullmatch(r"\d{5}", zcta) or state not in STATE_NAMES or not cd.isdigit():
             raise DirectoryError(
-                f"{name}, line {line_number}: expected a 5-digit ZCTA, a state code and a "
-                f"district number, found {','.join(row)!r}."
+                _(
+                    "{name}, line {line}: expected a 5-digit ZCTA, a state code and a "
+                    "district number, found {found!r}."
+                ).format(name=name, line=line_number, found=",".join(row))
             )
         key = (zcta, state, int(cd))
         if key not in seen:
             seen.add(key)
             rows.append(key)
     if not rows:
-        raise DirectoryError(f"{name} has no rows.")
+        raise DirectoryError(_("{name} has no rows.").format(name=name))
     return rows
 
 
@@ -1093,12 +1153,14 @@ def parse_files(
     parsed = ParsedFiles()
     for position, (data, name) in enumerate(items):
         if progress:
-            progress(f"Reading {name}", position / max(len(items), 1))
+            progress(_("Reading {name}").format(name=name), position / max(len(items), 1))
         role, content = detect_role(data, name)
         if role in parsed.sources:
             raise DirectoryError(
-                f"{name} and {parsed.sources[role].name} are the same kind of file; give each "
-                "of the three files at most once."
+                _(
+                    "{name} and {other} are the same kind of file; give each of the three "
+                    "files at most once."
+                ).format(name=name, other=parsed.sources[role].name)
             )
         if role == LEGISLATORS:
             parsed.members = parse_legislators(content, name)
@@ -1419,28 +1481,48 @@ class Directory:
         result: list[str] = []
         if ended:
             dates = sorted({official.term_end for official in ended if official.term_end})
-            when = _long_date(dates[-1]) if len(dates) == 1 else "before today"
-            result.append(
-                f"According to the directory's data {data}, the "
-                f"{'terms' if len(ended) > 1 else 'term'} of "
-                f"{_name_list([o.title_and_name for o in ended])} ended "
-                f"{'on ' + when if len(dates) == 1 else when}; "
-                f"{'they' if len(ended) > 1 else 'this member'} may no longer hold the seat, "
-                "and the letter may reach a successor or come back."
-            )
+            names = _name_list([o.title_and_name for o in ended])
+            if len(dates) == 1:
+                sentence = ngettext(
+                    "According to the directory's data {data}, the term of {names} ended on "
+                    "{date}; this member may no longer hold the seat, and the letter may "
+                    "reach a successor or come back.",
+                    "According to the directory's data {data}, the terms of {names} ended on "
+                    "{date}; they may no longer hold the seat, and the letter may reach a "
+                    "successor or come back.",
+                    len(ended),
+                ).format(data=data, names=names, date=_long_date(dates[-1]))
+            else:
+                sentence = _(
+                    "According to the directory's data {data}, the terms of {names} ended "
+                    "before today; they may no longer hold the seat, and the letter may reach "
+                    "a successor or come back."
+                ).format(data=data, names=names)
+            result.append(sentence)
         if ending:
-            ends = min(official.term_end for official, _ in ending if official.term_end)
-            longest = max(days for _, days in ending)
+            ends = min(official.term_end for official, _days in ending if official.term_end)
+            longest = max(days for _official, days in ending)
             result.append(
-                f"The {'terms' if len(ending) > 1 else 'term'} of "
-                f"{_name_list([o.title_and_name for o, _ in ending])} "
-                f"{'end' if len(ending) > 1 else 'ends'} on "
-                f"{_long_date(ends)}, before a letter posted today can be expected to arrive "
-                f"(allow about {longest} days); it may reach a successor instead."
+                ngettext(
+                    "The term of {names} ends on {date}, before a letter posted today can be "
+                    "expected to arrive (allow about {days} days); it may reach a successor "
+                    "instead.",
+                    "The terms of {names} end on {date}, before a letter posted today can be "
+                    "expected to arrive (allow about {days} days); it may reach a successor "
+                    "instead.",
+                    len(ending),
+                ).format(
+                    names=_name_list([o.title_and_name for o, _days in ending]),
+                    date=_long_date(ends),
+                    days=longest,
+                )
             )
         result.append(
-            "Update the directory after the new members take their seats (Directory ▸ Update "
-            "from the internet, or 'composer directory update') and choose the recipients again."
+            _(
+                "Update the directory after the new members take their seats (Directory ▸ "
+                "Update from the internet, or 'composer directory update') and choose the "
+                "recipients again."
+            )
         )
         return result
 
@@ -1464,15 +1546,19 @@ class Directory:
             connection = sqlite3.connect(f"{self.path.as_uri()}?mode=ro", uri=True)
         except sqlite3.Error as error:
             raise DirectoryError(
-                f"The directory file {self.path} could not be opened ({error}). "
-                "Import or update the directory again."
+                _(
+                    "The directory file {path} could not be opened ({error}). Import or "
+                    "update the directory again."
+                ).format(path=self.path, error=error)
             ) from error
         try:
             yield connection
         except sqlite3.DatabaseError as error:
             raise DirectoryError(
-                f"The directory file {self.path} is damaged ({error}). "
-                "Import or update the directory again."
+                _(
+                    "The directory file {path} is damaged ({error}). Import or update the "
+                    "directory again."
+                ).format(path=self.path, error=error)
             ) from error
         finally:
             connection.close()
@@ -1545,12 +1631,13 @@ class Directory:
         with self._connect() as db:
             found = [] if db is None else self._members(db, "id = ?", (wanted.upper(),))
         if not found:
+            missing = _("No official with the id '{id}' is in the directory.").format(id=wanted)
             hint = (
-                "The directory is empty: update it from the internet or import the files first."
+                _("The directory is empty: update it from the internet or import the files first.")
                 if self.info().is_empty
-                else "Find ids with 'composer directory find --name NAME'."
+                else _("Find ids with 'composer directory find --name NAME'.")
             )
-            raise DirectoryError(f"No official with the id '{wanted}' is in the directory. {hint}")
+            raise DirectoryError(f"{missing} {hint}")
         return found[0]
 
     def resolve(self, recipient_id: str, near_zip: str = "") -> Recipient:
@@ -1563,7 +1650,7 @@ class Directory:
         Raises:
             DirectoryError: unknown id or office.
         """
-        official_id, _, office_id = recipient_id.partition("@")
+        official_id, _at, office_id = recipient_id.partition("@")
         return self.official(official_id).recipient(office_id or None, near_zip)
 
     def resolve_many(self, recipient_ids: Sequence[str], near_zip: str = "") -> list[Recipient]:
@@ -1584,11 +1671,13 @@ class Directory:
                     for member in self._members(db, f"id IN ({marks})", chunk):
                         found[member.id] = member
         result: list[Recipient] = []
-        for ident, _, office_id in wanted:
+        for ident, _at, office_id in wanted:
             match = builtins.get(ident.lower()) or found.get(ident.upper())
             if match is None:
                 self.official(ident)  # raises the same explanation as a single look-up
-                raise DirectoryError(f"No official with the id '{ident}' is in the directory.")
+                raise DirectoryError(
+                    _("No official with the id '{id}' is in the directory.").format(id=ident)
+                )
             result.append(match.recipient(office_id or None, near_zip))
         return result
 
@@ -1629,14 +1718,23 @@ class Directory:
         code = normalize_state(state)
         with self._connect() as db:
             found = [] if db is None else self._members(db, "state = ?", (code,))
-            reason = "" if found else self._empty_reason(db, f"for {STATE_NAMES[code]}")
+            reason = (
+                ""
+                if found
+                else self._empty_reason(
+                    db,
+                    _("No official for {place} is in the directory.").format(
+                        place=STATE_NAMES[code]
+                    ),
+                )
+            )
             return self._result(db, found, reason=reason)
 
     def find_by_name(self, text: str) -> FindResult:
         """Officials whose name contains `text` (ignoring case and accents)."""
         wanted = fold(" ".join(text.split()))
         if len(wanted) < 2:
-            raise DirectoryError("Type at least two letters of the name to search for.")
+            raise DirectoryError(_("Type at least two letters of the name to search for."))
         builtins = [
             official
             for official in builtin_officials()
@@ -1646,15 +1744,17 @@ class Directory:
             found = [] if db is None else self._members(db, "instr(fold, ?) > 0", (wanted,))
             if builtins or found:
                 return self._result(db, builtins + found)
-            return self._result(db, [], reason=self._empty_reason(db, f"named '{text.strip()}'"))
+            nobody = _("No official named '{name}' is in the directory.").format(name=text.strip())
+            return self._result(db, [], reason=self._empty_reason(db, nobody))
 
-    def _empty_reason(self, db: sqlite3.Connection | None, what: str) -> str:
+    def _empty_reason(self, db: sqlite3.Connection | None, nobody: str) -> str:
+        """Why nothing was found: an empty directory, else `nobody` (the sentence to show)."""
         if db is None or db.execute("SELECT 1 FROM members LIMIT 1").fetchone() is None:
-            return (
+            return _(
                 "The directory has no members of Congress yet: update it from the internet "
                 "or import the files first."
             )
-        return f"No official {what} is in the directory."
+        return nobody
 
     def find_by_zip(self, zip_code: str) -> FindResult:
         """The senators and representative for a ZIP code.
@@ -1670,8 +1770,10 @@ class Directory:
         with self._connect() as db:
             if db is None or db.execute("SELECT 1 FROM zcta LIMIT 1").fetchone() is None:
                 raise DirectoryError(
-                    "The directory has no ZIP code table yet: update it from the internet "
-                    "or import zccd.csv, or search by state instead."
+                    _(
+                        "The directory has no ZIP code table yet: update it from the internet "
+                        "or import zccd.csv, or search by state instead."
+                    )
                 )
             rows = db.execute(
                 "SELECT state, cd FROM zcta WHERE zcta = ? ORDER BY state, cd", (zip5,)
@@ -1683,12 +1785,18 @@ class Directory:
                 members = self._members(db, "state = ?", (territory,))
                 place = STATE_NAMES[territory]
                 reason = (
-                    f"ZIP {zip5} is in {place}, which is represented in Congress by "
-                    f"{'a Delegate' if territory in DELEGATE_AREAS else 'a Resident Commissioner'}"
-                    " and has no senators."
-                )
+                    _(
+                        "ZIP {zip} is in {place}, which is represented in Congress by a "
+                        "Delegate and has no senators."
+                    )
+                    if territory in DELEGATE_AREAS
+                    else _(
+                        "ZIP {zip} is in {place}, which is represented in Congress by a "
+                        "Resident Commissioner and has no senators."
+                    )
+                ).format(zip=zip5, place=place)
                 if not members:
-                    reason += " That seat is vacant in this directory."
+                    reason = " ".join([reason, _("That seat is vacant in this directory.")])
                 return self._result(db, members, reason=reason)
             return self._zip_by_prefix(db, zip5)
 
@@ -1713,32 +1821,40 @@ class Directory:
                 vacant.append(_district_name(state, cd))
         notes: list[str] = []
         if vacant:
-            seats = " and ".join(vacant)
             notes.append(
-                f"The seat for {seats} is vacant in this directory (or the data is out of "
-                "date); write to the senators, and update the directory to check."
+                _(
+                    "The seat for {seats} is vacant in this directory (or the data is out of "
+                    "date); write to the senators, and update the directory to check."
+                ).format(seats=_name_list(vacant))
             )
         if len(states) > 1:
-            names = " and ".join(STATE_NAMES[state] for state in states)
-            reason = (
-                f"ZIP {zip5} crosses a state line ({names}); choose the senators and "
-                "representative of the state you live and vote in. " + ZCTA_NOTE
+            names = _name_list([STATE_NAMES[state] for state in states])
+            reason = _(
+                "ZIP {zip} crosses a state line ({names}); choose the senators and "
+                "representative of the state you live and vote in."
+            ).format(zip=zip5, names=names)
+            return self._result(
+                db, [], senators + house, " ".join([reason, i18n._(ZCTA_NOTE), *notes])
             )
-            return self._result(db, [], senators + house, " ".join([reason, *notes]))
         if len(rows) > 1:
-            numbers = [cd for _, cd in rows]
-            listed = ", ".join(str(n) for n in numbers[:-1]) + f" and {numbers[-1]}"
-            reason = (
-                f"ZIP {zip5} is split between districts {listed}; choose the one on your "
-                "voter card or look up your street address. " + ZCTA_NOTE
-            )
-            return self._result(db, senators, house, " ".join([reason, *notes]))
+            listed = _name_list([str(cd) for _state, cd in rows])
+            reason = _(
+                "ZIP {zip} is split between districts {listed}; choose the one on your "
+                "voter card or look up your street address."
+            ).format(zip=zip5, listed=listed)
+            return self._result(db, senators, house, " ".join([reason, i18n._(ZCTA_NOTE), *notes]))
         if states[0] in DELEGATE_AREAS | COMMISSIONER_AREAS:
-            kind = "a Resident Commissioner" if states[0] in COMMISSIONER_AREAS else "a Delegate"
+            place = STATE_NAMES[states[0]][0].upper() + STATE_NAMES[states[0]][1:]
             notes.insert(
                 0,
-                f"{STATE_NAMES[states[0]][0].upper()}{STATE_NAMES[states[0]][1:]} is "
-                f"represented in Congress by {kind} and has no senators.",
+                (
+                    _(
+                        "{place} is represented in Congress by a Resident Commissioner and "
+                        "has no senators."
+                    )
+                    if states[0] in COMMISSIONER_AREAS
+                    else _("{place} is represented in Congress by a Delegate and has no senators.")
+                ).format(place=place),
             )
         return self._result(db, senators + house, reason=" ".join(notes))
 
@@ -1752,31 +1868,50 @@ class Directory:
             (prefix, upper),
         ).fetchall()
         states = sorted({str(state) for state, _ in rows})
-        unknown = (
-            f"ZIP {zip5} is not in the directory's ZIP table. {ZCTA_NOTE} It may be a P.O. "
-            "box or a business ZIP code"
+        unknown = " ".join(
+            [
+                _("ZIP {zip} is not in the directory's ZIP table.").format(zip=zip5),
+                i18n._(ZCTA_NOTE),
+            ]
         )
         if len(states) != 1:
             return self._result(
                 db,
                 [],
-                reason=f"{unknown}: try the ZIP code of your home address, or search by state.",
+                reason=" ".join(
+                    [
+                        unknown,
+                        _(
+                            "It may be a P.O. box or a business ZIP code: try the ZIP code of "
+                            "your home address, or search by state."
+                        ),
+                    ]
+                ),
             )
         state = states[0]
         senators = self._members(db, "kind = 'senator' AND state = ?", (state,))
         house: list[Official] = []
-        for _, cd in rows:
+        for _state, cd in rows:
             house += self._members(
                 db, "kind != 'senator' AND state = ? AND district = ?", (state, int(cd))
             )
-        reason = f"{unknown}. ZIP codes starting with {prefix} are in {STATE_NAMES[state]}"
         if len(rows) == 1:
-            return self._result(db, senators + house, reason=f"{reason}.")
-        reason += (
-            ", so these are your senators; choose your representative from the districts "
-            "below by your voter card or your street address."
+            found = _(
+                "It may be a P.O. box or a business ZIP code. ZIP codes starting with {prefix} "
+                "are in {place}."
+            )
+        else:
+            found = _(
+                "It may be a P.O. box or a business ZIP code. ZIP codes starting with {prefix} "
+                "are in {place}, so these are your senators; choose your representative from "
+                "the districts below by your voter card or your street address."
+            )
+        reason = " ".join([unknown, found.format(prefix=prefix, place=STATE_NAMES[state])])
+        return (
+            self._result(db, senators, house, reason)
+            if len(rows) > 1
+            else self._result(db, senators + house, reason=reason)
         )
-        return self._result(db, senators, house, reason)
 
     # -- writing -----------------------------------------------------------
 
@@ -1800,10 +1935,12 @@ class Directory:
                 modified[path.name] = (stamp.isoformat(timespec="seconds"), str(path.resolve()))
             except OSError as error:
                 raise DirectoryError(
-                    f"Could not read {path}: {error.strerror or error}. Check the file name."
+                    _("Could not read {path}: {strerror}. Check the file name.").format(
+                        path=path, strerror=error.strerror or error
+                    )
                 ) from error
         if not loaded:
-            raise DirectoryError("Name at least one file to import.")
+            raise DirectoryError(_("Name at least one file to import."))
         parsed = parse_files(loaded, progress)
         for role, source in list(parsed.sources.items()):
             when, origin = modified.get(source.name, ("", ""))
@@ -1824,14 +1961,14 @@ class Directory:
             DirectoryError: nothing to store, or the file could not be written.
         """
         if progress:
-            progress("Building the directory", 0.8)
+            progress(_("Building the directory"), 0.8)
         image = self.build_image(parsed, keep_old=True)
         try:
             atomic_write_bytes(self.path, image)
         except StorageError as error:
             raise DirectoryError(str(error)) from error
         if progress:
-            progress("Done", 1.0)
+            progress(_("Done"), 1.0)
         return self.info()
 
     def build_image(
@@ -1867,7 +2004,7 @@ class Directory:
                 memory.executemany("INSERT INTO zcta VALUES (?, ?, ?)", parsed.zip_rows)
             if memory.execute("SELECT count(*) FROM members").fetchone()[0] == 0:
                 raise DirectoryError(
-                    "No members of Congress to store: import legislators-current.yaml as well."
+                    _("No members of Congress to store: import legislators-current.yaml as well.")
                 )
             newest = memory.execute("SELECT max(start_date) FROM members").fetchone()[0]
             sources = {**old_sources}
@@ -2015,8 +2152,10 @@ def _check_url(url: str) -> None:
         if parts.hostname == "localhost":
             return
     raise DirectoryError(
-        f"Refusing to download from {url}: only https:// addresses are allowed "
-        "(plain http only to this computer)."
+        _(
+            "Refusing to download from {url}: only https:// addresses are allowed "
+            "(plain http only to this computer)."
+        ).format(url=url)
     )
 
 
@@ -2040,22 +2179,26 @@ def download(
             total = int(response.headers.get("Content-Length") or 0)
             if total > max_bytes:
                 raise DirectoryError(
-                    f"{url} is {total:,} bytes, more than the {max_bytes:,} a directory file "
-                    "may be; the address is probably wrong."
+                    _(
+                        "{url} is {total:,} bytes, more than the {limit:,} a directory file "
+                        "may be; the address is probably wrong."
+                    ).format(url=url, total=total, limit=max_bytes)
                 )
             chunks: list[bytes] = []
             received = 0
             while True:
                 if should_cancel and should_cancel():
-                    raise DirectoryCancelled("The download was cancelled; nothing was changed.")
+                    raise DirectoryCancelled(_("The download was cancelled; nothing was changed."))
                 chunk = response.read(64 * 1024)
                 if not chunk:
                     break
                 received += len(chunk)
                 if received > max_bytes:
                     raise DirectoryError(
-                        f"{url} is larger than the {max_bytes:,} bytes a directory file may "
-                        "be; the address is probably wrong."
+                        _(
+                            "{url} is larger than the {limit:,} bytes a directory file may "
+                            "be; the address is probably wrong."
+                        ).format(url=url, limit=max_bytes)
                     )
                 chunks.append(chunk)
                 if progress:
@@ -2063,13 +2206,17 @@ def download(
             modified = response.headers.get("Last-Modified") or ""
     except urllib.error.HTTPError as error:
         raise DirectoryError(
-            f"The server answered {error.code} ({error.reason}) for {url}. "
-            "The file may have moved; try again later."
+            _(
+                "The server answered {code} ({reason}) for {url}. The file may have "
+                "moved; try again later."
+            ).format(code=error.code, reason=error.reason, url=url)
         ) from error
     except urllib.error.URLError as error:
         raise DirectoryError(_unreachable(url, error.reason)) from error
     except TimeoutError as error:
-        raise DirectoryError(f"Downloading {url} took too long. Try again later.") from error
+        raise DirectoryError(
+            _("Downloading {url} took too long. Try again later.").format(url=url)
+        ) from error
     except OSError as error:
         raise DirectoryError(_unreachable(url, error)) from error
     return b"".join(chunks), modified
@@ -2079,25 +2226,33 @@ def _unreachable(url: str, reason: object) -> str:
     """Why a server could not be reached, in plain words (no error numbers)."""
     host = urllib.parse.urlsplit(url).hostname or url
     if isinstance(reason, socket.gaierror):
-        return (
-            f"This computer seems to be offline: the name {host} could not be looked up. "
+        return _(
+            "This computer seems to be offline: the name {host} could not be looked up. "
             "Connect to the internet and try again"
-        )
+        ).format(host=host)
     if isinstance(reason, TimeoutError | socket.timeout):
-        return f"{host} took too long to answer; the connection may be down. Try again later"
+        return _(
+            "{host} took too long to answer; the connection may be down. Try again later"
+        ).format(host=host)
     if isinstance(reason, ConnectionRefusedError):
-        return f"{host} refused the connection; the server may be down. Try again later"
-    if isinstance(reason, ConnectionError):
-        return f"The connection to {host} was lost. Try again later"
-    if isinstance(reason, OSError) and getattr(reason, "errno", None) in (101, 113):
-        return (
-            f"This computer seems to be offline: there is no route to {host}. Connect to "
-            "the internet and try again"
+        return _("{host} refused the connection; the server may be down. Try again later").format(
+            host=host
         )
+    if isinstance(reason, ConnectionError):
+        return _("The connection to {host} was lost. Try again later").format(host=host)
+    if isinstance(reason, OSError) and getattr(reason, "errno", None) in (101, 113):
+        return _(
+            "This computer seems to be offline: there is no route to {host}. Connect to "
+            "the internet and try again"
+        ).format(host=host)
     if isinstance(reason, OSError):
-        words = reason.strerror or "a network error"
-        return f"The server {host} could not be reached ({words.lower()}). Try again later"
-    return f"The server {host} could not be reached ({reason}). Try again later"
+        words = reason.strerror.lower() if reason.strerror else _("a network error")
+        return _("The server {host} could not be reached ({reason}). Try again later").format(
+            host=host, reason=words
+        )
+    return _("The server {host} could not be reached ({reason}). Try again later").format(
+        host=host, reason=reason
+    )
 
 
 def update_from_internet(
@@ -2124,7 +2279,7 @@ def update_from_internet(
     """
     missing = [role for role in FILE_NAMES if role not in urls]
     if missing:
-        raise DirectoryError(f"No address given for: {', '.join(missing)}.")
+        raise DirectoryError(_("No address given for: {names}.").format(names=", ".join(missing)))
     for url in urls.values():
         _check_url(url)
     files: list[tuple[bytes, str]] = []
@@ -2138,10 +2293,13 @@ def update_from_internet(
         def step(received: int, total: int, position: int = position, name: str = name) -> None:
             if progress:
                 share = received / total if total else 0.0
-                progress(f"Downloading {name}", (position + min(share, 1.0)) / len(roles) * 0.7)
+                progress(
+                    _("Downloading {name}").format(name=name),
+                    (position + min(share, 1.0)) / len(roles) * 0.7,
+                )
 
         if progress:
-            progress(f"Downloading {name}", position / len(roles) * 0.7)
+            progress(_("Downloading {name}").format(name=name), position / len(roles) * 0.7)
         try:
             data, last_modified = download(
                 url,
@@ -2160,18 +2318,21 @@ def update_from_internet(
     if set(parsed.sources) != set(FILE_NAMES):
         got = ", ".join(sorted(source.name for source in parsed.sources.values()))
         raise DirectoryError(
-            f"The downloaded files ({got}) are not the three the directory needs; "
-            "check the addresses. The directory was not changed."
+            _(
+                "The downloaded files ({got}) are not the three the directory needs; "
+                "check the addresses. The directory was not changed."
+            ).format(got=got)
         )
     members = parsed.members or []
     if len(members) < MIN_MEMBERS or len(parsed.zip_rows or []) < MIN_ZIP_ROWS:
         raise DirectoryError(
-            f"The downloaded data looks incomplete ({len(members)} members of Congress, "
-            f"{len(parsed.zip_rows or [])} ZIP rows); the directory was not changed. "
-            "Try again later."
+            _(
+                "The downloaded data looks incomplete ({count} members of Congress, "
+                "{count2} ZIP rows); the directory was not changed. Try again later."
+            ).format(count=len(members), count2=len(parsed.zip_rows or []))
         )
     if should_cancel and should_cancel():
-        raise DirectoryCancelled("The update was cancelled; nothing was changed.")
+        raise DirectoryCancelled(_("The update was cancelled; nothing was changed."))
     for role, source in list(parsed.sources.items()):
         last_modified, url = modified.get(source.name, ("", ""))
         parsed.sources[role] = SourceInfo(
@@ -2190,10 +2351,12 @@ def _still_in_use(directory: Directory) -> str:
     try:
         info = directory.info()
     except DirectoryError:
-        return "The directory was not changed."
+        return _("The directory was not changed.")
     if info.is_empty:
-        return "The directory was not changed; it is still empty."
-    return f"The directory was not changed: the data {info.date_words()} stays in use."
+        return _("The directory was not changed; it is still empty.")
+    return _("The directory was not changed: the data {date} stays in use.").format(
+        date=info.date_words()
+    )
 
 
 def resolve(recipient_id: str, locations: Locations, near_zip: str = "") -> Recipient:

@@ -46,6 +46,7 @@ from composer.core.storage import (
     is_disk_full,
     write_transaction,
 )
+from composer.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -127,7 +128,7 @@ class DraftInfo:
         for candidate in (self.name, self.subject, self.summary):
             if candidate.strip():
                 return " ".join(candidate.split())[:80]
-        return "Untitled letter"
+        return _("Untitled letter")
 
 
 @dataclass(frozen=True)
@@ -161,8 +162,8 @@ def process_tag(pid: int | None = None) -> str:
 
 def owner_is_running(tag: str) -> bool:
     """Whether the process named by a tag from :func:`process_tag` still runs."""
-    pid_text, _, rest = tag.partition("@")
-    host, _, started = rest.partition("@")
+    pid_text, _at, rest = tag.partition("@")
+    host, _at, started = rest.partition("@")
     if not pid_text.isdigit() or host != socket.gethostname():
         # Another machine (a shared home folder) cannot be checked; treat it as gone,
         # so its letters are offered rather than hidden.
@@ -284,7 +285,7 @@ class DraftStore:
             DraftError: the draft could not be written (disk full, no permission…).
         """
         if document.paper not in PAPERS:
-            raise ValueError(f"unknown paper {document.paper!r}")
+            raise ValueError(_("unknown paper {paper!r}").format(paper=document.paper))
         data = json.dumps(letter_to_dict(document.letter), ensure_ascii=True)
         letter = document.letter
         now = self._clock()
@@ -336,7 +337,7 @@ class DraftStore:
         except sqlite3.Error as error:
             raise self._error(error) from error
         if row is None:
-            raise DraftError("That draft no longer exists; it may have been deleted.")
+            raise DraftError(_("That draft no longer exists; it may have been deleted."))
         return _draft(row)
 
     def entries(self) -> list[DraftInfo]:
@@ -403,14 +404,18 @@ def _draft(row: sqlite3.Row) -> Draft:
     info = _info(row)
     if int(row["data_format"]) > DATA_FORMAT:
         raise DraftError(
-            f"The draft “{info.title}” was saved by a newer version of Letter Composer; "
-            "update the program to open it."
+            _(
+                "The draft “{title}” was saved by a newer version of Letter Composer; "
+                "update the program to open it."
+            ).format(title=info.title)
         )
     try:
         letter = letter_from_dict(json.loads(row["data"]))
     except (ValueError, RecursionError, LetterFileError) as error:
         raise DraftError(
-            f"The draft “{info.title}” is damaged and cannot be opened: {error}."
+            _("The draft “{title}” is damaged and cannot be opened: {error}.").format(
+                title=info.title, error=error
+            )
         ) from error
     paper = info.paper if info.paper in PAPERS else ""
     return Draft(info=info, document=LetterDocument(letter=letter, paper=paper, name=info.name))

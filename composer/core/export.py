@@ -15,8 +15,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from composer import i18n
 from composer.core.fileio import atomic_write_text
 from composer.core.rendered import RenderedLetter, body_fragment
+from composer.i18n import N_, _
 
 _HEAD = re.compile(r"^(.*?<body[^>]*>)", re.DOTALL | re.IGNORECASE)
 
@@ -27,7 +29,8 @@ class ExportFormat:
 
     Attributes:
         key: "odt", "html", "txt" or "pdf".
-        label: the name shown in menus and file dialogs.
+        label: the name shown in menus and file dialogs, in English (marked for
+            translation; `shown_label` gives it in the interface's language).
         suffix: the file name ending, with its dot.
     """
 
@@ -36,15 +39,20 @@ class ExportFormat:
     suffix: str
 
     @property
+    def shown_label(self) -> str:
+        """The label in the interface's language."""
+        return i18n._(self.label)
+
+    @property
     def file_filter(self) -> str:
         """The filter for a file dialog, e.g. ``Web page (*.html)``."""
-        return f"{self.label} (*{self.suffix})"
+        return f"{self.shown_label} (*{self.suffix})"
 
 
 FORMATS = {
-    "odt": ExportFormat("odt", "OpenDocument text, for LibreOffice or Word", ".odt"),
-    "html": ExportFormat("html", "Web page", ".html"),
-    "txt": ExportFormat("txt", "Plain text", ".txt"),
+    "odt": ExportFormat("odt", N_("OpenDocument text, for LibreOffice or Word"), ".odt"),
+    "html": ExportFormat("html", N_("Web page"), ".html"),
+    "txt": ExportFormat("txt", N_("Plain text"), ".txt"),
     "pdf": ExportFormat("pdf", "PDF", ".pdf"),
 }
 
@@ -67,7 +75,7 @@ def html_document(letters: Sequence[RenderedLetter]) -> str:
         ValueError: there is no letter to export.
     """
     if not letters:
-        raise ValueError("no letter to export")
+        raise ValueError(_("no letter to export"))
     first = letters[0].document_html
     match = _HEAD.match(first)
     if len(letters) == 1 or match is None:
@@ -80,7 +88,7 @@ def html_document(letters: Sequence[RenderedLetter]) -> str:
 def text_document(letters: Sequence[RenderedLetter]) -> str:
     """The plain text of every copy, separated by a form feed (a new page when printed)."""
     if not letters:
-        raise ValueError("no letter to export")
+        raise ValueError(_("no letter to export"))
     return "\f\n".join(letter.text for letter in letters)
 
 

@@ -8,6 +8,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from composer.i18n import _
+
 
 class StorageError(Exception):
     """A file could not be written; the message says what happened and what to do."""
@@ -16,13 +18,15 @@ class StorageError(Exception):
 def describe_os_error(error: OSError, path: Path) -> str:
     """Turn an OSError into a sentence a user can act on."""
     if error.errno == errno.ENOSPC:
-        return f"The disk is full: {path} could not be written. Free some space and try again."
+        return _(
+            "The disk is full: {path} could not be written. Free some space and try again."
+        ).format(path=path)
     if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return (
-            f"No permission to write {path}. "
-            "Check that the folder is writable, or choose another place."
-        )
-    return f"Could not write {path}: {error.strerror or error}."
+        return _(
+            "No permission to write {path}. Check that the folder is writable, or choose "
+            "another place."
+        ).format(path=path)
+    return _("Could not write {path}: {reason}.").format(path=path, reason=error.strerror or error)
 
 
 def atomic_write_bytes(path: Path, data: bytes, mode: int = 0o644) -> None:

@@ -21,6 +21,7 @@ from typing import Any
 
 from composer.core.fileio import StorageError, atomic_write_text
 from composer.core.models import Letter, Recipient, Sender
+from composer.i18n import _
 
 FORMAT_NAME = "letter-composer-letter"
 FORMAT_VERSION = 1
@@ -88,20 +89,20 @@ def letter_to_dict(letter: Letter) -> dict[str, Any]:
 def _text(table: dict[str, Any], key: str, where: str, default: str = "") -> str:
     value = table.get(key, default)
     if not isinstance(value, str):
-        raise LetterFileError(f"{where}{key} must be text")
+        raise LetterFileError(_("{field} must be text").format(field=f"{where}{key}"))
     return value
 
 
 def _texts(table: dict[str, Any], key: str, where: str) -> list[str]:
     value = table.get(key, [])
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise LetterFileError(f"{where}{key} must be a list of texts")
+        raise LetterFileError(_("{field} must be a list of texts").format(field=f"{where}{key}"))
     return list(value)
 
 
 def _table(value: object, where: str) -> dict[str, Any]:
     if not isinstance(value, dict):
-        raise LetterFileError(f"{where} must be a table of fields")
+        raise LetterFileError(_("{field} must be a table of fields").format(field=where))
     return value
 
 
@@ -115,7 +116,9 @@ def recipient_from_dict(data: object, where: str = "recipient") -> Recipient:
     prefix = f"{where}."
     district = table.get("district")
     if district is not None and (type(district) is not int):
-        raise LetterFileError(f"{prefix}district must be a whole number or empty")
+        raise LetterFileError(
+            _("{field} must be a whole number or empty").format(field=f"{prefix}district")
+        )
     return Recipient(
         id=_text(table, "id", prefix, "custom"),
         name=_text(table, "name", prefix),
@@ -144,15 +147,15 @@ def letter_from_dict(data: object) -> Letter:
         date = dt.date.fromisoformat(date_text)
     except ValueError as error:
         raise LetterFileError(
-            f"letter.date '{date_text[:40]}' is not a date (YYYY-MM-DD)"
+            _("letter.date '{date}' is not a date (YYYY-MM-DD)").format(date=date_text[:40])
         ) from error
     sender_table = _table(table.get("sender", {}), "letter.sender")
     for key, value in sender_table.items():
         if not isinstance(value, str):
-            raise LetterFileError(f"letter.sender.{key} must be text")
+            raise LetterFileError(_("{field} must be text").format(field=f"letter.sender.{key}"))
     recipients = table.get("recipients", [])
     if not isinstance(recipients, list):
-        raise LetterFileError("letter.recipients must be a list")
+        raise LetterFileError(_("{field} must be a list").format(field="letter.recipients"))
     return Letter(
         sender=Sender.from_dict(sender_table),
         recipients=[
@@ -176,7 +179,7 @@ def document_to_json(document: LetterDocument) -> str:
     whatever the editor held (even a lone surrogate), and any tool can read it.
     """
     if document.paper not in PAPERS:
-        raise ValueError(f"unknown paper {document.paper!r}")
+        raise ValueError(_("unknown paper {paper!r}").format(paper=document.paper))
     payload = {
         "format": FORMAT_NAME,
         "version": FORMAT_VERSION,
@@ -197,24 +200,26 @@ def document_from_json(text: str | bytes) -> LetterDocument:
         data = json.loads(text)
     except (ValueError, RecursionError) as error:
         raise LetterFileError(
-            "this is not a letter file (it is not valid JSON); was it damaged?"
+            _("this is not a letter file (it is not valid JSON); was it damaged?")
         ) from error
     if not isinstance(data, dict) or data.get("format") != FORMAT_NAME:
-        raise LetterFileError("this is not a Letter Composer letter file")
+        raise LetterFileError(_("this is not a Letter Composer letter file"))
     version = data.get("version")
     if type(version) is not int or version < 1:
-        raise LetterFileError("the file's format version is missing or not a number")
+        raise LetterFileError(_("the file's format version is missing or not a number"))
     if version > FORMAT_VERSION:
         raise LetterFileError(
-            f"the file was written by a newer version of Letter Composer (format {version}; "
-            f"this version reads format {FORMAT_VERSION}). Update the program to open it."
+            _(
+                "the file was written by a newer version of Letter Composer (format {version}; "
+                "this version reads format {supported}). Update the program to open it."
+            ).format(version=version, supported=FORMAT_VERSION)
         )
     name = data.get("name", "")
     paper = data.get("paper", "")
     if not isinstance(name, str):
-        raise LetterFileError("name must be text")
+        raise LetterFileError(_("{field} must be text").format(field="name"))
     if paper not in PAPERS:
-        raise LetterFileError('paper must be "letter" or "a4"')
+        raise LetterFileError(_('paper must be "letter" or "a4"'))
     return LetterDocument(letter=letter_from_dict(data.get("letter")), paper=paper, name=name)
 
 
@@ -242,16 +247,22 @@ def read_letter_file(path: Path) -> LetterDocument:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             raise LetterFileError(
-                f"{path.name}: the file is {size // (1024 * 1024)} MB, too large to be a letter"
+                _("{name}: the file is {size} MB, too large to be a letter").format(
+                    name=path.name, size=size // (1024 * 1024)
+                )
             )
         data = path.read_bytes()
     except FileNotFoundError as error:
-        raise LetterFileError(f"{path.name}: there is no such file") from error
+        raise LetterFileError(_("{name}: there is no such file").format(name=path.name)) from error
     except IsADirectoryError as error:
-        raise LetterFileError(f"{path.name}: this is a folder, not a letter file") from error
+        raise LetterFileError(
+            _("{name}: this is a folder, not a letter file").format(name=path.name)
+        ) from error
     except OSError as error:
         raise LetterFileError(
-            f"{path.name}: the file could not be read ({error.strerror or error})"
+            _("{name}: the file could not be read ({reason})").format(
+                name=path.name, reason=error.strerror or error
+            )
         ) from error
     try:
         return document_from_json(data)

@@ -24,6 +24,8 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from typing import TYPE_CHECKING
 
+from composer.i18n import _
+
 if TYPE_CHECKING:
     from composer.core.rendered import RenderedLetter
 
@@ -36,18 +38,23 @@ _LABEL = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
 # The address is the last <…>; a quoted display name before it may hold < and >.
 _ANGLE_FORM = re.compile(r"^(?P<name>.*)<(?P<address>[^<>]*)>$", re.DOTALL)
 _QUOTED_PAIR = re.compile(r"\\(.)", re.DOTALL)
+# The header's name, the same in every language.
+_MESSAGE_ID = "Message-ID"
 
 
 class MailError(ValueError):
     """A letter cannot become an e-mail as it stands.
 
     Attributes:
-        field: the field at fault, as the user knows it ("To", "Subject", …).
+        field: the field at fault, as the user knows it ("To", "Subject", …), in the
+            interface's language.
+        message: what is wrong with it, without the field's name.
     """
 
     def __init__(self, field: str, message: str) -> None:
         super().__init__(f"{field}: {message}")
         self.field = field
+        self.message = message
 
 
 def _shown(value: str) -> str:
@@ -64,32 +71,47 @@ def check_header_text(value: str, field: str) -> str:
     if _CONTROL.search(value):
         raise MailError(
             field,
-            f"{_shown(value)} contains a line break or another control character; "
-            "type it on one line.",
+            _(
+                "{value} contains a line break or another control character; type it on one line."
+            ).format(value=_shown(value)),
         )
     return value.strip()
 
 
+def _not_valid(text: str) -> str:
+    """The start of a message about a malformed address."""
+    return _("{address} is not a valid e-mail address").format(address=_shown(text))
+
+
 def _ascii_domain(domain: str, field: str, original: str) -> str:
     """The domain in its ASCII form (IDN labels as xn--), or MailError."""
-    problem = f"{_shown(original)} is not a valid e-mail address"
+    problem = _not_valid(original)
     if not domain:
-        raise MailError(field, f"{problem}: nothing after the @.")
+        raise MailError(field, _("{problem}: nothing after the @.").format(problem=problem))
     if domain.startswith("["):
-        raise MailError(field, f"{problem}: use a domain name after the @, not an IP address.")
+        raise MailError(
+            field,
+            _("{problem}: use a domain name after the @, not an IP address.").format(
+                problem=problem
+            ),
+        )
+    not_valid = _("{problem}: the domain “{domain}” is not valid.")
     try:
         ascii_form = domain.rstrip(".").encode("idna").decode("ascii")
     except UnicodeError as error:
-        raise MailError(field, f"{problem}: the domain “{domain}” is not valid.") from error
+        raise MailError(field, not_valid.format(problem=problem, domain=domain)) from error
     labels = ascii_form.split(".")
     if len(labels) < 2:
         raise MailError(
-            field, f"{problem}: the domain “{domain}” is incomplete (for example example.org)."
+            field,
+            _("{problem}: the domain “{domain}” is incomplete (for example example.org).").format(
+                problem=problem, domain=domain
+            ),
         )
     if len(ascii_form) > 253 or not all(_LABEL.match(label) for label in labels):
-        raise MailError(field, f"{problem}: the domain “{domain}” is not valid.")
+        raise MailError(field, not_valid.format(problem=problem, domain=domain))
     if labels[-1].isdigit():
-        raise MailError(field, f"{problem}: the domain “{domain}” is not valid.")
+        raise MailError(field, not_valid.format(problem=problem, domain=domain))
     return ascii_form
 
 
@@ -140,28 +162,44 @@ def parse_address(text: str, field: str, display_name: str | None = None) -> Mai
         if len(name) >= 2 and name[0] == name[-1] == '"':
             name = _QUOTED_PAIR.sub(r"\1", name[1:-1]).strip()
         elif "<" in name or ">" in name:
-            raise MailError(field, f"{_shown(text.strip())}: put a name holding < or > in quotes.")
+            raise MailError(
+                field,
+                _("{address}: put a name holding < or > in quotes.").format(
+                    address=_shown(text.strip())
+                ),
+            )
         value = match.group("address").strip()
     if display_name is not None:
         name = check_header_text(display_name, field)
-    problem = f"{_shown(text.strip())} is not a valid e-mail address"
+    problem = _not_valid(text.strip())
     if not value:
-        raise MailError(field, "no e-mail address given.")
+        raise MailError(field, _("no e-mail address given."))
     if any(char in value for char in ' <>,;:"()[]\\'):
-        raise MailError(field, f"{problem}: it contains a space or a character not allowed there.")
+        raise MailError(
+            field,
+            _("{problem}: it contains a space or a character not allowed there.").format(
+                problem=problem
+            ),
+        )
     if value.count("@") != 1:
-        raise MailError(field, f"{problem}: an address needs exactly one @.")
+        raise MailError(
+            field, _("{problem}: an address needs exactly one @.").format(problem=problem)
+        )
     local, domain = value.split("@")
     if not local:
-        raise MailError(field, f"{problem}: nothing before the @.")
+        raise MailError(field, _("{problem}: nothing before the @.").format(problem=problem))
     if not local.isascii():
         raise MailError(
             field,
-            f"{problem}: letters with accents before the @ are not supported; "
-            "ask the owner for a plain-ASCII address.",
+            _(
+                "{problem}: letters with accents before the @ are not supported; "
+                "ask the owner for a plain-ASCII address."
+            ).format(problem=problem),
         )
     if len(local) > 64 or not all(part and _ATEXT.match(part) for part in local.split(".")):
-        raise MailError(field, f"{problem}: the part before the @ is not valid.")
+        raise MailError(
+            field, _("{problem}: the part before the @ is not valid.").format(problem=problem)
+        )
     ascii_domain = _ascii_domain(domain, field, text.strip())
     checked = MailAddress(display_name=name, local_part=local, domain=ascii_domain)
     try:
@@ -170,7 +208,7 @@ def parse_address(text: str, field: str, display_name: str | None = None) -> Mai
     except (ValueError, TypeError) as error:
         raise MailError(field, f"{problem}.") from error
     if len(checked.address) > 254:
-        raise MailError(field, f"{problem}: it is too long.")
+        raise MailError(field, _("{problem}: it is too long.").format(problem=problem))
     return checked
 
 
@@ -288,17 +326,20 @@ def build_message(
         MailError: a field is empty, malformed, or holds a control character.
     """
     if not to:
-        raise MailError("To", "add at least one recipient's e-mail address.")
-    clean_subject = check_header_text(subject, "Subject")
+        raise MailError(_("To"), _("add at least one recipient's e-mail address."))
+    clean_subject = check_header_text(subject, _("Subject"))
     if not clean_subject:
-        raise MailError("Subject", "the subject is empty; write a short subject line.")
-    for field, group in (("From", [sender]), ("To", list(to)), ("Cc", list(cc))):
+        raise MailError(_("Subject"), _("the subject is empty; write a short subject line."))
+    for field, group in ((_("From"), [sender]), (_("To"), list(to)), (_("Cc"), list(cc))):
         for address in group:
             check_header_text(address.display_name, field)
     if message_id is None:
         message_id = make_message_id(sender.domain)
     elif not re.fullmatch(r"<[^<>@\s]+@[^<>@\s]+>", message_id):
-        raise MailError("Message-ID", f"{_shown(message_id)} is not a valid Message-ID.")
+        raise MailError(
+            _MESSAGE_ID,
+            _("{value} is not a valid Message-ID.").format(value=_shown(message_id)),
+        )
     when = date if date is not None else dt.datetime.now(dt.UTC).astimezone()
     if when.tzinfo is None:
         when = when.astimezone()
@@ -354,7 +395,10 @@ def build_letter_messages(
     messages: list[OutgoingMessage] = []
     for letter, addresses in zip(letters, to, strict=True):
         if not addresses:
-            raise MailError("To", f"give an e-mail address for {letter.recipient.short_name}.")
+            raise MailError(
+                _("To"),
+                _("give an e-mail address for {name}.").format(name=letter.recipient.short_name),
+            )
         messages.append(
             build_message(
                 sender=sender,
@@ -396,13 +440,13 @@ def edited_message(
         MailError: a corrected field is malformed or empty.
     """
     content = read_message(raw)
-    sender = parse_address(content.from_, "From")
+    sender = parse_address(content.from_, _("From"))
     new_to = parse_address_field(
         ", ".join(content.to) if to is None else to,
-        "To",
-        missing="add at least one recipient's e-mail address.",
+        _("To"),
+        missing=_("add at least one recipient's e-mail address."),
     )
-    new_cc = parse_address_field(", ".join(content.cc) if cc is None else cc, "Cc")
+    new_cc = parse_address_field(", ".join(content.cc) if cc is None else cc, _("Cc"))
     if text is None or text.replace("\r\n", "\n") == content.text:
         body_text, body_html = content.text, content.html or text_to_html(content.text)
     else:

@@ -22,8 +22,10 @@ from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from composer import i18n
 from composer.core.models import Letter, Recipient
 from composer.core.render import RenderedLetter, Renderer, RenderError
+from composer.i18n import N_, _, ngettext
 
 # progress(done, total, recipient just finished); should_cancel() → stop before the next letter
 MergeProgress = Callable[[int, int, Recipient], None]
@@ -47,22 +49,43 @@ class MergeError(RenderError):
         count = len(self.problems)
         shown: list[str] = []
         for message, names in list(grouped.items())[:5]:
-            listed = ", ".join(names) if len(names) <= 3 else f"{len(names)} letters"
+            listed = (
+                ", ".join(names)
+                if len(names) <= 3
+                else ngettext("{n} letter", "{n} letters", len(names)).format(n=len(names))
+            )
             if len(names) > 1 and len(names) == (copies or 0):
-                shown.append(f"Every copy ({listed}): {message}")
+                shown.append(
+                    _("Every copy ({listed}): {message}").format(listed=listed, message=message)
+                )
             elif len(names) > 3:
-                shown.append(f"{', '.join(names[:3])} and {len(names) - 3} more: {message}")
+                shown.append(
+                    ngettext(
+                        "{names} and {n} more: {message}",
+                        "{names} and {n} more: {message}",
+                        len(names) - 3,
+                    ).format(names=", ".join(names[:3]), n=len(names) - 3, message=message)
+                )
             else:
                 shown.append(f"{listed}: {message}")
         more = len(grouped) - len(shown)
-        tail = f" (and {more} more problems)" if more > 0 else ""
-        letters = "letter" if count == 1 else "letters"
-        super().__init__(
-            f"{count} {letters} cannot be made, nothing was written. " + " ".join(shown) + tail
-        )
+        parts = [
+            ngettext(
+                "{n} letter cannot be made, nothing was written.",
+                "{n} letters cannot be made, nothing was written.",
+                count,
+            ).format(n=count),
+            *shown,
+        ]
+        if more > 0:
+            parts.append(
+                ngettext("(and {n} more problem)", "(and {n} more problems)", more).format(n=more)
+            )
+        super().__init__(" ".join(parts))
 
 
-EMPTY_LETTER = (
+# Shown through _() where it is raised.
+EMPTY_LETTER = N_(
     "The letter has no text yet, so nothing was made. Tick some arguments on the left "
     "or write the letter in your own words, then try again."
 )
@@ -165,7 +188,7 @@ class MailMerge:
         template: str = "formal",
     ) -> None:
         if not recipients:
-            raise RenderError("Choose at least one recipient for the letter.")
+            raise RenderError(_("Choose at least one recipient for the letter."))
         self.letter = letter
         self.recipients = list(recipients)
         self.renderer = renderer
@@ -196,7 +219,7 @@ class MailMerge:
         """Raise :class:`RenderError` for an empty letter, or :class:`MergeError` naming
         every copy that cannot be rendered (each problem once)."""
         if is_empty(self.letter):
-            raise RenderError(EMPTY_LETTER)
+            raise RenderError(i18n._(EMPTY_LETTER))
         found = self.problems()
         if found:
             raise MergeError(found, len(self.recipients))

@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from composer.core.postal import postal_address_lines
+from composer.i18n import _
 
 PRESIDENT_ID = "white-house"
 
@@ -105,7 +106,7 @@ def white_house() -> Recipient:
 
     office = builtin_office(PRESIDENT_ID)
     if office is None:
-        raise LookupError("the program's list of built-in offices has no White House")
+        raise LookupError(_("the program's list of built-in offices has no White House"))
     return office
 
 

@@ -26,6 +26,7 @@ from typing import Any
 
 from composer.core.accounts import Account, OAuthSettings, is_loopback_host
 from composer.core.credentials import CredentialError, KeyringCredentials
+from composer.i18n import _, ngettext
 
 log = logging.getLogger(__name__)
 
@@ -118,7 +119,7 @@ class OAuthClient:
 def provider_name(settings: OAuthSettings) -> str:
     """The provider's name as shown to the user."""
     known = PROVIDERS.get(settings.provider)
-    return known.name if known is not None else "your provider"
+    return known.name if known is not None else _("your provider")
 
 
 def resolve_client(
@@ -135,23 +136,27 @@ def resolve_client(
     """
     environ = os.environ if environ is None else environ
     known = PROVIDERS.get(settings.provider)
-    name = known.name if known is not None else "your provider"
+    name = known.name if known is not None else _("your provider")
     variable = CLIENT_ID_VARIABLE.format(key=settings.provider.upper())
     client_id = settings.client_id.strip() or environ.get(variable, "").strip()
     if not client_id:
         raise OAuthError(
-            f"No client ID is set for signing in with {name}. Register this program as "
-            "a desktop app with the provider (see the guide “Signing in to your e-mail "
-            "account”), then enter the ID as the account's Client ID (composer account "
-            f"set --client-id ID), or set {variable}."
+            _(
+                "No client ID is set for signing in with {name}. Register this program as "
+                "a desktop app with the provider (see the guide “Signing in to your e-mail "
+                "account”), then enter the ID as the account's Client ID (composer account "
+                "set --client-id ID), or set {variable}."
+            ).format(name=name, variable=variable)
         )
     authorize_url = settings.authorize_url or (known.authorize_url if known else "")
     token_url = settings.token_url or (known.token_url if known else "")
     scope = settings.scope or (known.scope if known else "")
     if not authorize_url or not token_url or not scope:
         raise OAuthError(
-            f"The sign-in addresses for “{settings.provider}” are not known; set the "
-            "provider to google or microsoft, or give its sign-in and token addresses."
+            _(
+                "The sign-in addresses for “{provider}” are not known; set the "
+                "provider to google or microsoft, or give its sign-in and token addresses."
+            ).format(provider=settings.provider)
         )
     for url in (authorize_url, token_url):
         _check_url(url)
@@ -174,7 +179,9 @@ def _check_url(url: str) -> None:
     ):
         return
     raise OAuthError(
-        f"The sign-in address {url} is not encrypted (https); it cannot be used to sign in."
+        _(
+            "The sign-in address {url} is not encrypted (https); it cannot be used to sign in."
+        ).format(url=url)
     )
 
 
@@ -223,13 +230,17 @@ def _post(url: str, body: str, timeout: float) -> str:
         if 400 <= error.code < 500 and text.lstrip().startswith("{"):
             return text
         raise ProviderUnreachable(
-            f"The sign-in server answered with an error ({error.code}); try again later."
+            _("The sign-in server answered with an error ({code}); try again later.").format(
+                code=error.code
+            )
         ) from None
     except (urllib.error.URLError, OSError) as error:
         reason = getattr(error, "reason", error)
         raise ProviderUnreachable(
-            f"The sign-in server could not be reached ({reason}). Check that you are "
-            "online; the letters wait in the outbox."
+            _(
+                "The sign-in server could not be reached ({reason}). Check that you are "
+                "online; the letters wait in the outbox."
+            ).format(reason=reason)
         ) from None
 
 
@@ -242,15 +253,23 @@ def _tokens(
         token = oauth.parse_request_body_response(body)
     except InvalidGrantError:
         raise SignInNeeded(
-            f"Your sign-in with {name} has ended (it was revoked, expired or the "
-            "password changed). Sign in again; the letters wait in the outbox meanwhile."
+            _(
+                "Your sign-in with {name} has ended (it was revoked, expired or the "
+                "password changed). Sign in again; the letters wait in the outbox meanwhile."
+            ).format(name=name)
         ) from None
     except (OAuth2Error, ValueError, Warning) as error:
         what = getattr(error, "error", "") or type(error).__name__
-        raise OAuthError(f"{name} did not give a usable sign-in ({what}). Try again.") from None
+        raise OAuthError(
+            _("{name} did not give a usable sign-in ({what}). Try again.").format(
+                name=name, what=what
+            )
+        ) from None
     access = token.get("access_token")
     if not isinstance(access, str) or not access:
-        raise OAuthError(f"{name} did not give an access token. Try signing in again.")
+        raise OAuthError(
+            _("{name} did not give an access token. Try signing in again.").format(name=name)
+        )
     try:
         lifetime = float(token.get("expires_in", 3600))
     except (TypeError, ValueError):
@@ -316,9 +335,11 @@ def _listen(answer: _Answer) -> Any:
                 answer.query = parts.query
                 answer.arrived.set()
             if "code" in params and first:
-                title, text = "Signed in", "You can close this tab and go back to Letter Composer."
+                title = _("Signed in")
+                text = _("You can close this tab and go back to Letter Composer.")
             else:
-                title, text = "Not signed in", "Go back to Letter Composer to see what happened."
+                title = _("Not signed in")
+                text = _("Go back to Letter Composer to see what happened.")
             page = _DONE_PAGE.format(title=html.escape(title), text=html.escape(text)).encode()
             self.send_response(200)
             self.send_header("Content-Type", "text/html; charset=utf-8")
@@ -418,13 +439,17 @@ class SignInFlow:
         deadline = time.monotonic() + timeout
         while not self._answer.arrived.wait(0.1):
             if cancelled is not None and cancelled.is_set():
-                raise OAuthError("Signing in was cancelled; nothing was stored.")
+                raise OAuthError(_("Signing in was cancelled; nothing was stored."))
             if time.monotonic() >= deadline:
                 minutes = max(1, round(timeout / 60))
                 raise OAuthError(
-                    f"No answer came from the browser within {minutes} minute"
-                    f"{'s' if minutes != 1 else ''} (was the page closed?). Nothing was "
-                    "stored; sign in again when you are ready."
+                    ngettext(
+                        "No answer came from the browser within {n} minute (was the page "
+                        "closed?). Nothing was stored; sign in again when you are ready.",
+                        "No answer came from the browser within {n} minutes (was the page "
+                        "closed?). Nothing was stored; sign in again when you are ready.",
+                        minutes,
+                    ).format(n=minutes)
                 )
         self.close()
         # oauthlib parses the answer only from an https address; this one came over
@@ -434,15 +459,19 @@ class SignInFlow:
             self._oauth.parse_request_uri_response(answered, state=self.state)
         except MismatchingStateError:
             raise OAuthError(
-                "The answer that reached this program did not belong to this sign-in "
-                "(its state did not match), so it was ignored and nothing was stored. "
-                "Sign in again."
+                _(
+                    "The answer that reached this program did not belong to this sign-in "
+                    "(its state did not match), so it was ignored and nothing was stored. "
+                    "Sign in again."
+                )
             ) from None
         except OAuth2Error as error:
-            detail = "you said no, or closed" if error.error == "access_denied" else error.error
+            detail = _("you said no, or closed") if error.error == "access_denied" else error.error
             raise OAuthError(
-                f"{self.client.name} did not sign you in ({detail}). Nothing was stored; "
-                "sign in again to send with this account."
+                _(
+                    "{name} did not sign you in ({detail}). Nothing was stored; "
+                    "sign in again to send with this account."
+                ).format(name=self.client.name, detail=detail)
             ) from None
         extra = {"client_secret": self.client.client_secret} if self.client.client_secret else {}
         body = self._oauth.prepare_request_body(
@@ -461,8 +490,10 @@ class SignInFlow:
         )
         if not tokens.refresh_token:
             raise OAuthError(
-                f"{self.client.name} signed you in only for now (no refresh token), so "
-                "the sign-in could not be kept. Sign in again and allow offline access."
+                _(
+                    "{name} signed you in only for now (no refresh token), so "
+                    "the sign-in could not be kept. Sign in again and allow offline access."
+                ).format(name=self.client.name)
             )
         return tokens
 
@@ -508,7 +539,7 @@ class TokenSource:
         environ: Mapping[str, str] | None = None,
     ) -> None:
         if account.oauth is None:
-            raise ValueError("the account does not sign in with OAuth2")
+            raise ValueError(_("the account does not sign in with OAuth2"))
         self.account = account
         self.settings = account.oauth
         self._keyring = keyring
@@ -548,9 +579,11 @@ class TokenSource:
                 raise OAuthError(error.status.message) from None
             if not stored:
                 raise SignInNeeded(
-                    f"You are not signed in with {client.name} for "
-                    f"{self.account.login_name}. Sign in (E-mail Account ▸ Sign in, or "
-                    "“composer account signin”); the letters wait in the outbox meanwhile."
+                    _(
+                        "You are not signed in with {name} for {login}. Sign in (E-mail "
+                        "Account ▸ Sign in, or “composer account signin”); the letters wait "
+                        "in the outbox meanwhile."
+                    ).format(name=client.name, login=self.account.login_name)
                 )
             try:
                 tokens = refresh_tokens(client, stored, timeout=self._timeout, clock=self._clock)
@@ -601,7 +634,7 @@ def sign_in(
         OAuthError: the sign-in did not complete (the message says why); nothing is stored.
     """
     if account.oauth is None:
-        raise OAuthError("This account signs in with a password, not through the browser.")
+        raise OAuthError(_("This account signs in with a password, not through the browser."))
     client = resolve_client(account.oauth, environ)
     with SignInFlow(client, login_hint=account.email, clock=clock) as flow:
         if not browser(flow.url):
@@ -611,6 +644,8 @@ def sign_in(
         keyring.store(account.keyring_key, tokens.refresh_token)
     except CredentialError as error:
         raise OAuthError(
-            f"You signed in, but the sign-in could not be kept: {error.status.message}"
+            _("You signed in, but the sign-in could not be kept: {reason}").format(
+                reason=error.status.message
+            )
         ) from None
     return TokenSource(account, keyring, clock=clock, tokens=tokens, environ=environ)

@@ -32,6 +32,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from composer import i18n
 from composer.core.fileio import atomic_write_bytes
 from composer.core.mail import OutgoingMessage
 from composer.core.storage import (
@@ -41,6 +42,7 @@ from composer.core.storage import (
     run_script,
     write_transaction,
 )
+from composer.i18n import N_, _
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +56,8 @@ STATES = (QUEUED, SENDING, FAILED)
 # process id now belongs to someone else.
 STALE_CLAIM_SECONDS = 3600.0
 
-RECOVERED_NOTE = (
+# Kept with the letter in the language of the moment (marked here, translated where stored).
+RECOVERED_NOTE = N_(
     "The program stopped while this letter was being sent. It may already have "
     "been delivered; it will be sent again, which may deliver it twice."
 )
@@ -308,7 +311,7 @@ def _process_tag() -> str:
 
 def _claim_is_live(claimed_by: str, claimed_at: float | None, now: float) -> bool:
     """Whether another running process may still be sending this letter."""
-    pid_text, _, host = claimed_by.partition("@")
+    pid_text, _at, host = claimed_by.partition("@")
     if not pid_text.isdigit() or host != socket.gethostname():
         return False
     pid = int(pid_text)
@@ -350,9 +353,11 @@ class Outbox:
         version = self._stored_version(db)
         if version is not None and version > SCHEMA_VERSION:
             raise OutboxError(
-                f"The outbox ({self.path}) was written by a newer version of Letter "
-                f"Composer (format {version}); update the program to use it. Nothing in "
-                "it was changed."
+                _(
+                    "The outbox ({path}) was written by a newer version of Letter "
+                    "Composer (format {version}); update the program to use it. Nothing in "
+                    "it was changed."
+                ).format(path=self.path, version=version)
             )
         create_schema(
             db, _SCHEMA, meta_table="outbox_meta", version=SCHEMA_VERSION, error_for=self._error
@@ -385,12 +390,20 @@ class Outbox:
     def _describe(self, error: BaseException) -> str:
         text = str(error)
         if "disk is full" in text or "database or disk is full" in text:
-            return f"The disk is full: the outbox ({self.path}) cannot be written. Free some space."
+            return _(
+                "The disk is full: the outbox ({path}) cannot be written. Free some space."
+            ).format(path=self.path)
         if "locked" in text or "busy" in text:
-            return f"The outbox ({self.path}) is busy in another program; try again in a moment."
+            return _(
+                "The outbox ({path}) is busy in another program; try again in a moment."
+            ).format(path=self.path)
         if "readonly" in text or "permission" in text.lower():
-            return f"No permission to write the outbox ({self.path}); check the folder."
-        return f"The outbox ({self.path}) cannot be used: {text}."
+            return _("No permission to write the outbox ({path}); check the folder.").format(
+                path=self.path
+            )
+        return _("The outbox ({path}) cannot be used: {problem}.").format(
+            path=self.path, problem=text
+        )
 
     @contextlib.contextmanager
     def _transaction(self, durable: bool = True) -> Iterator[sqlite3.Connection]:
@@ -448,7 +461,7 @@ class Outbox:
         except OutboxError as error:
             if isinstance(error.__cause__, sqlite3.IntegrityError):
                 raise OutboxError(
-                    f"This letter ({message.message_id}) is already in the outbox."
+                    _("This letter ({id}) is already in the outbox.").format(id=message.message_id)
                 ) from None
             raise
         row_id = cursor.lastrowid
@@ -470,7 +483,9 @@ class Outbox:
             OutboxError: there is no such letter in the outbox.
         """
         return self._body(
-            "outbox_messages", entry_id, f"There is no letter #{entry_id} in the outbox."
+            "outbox_messages",
+            entry_id,
+            _("There is no letter #{number} in the outbox.").format(number=entry_id),
         )
 
     def _body(self, table: str, row_id: int, missing: str) -> bytes:
@@ -584,7 +599,9 @@ class Outbox:
             (self._clock(), server_reply, entry_id),
         )
         if cursor.rowcount != 1:
-            raise OutboxError(f"There is no letter #{entry_id} in the outbox.")
+            raise OutboxError(
+                _("There is no letter #{number} in the outbox.").format(number=entry_id)
+            )
         sent_id = cursor.lastrowid
         db.execute("DELETE FROM outbox_messages WHERE id = ?", (entry_id,))
         assert sent_id is not None
@@ -685,7 +702,7 @@ class Outbox:
                 "updated_at = ?, possibly_delivered = 1, last_error = ?, "
                 "last_error_kind = 'interrupted', claimed_by = '', claimed_at = NULL "
                 "WHERE id = ? AND state = 'sending'",
-                [(now, now, RECOVERED_NOTE, entry_id) for entry_id in orphans],
+                [(now, now, i18n._(RECOVERED_NOTE), entry_id) for entry_id in orphans],
             )
         if orphans:
             log.warning("put %d interrupted letter(s) back in the queue", len(orphans))
@@ -712,16 +729,24 @@ class Outbox:
                 )
             )
             if not rows:
-                raise OutboxError(self._not_changeable(db, entry_id, "changed"))
+                raise OutboxError(self._not_changeable(db, entry_id, cancelling=False))
             db.execute(
                 "UPDATE outbox_bodies SET raw = ? WHERE id = ?", (message.raw, rows[0]["body_id"])
             )
 
-    def _not_changeable(self, db: sqlite3.Connection, entry_id: int, verb: str) -> str:
+    def _not_changeable(self, db: sqlite3.Connection, entry_id: int, *, cancelling: bool) -> str:
         rows = list(db.execute("SELECT state FROM outbox_messages WHERE id = ?", (entry_id,)))
         if not rows:
-            return f"Letter #{entry_id} is no longer in the outbox (it may have been sent)."
-        return f"Letter #{entry_id} is being sent right now and cannot be {verb}; wait a moment."
+            return _("Letter #{number} is no longer in the outbox (it may have been sent).").format(
+                number=entry_id
+            )
+        if cancelling:
+            return _(
+                "Letter #{number} is being sent right now and cannot be cancelled; wait a moment."
+            ).format(number=entry_id)
+        return _(
+            "Letter #{number} is being sent right now and cannot be changed; wait a moment."
+        ).format(number=entry_id)
 
     def cancel(self, entry_id: int) -> None:
         """Remove a queued or failed letter from the outbox (it will not be sent).
@@ -738,7 +763,7 @@ class Outbox:
                 )
             )
             if not rows:
-                raise OutboxError(self._not_changeable(db, entry_id, "cancelled"))
+                raise OutboxError(self._not_changeable(db, entry_id, cancelling=True))
             db.execute("DELETE FROM outbox_bodies WHERE id = ?", (rows[0]["body_id"],))
         log.info("outbox #%d cancelled", entry_id)
 
@@ -789,7 +814,9 @@ class Outbox:
             OutboxError: there is no such letter in the history.
         """
         return self._body(
-            "sent_messages", sent_id, f"There is no letter #{sent_id} in the sent history."
+            "sent_messages",
+            sent_id,
+            _("There is no letter #{number} in the sent history.").format(number=sent_id),
         )
 
     def export_eml(
@@ -802,6 +829,6 @@ class Outbox:
             StorageError: the file could not be written.
         """
         if (sent_id is None) == (entry_id is None):
-            raise ValueError("give exactly one of sent_id and entry_id")
+            raise ValueError(_("give exactly one of sent_id and entry_id"))
         data = self.sent_raw(sent_id) if sent_id is not None else self.raw(entry_id or 0)
         atomic_write_bytes(Path(path), data)

@@ -47,6 +47,7 @@ from composer.core.render import (
     RenderLimits,
     remote_content,
 )
+from composer.i18n import _, ngettext
 
 _CHUNK = 64 * 1024
 _DRIVE = re.compile(r"^[A-Za-z]:")
@@ -89,8 +90,10 @@ class PackExistsError(PackError):
         self.campaign = campaign
         self.existing = existing
         super().__init__(
-            f"a campaign with the id '{campaign.id}' is already imported; "
-            "replace it to use the new version"
+            _(
+                "a campaign with the id '{id}' is already imported; "
+                "replace it to use the new version"
+            ).format(id=campaign.id)
         )
 
 
@@ -151,7 +154,7 @@ class PackTree:
         """The path below this one (``..`` and absolute parts are not allowed)."""
         parts = [p for d in descendants for p in os.fspath(d).split("/") if p not in ("", ".")]
         if any(part == ".." for part in parts):
-            raise ValueError("'..' is not allowed in a pack path")
+            raise ValueError(_("'..' is not allowed in a pack path"))
         return PackTree(self.files, self.label, "/".join([*filter(None, [self._path]), *parts]))
 
     def __truediv__(self, child: str | os.PathLike[str]) -> PackTree:
@@ -174,14 +177,16 @@ class PackTree:
             return io.BytesIO(self.read_bytes())
         if mode == "r":
             return io.TextIOWrapper(io.BytesIO(self.read_bytes()), *args, **kwargs)
-        raise ValueError(f"a pack file can only be read, not opened with mode {mode!r}")
+        raise ValueError(
+            _("a pack file can only be read, not opened with mode {mode!r}").format(mode=mode)
+        )
 
 
 def _kept(name: str) -> bool:
     """Whether a path inside a pack is one the format uses."""
     if name == "campaign.toml":
         return True
-    folder, _, base = name.partition("/")
+    folder, _slash, base = name.partition("/")
     if not base or "/" in base:
         return False
     return (folder == "arguments" and base.endswith(".md")) or (
@@ -198,27 +203,49 @@ def _entry_problem(info: zipfile.ZipInfo, limits: PackLimits) -> str:
     name = info.filename
     shown = raw[:80]
     if "\x00" in raw or not name:
-        return f"an entry has an unreadable name ('{shown}')"
+        return _("an entry has an unreadable name ('{name}')").format(name=shown)
     if "\\" in raw:
-        return f"'{shown}' uses backslashes; paths inside a pack must use '/'"
+        return _("'{name}' uses backslashes; paths inside a pack must use '/'").format(name=shown)
     if raw.startswith("/") or _DRIVE.match(raw):
-        return f"'{shown}' is an absolute path; paths inside a pack must be relative"
+        return _("'{name}' is an absolute path; paths inside a pack must be relative").format(
+            name=shown
+        )
     parts = [p for p in name.rstrip("/").split("/")]
     if any(part in ("..", ".", "") for part in parts):
-        return f"'{shown}' points outside the pack (it uses '..' or an empty folder name)"
+        return _("'{name}' points outside the pack (it uses '..' or an empty folder name)").format(
+            name=shown
+        )
     if len(parts) - 1 > limits.depth:
-        return f"'{shown}' is nested {len(parts) - 1} folders deep; a pack may nest at most {limits.depth}"
+        return ngettext(
+            "'{name}' is nested {n} folder deep; a pack may nest at most {limit}",
+            "'{name}' is nested {n} folders deep; a pack may nest at most {limit}",
+            len(parts) - 1,
+        ).format(name=shown, n=len(parts) - 1, limit=limits.depth)
     if any(len(part.encode("utf-8")) > 255 for part in parts):
-        return f"'{shown}' has a name longer than 255 bytes"
+        return _("'{name}' has a name longer than 255 bytes").format(name=shown)
     mode = info.external_attr >> 16
     file_type = stat.S_IFMT(mode)
     if stat.S_ISLNK(mode):
-        return f"'{shown}' is a symbolic link; links are not allowed in a campaign pack"
+        return _symbolic_link(shown)
     if file_type and not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
-        return f"'{shown}' is a special file; a pack holds only ordinary files"
+        return _special_file(shown)
     if info.flag_bits & 0x1:
-        return f"'{shown}' is encrypted; packs must not be password-protected"
+        return _("'{name}' is encrypted; packs must not be password-protected").format(name=shown)
     return ""
+
+
+def _symbolic_link(shown: str) -> str:
+    return _("'{name}' is a symbolic link; links are not allowed in a campaign pack").format(
+        name=shown
+    )
+
+
+def _special_file(shown: str) -> str:
+    return _("'{name}' is a special file; a pack holds only ordinary files").format(name=shown)
+
+
+def _cannot_read(shown: object, error: OSError) -> str:
+    return _("cannot read {name}: {reason}").format(name=shown, reason=error.strerror or error)
 
 
 def _read_entry(
@@ -240,18 +267,24 @@ def _read_entry(
             out += chunk
             if len(out) > limits.file_bytes:
                 raise PackError(
-                    f"'{name}' is larger than {limits.file_bytes // 1024} KiB once unpacked; "
-                    "a pack file may not be that large"
+                    _(
+                        "'{name}' is larger than {size} KiB once unpacked; "
+                        "a pack file may not be that large"
+                    ).format(name=name, size=limits.file_bytes // 1024)
                 )
             if len(out) > budget:
                 raise PackError(
-                    f"the pack unpacks to more than {limits.total_bytes // (1024 * 1024)} MiB; "
-                    "that is far more than any campaign needs (a zip bomb?)"
+                    _(
+                        "the pack unpacks to more than {size} MiB; "
+                        "that is far more than any campaign needs (a zip bomb?)"
+                    ).format(size=limits.total_bytes // (1024 * 1024))
                 )
             if len(out) > 8 * 1024 and len(out) > compressed * limits.ratio:
                 raise PackError(
-                    f"'{name}' grows more than {limits.ratio} times when unpacked; "
-                    "the zip looks like a zip bomb"
+                    _(
+                        "'{name}' grows more than {ratio} times when unpacked; "
+                        "the zip looks like a zip bomb"
+                    ).format(name=name, ratio=limits.ratio)
                 )
     return bytes(out)
 
@@ -273,8 +306,10 @@ def _pack_prefix(names: list[str]) -> str:
         if f"{top}/campaign.toml" in useful:
             return f"{top}/"
     raise PackError(
-        "the zip holds no campaign.toml at its top level or in a single top-level folder; "
-        "it is not a campaign pack"
+        _(
+            "the zip holds no campaign.toml at its top level or in a single top-level folder; "
+            "it is not a campaign pack"
+        )
     )
 
 
@@ -287,19 +322,21 @@ def read_zip_files(path: Path, limits: PackLimits = DEFAULT_LIMITS) -> dict[str,
     try:
         size = path.stat().st_size
     except OSError as error:
-        raise PackError(f"cannot read {path}: {error.strerror or error}") from error
+        raise PackError(_cannot_read(path, error)) from error
     if size > limits.archive_bytes:
         raise PackError(
-            f"the zip is {size // (1024 * 1024)} MiB; a campaign pack is at most "
-            f"{limits.archive_bytes // (1024 * 1024)} MiB"
+            _("the zip is {size} MiB; a campaign pack is at most {limit} MiB").format(
+                size=size // (1024 * 1024), limit=limits.archive_bytes // (1024 * 1024)
+            )
         )
     try:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
             if len(infos) > limits.entries:
                 raise PackError(
-                    f"the zip holds {len(infos)} entries; a campaign pack holds at most "
-                    f"{limits.entries}"
+                    _(
+                        "the zip holds {count} entries; a campaign pack holds at most {limit}"
+                    ).format(count=len(infos), limit=limits.entries)
                 )
             seen: set[str] = set()
             for info in infos:
@@ -309,8 +346,9 @@ def read_zip_files(path: Path, limits: PackLimits = DEFAULT_LIMITS) -> dict[str,
                 key = info.filename.rstrip("/").casefold()
                 if key in seen:
                     raise PackError(
-                        f"'{info.filename[:80]}' appears twice in the zip; "
-                        "each file may appear only once"
+                        _(
+                            "'{name}' appears twice in the zip; each file may appear only once"
+                        ).format(name=info.filename[:80])
                     )
                 seen.add(key)
             files = [i for i in infos if not i.is_dir()]
@@ -327,9 +365,11 @@ def read_zip_files(path: Path, limits: PackLimits = DEFAULT_LIMITS) -> dict[str,
     except PackError:
         raise
     except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, NotImplementedError) as error:
-        raise PackError(f"the zip is damaged or uses an unknown format ({error})") from error
+        raise PackError(
+            _("the zip is damaged or uses an unknown format ({error})").format(error=error)
+        ) from error
     except OSError as error:
-        raise PackError(f"cannot read {path}: {error.strerror or error}") from error
+        raise PackError(_cannot_read(path, error)) from error
 
 
 # --- reading a folder --------------------------------------------------------------------
@@ -339,30 +379,34 @@ def _read_regular(path: Path, shown: str, limits: PackLimits, budget: int) -> by
     try:
         info = path.lstat()
     except OSError as error:
-        raise PackError(f"cannot read '{shown}': {error.strerror or error}") from error
+        raise PackError(_cannot_read(f"'{shown}'", error)) from error
     if stat.S_ISLNK(info.st_mode):
-        raise PackError(f"'{shown}' is a symbolic link; links are not allowed in a campaign pack")
+        raise PackError(_symbolic_link(shown))
     if not stat.S_ISREG(info.st_mode):
-        raise PackError(f"'{shown}' is a special file; a pack holds only ordinary files")
+        raise PackError(_special_file(shown))
     if info.st_size > limits.file_bytes:
         raise PackError(
-            f"'{shown}' is {info.st_size // 1024} KiB; a pack file may be at most "
-            f"{limits.file_bytes // 1024} KiB"
+            _("'{name}' is {size} KiB; a pack file may be at most {limit} KiB").format(
+                name=shown, size=info.st_size // 1024, limit=limits.file_bytes // 1024
+            )
         )
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
         with os.fdopen(fd, "rb") as handle:
             data = handle.read(limits.file_bytes + 1)
     except OSError as error:
-        raise PackError(f"cannot read '{shown}': {error.strerror or error}") from error
+        raise PackError(_cannot_read(f"'{shown}'", error)) from error
     if len(data) > limits.file_bytes:
         raise PackError(
-            f"'{shown}' grew while it was read; a pack file may be at most "
-            f"{limits.file_bytes // 1024} KiB"
+            _("'{name}' grew while it was read; a pack file may be at most {limit} KiB").format(
+                name=shown, limit=limits.file_bytes // 1024
+            )
         )
     if len(data) > budget:
         raise PackError(
-            f"the pack holds more than {limits.total_bytes // (1024 * 1024)} MiB of files"
+            _("the pack holds more than {limit} MiB of files").format(
+                limit=limits.total_bytes // (1024 * 1024)
+            )
         )
     return data
 
@@ -377,16 +421,24 @@ def read_folder_files(root: Path, limits: PackLimits = DEFAULT_LIMITS) -> dict[s
         PackError: a part is a link or a special file, too large, or unreadable.
     """
     if root.is_symlink():
-        raise PackError(f"{root} is a symbolic link; open the folder it points to instead")
+        raise PackError(
+            _("{path} is a symbolic link; open the folder it points to instead").format(path=root)
+        )
     if not (root / "campaign.toml").exists() and not (root / "campaign.toml").is_symlink():
-        raise PackError(f"{root} holds no campaign.toml; it is not a campaign pack")
+        raise PackError(
+            _("{path} holds no campaign.toml; it is not a campaign pack").format(path=root)
+        )
     contents: dict[str, bytes] = {}
     total = 0
     wanted: list[tuple[Path, str]] = [(root / "campaign.toml", "campaign.toml")]
     for folder, suffix in (("arguments", ".md"), ("templates", ".j2")):
         where = root / folder
         if where.is_symlink():
-            raise PackError(f"'{folder}' is a symbolic link; links are not allowed in a pack")
+            raise PackError(
+                _("'{name}' is a symbolic link; links are not allowed in a pack").format(
+                    name=folder
+                )
+            )
         if not where.is_dir():
             continue
         try:
@@ -396,11 +448,13 @@ def read_folder_files(root: Path, limits: PackLimits = DEFAULT_LIMITS) -> dict[s
                     names.append(entry.name)
                     if len(names) > limits.entries:
                         raise PackError(
-                            f"'{folder}' holds more than {limits.entries} entries; "
-                            "it is not a campaign pack folder"
+                            _(
+                                "'{name}' holds more than {limit} entries; "
+                                "it is not a campaign pack folder"
+                            ).format(name=folder, limit=limits.entries)
                         )
         except OSError as error:
-            raise PackError(f"cannot read '{folder}': {error.strerror or error}") from error
+            raise PackError(_cannot_read(f"'{folder}'", error)) from error
         wanted += [(where / n, f"{folder}/{n}") for n in sorted(names) if n.endswith(suffix)]
     for path, shown in wanted:
         data = _read_regular(path, shown, limits, limits.total_bytes - total)
@@ -429,12 +483,12 @@ def open_pack(path: Path, limits: PackLimits = DEFAULT_LIMITS) -> PackTree:
         PackError: the pack was refused as a whole (one line saying why).
     """
     if not path.exists() and not path.is_symlink():
-        raise PackError(f"{path}: no such file or folder")
+        raise PackError(_("{path}: no such file or folder").format(path=path))
     if path.is_dir():
         return PackTree(read_folder_files(path, limits), str(path))
     if is_zip(path):
         return PackTree(read_zip_files(path, limits), str(path))
-    raise PackError(f"{path} is neither a pack folder nor a .zip file")
+    raise PackError(_("{path} is neither a pack folder nor a .zip file").format(path=path))
 
 
 def sample_letters(campaign: Campaign) -> list[Letter]:
@@ -547,8 +601,10 @@ def rendering_problems(
                             campaign,
                             name,
                             RenderError(
-                                f"it took {took:.1f} seconds to render a sample letter; a "
-                                f"template must take well under {limits.seconds * SLOW_SHARE:g}"
+                                _(
+                                    "it took {took:.1f} seconds to render a sample letter; a "
+                                    "template must take well under {limit:g}"
+                                ).format(took=took, limit=limits.seconds * SLOW_SHARE)
                             ),
                         )
                     )
@@ -562,7 +618,11 @@ def rendering_problems(
                                 _template_problem(
                                     campaign,
                                     name,
-                                    RenderError(f"what it writes is refused: {found[0][1]}"),
+                                    RenderError(
+                                        _("what it writes is refused: {problem}").format(
+                                            problem=found[0][1]
+                                        )
+                                    ),
                                 )
                             )
     return problems
@@ -575,11 +635,13 @@ def _bundled_id_problem(campaign: Campaign, text: str) -> Problem | None:
         (n for n, row in enumerate(text.splitlines(), 1) if re.match(r"\s*id\s*=", row)), None
     )
     return Problem(
-        "campaign.toml",
-        f"'{campaign.id}' is the id of a campaign that comes with the program; "
-        "give the pack an id of its own",
-        line,
-        "id",
+        message=_(
+            "'{id}' is the id of a campaign that comes with the program; "
+            "give the pack an id of its own"
+        ).format(id=campaign.id),
+        file="campaign.toml",
+        line=line,
+        field="id",
     )
 
 
@@ -632,7 +694,7 @@ def _write_tree(tree: PackTree, staging: Path) -> None:
         target = staging.joinpath(*relative.split("/"))
         # Belt and braces: names were checked already, but never write outside staging.
         if os.path.commonpath([staging, target.resolve()]) != str(staging):
-            raise PackError(f"'{relative}' points outside the pack")
+            raise PackError(_("'{name}' points outside the pack").format(name=relative))
         target.parent.mkdir(exist_ok=True)
         fd = os.open(
             target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644
@@ -672,8 +734,10 @@ def import_pack(
         raise CampaignError(problems)
     if campaign.id in _bundled_ids():
         raise PackError(
-            f"the pack's id '{campaign.id}' is the id of a campaign that comes with the "
-            "program; the organizer must give the pack an id of its own"
+            _(
+                "the pack's id '{id}' is the id of a campaign that comes with the "
+                "program; the organizer must give the pack an id of its own"
+            ).format(id=campaign.id)
         )
     campaigns_dir = campaigns_dir.absolute()
     destination = campaigns_dir / campaign.id

@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import SplitResult, parse_qsl, urlencode, urlsplit, urlunsplit
 
+from composer.i18n import _, ngettext
+
 # Elements dropped together with everything inside them.
 _DROP_WITH_CONTENT = frozenset(
     {
@@ -229,24 +231,29 @@ def describe_removed(removed: Counter[str]) -> str:
         "invisible characters",
         "long lines split",
     )
-    labels = {
-        "scripts": ("script or embedded object", "scripts or embedded objects"),
-        "images": ("image", "images"),
-        "hidden text": ("piece of hidden text", "pieces of hidden text"),
-        "tracking links": ("link's tracking code", "links' tracking codes"),
-        "unsafe links": ("unsafe link", "unsafe links"),
-        "invisible characters": ("invisible character", "invisible characters"),
-        "long lines split": ("very long line split", "very long lines split"),
-    }
-    items = []
-    for key in order:
-        count = removed.get(key, 0)
-        if count:
-            one, many = labels[key]
-            items.append(f"{count} {one if count == 1 else many}")
+    items = [_removed_item(key, removed[key]) for key in order if removed.get(key, 0)]
     if not items:
         return ""
-    return "Cleaned the pasted text: " + ", ".join(items) + "."
+    return _("Cleaned the pasted text: {items}.").format(items=", ".join(items))
+
+
+def _removed_item(key: str, count: int) -> str:
+    """How many of one kind of thing were left out, in words ("2 images")."""
+    if key == "scripts":
+        text = ngettext("{n} script or embedded object", "{n} scripts or embedded objects", count)
+    elif key == "images":
+        text = ngettext("{n} image", "{n} images", count)
+    elif key == "hidden text":
+        text = ngettext("{n} piece of hidden text", "{n} pieces of hidden text", count)
+    elif key == "tracking links":
+        text = ngettext("{n} link's tracking code", "{n} links' tracking codes", count)
+    elif key == "unsafe links":
+        text = ngettext("{n} unsafe link", "{n} unsafe links", count)
+    elif key == "invisible characters":
+        text = ngettext("{n} invisible character", "{n} invisible characters", count)
+    else:
+        text = ngettext("{n} very long line split", "{n} very long lines split", count)
+    return text.format(n=count)
 
 
 # --- styles and colours ------------------------------------------------------------------------
@@ -441,7 +448,7 @@ def _unwrap_redirect(parts: SplitResult) -> str | None:
     path = parts.path
     where = f"{netloc}{path}"
     for pattern, parameter in _REDIRECTORS.items():
-        host, _, route = pattern.partition("/")
+        host, _slash, route = pattern.partition("/")
         if not (netloc == host or netloc.endswith("." + host)):
             continue
         if route and not where.endswith("/" + route) and not path.startswith("/" + route):

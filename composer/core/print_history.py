@@ -17,8 +17,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from composer import i18n
 from composer.core.fileio import describe_os_error
 from composer.core.models import format_date
+from composer.i18n import _
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS printed_letters (
@@ -86,10 +88,19 @@ class PrintRecord:
     @property
     def status(self) -> str:
         """What the history says, e.g. "printed on March 9, 2026, mailed on March 10, 2026"."""
-        text = f"printed on {format_date(self.printed_at.date())}"
+        printed = _shown_date(self.printed_at.date())
         if self.mailed_at is not None:
-            text += f", mailed on {format_date(self.mailed_at.date())}"
-        return text
+            return _("printed on {printed}, mailed on {mailed}").format(
+                printed=printed, mailed=_shown_date(self.mailed_at.date())
+            )
+        return _("printed on {printed}").format(printed=printed)
+
+
+def _shown_date(date: dt.date) -> str:
+    """A date for the window: "March 9, 2026" in English, "09.03.2026" in Russian or Ukrainian."""
+    if i18n.current_language() != "en":
+        return date.strftime("%d.%m.%Y")
+    return format_date(date)
 
 
 def _record(row: sqlite3.Row) -> PrintRecord:
@@ -187,18 +198,22 @@ class PrintHistory:
     def _describe(self, error: sqlite3.Error) -> str:
         text = str(error)
         if "locked" in text or "busy" in text:
-            return (
-                f"The letters database {self.path} is busy; try again in a moment "
+            return _(
+                "The letters database {path} is busy; try again in a moment "
                 "(another copy of the program may be writing to it)."
-            )
+            ).format(path=self.path)
         if "disk" in text and "full" in text:
-            return f"The disk is full: {self.path} could not be written. Free some space."
-        if "not a database" in text or "malformed" in text:
-            return (
-                f"The letters database {self.path} is damaged ({text}). "
-                "Move it aside; the program starts a new one."
+            return _("The disk is full: {path} could not be written. Free some space.").format(
+                path=self.path
             )
-        return f"The print history in {self.path} could not be used: {text}."
+        if "not a database" in text or "malformed" in text:
+            return _(
+                "The letters database {path} is damaged ({problem}). "
+                "Move it aside; the program starts a new one."
+            ).format(path=self.path, problem=text)
+        return _("The print history in {path} could not be used: {problem}.").format(
+            path=self.path, problem=text
+        )
 
     def record(
         self,
@@ -280,6 +295,8 @@ class PrintHistory:
             row = db.execute("SELECT * FROM printed_letters WHERE id = ?", (record_id,)).fetchone()
         if row is None:
             raise PrintHistoryError(
-                f"There is no printed letter number {record_id} in the history."
+                _("There is no printed letter number {number} in the history.").format(
+                    number=record_id
+                )
             )
         return _record(row)

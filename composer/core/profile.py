@@ -11,6 +11,7 @@ from pathlib import Path
 import tomli_w
 from composer.core.fileio import atomic_write_text
 from composer.core.models import Sender
+from composer.i18n import _
 
 _ZIP = re.compile(r"^\d{5}(?:-\d{4})?$")
 _PHONE = re.compile(r"^[0-9+().\-\s/]*(?:(?:ext\.?|x)\s*\d+)?$", re.IGNORECASE)
@@ -50,11 +51,13 @@ def _state_code(text: str) -> tuple[str, str]:
         return value.upper(), ""
     for code, name in codes.items():
         if value.lower() in (name.lower(), name.lower().removeprefix("the ")):
-            return "", f"type the two-letter code {code} for {name.removeprefix('the ')}."
-    return "", (
-        f"“{value}” is not a US state. Type its two-letter postal code, for example WA or "
+            return "", _("type the two-letter code {code} for {name}.").format(
+                code=code, name=name.removeprefix("the ")
+            )
+    return "", _(
+        "“{value}” is not a US state. Type its two-letter postal code, for example WA or "
         "NY; for an address outside the United States, fill in Country."
-    )
+    ).format(value=value)
 
 
 def checked_sender(sender: Sender) -> tuple[Sender, list[FieldProblem]]:
@@ -75,39 +78,44 @@ def checked_sender(sender: Sender) -> tuple[Sender, list[FieldProblem]]:
         if tidy.state:
             code, problem = _state_code(tidy.state)
             if problem:
-                problems.append(FieldProblem("state", "State", problem))
+                problems.append(FieldProblem(label=_("State"), field="state", message=problem))
             else:
                 tidy = dataclasses.replace(tidy, state=code)
         if tidy.postal_code and not _ZIP.match(tidy.postal_code):
             problems.append(
                 FieldProblem(
-                    "postal_code",
-                    "ZIP code",
-                    f"“{tidy.postal_code}” is not a ZIP code. Type the five digits, for "
-                    "example 98105 (or ZIP+4, 98105-1234); for an address outside the "
-                    "United States, fill in Country.",
+                    label=_("ZIP code"),
+                    field="postal_code",
+                    message=_(
+                        "“{code}” is not a ZIP code. Type the five digits, for "
+                        "example 98105 (or ZIP+4, 98105-1234); for an address outside the "
+                        "United States, fill in Country."
+                    ).format(code=tidy.postal_code),
                 )
             )
     if tidy.email:
         try:
-            parse_address(tidy.email, "E-mail")
+            parse_address(tidy.email, _("E-mail"))
         except MailError as error:
-            message = str(error).removeprefix("E-mail: ")
             problems.append(
                 FieldProblem(
-                    "email",
-                    "E-mail",
-                    f"{message} Type the whole address, for example ana@example.org.",
+                    label=_("E-mail"),
+                    field="email",
+                    message=_(
+                        "{problem} Type the whole address, for example ana@example.org."
+                    ).format(problem=error.message),
                 )
             )
     digits = sum(char.isdigit() for char in tidy.phone)
     if tidy.phone and (not _PHONE.match(tidy.phone) or digits < 7):
         problems.append(
             FieldProblem(
-                "phone",
-                "Phone",
-                f"“{tidy.phone}” is not a phone number. Type digits, for example "
-                "(206) 555-0143, or leave it empty.",
+                label=_("Phone"),
+                field="phone",
+                message=_(
+                    "“{phone}” is not a phone number. Type digits, for example "
+                    "(206) 555-0143, or leave it empty."
+                ).format(phone=tidy.phone),
             )
         )
     return tidy, problems
@@ -126,18 +134,22 @@ def load_sender(path: Path) -> Sender:
     try:
         text = Path(path).read_bytes().decode("utf-8")
     except FileNotFoundError as error:
-        raise ProfileError(f"{path}: no such sender file") from error
+        raise ProfileError(_("{path}: no such sender file").format(path=path)) from error
     except UnicodeDecodeError as error:
-        raise ProfileError(f"{path}: not UTF-8 text") from error
+        raise ProfileError(_("{path}: not UTF-8 text").format(path=path)) from error
     except OSError as error:
-        raise ProfileError(f"{path}: cannot be read ({error.strerror})") from error
+        raise ProfileError(
+            _("{path}: cannot be read ({reason})").format(path=path, reason=error.strerror)
+        ) from error
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise ProfileError(f"{path}: not valid TOML: {error}") from error
+        raise ProfileError(
+            _("{path}: not valid TOML: {error}").format(path=path, error=error)
+        ) from error
     table = data.get("sender", data)
     if not isinstance(table, dict):
-        raise ProfileError(f"{path}: [sender] must be a table")
+        raise ProfileError(_("{path}: [sender] must be a table").format(path=path))
     return Sender.from_dict(table)
 
 

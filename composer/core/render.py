@@ -44,6 +44,7 @@ __all__ = [
     "template_problems",
     "without_remote_content",
 ]
+from composer.i18n import _, ngettext
 from jinja2 import nodes
 from jinja2.compiler import CodeGenerator, Frame
 from jinja2.exceptions import SecurityError
@@ -71,13 +72,14 @@ class MissingValuesError(RenderError):
 
     def __init__(self, names: list[str]) -> None:
         self.names = names
-        listed = ", ".join(names)
         super().__init__(
-            f"The letter uses {listed}, which has no value. Fill it in (the sender profile "
-            "or the recipient), or remove the placeholder from the text."
-            if len(names) == 1
-            else f"The letter uses {listed}, which have no value. Fill them in (the sender "
-            "profile or the recipient), or remove the placeholders from the text."
+            ngettext(
+                "The letter uses {names}, which has no value. Fill it in (the sender profile "
+                "or the recipient), or remove the placeholder from the text.",
+                "The letter uses {names}, which have no value. Fill them in (the sender "
+                "profile or the recipient), or remove the placeholders from the text.",
+                len(names),
+            ).format(names=", ".join(names))
         )
 
 
@@ -117,11 +119,19 @@ class RenderLimitError(RenderError):
         self.template = template
         self.line = line
         self.limit = limit
-        where = f"Template '{template}'" + (f" at line {line}" if line else "")
         super().__init__(
-            f"{where} was stopped: {limit}. The campaign's templates must be fixed; "
-            "tell whoever made the campaign pack."
+            _(
+                "{where} was stopped: {limit}. The campaign's templates must be fixed; "
+                "tell whoever made the campaign pack."
+            ).format(where=_template_where(template, line), limit=limit)
         )
+
+
+def _template_where(template: str, line: int | None) -> str:
+    """The template, and its line when known, as the subject of a sentence."""
+    if line:
+        return _("Template '{name}' at line {line}").format(name=template, line=line)
+    return _("Template '{name}'").format(name=template)
 
 
 class _LimitReached(Exception):
@@ -177,10 +187,16 @@ def _tick(count: int = 1) -> None:
     budget.steps += count
     if budget.steps > budget.limits.steps:
         raise _LimitReached(
-            f"it took more than {budget.limits.steps:,} steps (loop turns, calls and filters)"
+            _("it took more than {steps:,} steps (loop turns, calls and filters)").format(
+                steps=budget.limits.steps
+            )
         )
     if time.monotonic() > budget.deadline:
-        raise _LimitReached(f"it ran for more than {budget.limits.seconds:g} seconds")
+        raise _LimitReached(_ran_too_long(budget.limits.seconds))
+
+
+def _ran_too_long(seconds: float) -> str:
+    return _("it ran for more than {seconds:g} seconds").format(seconds=seconds)
 
 
 def _size(value: object) -> int:
@@ -189,11 +205,21 @@ def _size(value: object) -> int:
     return 0
 
 
-def _allow(size: int, what: str = "a text") -> None:
-    """Refuse, before it is made, a value larger than one value may be."""
+def _allow(size: int, what: str = "") -> None:
+    """Refuse, before it is made, a value larger than one value may be.
+
+    Args:
+        size: the characters the value would hold.
+        what: what the value is ("a joined text"), in the interface's language;
+            "a text" when not given.
+    """
     limit = _limits().text_chars
     if size > limit:
-        raise _LimitReached(f"it would make {what} of {size:,} characters (the limit is {limit:,})")
+        raise _LimitReached(
+            _("it would make {what} of {size:,} characters (the limit is {limit:,})").format(
+                what=what or _("a text"), size=size, limit=limit
+            )
+        )
 
 
 # A collection may hold a tenth as many items as a text holds characters: each item costs
@@ -205,7 +231,11 @@ def _allow_items(count: int) -> None:
     """Refuse, before it is made, a list with more items than one value may hold."""
     limit = _limits().text_chars // _ITEMS_SHARE
     if count > limit:
-        raise _LimitReached(f"it would make a list of {count:,} items (the limit is {limit:,})")
+        raise _LimitReached(
+            _("it would make a list of {count:,} items (the limit is {limit:,})").format(
+                count=count, limit=limit
+            )
+        )
 
 
 def _account(value: Any) -> Any:
@@ -213,7 +243,7 @@ def _account(value: Any) -> Any:
     size = _size(value)
     if size:
         if isinstance(value, (str, bytes)):
-            _allow(size, "a value")
+            _allow(size, _("a value"))
         else:
             _allow_items(size)
         budget = _budget()
@@ -221,7 +251,9 @@ def _account(value: Any) -> Any:
             budget.work += size
             if budget.work > budget.limits.work_chars:
                 raise _LimitReached(
-                    f"it made more than {budget.limits.work_chars:,} characters of text in all"
+                    _("it made more than {count:,} characters of text in all").format(
+                        count=budget.limits.work_chars
+                    )
                 )
     return value
 
@@ -258,9 +290,13 @@ def _check_percent_format(template: object, arguments: object) -> None:
         for group in match.groups():
             if group == "*":
                 if any(isinstance(v, int) and abs(v) > limit for v in values):
-                    raise _LimitReached(f"a '%' format asks for a width over {limit:,}")
+                    raise _LimitReached(
+                        _("a '%' format asks for a width over {limit:,}").format(limit=limit)
+                    )
             elif group and int(group) > limit:
-                raise _LimitReached(f"a '%' format asks for a width of {int(group):,}")
+                raise _LimitReached(
+                    _("a '%' format asks for a width of {width:,}").format(width=int(group))
+                )
 
 
 def _check_binop(operator: str, left: Any, right: Any) -> None:
@@ -270,19 +306,19 @@ def _check_binop(operator: str, left: Any, right: Any) -> None:
         for sequence, count in ((left, right), (right, left)):
             if isinstance(sequence, sequences) and isinstance(count, int):
                 if isinstance(sequence, str):
-                    _allow(len(sequence) * max(count, 0), "a repeated text")
+                    _allow(len(sequence) * max(count, 0), _("a repeated text"))
                 else:
                     _allow_items(len(sequence) * max(count, 0))
         both = isinstance(left, int) and isinstance(right, int)
         if both and left.bit_length() + right.bit_length() > _BIG_INT_BITS:
-            raise _LimitReached("it multiplies numbers too large to print")
+            raise _LimitReached(_("it multiplies numbers too large to print"))
     elif operator == "**":
         growing = isinstance(left, int) and isinstance(right, int) and abs(left) > 1
         if growing and right > 0 and left.bit_length() * right > _BIG_INT_BITS:
-            raise _LimitReached("it raises a number to a power too large to print")
+            raise _LimitReached(_("it raises a number to a power too large to print"))
     elif operator == "+":
         if isinstance(left, str) and isinstance(right, str):
-            _allow(len(left) + len(right), "a joined text")
+            _allow(len(left) + len(right), _("a joined text"))
         elif isinstance(left, sequences) and isinstance(right, sequences):
             _allow_items(len(left) + len(right))
     elif operator == "%":
@@ -330,12 +366,14 @@ def _check_filter(name: str, arguments: dict[str, Any]) -> None:
     elif name in ("batch", "slice"):
         count = _int(arguments.get("linecount", arguments.get("slices")))
         if count > limit:
-            raise _LimitReached(f"the '{name}' filter asks for {count:,} parts")
+            raise _LimitReached(
+                _("the '{name}' filter asks for {count:,} parts").format(name=name, count=count)
+            )
     elif name == "round":
         if abs(_int(arguments.get("precision"))) > 100:
-            raise _LimitReached("the 'round' filter asks for more than 100 digits")
+            raise _LimitReached(_("the 'round' filter asks for more than 100 digits"))
     elif name == "tojson" and _int(arguments.get("indent")) > 100:
-        raise _LimitReached("the 'tojson' filter asks for an indent over 100")
+        raise _LimitReached(_("the 'tojson' filter asks for an indent over 100"))
 
 
 def _join_arguments(arguments: dict[str, Any]) -> None:
@@ -398,7 +436,11 @@ def _bounded_range(*args: int) -> range:
     numbers = range(*args)
     limit = _limits().steps
     if len(numbers) > limit:
-        raise _LimitReached(f"it asks for a range of {len(numbers):,} numbers (at most {limit:,})")
+        raise _LimitReached(
+            _("it asks for a range of {count:,} numbers (at most {limit:,})").format(
+                count=len(numbers), limit=limit
+            )
+        )
     return numbers
 
 
@@ -518,9 +560,13 @@ class _LimitedSandbox(ImmutableSandboxedEnvironment):
         if budget is not None:
             budget.output += len(text)
             if budget.output > budget.limits.output_chars:
-                raise _LimitReached(f"it wrote more than {budget.limits.output_chars:,} characters")
+                raise _LimitReached(
+                    _("it wrote more than {count:,} characters").format(
+                        count=budget.limits.output_chars
+                    )
+                )
             if time.monotonic() > budget.deadline:
-                raise _LimitReached(f"it ran for more than {budget.limits.seconds:g} seconds")
+                raise _LimitReached(_ran_too_long(budget.limits.seconds))
         return text
 
 
@@ -605,27 +651,34 @@ _CSS_FETCH_WHOLE = re.compile(
 def _remote_reason(tag: str, attributes: list[tuple[str, str | None]]) -> str:
     """Why an element would fetch or run something, or "" when it would not."""
     if tag == "script":
-        return "<script> is not allowed in letter and e-mail templates"
+        return _("<script> is not allowed in letter and e-mail templates")
     if tag in _REMOTE_ELEMENTS:
-        return (
-            f"<{tag}> would load content from elsewhere; letters may not reference remote content"
-        )
+        return _(
+            "<{tag}> would load content from elsewhere; letters may not reference remote content"
+        ).format(tag=tag)
     for name, value in attributes:
         text = (value or "").strip()
+        loads = _("the '{name}' attribute of <{tag}> would load content from elsewhere")
         if name in _REMOTE_ATTRIBUTES:
-            return f"the '{name}' attribute of <{tag}> would load content from elsewhere"
+            return loads.format(name=name, tag=tag)
         if name.startswith("on"):
-            return f"the '{name}' attribute of <{tag}> would run a script"
+            return _("the '{name}' attribute of <{tag}> would run a script").format(
+                name=name, tag=tag
+            )
         if name == "style" and _CSS_FETCH.search(text):
-            return f"the style of <{tag}> would load content from elsewhere (url() or @import)"
+            return _(
+                "the style of <{tag}> would load content from elsewhere (url() or @import)"
+            ).format(tag=tag)
         if name == "href":
             plain = re.sub(r"[\s\x00-\x1f]", "", text).lower()
             if tag != "a":
-                return f"the 'href' attribute of <{tag}> would load content from elsewhere"
+                return loads.format(name=name, tag=tag)
             if ":" in plain.split("/", 1)[0] and not plain.startswith(_LINK_SCHEMES):
-                return f"a link to '{text[:40]}' is not allowed (only http, https and mailto)"
+                return _(
+                    "a link to '{target}' is not allowed (only http, https and mailto)"
+                ).format(target=text[:40])
         if tag == "meta" and name == "http-equiv" and text.lower() == "refresh":
-            return "<meta http-equiv=refresh> would load another page"
+            return _("<meta http-equiv=refresh> would load another page")
     return ""
 
 
@@ -649,12 +702,14 @@ class _RemoteScanner(HTMLParser):
     def handle_comment(self, data: str) -> None:
         # Some mail programs read markup inside "conditional comments".
         if "<" in data or _CSS_FETCH.search(data):
-            self.found.append((self.getpos()[0], "a comment holds markup, which may not be hidden"))
+            self.found.append(
+                (self.getpos()[0], _("a comment holds markup, which may not be hidden"))
+            )
 
     def handle_data(self, data: str) -> None:
         if self._in_style and _CSS_FETCH.search(data):
             line = self.getpos()[0] + data[: _CSS_FETCH.search(data).start()].count("\n")  # type: ignore[union-attr]
-            self.found.append((line, "a style sheet would load content from elsewhere (url())"))
+            self.found.append((line, _("a style sheet would load content from elsewhere (url())")))
 
 
 def remote_content(html: str) -> list[tuple[int, str]]:
@@ -795,7 +850,13 @@ def _parsed(source: str) -> nodes.Template | list[tuple[int | None, str]]:
     try:
         return _environment(jinja2.DictLoader({}), jinja2.StrictUndefined).parse(source)
     except jinja2.TemplateSyntaxError as error:
-        return [(error.lineno, f"template syntax error: {error.message}")]
+        return [(error.lineno, _("template syntax error: {problem}").format(problem=error.message))]
+
+
+def syntax_problems(source: str) -> list[tuple[int | None, str]]:
+    """The syntax error of template code as a problem (line, message), or none."""
+    tree = _parsed(source)
+    return tree if isinstance(tree, list) else []
 
 
 def template_problems(source: str) -> list[tuple[int | None, str]]:
@@ -814,7 +875,12 @@ def template_problems(source: str) -> list[tuple[int | None, str]]:
             name = node.name
         if isinstance(name, str) and name.startswith("_"):
             problems.append(
-                (node.lineno, f"'{name}' reaches for Python internals, which templates may not use")
+                (
+                    node.lineno,
+                    _("'{name}' reaches for Python internals, which templates may not use").format(
+                        name=name
+                    ),
+                )
             )
     return problems
 
@@ -867,7 +933,12 @@ def placeholder_problems(source: str) -> list[tuple[int | None, str]]:
     example = "{{ sender.city }} or {{ recipient.salutation }}"
     for statement in tree.body:
         if not isinstance(statement, nodes.Output):
-            problems.append((statement.lineno, f"only placeholders such as {example} may be used"))
+            problems.append(
+                (
+                    statement.lineno,
+                    _("only placeholders such as {example} may be used").format(example=example),
+                )
+            )
             continue
         for part in statement.nodes:
             if isinstance(part, nodes.TemplateData):
@@ -883,10 +954,22 @@ def placeholder_problems(source: str) -> list[tuple[int | None, str]]:
                 if part.attr not in PLACEHOLDER_FIELDS[owner]:
                     known = ", ".join(f"{owner}.{f}" for f in sorted(PLACEHOLDER_FIELDS[owner]))
                     problems.append(
-                        (part.lineno, f"{owner}.{part.attr} is not a known value (only {known})")
+                        (
+                            part.lineno,
+                            _("{name} is not a known value (only {known})").format(
+                                name=f"{owner}.{part.attr}", known=known
+                            ),
+                        )
                     )
                 continue
-            problems.append((part.lineno, f"only plain placeholders such as {example} may be used"))
+            problems.append(
+                (
+                    part.lineno,
+                    _("only plain placeholders such as {example} may be used").format(
+                        example=example
+                    ),
+                )
+            )
     return problems
 
 
@@ -902,7 +985,9 @@ def fill_placeholders(body_html: str, context: Mapping[str, Any]) -> str:
     problems = template_problems(body_html) or placeholder_problems(body_html)
     if problems:
         raise RenderError(
-            f"The letter's text has a placeholder that is not allowed: {problems[0][1]}."
+            _("The letter's text has a placeholder that is not allowed: {problem}.").format(
+                problem=problems[0][1]
+            )
         )
 
     class Recording(_RecordingUndefined):
@@ -913,28 +998,44 @@ def fill_placeholders(body_html: str, context: Mapping[str, Any]) -> str:
         result = environment.from_string(body_html).render(context)
     except jinja2.TemplateSyntaxError as error:
         raise RenderError(
-            f"The letter's text has a broken placeholder near line {error.lineno}: "
-            f"{error.message}. Placeholders look like {{{{ sender.city }}}}."
+            _(
+                "The letter's text has a broken placeholder near line {line}: "
+                "{problem}. Placeholders look like {example}."
+            ).format(line=error.lineno, problem=error.message, example="{{ sender.city }}")
         ) from error
     except SecurityError as error:
         raise RenderError(
-            f"The letter's text has a placeholder that is not allowed: {error}."
+            _("The letter's text has a placeholder that is not allowed: {problem}.").format(
+                problem=error
+            )
         ) from error
-    except jinja2.TemplateError as error:
+    except (
+        jinja2.TemplateError,
+        ArithmeticError,
+        TypeError,
+        ValueError,
+        MemoryError,
+        RecursionError,
+    ) as error:
         raise RenderError(
-            f"A placeholder in the letter's text could not be filled: {error}."
-        ) from error
-    except (ArithmeticError, TypeError, ValueError, MemoryError, RecursionError) as error:
-        raise RenderError(
-            f"A placeholder in the letter's text could not be filled: {error}."
+            _("A placeholder in the letter's text could not be filled: {problem}.").format(
+                problem=error
+            )
         ) from error
     if Recording.missing:
         raise MissingValuesError(list(Recording.missing))
     return result
 
 
-def _located(problem: str, template: str, error: BaseException) -> RenderError:
-    """A RenderError saying what `template` did, at the template line `error` came from."""
+def _located(sentence: str, template: str, error: BaseException, **values: object) -> RenderError:
+    """A RenderError saying what `template` did, at the template line `error` came from.
+
+    Args:
+        sentence: the message, translated, with ``{where}`` for the template and its line.
+        template: the template's name.
+        error: what was raised while it rendered.
+        values: the sentence's other placeholders.
+    """
     line = None
     trace = error.__traceback__
     while trace is not None:
@@ -942,8 +1043,7 @@ def _located(problem: str, template: str, error: BaseException) -> RenderError:
         if "__jinja_exception__" in trace.tb_frame.f_globals:
             line = trace.tb_lineno
         trace = trace.tb_next
-    where = f"Template '{template}'" + (f" at line {line}" if line else "")
-    located = RenderError(f"{where} {problem}.")
+    located = RenderError(sentence.format(where=_template_where(template, line), **values))
     located.template, located.line = template, line
     return located
 
@@ -1005,26 +1105,41 @@ class Renderer:
         except jinja2.TemplateNotFound as error:
             if error.name not in (f"{name}.j2", name):
                 raise _located(
-                    f"includes '{error.name}', which is not a template of this campaign or of "
-                    "the program; a template may only use the campaign's own templates, by their "
-                    "file name (like 'footer.html.j2')",
+                    _(
+                        "{where} includes '{included}', which is not a template of this campaign "
+                        "or of the program; a template may only use the campaign's own "
+                        "templates, by their file name (like 'footer.html.j2')."
+                    ),
                     name,
                     error,
+                    included=error.name,
                 ) from error
-            raise RenderError(f"There is no template named '{name}'.") from error
+            raise RenderError(
+                _("There is no template named '{name}'.").format(name=name)
+            ) from error
         except SecurityError as error:
             raise _located(
-                f"tried something not allowed: {str(error).rstrip('.')}", name, error
+                _("{where} tried something not allowed: {problem}."),
+                name,
+                error,
+                problem=str(error).rstrip("."),
             ) from error
         except jinja2.UndefinedError as error:
-            raise _located(f"uses a value that does not exist: {error}", name, error) from error
+            raise _located(
+                _("{where} uses a value that does not exist: {problem}."),
+                name,
+                error,
+                problem=error,
+            ) from error
         except jinja2.TemplateError as error:
-            raise _located(f"is broken: {error}", name, error) from error
+            raise _located(
+                _("{where} is broken: {problem}."), name, error, problem=error
+            ) from error
         except MemoryError as error:
-            raise _located("failed: it ran out of memory", name, error) from error
+            raise _located(_("{where} failed: it ran out of memory."), name, error) from error
         except RecursionError as error:
             raise _located(
-                "failed: it calls or includes itself without end", name, error
+                _("{where} failed: it calls or includes itself without end."), name, error
             ) from error
         except (
             ArithmeticError,
@@ -1034,7 +1149,12 @@ class Renderer:
             TypeError,
             ValueError,
         ) as error:
-            raise _located(f"failed: {error or error.__class__.__name__}", name, error) from error
+            raise _located(
+                _("{where} failed: {problem}."),
+                name,
+                error,
+                problem=error or error.__class__.__name__,
+            ) from error
 
     def _limits_for(self, context: Mapping[str, Any]) -> RenderLimits:
         """The limits, widened by the size of the letter itself.

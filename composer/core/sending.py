@@ -26,6 +26,7 @@ from composer.core.transport import (
     SmtpFailure,
     SmtpSession,
 )
+from composer.i18n import _, ngettext
 
 log = logging.getLogger(__name__)
 
@@ -127,32 +128,54 @@ class FlushReport:
             if self.connection_failure is not None:
                 return self.connection_failure.describe()
             if self.refused_waiting:
-                return (
-                    f"Nothing to send now: {_count(self.refused_waiting)} refused by the "
-                    f"server {'waits' if self.refused_waiting == 1 else 'wait'} to be "
-                    "corrected. Open the outbox to edit or retry "
-                    f"{'it' if self.refused_waiting == 1 else 'them'}."
-                )
-            return "The outbox is empty: nothing to send."
+                count = self.refused_waiting
+                return ngettext(
+                    "Nothing to send now: {n} letter refused by the server waits to be "
+                    "corrected. Open the outbox to edit or retry it.",
+                    "Nothing to send now: {n} letters refused by the server wait to be "
+                    "corrected. Open the outbox to edit or retry them.",
+                    count,
+                ).format(n=count)
+            return _("The outbox is empty: nothing to send.")
         parts: list[str] = []
         if self.sent:
             parts.append(
-                f"Sent: {_count(len(self.sent))} accepted by the server"
+                ngettext(
+                    "Sent: {n} letter accepted by the server",
+                    "Sent: {n} letters accepted by the server",
+                    len(self.sent),
+                ).format(n=len(self.sent))
                 if len(self.sent) > 1
-                else f"Sent: “{self.sent[0].subject}” to {_names(self.sent[0])} "
-                "was accepted by the server"
+                else _("Sent: “{subject}” to {names} was accepted by the server").format(
+                    subject=self.sent[0].subject, names=_names(self.sent[0])
+                )
             )
         if self.failed:
             parts.append(
-                f"Not sent: {_count(len(self.failed))} refused by the server — open the "
-                "outbox to correct and resend"
+                ngettext(
+                    "Not sent: {n} letter refused by the server — open the outbox to correct "
+                    "and resend",
+                    "Not sent: {n} letters refused by the server — open the outbox to correct "
+                    "and resend",
+                    len(self.failed),
+                ).format(n=len(self.failed))
                 if len(self.failed) > 1
-                else f"Not sent: {self.failed[0].text}"
+                else _("Not sent: {reason}").format(reason=self.failed[0].text)
             )
         if self.queued:
             reason = self.connection_failure or self.queued[0].failure
-            because = f" — {reason.describe()}" if reason is not None else ""
-            parts.append(f"Still in the outbox: {_count(len(self.queued))}{because}")
+            count = len(self.queued)
+            parts.append(
+                ngettext(
+                    "Still in the outbox: {n} letter — {reason}",
+                    "Still in the outbox: {n} letters — {reason}",
+                    count,
+                ).format(n=count, reason=reason.describe())
+                if reason is not None
+                else ngettext(
+                    "Still in the outbox: {n} letter", "Still in the outbox: {n} letters", count
+                ).format(n=count)
+            )
         return ". ".join(part.rstrip(".") for part in parts) + "."
 
     def exit_status(self) -> int:
@@ -204,28 +227,34 @@ class FlushStopped(OutboxError):
         if sent:
             subjects = ", ".join(f"“{item.subject}”" for item in sent)
             parts.append(
-                f"Before it stopped, {_count(len(sent))} went out and "
-                f"{'is' if len(sent) == 1 else 'are'} in the sent history: {subjects}."
+                ngettext(
+                    "Before it stopped, {n} letter went out and is in the sent history: "
+                    "{subjects}.",
+                    "Before it stopped, {n} letters went out and are in the sent history: "
+                    "{subjects}.",
+                    len(sent),
+                ).format(n=len(sent), subjects=subjects)
             )
         else:
-            parts.append("No letter was recorded as sent before it stopped.")
+            parts.append(_("No letter was recorded as sent before it stopped."))
         if self.in_flight is not None:
             parts.append(
-                f"“{self.in_flight.subject}” was accepted by the server but could not be "
-                "recorded; it waits in the outbox and may go twice."
+                _(
+                    "“{subject}” was accepted by the server but could not be recorded; it "
+                    "waits in the outbox and may go twice."
+                ).format(subject=self.in_flight.subject)
             )
         parts.append(
-            "The letters not sent yet wait in the outbox and go out once it can be written again."
+            _(
+                "The letters not sent yet wait in the outbox and go out once it can be "
+                "written again."
+            )
         )
         return " ".join(parts)
 
 
 def _where(account: Account) -> str:
     return f"{account.host}:{account.port}"
-
-
-def _count(number: int) -> str:
-    return f"{number} letter" if number == 1 else f"{number} letters"
 
 
 def _names(result: MessageResult) -> str:
@@ -410,13 +439,15 @@ class OutboxSender:
             if broken is not None:
                 reason = SmtpFailure(
                     broken.kind,
-                    f"Not tried: the connection to {_where(self.account)} ended before this "
-                    "letter's turn. It stays in the outbox and will be tried again.",
+                    _(
+                        "Not tried: the connection to {where} ended before this letter's "
+                        "turn. It stays in the outbox and will be tried again."
+                    ).format(where=_where(self.account)),
                 )
             else:
                 reason = SmtpFailure(
                     FailureKind.CONNECTION_LOST,
-                    "Not tried: sending was stopped; the letter stays in the outbox.",
+                    _("Not tried: sending was stopped; the letter stays in the outbox."),
                 )
             note = reason.message
             self.outbox.note_failure(
@@ -490,7 +521,9 @@ class OutboxSender:
             entry.subject,
             entry.recipient_names,
             Outcome.SENT,
-            f"“{entry.subject}” to {', '.join(entry.recipient_names)} was accepted by the server.",
+            _("“{subject}” to {names} was accepted by the server.").format(
+                subject=entry.subject, names=", ".join(entry.recipient_names)
+            ),
             str(reply),
             sent_id=sent_id,
         )

@@ -38,10 +38,17 @@ from pathlib import Path
 
 from composer.core.fileio import describe_os_error
 from composer.core.locations import Locations
+from composer.i18n import _, ngettext
 
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 15_000
+
+# What a StorageProblem is about (its `kind`).
+DATABASE = "database"
+DATA_FOLDER = "data folder"
+CONFIG_FOLDER = "config folder"
+STATE_FOLDER = "state folder"
 CORRUPT_SUFFIX = ".corrupt-"
 SQLITE_HEADER = b"SQLite format 3\x00"
 # Words in SQLite's messages that mean the file itself is bad (not merely busy or locked).
@@ -74,34 +81,34 @@ def is_corruption(error: BaseException) -> bool:
 def describe_database_error(error: BaseException, path: Path) -> str:
     """A sentence a user can act on, for an error met while using the database."""
     if is_disk_full(error):
-        return (
-            f"The disk is full: {path} cannot be written. Free some space; until then "
+        return _(
+            "The disk is full: {path} cannot be written. Free some space; until then "
             "your letter is kept in memory only, so save it somewhere else (File ▸ Save As…)."
-        )
+        ).format(path=path)
     if isinstance(error, OSError):
         return describe_os_error(error, path)
     text = str(error).lower()
     if "readonly" in text or "read-only" in text or "permission" in text:
-        return (
-            f"No permission to write {path}. Check that its folder is writable; until then "
+        return _(
+            "No permission to write {path}. Check that its folder is writable; until then "
             "save your letter somewhere else (File ▸ Save As…)."
-        )
+        ).format(path=path)
     if "locked" in text or "busy" in text:
-        return (
-            f"{path} is in use by another program and could not be written just now. "
+        return _(
+            "{path} is in use by another program and could not be written just now. "
             "Your letter is kept in memory; it will be saved again shortly."
-        )
+        ).format(path=path)
     if "unable to open" in text:
-        return (
-            f"{path} could not be opened. Check that its folder exists and is writable; "
+        return _(
+            "{path} could not be opened. Check that its folder exists and is writable; "
             "until then save your letter somewhere else (File ▸ Save As…)."
-        )
+        ).format(path=path)
     if is_corruption(error):
-        return (
-            f"{path} is damaged. Restart the program: it will move the damaged file aside "
+        return _(
+            "{path} is damaged. Restart the program: it will move the damaged file aside "
             "and start a new one. Save your letter somewhere else first (File ▸ Save As…)."
-        )
-    return f"{path} could not be used: {error}."
+        ).format(path=path)
+    return _("{path} could not be used: {error}.").format(path=path, error=error)
 
 
 def _use_wal(db: sqlite3.Connection) -> None:
@@ -242,7 +249,7 @@ def create_schema(
         Exception: what ``error_for`` made of the SQLite error; nothing was created.
     """
     if not meta_table.isidentifier():
-        raise ValueError(f"not a table name: {meta_table!r}")
+        raise ValueError(_("not a table name: {name!r}").format(name=meta_table))
     with write_transaction(db, error_for):
         run_script(db, script)
         db.execute(
@@ -420,18 +427,19 @@ def probe_folder(folder: Path) -> OSError | None:
     return None
 
 
-def _folder_problem(kind: str, folder: Path, error: OSError, consequence: str) -> str:
+def _folder_problem(sentence: str, folder: Path, error: OSError, consequence: str) -> str:
+    """`sentence` (with {folder} and {reason}) filled in, then what follows from it."""
     if error.errno in (errno.ENOSPC, errno.EDQUOT):
-        reason = "the disk is full"
+        reason = _("the disk is full")
     elif error.errno in (errno.ENOTDIR, errno.EEXIST):
-        reason = "a file is in the way where the folder should be"
+        reason = _("a file is in the way where the folder should be")
     elif error.errno in (errno.EACCES, errno.EPERM):
-        reason = "there is no permission to write there"
+        reason = _("there is no permission to write there")
     elif error.errno == errno.EROFS:
-        reason = "the disk is read-only"
+        reason = _("the disk is read-only")
     else:
         reason = error.strerror or str(error)
-    return f"The {kind} {folder} cannot be written: {reason}. {consequence}"
+    return f"{sentence.format(folder=folder, reason=reason)} {consequence}"
 
 
 def check_storage(
@@ -453,13 +461,15 @@ def check_storage(
     if data_error is not None:
         report.problems.append(
             StorageProblem(
-                "data folder",
+                DATA_FOLDER,
                 _folder_problem(
-                    "data folder",
+                    _("The data folder {folder} cannot be written: {reason}."),
                     locations.data_dir,
                     data_error,
-                    "Letters cannot be saved automatically. Your text stays in the window; "
-                    "use File ▸ Save As… to keep it somewhere else.",
+                    _(
+                        "Letters cannot be saved automatically. Your text stays in the window; "
+                        "use File ▸ Save As… to keep it somewhere else."
+                    ),
                 ),
                 blocks_drafts=True,
             )
@@ -468,12 +478,12 @@ def check_storage(
     if config_error is not None:
         report.problems.append(
             StorageProblem(
-                "config folder",
+                CONFIG_FOLDER,
                 _folder_problem(
-                    "settings folder",
+                    _("The settings folder {folder} cannot be written: {reason}."),
                     locations.config_dir,
                     config_error,
-                    "Changes to settings and to your sender profile last only until you quit.",
+                    _("Changes to settings and to your sender profile last only until you quit."),
                 ),
             )
         )
@@ -481,12 +491,12 @@ def check_storage(
     if state_error is not None:
         report.problems.append(
             StorageProblem(
-                "state folder",
+                STATE_FOLDER,
                 _folder_problem(
-                    "log folder",
+                    _("The log folder {folder} cannot be written: {reason}."),
                     locations.state_dir,
                     state_error,
-                    "Error reports cannot be written to the log; they are shown on screen only.",
+                    _("Error reports cannot be written to the log; they are shown on screen only."),
                 ),
             )
         )
@@ -500,10 +510,12 @@ def check_storage(
     except OSError as error:
         report.problems.append(
             StorageProblem(
-                "database",
-                f"The letters database {path} is damaged ({damage}) and could not be moved "
-                f"aside: {error.strerror or error}. It was left untouched. Letters cannot be "
-                "saved automatically; use File ▸ Save As… to keep your text somewhere else.",
+                DATABASE,
+                _(
+                    "The letters database {path} is damaged ({damage}) and could not be moved "
+                    "aside: {reason}. It was left untouched. Letters cannot be saved "
+                    "automatically; use File ▸ Save As… to keep your text somewhere else."
+                ).format(path=path, damage=damage, reason=error.strerror or error),
                 blocks_drafts=True,
             )
         )
@@ -514,18 +526,25 @@ def check_storage(
         except Exception:  # rescuing is a bonus; the move aside already protects the user
             log.exception("no drafts could be rescued from %s", moved)
     rescued = (
-        f" {report.salvaged_drafts} draft(s) could still be read from it and are in File ▸ Drafts…."
+        ngettext(
+            "{n} draft could still be read from it and is in File ▸ Drafts….",
+            "{n} drafts could still be read from it and are in File ▸ Drafts….",
+            report.salvaged_drafts,
+        ).format(n=report.salvaged_drafts)
         if report.salvaged_drafts
-        else " No drafts could be read from it."
+        else _("No drafts could be read from it.")
         if salvage is not None
         else ""
     )
+    moved_sentence = _(
+        "The letters database was damaged and could not be read, so it was moved to "
+        "{moved} and a new one was started."
+    ).format(moved=moved)
+    keep_sentence = _("Keep the old file if letters are missing: it may still hold them.")
     report.problems.append(
         StorageProblem(
-            "database",
-            f"The letters database was damaged and could not be read, so it was moved to "
-            f"{moved} and a new one was started.{rescued} Keep the old file if letters "
-            "are missing: it may still hold them.",
+            DATABASE,
+            " ".join(part for part in (moved_sentence, rescued, keep_sentence) if part),
             moved_to=moved,
         )
     )

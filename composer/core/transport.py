@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Protocol
 
+from composer import i18n
 from composer.core.accounts import (
     SECURITY_PLAIN_LOCALHOST,
     SECURITY_SSL,
@@ -40,8 +41,11 @@ from composer.core.accounts import (
     is_loopback_host,
 )
 from composer.core.oauth import OAuthError, ProviderUnreachable
+from composer.i18n import N_, _
 
 log = logging.getLogger(__name__)
+# What smtplib itself says when a server offers no AUTH (never shown: it is classified).
+_NO_AUTH = "SMTP AUTH extension not supported by server."
 
 DEFAULT_TIMEOUT = 30.0
 # RFC 5321, 4.5.3.2.6: after the final dot the client should wait 10 minutes for the
@@ -127,7 +131,9 @@ class SmtpFailure:
         """The message, followed by the server's own words when it gave any."""
         if not self.server_reply:
             return self.message
-        return f"{self.message} The server said: “{self.server_reply}”."
+        return _("{message} The server said: “{reply}”.").format(
+            message=self.message, reply=self.server_reply
+        )
 
 
 class AccessTokens(Protocol):
@@ -186,9 +192,13 @@ def make_tls_context(account: Account) -> ssl.SSLContext:
             raise SmtpError(
                 SmtpFailure(
                     FailureKind.TLS,
-                    f"The certificate file {account.certificate_file} could not be read "
-                    f"({getattr(error, 'strerror', None) or error}). Choose the right file "
-                    "in the account settings.",
+                    _(
+                        "The certificate file {file} could not be read ({reason}). Choose "
+                        "the right file in the account settings."
+                    ).format(
+                        file=account.certificate_file,
+                        reason=getattr(error, "strerror", None) or error,
+                    ),
                 )
             ) from None
     return context
@@ -210,89 +220,108 @@ def classify_error(error: BaseException, account: Account, phase: str) -> SmtpFa
     where = _where(account)
     possibly = phase == "confirm"
     after = (
-        " The letter was sent completely but the server did not confirm it; it will "
-        "be sent again, which may deliver it twice."
+        _(
+            "The letter was sent completely but the server did not confirm it; it will "
+            "be sent again, which may deliver it twice."
+        )
         if possibly
-        else " The letter stays in the outbox and will be tried again."
+        else _("The letter stays in the outbox and will be tried again.")
     )
     cause = error.__context__ if isinstance(error, smtplib.SMTPServerDisconnected) else None
     if isinstance(error, socket.gaierror):
         if error.errno in (socket.EAI_AGAIN,):
             return SmtpFailure(
                 FailureKind.OFFLINE,
-                f"Could not look up the server name {account.host}: you seem to be "
-                "offline. The letter stays in the outbox and goes when the network is back.",
+                _(
+                    "Could not look up the server name {host}: you seem to be offline. The "
+                    "letter stays in the outbox and goes when the network is back."
+                ).format(host=account.host),
             )
         return SmtpFailure(
             FailureKind.NAME_NOT_FOUND,
-            f"The server name {account.host} was not found. Check the server name in the "
-            "account settings (and that you are online).",
+            _(
+                "The server name {host} was not found. Check the server name in the "
+                "account settings (and that you are online)."
+            ).format(host=account.host),
         )
     if isinstance(error, ConnectionRefusedError):
         return SmtpFailure(
             FailureKind.REFUSED,
-            f"The server {where} refused the connection: nothing accepts mail there "
-            "right now. Check the port number; the server may also be down. The letter "
-            "stays in the outbox.",
+            _(
+                "The server {where} refused the connection: nothing accepts mail there "
+                "right now. Check the port number; the server may also be down. The letter "
+                "stays in the outbox."
+            ).format(where=where),
         )
     if isinstance(error, TimeoutError | socket.timeout) or isinstance(cause, TimeoutError):
-        hint = {
-            "connect": " Check the server name, the port and the security setting "
-            "(465 is usually SSL/TLS, 587 STARTTLS).",
-        }.get(phase, "")
+        sentences = [_("The server {where} did not answer in time.").format(where=where)]
+        if phase == "connect":
+            sentences.append(
+                _(
+                    "Check the server name, the port and the security setting "
+                    "(465 is usually SSL/TLS, 587 STARTTLS)."
+                )
+            )
         return SmtpFailure(
             FailureKind.TIMED_OUT,
-            f"The server {where} did not answer in time.{hint}{after}",
+            " ".join([*sentences, after]),
             possibly_delivered=possibly,
         )
     if isinstance(error, ssl.SSLCertVerificationError):
         return SmtpFailure(
             FailureKind.CERTIFICATE,
-            f"The server {where} could not prove its identity: its certificate is not "
-            f"trusted ({error.verify_message or error.reason}). Nothing was sent. Someone "
-            "may be intercepting the connection, or the server is set up wrongly; check "
-            "the server name.",
+            _(
+                "The server {where} could not prove its identity: its certificate is not "
+                "trusted ({reason}). Nothing was sent. Someone may be intercepting the "
+                "connection, or the server is set up wrongly; check the server name."
+            ).format(where=where, reason=error.verify_message or error.reason),
         )
     if isinstance(error, ssl.SSLError):
-        hint = ""
+        sentences = [
+            _(
+                "A secure connection to {where} could not be set up ({reason}). Nothing was sent."
+            ).format(where=where, reason=error.reason or error)
+        ]
         if error.reason in ("WRONG_VERSION_NUMBER", "UNKNOWN_PROTOCOL", "RECORD_LAYER_FAILURE"):
-            hint = (
-                " The security setting probably does not match the port: 465 is usually "
-                "SSL/TLS, 587 STARTTLS."
+            sentences.append(
+                _(
+                    "The security setting probably does not match the port: 465 is usually "
+                    "SSL/TLS, 587 STARTTLS."
+                )
             )
-        return SmtpFailure(
-            FailureKind.TLS,
-            f"A secure connection to {where} could not be set up ({error.reason or error}). "
-            f"Nothing was sent.{hint}",
-        )
+        return SmtpFailure(FailureKind.TLS, " ".join(sentences))
     if isinstance(error, smtplib.SMTPAuthenticationError):
         code, text = error.smtp_code, _text(error.smtp_error)
         if 400 <= code < 500:
             return SmtpFailure(
                 FailureKind.TEMPORARY,
-                "The server could not check the password just now; it will be tried again.",
+                _("The server could not check the password just now; it will be tried again."),
                 code,
                 text,
             )
         return SmtpFailure(
             FailureKind.LOGIN_REJECTED,
-            f"The server rejected the user name or password for {account.login_name}. "
-            "Check them in the account settings; many providers need an app password.",
+            _(
+                "The server rejected the user name or password for {login}. Check them in "
+                "the account settings; many providers need an app password."
+            ).format(login=account.login_name),
             code,
             text,
         )
     if isinstance(error, smtplib.SMTPNotSupportedError) and phase == "login":
         return SmtpFailure(
             FailureKind.LOGIN_UNSUPPORTED,
-            f"The server {where} does not offer sign-in. Check the server name and port "
-            "(the submission port is usually 465 or 587).",
+            _(
+                "The server {where} does not offer sign-in. Check the server name and port "
+                "(the submission port is usually 465 or 587)."
+            ).format(where=where),
         )
     if isinstance(error, smtplib.SMTPResponseException):
         return reply_failure(error.smtp_code, _text(error.smtp_error), phase)
     if isinstance(error, smtplib.SMTPServerDisconnected | ConnectionError | EOFError):
         return SmtpFailure(
             FailureKind.CONNECTION_LOST,
-            f"The connection to {where} was lost.{after}",
+            " ".join([_("The connection to {where} was lost.").format(where=where), after]),
             possibly_delivered=possibly,
         )
     if isinstance(error, OSError) and error.errno in (
@@ -303,58 +332,72 @@ def classify_error(error: BaseException, account: Account, phase: str) -> SmtpFa
     ):
         return SmtpFailure(
             FailureKind.OFFLINE,
-            f"The server {where} cannot be reached: you seem to be offline. The letter "
-            "stays in the outbox and goes when the network is back.",
+            _(
+                "The server {where} cannot be reached: you seem to be offline. The letter "
+                "stays in the outbox and goes when the network is back."
+            ).format(where=where),
         )
     if isinstance(error, smtplib.SMTPException) and phase == "login":
         return SmtpFailure(
             FailureKind.LOGIN_UNSUPPORTED,
-            f"The server {where} offers no sign-in method this program knows "
-            f"({_text(str(error))}).",
+            _("The server {where} offers no sign-in method this program knows ({reason}).").format(
+                where=where, reason=_text(str(error))
+            ),
         )
     if isinstance(error, OSError):
+        failed = _("The connection to {where} failed ({reason}).").format(
+            where=where, reason=error.strerror or error
+        )
         return SmtpFailure(
-            FailureKind.CONNECTION_LOST,
-            f"The connection to {where} failed ({error.strerror or error}).{after}",
-            possibly_delivered=possibly,
+            FailureKind.CONNECTION_LOST, " ".join([failed, after]), possibly_delivered=possibly
         )
     return SmtpFailure(
         FailureKind.PROTOCOL,
-        f"The server {where} answered something this program did not expect ({_text(str(error))}).",
+        _("The server {where} answered something this program did not expect ({reason}).").format(
+            where=where, reason=_text(str(error))
+        ),
     )
+
+
+# What the server refused, by the phase of the conversation (shown through _()).
+_REFUSED = {
+    "connect": N_("The server refused the connection"),
+    "mail": N_("The server refused the sender address"),
+    "rcpt": N_("The server refused a recipient"),
+    "data": N_("The server refused the letter"),
+    "confirm": N_("The server refused the letter"),
+    "login": N_("The server refused the sign-in"),
+}
 
 
 def reply_failure(code: int, text: str, phase: str, subject: str = "") -> SmtpFailure:
     """A failure from a server reply code (4xx temporary, 5xx permanent)."""
-    what = {
-        "connect": "The server refused the connection",
-        "mail": "The server refused the sender address",
-        "rcpt": "The server refused a recipient",
-        "data": "The server refused the letter",
-        "confirm": "The server refused the letter",
-        "login": "The server refused the sign-in",
-    }.get(phase, "The server refused")
+    what = i18n._(_REFUSED.get(phase, N_("The server refused")))
     if subject:
-        what = f"{what} “{subject}”"
+        what = _("{what} “{subject}”").format(what=what, subject=subject)
     if 400 <= code < 500:
         return SmtpFailure(
             FailureKind.TEMPORARY,
-            f"{what} for now (a temporary problem at the server). The letter stays in "
-            "the outbox and will be tried again.",
+            _(
+                "{what} for now (a temporary problem at the server). The letter stays in "
+                "the outbox and will be tried again."
+            ).format(what=what),
             code,
             text,
         )
     if code == 530 and phase in ("mail", "rcpt", "data"):
         return SmtpFailure(
             FailureKind.LOGIN_REJECTED,
-            "The server wants you to sign in first: set a user name and password in the "
-            "account settings. The letter stays in the outbox.",
+            _(
+                "The server wants you to sign in first: set a user name and password in the "
+                "account settings. The letter stays in the outbox."
+            ),
             code,
             text,
         )
     return SmtpFailure(
         FailureKind.REJECTED,
-        f"{what}. It was not sent; correct it and send it again.",
+        _("{what}. It was not sent; correct it and send it again.").format(what=what),
         code,
         text,
     )
@@ -442,16 +485,20 @@ class SmtpSession:
             raise SmtpError(
                 SmtpFailure(
                     FailureKind.PLAIN_NOT_ALLOWED,
-                    f"The account's security setting “{account.security}” is unknown; "
-                    "choose SSL/TLS or STARTTLS.",
+                    _(
+                        "The account's security setting “{security}” is unknown; "
+                        "choose SSL/TLS or STARTTLS."
+                    ).format(security=account.security),
                 )
             )
         if account.needs_login and not self._password:
             raise SmtpError(
                 SmtpFailure(
                     FailureKind.NO_PASSWORD,
-                    f"There is no password for {account.login_name}. Enter it in the "
-                    "account settings (or run “composer account password”).",
+                    _(
+                        "There is no password for {login}. Enter it in the "
+                        "account settings (or run “composer account password”)."
+                    ).format(login=account.login_name),
                 )
             )
         context = self._context
@@ -487,10 +534,12 @@ class SmtpSession:
                     raise SmtpError(
                         SmtpFailure(
                             FailureKind.NO_STARTTLS,
-                            f"The server {_where(account)} does not offer an encrypted "
-                            "connection (STARTTLS), so nothing was sent and the password "
-                            "was not given. Check the port and security setting; if the "
-                            "server really offers no encryption, do not use it.",
+                            _(
+                                "The server {where} does not offer an encrypted "
+                                "connection (STARTTLS), so nothing was sent and the password "
+                                "was not given. Check the port and security setting; if the "
+                                "server really offers no encryption, do not use it."
+                            ).format(where=_where(account)),
                         )
                     )
                 phase = "tls"
@@ -507,7 +556,7 @@ class SmtpSession:
                     raise SmtpError(
                         SmtpFailure(
                             FailureKind.TLS,
-                            "The connection is not encrypted, so the password was not sent.",
+                            _("The connection is not encrypted, so the password was not sent."),
                         )
                     )
                 phase = "login"
@@ -537,14 +586,14 @@ class SmtpSession:
         with an error that quotes its first letter. RFC 4616 (PLAIN) says UTF-8.
         """
         if not smtp.has_extn("auth"):
-            raise smtplib.SMTPNotSupportedError("SMTP AUTH extension not supported by server.")
+            raise smtplib.SMTPNotSupportedError(_NO_AUTH)
         offered = smtp.esmtp_features["auth"].upper().split()
         try:
             name, secret = user.encode("utf-8"), password.encode("utf-8")
         except UnicodeError:
             # A lone surrogate (a broken paste): say so without quoting any of it.
             raise smtplib.SMTPException(
-                "the user name or password holds a character that cannot be sent"
+                _("the user name or password holds a character that cannot be sent")
             ) from None
         if "PLAIN" in offered:
             code, text = smtp.docmd("AUTH", "PLAIN " + _b64(b"\0" + name + b"\0" + secret))
@@ -554,7 +603,9 @@ class SmtpSession:
                 code, text = smtp.docmd(_b64(secret))
         else:
             raise smtplib.SMTPException(
-                f"no supported sign-in method among {' '.join(offered) or 'none'}"
+                _("no supported sign-in method among {offered}").format(
+                    offered=" ".join(offered) or _("none")
+                )
             )
         if code not in (235, 503):
             raise smtplib.SMTPAuthenticationError(code, text)
@@ -566,7 +617,7 @@ class SmtpSession:
         once and tried again: it may have expired or been revoked early.
         """
         if not smtp.has_extn("auth"):
-            raise smtplib.SMTPNotSupportedError("SMTP AUTH extension not supported by server.")
+            raise smtplib.SMTPNotSupportedError(_NO_AUTH)
         offered = smtp.esmtp_features["auth"].upper().split()
         mechanism = next((name for name in ("XOAUTH2", "OAUTHBEARER") if name in offered), "")
         if not mechanism:
@@ -574,9 +625,15 @@ class SmtpSession:
             raise SmtpError(
                 SmtpFailure(
                     FailureKind.LOGIN_UNSUPPORTED,
-                    f"The server {_where(self.account)} does not offer sign-in with "
-                    f"{tokens.provider_name} (XOAUTH2 or OAUTHBEARER); it offers "
-                    f"{' '.join(offered) or 'nothing'}. Use an app password instead.",
+                    _(
+                        "The server {where} does not offer sign-in with {provider} "
+                        "(XOAUTH2 or OAUTHBEARER); it offers {offered}. Use an app "
+                        "password instead."
+                    ).format(
+                        where=_where(self.account),
+                        provider=tokens.provider_name,
+                        offered=" ".join(offered) or _("nothing"),
+                    ),
                 )
             )
         code, text = 0, b""
@@ -612,10 +669,11 @@ class SmtpSession:
         raise SmtpError(
             SmtpFailure(
                 FailureKind.SIGN_IN_NEEDED,
-                f"The server did not accept the sign-in with {tokens.provider_name} for "
-                f"{user}, even with a fresh token. Sign in again (the e-mail account's "
-                "“Sign in” button, or “composer account signin”); the letters wait in the "
-                "outbox.",
+                _(
+                    "The server did not accept the sign-in with {provider} for {user}, even "
+                    "with a fresh token. Sign in again (the e-mail account's “Sign in” "
+                    "button, or “composer account signin”); the letters wait in the outbox."
+                ).format(provider=tokens.provider_name, user=user),
                 code,
                 _text(text),
             )
@@ -642,8 +700,10 @@ class SmtpSession:
         refusal = SmtpError(
             SmtpFailure(
                 FailureKind.PLAIN_NOT_ALLOWED,
-                f"Unencrypted SMTP is only allowed to a server on this computer, and "
-                f"{account.host} is not one. Choose SSL/TLS or STARTTLS.",
+                _(
+                    "Unencrypted SMTP is only allowed to a server on this computer, and "
+                    "{host} is not one. Choose SSL/TLS or STARTTLS."
+                ).format(host=account.host),
             )
         )
         if not is_loopback_host(account.host):
@@ -775,7 +835,9 @@ class SmtpSession:
     def _open_smtp(self) -> smtplib.SMTP:
         smtp = self._smtp
         if smtp is None or not self.usable:
-            raise SmtpError(SmtpFailure(FailureKind.CONNECTION_LOST, "The connection is not open."))
+            raise SmtpError(
+                SmtpFailure(FailureKind.CONNECTION_LOST, _("The connection is not open."))
+            )
         return smtp
 
     def _refused(self, code: int, text: bytes | str, phase: str) -> None:
@@ -790,21 +852,25 @@ class SmtpSession:
     def _refuse_recipients(self, refusals: list[tuple[str, int, str]]) -> None:
         permanent = [item for item in refusals if item[1] >= 500]
         worst = permanent[0] if permanent else refusals[0]
-        names = ", ".join(address for address, _, _ in (permanent or refusals))
+        names = ", ".join(item[0] for item in (permanent or refusals))
         self._reset()
         if permanent:
             failure = SmtpFailure(
                 FailureKind.REJECTED,
-                f"The server refused the recipient {names}. The letter was sent to "
-                "nobody; correct the address (or remove it) and send it again.",
+                _(
+                    "The server refused the recipient {names}. The letter was sent to "
+                    "nobody; correct the address (or remove it) and send it again."
+                ).format(names=names),
                 worst[1],
                 worst[2],
             )
         else:
             failure = SmtpFailure(
                 FailureKind.TEMPORARY,
-                f"The server cannot take mail for {names} just now. The letter stays in "
-                "the outbox and will be tried again.",
+                _(
+                    "The server cannot take mail for {names} just now. The letter stays in "
+                    "the outbox and will be tried again."
+                ).format(names=names),
                 worst[1],
                 worst[2],
             )
@@ -827,7 +893,7 @@ class SmtpSession:
         if smtp is None:
             return
         try:
-            code, _ = smtp.rset()
+            code, _reply = smtp.rset()
         except (OSError, smtplib.SMTPException):
             self._drop()
             return

@@ -130,7 +130,7 @@ def test_a_damaged_database(tmp_path: Path) -> None:
     assert status == 0
     [moved] = locations.data_dir.glob("letters.sqlite3.corrupt-*")
     assert str(moved) in seen.notices["storage"]
-    assert "draft(s) could still be read" in seen.notices["storage"]
+    assert "drafts could still be read" in seen.notices["storage"]
     assert drafts_hold_the_sentence(locations)
     assert seen.asked == []
 

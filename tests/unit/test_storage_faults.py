@@ -56,7 +56,7 @@ def test_damaged_database_is_moved_aside_and_drafts_rescued(locations: Locations
     assert report.drafts_usable
     # Most drafts lie outside the damaged pages and were copied into the new database.
     assert 0 < report.salvaged_drafts < len(ids)
-    assert f"{report.salvaged_drafts} draft(s)" in problem.message
+    assert f"{report.salvaged_drafts} drafts could still be read" in problem.message
     store = DraftStore(locations.database_file)
     assert store.integrity() == "ok"
     assert len(store.entries()) == report.salvaged_drafts
