@@ -150,10 +150,21 @@ def test_no_function_hides_the_marker_behind_a_local_underscore() -> None:
         for function in ast.walk(tree):
             if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 continue
+            # A comprehension's variables live in a scope of their own: not a problem.
+            own_scope = {
+                id(target)
+                for node in ast.walk(function)
+                if isinstance(node, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp))
+                for generator in node.generators
+                for target in ast.walk(generator.target)
+            }
             stores = [
                 node
                 for node in ast.walk(function)
-                if isinstance(node, ast.Name) and node.id == "_" and isinstance(node.ctx, ast.Store)
+                if isinstance(node, ast.Name)
+                and node.id == "_"
+                and isinstance(node.ctx, ast.Store)
+                and id(node) not in own_scope
             ]
             calls = [
                 node
