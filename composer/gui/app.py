@@ -61,7 +61,7 @@ class _SmokeWatch(QObject):
         elif watched is not self.window and not self.ready:
             self.ready = True
             self._stamp("ready")
-            QTimer.singleShot(0, lambda: self.app.exit(0))
+            QTimer.singleShot(0, self.app.quit)
         return False
 
     @staticmethod
