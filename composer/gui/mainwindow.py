@@ -22,7 +22,8 @@ from PySide6.QtWidgets import (
     QMessageBox,
 )
 
-from composer.gui.window_menus import PAPER_LABELS
+from composer.gui.window_menus import PAPERS, paper_labels
+from composer.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -85,7 +86,7 @@ class MainWindow(QMainWindow):
         self._frame_actions = self.findChildren(QAction)
         for action in self._frame_actions:  # nothing to act on until the panes exist
             action.setEnabled(False)
-        self.statusBar().showMessage("Opening the campaign…")
+        self.statusBar().showMessage(_("Opening the campaign…"))
         self.installEventFilter(self)
         from composer.gui.window_state import place_window
 
@@ -135,20 +136,12 @@ class MainWindow(QMainWindow):
 
     def _build_widgets(self) -> None:
         from PySide6.QtCore import Qt
-        from PySide6.QtWidgets import (
-            QComboBox,
-            QHBoxLayout,
-            QSplitter,
-            QToolButton,
-            QVBoxLayout,
-            QWidget,
-        )
+        from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 
         from composer.gui.argument_picker import ArgumentPicker
         from composer.gui.coach_panel import CoachPanel
         from composer.gui.editor import LetterEditor
         from composer.gui.open_campaign import CampaignOpener
-        from composer.gui.preview import PagePreview
         from composer.gui.recipient_bar import RecipientBar
         from composer.gui.session import LetterSession
         from composer.gui.spelling import WORD_LIST_NAME, SpellingSupport
@@ -161,18 +154,9 @@ class MainWindow(QMainWindow):
         self.session.copies = self._copy_bodies
         self.session.set_paper(self.paper)
         self.editor.use_history(self.session.undo_stack)
-        self.profile_banner = QLabel()
-        self.profile_banner.setWordWrap(True)
-        self.profile_banner.setTextFormat(Qt.TextFormat.RichText)
-        self.profile_banner.setStyleSheet(
-            "QLabel { background: palette(alternate-base); border: 1px solid palette(mid);"
-            " padding: 6px; }"
-        )
-        self.profile_banner.setText(
-            'Your name and address are not set yet. <a href="#profile">Add them</a> so the '
-            "letter is signed and shows that you are a constituent."
-        )
-        self.profile_banner.setAccessibleDescription("Sender profile missing")
+        from composer.gui.panes import PreviewPane, profile_banner
+
+        self.profile_banner = profile_banner()
         centre = QWidget()
         centre_layout = QVBoxLayout(centre)
         centre_layout.setContentsMargins(0, 0, 0, 0)
@@ -183,42 +167,10 @@ class MainWindow(QMainWindow):
         centre_layout.addWidget(self.coach_panel)
         self.campaign_opener = CampaignOpener(self, self.locations.campaigns_dir, self.pool)
 
-        self.preview = PagePreview(self.pool)
-        self.paper_choice = QComboBox()
-        self.paper_choice.setAccessibleName("Paper size")
-        self.paper_choice.setAccessibleDescription("The paper the preview and the print use")
-        for key, label in PAPER_LABELS.items():
-            self.paper_choice.addItem(label, key)
-        self.page_label = QLabel()
-        self.previous_copy = QToolButton()
-        self.previous_copy.setText("◀")
-        self.previous_copy.setAccessibleName("Previous recipient's copy")
-        self.next_copy = QToolButton()
-        self.next_copy.setText("▶")
-        self.next_copy.setAccessibleName("Next recipient's copy")
-        self.copy_label = QLabel()
-        self.copy_label.setAccessibleDescription("Which copy the preview shows")
-        preview_head = QHBoxLayout()
-        preview_head.setContentsMargins(6, 6, 6, 0)
-        preview_head.addWidget(QLabel("Preview:"))
-        preview_head.addWidget(self.paper_choice)
-        preview_head.addStretch(1)
-        preview_head.addWidget(self.page_label)
-        # Which copy is shown gets a row of its own: beside the paper it would need more
-        # than the pane's width.
-        copy_row = QHBoxLayout()
-        copy_row.setContentsMargins(6, 0, 6, 0)
-        copy_row.addWidget(self.previous_copy)
-        copy_row.addWidget(self.copy_label, 1)
-        copy_row.addWidget(self.next_copy)
-        for widget in (self.previous_copy, self.copy_label, self.next_copy):
-            widget.hide()
-        right = QWidget()
-        right_layout = QVBoxLayout(right)
-        right_layout.setContentsMargins(0, 0, 0, 0)
-        right_layout.addLayout(preview_head)
-        right_layout.addLayout(copy_row)
-        right_layout.addWidget(self.preview, 1)
+        self.preview_pane = right = PreviewPane(self.pool, paper_labels())
+        self.preview, self.paper_choice = right.preview, right.paper_choice
+        self.page_label, self.copy_label = right.page_label, right.copy_label
+        self.previous_copy, self.next_copy = right.previous_copy, right.next_copy
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.picker)
@@ -231,7 +183,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.splitter)
 
         self.word_label = QLabel()
-        self.word_label.setAccessibleDescription("Word count")  # its text is its name
+        self.word_label.setAccessibleDescription(_("Word count"))  # its text is its name
         self.statusBar().addPermanentWidget(self.word_label)
         # The dictionary opens a moment after start-up so loading it never delays the first paint.
         self.spelling = SpellingSupport(
@@ -257,7 +209,7 @@ class MainWindow(QMainWindow):
         self.paper_choice.currentIndexChanged.connect(
             lambda: self.set_paper(self.paper_choice.currentData())
         )
-        self.preview.pages_changed.connect(self._show_page_count)
+        self.preview.pages_changed.connect(self.preview_pane.show_page_count)
         self.recipient_bar.find_requested.connect(self.addressing.find_officials)
         self.recipient_bar.changed.connect(self._recipients_changed)
         self.recipient_bar.changed.connect(self._bar_changed)
@@ -290,7 +242,7 @@ class MainWindow(QMainWindow):
         self.recipient_bar.subject.setText(campaign.subject_for(first))
         self.output.campaign_changed()
         self.coach_panel.set_campaign(campaign)
-        self.setWindowTitle(f"{campaign.title} — Letter Composer")
+        self.setWindowTitle(_("{title} — Letter Composer").format(title=campaign.title))
         self.set_paper(self.paper)
         self._update_profile_banner()
         self._show_word_count(self.editor.word_count())
@@ -302,15 +254,19 @@ class MainWindow(QMainWindow):
         if self.coach_panel.refresh().own_words:
             answer = QMessageBox.question(
                 self,
-                "Start a new letter?",
-                f"Open “{campaign.title}”? The letter you are writing will be replaced by "
-                "a new one from this campaign's suggested arguments.",
+                _("Start a new letter?"),
+                _(
+                    "Open “{title}”? The letter you are writing will be replaced by a new "
+                    "one from this campaign's suggested arguments."
+                ).format(title=campaign.title),
             )
             if answer != QMessageBox.StandardButton.Yes:
                 return
         self._load_campaign(campaign)
         self.settings.campaign = campaign.id
-        self.statusBar().showMessage(f"Opened the campaign “{campaign.title}”.", 6000)
+        self.statusBar().showMessage(
+            _("Opened the campaign “{title}”.").format(title=campaign.title), 6000
+        )
 
     def confirm_personal(self, verb: str) -> bool:
         """Before a letter leaves: first check that it can be made at all (an empty
@@ -327,7 +283,7 @@ class MainWindow(QMainWindow):
             )
             merge.check()
         except RenderError as error:
-            QMessageBox.warning(self, "The letter is not ready", str(error))
+            QMessageBox.warning(self, _("The letter is not ready"), str(error))
             return False
         recipients = self.recipient_bar.recipients()
         find = self.addressing.find_officials
@@ -345,12 +301,12 @@ class MainWindow(QMainWindow):
         offered = {self.campaign.default_subject, *(r.subject for r in self.campaign.recipients)}
         if subject and self.recipient_bar.subject.text().strip() in offered | {""}:
             self.recipient_bar.subject.setText(subject)
-        self.statusBar().showMessage("The letter now holds the suggested paragraphs.", 4000)
+        self.statusBar().showMessage(_("The letter now holds the suggested paragraphs."), 4000)
 
     def new_letter(self) -> None:
         """Start a fresh letter from the campaign's suggested arguments."""
         self._load_campaign(self.campaign)
-        self.statusBar().showMessage("New letter from the campaign's suggested arguments.", 4000)
+        self.statusBar().showMessage(_("New letter from the campaign's suggested arguments."), 4000)
 
     def current_letter(self) -> Letter:
         """The letter as it stands (the session's; nothing is read back out of widgets)."""
@@ -387,22 +343,7 @@ class MainWindow(QMainWindow):
         self.session.set_subject(self.recipient_bar.subject.text())
 
     def _show_word_count(self, words: int) -> None:
-        self.word_label.setText(f"{words} words")
-
-    def _show_page_count(self, pages: int) -> None:
-        """The length meter: pages, and a word when the letter runs past one page
-        (office staff read the top of a one-page letter first)."""
-        if pages <= 1:
-            self.page_label.setText(f"{pages} page" if pages else "")
-            self.page_label.setToolTip("")
-            self.page_label.setStyleSheet("")
-            return
-        self.page_label.setText(f"{pages} pages: longer than one page")
-        self.page_label.setToolTip(
-            "Offices read the top of a letter first, and one page is read whole. Shorten "
-            "the letter, or untick a paragraph, to bring it back to one page."
-        )
-        self.page_label.setStyleSheet("font-weight: bold;")
+        self.word_label.setText(ngettext("{n} word", "{n} words", words).format(n=words))
 
     def _update_profile_banner(self) -> None:
         self.profile_banner.setVisible(not self.sender_profile.name.strip())
@@ -449,25 +390,12 @@ class MainWindow(QMainWindow):
         self.refresh_preview()
 
     def _recipients_changed(self) -> None:
-        total = len(self.recipient_bar.recipients())
-        if self._copy_index >= total:
+        if self._copy_index >= len(self.recipient_bar.recipients()):
             self._copy_index = 0
         self._update_copy_controls()
 
     def _update_copy_controls(self) -> None:
-        recipients = self.recipient_bar.recipients()
-        several = len(recipients) > 1
-        for widget in (self.previous_copy, self.copy_label, self.next_copy):
-            widget.setVisible(several)
-        if several:
-            from PySide6.QtCore import Qt
-
-            name = recipients[self._copy_index].short_name
-            short = self.copy_label.fontMetrics().elidedText(name, Qt.TextElideMode.ElideRight, 180)
-            self.copy_label.setText(f"Copy {self._copy_index + 1} of {len(recipients)}: {short}")
-            self.copy_label.setToolTip(name)
-            self.previous_copy.setEnabled(self._copy_index > 0)
-            self.next_copy.setEnabled(self._copy_index < len(recipients) - 1)
+        self.preview_pane.show_copy_controls(self.recipient_bar.recipients(), self._copy_index)
 
     # --- recipients and e-mail -------------------------------------------------------------
 
@@ -521,7 +449,7 @@ class MainWindow(QMainWindow):
         """Lay the letter out on "letter" or "a4" paper."""
         from composer.core.settings import effective_paper
 
-        if paper not in PAPER_LABELS:
+        if paper not in PAPERS:
             return
         self.paper = paper
         self.session.set_paper(paper)

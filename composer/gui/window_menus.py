@@ -11,10 +11,17 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 
+from composer.i18n import _
+
 if TYPE_CHECKING:
     from composer.gui.mainwindow import MainWindow
 
-PAPER_LABELS = {"letter": "US Letter (#10 envelope)", "a4": "A4 (DL envelope)"}
+PAPERS = ("letter", "a4")
+
+
+def paper_labels() -> dict[str, str]:
+    """The paper sizes offered, by key, named in the interface's language."""
+    return {"letter": _("US Letter (#10 envelope)"), "a4": _("A4 (DL envelope)")}
 
 
 class WindowMenus:
@@ -66,114 +73,114 @@ class WindowMenus:
     def _build_actions(self) -> None:
         key = QKeySequence.StandardKey
         self.new_action = self.action(
-            "&New Letter",
+            _("&New Letter"),
             self.window.new_letter,
             key.New,
-            "Start again from the campaign's suggested arguments",
+            _("Start again from the campaign's suggested arguments"),
         )
         self.export_action = self.action(
-            "&Export PDF…",
+            _("&Export PDF…"),
             lambda: self.window.output.export_pdf(),
             "Ctrl+Shift+E",
-            "Save the letter as a PDF, exactly as it prints",
+            _("Save the letter as a PDF, exactly as it prints"),
         )
         self.preview_action = self.action(
-            "Print Previe&w", lambda: self.window.output.print_preview(), "Ctrl+Shift+P"
+            _("Print Previe&w"), lambda: self.window.output.print_preview(), "Ctrl+Shift+P"
         )
         self.print_action = self.action(
-            "&Print…",
+            _("&Print…"),
             lambda: self.window.output.print_letter(),
             key.Print,
-            "Print the letter through the system's print dialog",
+            _("Print the letter through the system's print dialog"),
         )
         self.envelope_print_action = self.action(
-            "Print En&velope…",
+            _("Print En&velope…"),
             lambda: self.window.output.print_envelope(),
             None,
-            "Print an envelope for each recipient, with your return address",
+            _("Print an envelope for each recipient, with your return address"),
         )
         self.envelope_export_action = self.action(
-            "Expo&rt Envelope PDF…",
+            _("Expo&rt Envelope PDF…"),
             lambda: self.window.output.export_envelope_pdf(),
             None,
-            "Save the envelopes (one per recipient) as a PDF",
+            _("Save the envelopes (one per recipient) as a PDF"),
         )
         self.history_action = self.action(
-            "Prin&ted Letters…",
+            _("Prin&ted Letters…"),
             lambda: self.window.output.show_print_history(),
             None,
-            "The letters you printed, and which of them you have mailed",
+            _("The letters you printed, and which of them you have mailed"),
         )
         self.open_campaign_action = self.action(
-            "&Open Campaign…",
+            _("&Open Campaign…"),
             lambda: self.window.campaign_opener.choose_pack(),
             key.Open,
-            "Open a campaign pack (.zip, or the campaign.toml in its folder)",
+            _("Open a campaign pack (.zip, or the campaign.toml in its folder)"),
         )
         self.open_campaign_folder_action = self.action(
-            "Open Campaign &Folder…",
+            _("Open Campaign &Folder…"),
             lambda: self.window.campaign_opener.choose_folder(),
             None,
-            "Open a campaign pack that is a folder",
+            _("Open a campaign pack that is a folder"),
         )
         self.profile_action = self.action(
-            "Sender Prof&ile…",
+            _("Sender Prof&ile…"),
             lambda: self.window.preferences.edit_profile(),
             None,
-            "Your name and address, printed on every letter",
+            _("Your name and address, printed on every letter"),
         )
         self.send_action = self.action(
-            "Send by E-&mail…",
+            _("Send by E-&mail…"),
             lambda: self.window.addressing.send_by_email(),
             "Ctrl+Return",
-            "Queue the letter in the outbox and send it through your account",
+            _("Queue the letter in the outbox and send it through your account"),
         )
         self.outbox_action = self.action(
-            "Out&box and Sent", lambda: self.window.mail_center().show_outbox(), "Ctrl+Shift+U"
+            _("Out&box and Sent"), lambda: self.window.mail_center().show_outbox(), "Ctrl+Shift+U"
         )
         self.account_action = self.action(
-            "E-mail Acco&unt…", lambda: self.window.mail_center().edit_account()
+            _("E-mail Acco&unt…"), lambda: self.window.mail_center().edit_account()
         )
         self.find_officials_action = self.action(
-            "&Find My Officials…",
+            _("&Find My Officials…"),
             lambda: self.window.addressing.find_officials(),
             "Ctrl+Shift+F",
-            "Your senators and representative by ZIP code, or anyone by state or name",
+            _("Your senators and representative by ZIP code, or anyone by state or name"),
         )
         self.import_directory_action = self.action(
-            "&Import Directory Files…",
+            _("&Import Directory Files…"),
             lambda: self.window.addressing.directory_dialog().panel.import_action.trigger(),
         )
         self.update_directory_action = self.action(
-            "&Update from the Internet",
+            _("&Update from the Internet"),
             lambda: self.window.addressing.directory_dialog().panel.update_action.trigger(),
         )
         self.contact_form_action = self.action(
-            "Open &Contact Form",
+            _("Open &Contact Form"),
             lambda: self.window.addressing.open_contact_form(),
             None,
-            "Copy the letter and open the official's web form, for those who take no e-mail",
+            _("Copy the letter and open the official's web form, for those who take no e-mail"),
         )
-        self.quit_action = self.action("&Quit", self.window.close, key.Quit)
-        self.search_action = self.action("Find Argument", self.window._focus_search, key.Find)
+        self.quit_action = self.action(_("&Quit"), self.window.close, key.Quit)
+        self.search_action = self.action(_("Find Argument"), self.window._focus_search, key.Find)
         self.about_action = self.action(
-            "&About Letter Composer", lambda: self.window.preferences.about()
+            _("&About Letter Composer"), lambda: self.window.preferences.about()
         )
         self.settings_action = self.action(
-            "S&ettings…",
+            _("S&ettings…"),
             lambda: self.window.preferences.edit_settings(),
             "Ctrl+,",
-            "Paper, sending, autosave and spelling",
+            _("Paper, sending, autosave and spelling"),
         )
         self.shortcuts_action = self.action(
-            "&Keyboard Shortcuts",
+            _("&Keyboard Shortcuts"),
             lambda: self.window.preferences.show_shortcuts(),
             "Ctrl+/",
-            "Every shortcut of this window",
+            _("Every shortcut of this window"),
         )
         self.paper_group = QActionGroup(self.window)
         self.paper_actions: dict[str, QAction] = {}
-        for paper, label in PAPER_LABELS.items():
+        for paper, label in paper_labels().items():
             action = QAction(label, self.window, checkable=True)
             action.triggered.connect(lambda _=False, p=paper: self.window.set_paper(p))
             self.paper_group.addAction(action)
@@ -181,11 +188,11 @@ class WindowMenus:
 
     def _build_menus(self) -> None:
         bar = self.window.menuBar()
-        file_menu = bar.addMenu("&File")
+        file_menu = bar.addMenu(_("&File"))
         file_menu.addActions([self.new_action])
         file_menu.addSeparator()
         file_menu.addActions([self.open_campaign_action, self.open_campaign_folder_action])
-        self.campaign_menu = file_menu.addMenu("Switch &Campaign")
+        self.campaign_menu = file_menu.addMenu(_("Switch &Campaign"))
         self.campaign_menu.aboutToShow.connect(self._list_campaigns)
         file_menu.addSeparator()
         file_menu.addActions([self.export_action, self.preview_action, self.print_action])
@@ -199,13 +206,13 @@ class WindowMenus:
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         self.file_menu = file_menu
-        edit_menu = bar.addMenu("&Edit")
+        edit_menu = bar.addMenu(_("&Edit"))
         edit_menu.addAction(self.search_action)
         edit_menu.addSeparator()
         edit_menu.addAction(self.settings_action)
         self.edit_menu = edit_menu
-        self.format_menu = bar.addMenu("F&ormat")
-        directory_menu = bar.addMenu("&Directory")
+        self.format_menu = bar.addMenu(_("F&ormat"))
+        directory_menu = bar.addMenu(_("&Directory"))
         directory_menu.addActions(
             [
                 self.find_officials_action,
@@ -216,10 +223,10 @@ class WindowMenus:
         directory_menu.addSeparator()
         directory_menu.addAction(self.contact_form_action)
         self.directory_menu = directory_menu
-        view_menu = bar.addMenu("&View")
+        view_menu = bar.addMenu(_("&View"))
         view_menu.addActions(list(self.paper_actions.values()))
         self.view_menu = view_menu
-        help_menu = bar.addMenu("&Help")
+        help_menu = bar.addMenu(_("&Help"))
         help_menu.addAction(self.shortcuts_action)
         help_menu.addAction(self.about_action)
         self.help_menu = help_menu
@@ -238,10 +245,14 @@ class WindowMenus:
         )
         self.edit_menu.insertSeparator(first)
         for text, slot, shortcut in (
-            ("Cu&t", self.window.editor.text.cut, QKeySequence.StandardKey.Cut),
-            ("&Copy", self.window.editor.text.copy, QKeySequence.StandardKey.Copy),
-            ("&Paste", self.window.editor.text.paste, QKeySequence.StandardKey.Paste),
-            ("Select &All", self.window.editor.text.selectAll, QKeySequence.StandardKey.SelectAll),
+            (_("Cu&t"), self.window.editor.text.cut, QKeySequence.StandardKey.Cut),
+            (_("&Copy"), self.window.editor.text.copy, QKeySequence.StandardKey.Copy),
+            (_("&Paste"), self.window.editor.text.paste, QKeySequence.StandardKey.Paste),
+            (
+                _("Select &All"),
+                self.window.editor.text.selectAll,
+                QKeySequence.StandardKey.SelectAll,
+            ),
         ):
             action = self.action(text, slot, shortcut)
             action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)

@@ -16,9 +16,12 @@ from composer.core.locations import Locations
 
 
 def _run(locations: Locations, smoke: bool) -> tuple[int, list[str]]:
-    from composer.gui.app import create_application, run_app
+    """Run the program in this process; the QApplication must exist already, or the
+    timer that answers the message boxes would have no event loop to run in."""
+    from composer.gui.app import run_app
 
-    create_application()  # the poller's timer needs the application (this test may run first)
+    assert QApplication.instance() is not None
+
     messages: list[str] = []
 
     def answer() -> None:
@@ -44,7 +47,7 @@ def _run(locations: Locations, smoke: bool) -> tuple[int, list[str]]:
 
 
 def test_a_campaign_that_cannot_be_opened_is_explained_and_fails(
-    locations: Locations, monkeypatch: pytest.MonkeyPatch
+    qapp: QApplication, locations: Locations, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import composer.gui.app as app_module
 
@@ -60,9 +63,26 @@ def test_a_campaign_that_cannot_be_opened_is_explained_and_fails(
     assert str(locations.log_file) in messages[0]
 
 
-def test_smoke_waits_for_the_finished_window(locations: Locations) -> None:
-    status, messages = _run(locations, smoke=True)
-    assert status == 0 and messages == []
+def test_smoke_waits_for_the_finished_window(tmp_path) -> None:
+    """``composer --smoke`` as its own process (it quits the application, which a test's
+    shared QApplication would not survive): both steps paint, in order, and it exits 0."""
+    import os
+    import subprocess
+
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "COMPOSER_SMOKE_TIMESTAMP": "1"}
+    for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
+        env[name] = str(tmp_path / name.lower())
+    done = subprocess.run(
+        [sys.executable, "-m", "composer", "--smoke"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    stamps = dict(line.split()[:2] for line in done.stdout.splitlines())
+    assert float(stamps["first-paint"]) <= float(stamps["ready"])
 
 
 def test_modules_imported_after_the_gui_are_not_read_as_source(
@@ -95,3 +115,28 @@ def test_the_campaign_opener_leaves_the_template_engine_for_later() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_the_palette_stays_readable_when_the_system_changes_it(qapp: QApplication) -> None:
+    """The program watches the palette without an application-wide event filter."""
+    from PySide6.QtGui import QColor, QPalette
+
+    from composer.gui.app import keep_palette_readable
+    from composer.gui.theme import MIN_CONTRAST, contrast_ratio
+
+    before = QPalette(qapp.palette())
+    stop = keep_palette_readable(qapp)
+    try:
+        dark = QPalette(QColor("#202020"))
+        dark.setColor(QPalette.ColorRole.Base, QColor("#1c1c1c"))
+        dark.setColor(QPalette.ColorRole.Text, QColor("#303030"))  # the theme's dim text
+        qapp.setPalette(dark)
+        palette = qapp.palette()
+        text = palette.color(QPalette.ColorRole.Text)
+        assert contrast_ratio(text, palette.color(QPalette.ColorRole.Base)) >= MIN_CONTRAST
+    finally:
+        stop()
+        qapp.setPalette(before)
+    qapp.setPalette(dark)  # no longer watched: left as it is
+    assert qapp.palette().color(QPalette.ColorRole.Text) == QColor("#303030")
+    qapp.setPalette(before)

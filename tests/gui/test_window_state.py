@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QLineEdit, QMessageBox
 from pytestqt.qtbot import QtBot
@@ -139,15 +140,19 @@ def test_open_save_as_and_export_start_in_the_folder_last_used(
     close_window(qtbot, reopened)
 
 
-def run_on_screen(tmp_path: Path, width: int, height: int, script: str) -> dict[str, Any]:
-    """Run `script` (which prints one JSON line last) where the only screen is width×height."""
+def run_on_screen(
+    tmp_path: Path, width: int, height: int, script: str, scale: int = 1, language: str = "en"
+) -> dict[str, Any]:
+    """Run `script` (which prints one JSON line last) where the only screen is width×height
+    pixels, shown at `scale` (QT_SCALE_FACTOR), with the interface in `language`."""
     screens = tmp_path / "screens.json"
     screen = {"name": "only", "x": 0, "y": 0, "width": width, "height": height}
     screen.update({"logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1})
     screens.write_text(json.dumps({"screens": [screen]}), encoding="utf-8")
     env = {**os.environ, "QT_QPA_PLATFORM": f"offscreen:configfile={screens}"}
+    env["QT_SCALE_FACTOR"] = str(scale)
     done = subprocess.run(
-        [sys.executable, "-c", PRELUDE + script, str(tmp_path / "app")],
+        [sys.executable, "-c", PRELUDE + script, str(tmp_path / "app"), language],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -158,7 +163,7 @@ def run_on_screen(tmp_path: Path, width: int, height: int, script: str) -> dict[
     assert done.returncode == 0, done.stderr
     shown: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     free = shown["free"]
-    assert free == [0, 0, width, height], free  # the screen file was read
+    assert free == [0, 0, width // scale, height // scale], free  # the screen file was read
     return shown
 
 
@@ -166,6 +171,8 @@ PRELUDE = """
 import json, sys
 from pathlib import Path
 from PySide6.QtWidgets import QApplication
+from composer.i18n import install
+install(sys.argv[2])
 app = QApplication([])
 from composer.core.campaigns import default_campaign
 from composer.core.locations import Locations
@@ -239,3 +246,16 @@ def test_the_first_window_fits_a_1024_by_700_screen(tmp_path: Path) -> None:
     assert x >= 0 and y >= 0 and x + width <= 1024 and y + height <= 700, shown
     assert shown["hint"][0] <= 1024 and shown["hint"][1] <= 700, shown
     assert shown["least"][0] <= 1024 and shown["least"][1] <= 700, shown
+
+
+@pytest.mark.parametrize("language", ["en", "ru", "uk"])
+def test_the_first_window_fits_a_1920_by_1080_screen_at_twice_the_scale(
+    tmp_path: Path, language: str
+) -> None:
+    """960×540 logical pixels: a laptop's full-HD screen at 200 %."""
+    shown = run_on_screen(tmp_path, 1920, 1080, SMALL_SCREEN_SCRIPT, scale=2, language=language)
+    x, y, width, height = shown["frame"]
+    assert x >= 0 and y >= 0 and x + width <= 960 and y + height <= 540, shown
+    # Room is left for the title bar and borders a window manager adds.
+    assert shown["least"][0] <= 960 - 16 and shown["least"][1] <= 540 - 48, shown
+    assert width >= shown["least"][0] and height >= shown["least"][1], shown
