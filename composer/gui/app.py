@@ -135,7 +135,11 @@ def keep_palette_readable(app: QApplication) -> Callable[[], None]:
         keep_readable_now()
 
     app.paletteChanged.connect(changed)
-    return lambda: app.paletteChanged.disconnect(changed)
+
+    def stop() -> None:
+        app.paletteChanged.disconnect(changed)
+
+    return stop
 
 
 def open_campaign(locations: Locations, settings: Settings) -> Campaign:

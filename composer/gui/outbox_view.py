@@ -155,7 +155,7 @@ class OutboxView(QWidget):
         self.edit_button = QPushButton(_("&Edit…"))
         self.cancel_button = QPushButton(_("&Cancel Letter"))
         self.export_button = QPushButton(_("E&xport .eml…"))
-        self.view_button = QPushButton(_("&View"))
+        self.view_button = QPushButton(pgettext("open a sent letter", "&View"))
         self.reopen_button = QPushButton(_("Re-&open"))
         self.export_sent_button = QPushButton(_("Export .e&ml…"))
 

@@ -126,8 +126,13 @@ def test_the_menus_have_unique_alt_letters_in_russian_and_ukrainian(
         window = MainWindow(locations, Settings(paper="letter"), default_campaign())
         qtbot.addWidget(window)
         walked, found = menu_clashes(window)  # submenus are filled while still in `language`
+        window.show()
+        qtbot.waitExposed(window)
+        bar_texts = [action.text() for action in window.menuBar().actions()]
+        in_window = clashes([*bar_texts, *dialog_texts(window)])
     finally:
         install("en")
+    assert not in_window, f"Alt-letters used twice in the {language} window: {in_window}"
     assert [action.text() for action in window.menuBar().actions()] == bar
     file_menu = window.menus.file_menu.actions()
     assert file_menu[0].text() in ("&Новое письмо", "&Новий лист")
