@@ -78,7 +78,7 @@ def run(args: argparse.Namespace, context: CommandContext) -> int:
     # The same office as the letter's: the one nearest the sender.
     recipients = recipients_for(args.to or [PRESIDENT_ID], context.locations, sender)
     warn_terms(context, recipients, by_post=True)
-    size = args.size or default_size(context, sender.country)
+    size = args.size or default_size(context, sender.home_country())
     count = write_envelopes(args.out, sender, recipients, size)
     from composer.printing.envelope import envelope
 

@@ -340,7 +340,7 @@ def build_job(
             subject=args.subject,
         )
     settings = load_settings(context.locations.settings_file)
-    paper = args.page or effective_paper(settings, sender.country)
+    paper = args.page or effective_paper(settings, sender.home_country())
     return LetterJob(campaign, letter, recipients, paper)
 
 

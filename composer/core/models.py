@@ -35,6 +35,14 @@ class Sender:
             self.street, self.city, self.state, self.postal_code, self.country
         )
 
+    def home_country(self) -> str:
+        """The country the sender writes from: as typed, or "US" for an address with a
+        state and a ZIP code and no country (the profile asks US senders to leave the
+        country empty); "" when the profile says nothing either way."""
+        if self.country.strip():
+            return self.country.strip()
+        return "US" if self.state.strip() and self.postal_code.strip() else ""
+
     def block_lines(self) -> list[str]:
         """Return the sender block: name, address, then e-mail and phone."""
         lines = [self.name.strip()] if self.name.strip() else []

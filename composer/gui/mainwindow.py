@@ -104,7 +104,7 @@ class MainWindow(QMainWindow):
 
         self.campaign = campaign
         saved_sender = load_saved_sender(self.locations.profile_file) or Sender()
-        self.paper = effective_paper(self.settings, saved_sender.country)
+        self.paper = effective_paper(self.settings, saved_sender.home_country())
         self._build_widgets()
         from composer.gui.window_state import hold_pane_widths
 
@@ -458,7 +458,7 @@ class MainWindow(QMainWindow):
         if self.paper_choice.currentIndex() != index:
             self.paper_choice.setCurrentIndex(index)
         if self.settings.paper != "auto" or paper != effective_paper(
-            self.settings, self.sender_profile.country
+            self.settings, self.sender_profile.home_country()
         ):
             self.settings.paper = paper
         self.schedule_preview()

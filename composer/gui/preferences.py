@@ -61,7 +61,7 @@ class Preferences(QObject):
 
         if self.window.settings.paper == "auto":
             self.window.set_paper(
-                effective_paper(self.window.settings, self.window.sender_profile.country)
+                effective_paper(self.window.settings, self.window.sender_profile.home_country())
             )
 
     def edit_settings(self) -> None:
@@ -71,7 +71,9 @@ class Preferences(QObject):
         from composer.gui.settings_dialog import SettingsDialog
 
         dialog = SettingsDialog(
-            self.window.settings, parent=self.window, country=self.window.sender_profile.country
+            self.window.settings,
+            parent=self.window,
+            country=self.window.sender_profile.home_country(),
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self.apply_settings(dialog.settings()))
@@ -88,7 +90,7 @@ class Preferences(QObject):
             setattr(self.window.settings, spec.name, getattr(new, spec.name))
         self.window.spelling.set_language(self.window.settings.spell_language)
         self.window.set_paper(
-            effective_paper(self.window.settings, self.window.sender_profile.country)
+            effective_paper(self.window.settings, self.window.sender_profile.home_country())
         )
         self.window.schedule_preview()
         try:

@@ -125,6 +125,24 @@ def test_automatic_paper_follows_the_country_then_lc_paper_then_letter(
     assert effective_paper(Settings(paper="letter"), "Germany") == "letter"
 
 
+@pytest.mark.parametrize(
+    ("sender", "country"),
+    [
+        (Sender(state="WA", postal_code="98105"), "US"),  # a US address leaves the country empty
+        (Sender(city="Berlin", postal_code="10115", country="Germany"), "Germany"),
+        (Sender(name="Ana Ruiz"), ""),  # nothing to go by
+    ],
+)
+def test_the_sender_writes_from_a_country(sender: Sender, country: str) -> None:
+    assert sender.home_country() == country
+
+
+def test_a_us_address_without_a_country_gets_letter_whatever_the_system_says() -> None:
+    sender = Sender(street="1 Main St", city="Seattle", state="WA", postal_code="98105")
+    assert effective_paper(Settings(), sender.home_country(), lc_paper="de_DE.UTF-8") == "letter"
+    assert effective_paper(Settings(), sender.country, lc_paper="de_DE.UTF-8") == "a4"
+
+
 def test_profile_round_trip(locations: Locations) -> None:
     sender = Sender(
         name="Ana Ruiz",
