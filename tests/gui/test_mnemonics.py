@@ -37,6 +37,7 @@ from composer.core.models import Sender
 from composer.gui.crash import CrashDialog
 from composer.gui.mail_center import SendDialog
 from composer.gui.mainwindow import MainWindow
+from composer.gui.merge_export import MergeExportDialog
 from composer.gui.outbox_view import MessageViewer
 from composer.gui.welcome import WelcomeDialog
 
@@ -297,13 +298,15 @@ def audit_every_dialog(qtbot: QtBot, window: MainWindow) -> dict[str, dict[str, 
         raw = message.as_bytes()
         centre = window.mail_center()
         # The dialogs that are not a menu's: correcting a refused letter, sending one
-        # again, reading a sent one, the crash report, the first-start welcome, sending.
+        # again, reading a sent one, the crash report, the first-start welcome, a PDF for
+        # several officials, sending.
         others: list[QDialog] = [
             centre.edit_dialog(raw, _("Correct the letter"), _("&Send Again"), copy_to_sender=True),
             centre.edit_dialog(raw, _("Send the letter again"), _("&Send"), copy_to_sender=False),
             MessageViewer(raw, window),
             CrashDialog(_("Something went wrong."), "Traceback: none", window),
             WelcomeDialog(Sender(), window),
+            MergeExportDialog(3, duplex=False, parent=window),
         ]
         letters = window.output.rendered_letters()
         assert letters
@@ -315,7 +318,7 @@ def audit_every_dialog(qtbot: QtBot, window: MainWindow) -> dict[str, dict[str, 
             dialog.reject()
     finally:
         auditor.timer.stop()
-    assert len(auditor.seen) >= len(DIALOG_ACTIONS) + 6, sorted(auditor.seen)
+    assert len(auditor.seen) >= len(DIALOG_ACTIONS) + 7, sorted(auditor.seen)
     return auditor.seen
 
 
