@@ -3,7 +3,10 @@
 The menus are walked in the real window (submenus opened as a user would, to
 fill them); the dialogs are opened through the window's own actions, and each
 one is read while it is up: its buttons, the labels that lead to a field, its
-group boxes and its tabs, page by page.
+group boxes and its tabs, page by page. The window's own controls are read with
+the menu bar's letters, also in the states that show more of them. All of it in
+English, Russian and Ukrainian (the window made after the language is chosen, with
+Qt's own buttons in that language too).
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from email.message import EmailMessage
 
 import pytest
-from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtCore import QLibraryInfo, QObject, Qt, QTimer, QTranslator
 from PySide6.QtGui import QAction
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
@@ -34,6 +37,7 @@ from composer.core.models import Sender
 from composer.gui.crash import CrashDialog
 from composer.gui.mail_center import SendDialog
 from composer.gui.mainwindow import MainWindow
+from composer.gui.merge_export import MergeExportDialog
 from composer.gui.outbox_view import MessageViewer
 from composer.gui.welcome import WelcomeDialog
 
@@ -111,7 +115,7 @@ def test_every_menu_of_the_window_has_unique_alt_letters(main_window: MainWindow
     ("language", "bar"),
     [
         ("ru", ["&Файл", "&Правка", "Фо&рмат", "&Справочник", "&Вид", "Спр&авка"]),
-        ("uk", ["&Файл", "&Редагування", "Фор&мат", "Дов&ідник", "&Вигляд", "&Довідка"]),
+        ("uk", ["&Файл", "&Редагування", "Фор&мат", "Д&овідник", "&Вигляд", "&Довідка"]),
     ],
 )
 def test_the_menus_have_unique_alt_letters_in_russian_and_ukrainian(
@@ -128,8 +132,7 @@ def test_the_menus_have_unique_alt_letters_in_russian_and_ukrainian(
         walked, found = menu_clashes(window)  # submenus are filled while still in `language`
         window.show()
         qtbot.waitExposed(window)
-        bar_texts = [action.text() for action in window.menuBar().actions()]
-        in_window = clashes([*bar_texts, *dialog_texts(window)])
+        in_window = window_clashes(window)
     finally:
         install("en")
     assert not in_window, f"Alt-letters used twice in the {language} window: {in_window}"
@@ -148,8 +151,7 @@ def test_alt_f_opens_the_file_menu_and_no_control_of_the_window_takes_a_menu_let
     qtbot: QtBot, main_window: MainWindow
 ) -> None:
     window = main_window
-    bar_texts = [action.text() for action in window.menuBar().actions() if action.isVisible()]
-    found = clashes([*bar_texts, *dialog_texts(window)])
+    found = window_clashes(window)
     assert not found, f"Alt-letters used twice in the window: {found}"
     window.editor.text.setFocus()
     qtbot.waitUntil(window.editor.text.hasFocus)
@@ -174,6 +176,34 @@ def dialog_texts(top: QWidget) -> list[str]:
     return texts
 
 
+def window_clashes(window: MainWindow) -> dict[str, dict[str, list[str]]]:
+    """The Alt-letters that a control of `window` shares with the menu bar or another
+    control, in each state that shows more controls: as it opens, while writing to
+    someone else (name, address and greeting fields), and with a recipient's suggestion.
+    """
+    from composer.gui.recipient_bar import CUSTOM
+
+    bar_texts = [action.text() for action in window.menuBar().actions() if action.isVisible()]
+    found: dict[str, dict[str, list[str]]] = {}
+
+    def look(state: str) -> None:
+        twice = clashes([*bar_texts, *dialog_texts(window)])
+        if twice:
+            found[state] = twice
+
+    look("as it opens")
+    recipients = window.recipient_bar
+    recipients.choice.setCurrentIndex(recipients.choice.findData(CUSTOM))
+    assert recipients.custom_address.isVisibleTo(window)
+    look("writing to someone else")
+    recipients.choice.setCurrentIndex(0)
+    recipients.choice.activated.emit(0)  # as when the user picks the campaign's first official
+    assert recipients.use_suggestion.isVisibleTo(window)
+    look("with a suggestion")
+    recipients.hide_suggestion()
+    return found
+
+
 def dialog_clashes(top: QWidget) -> dict[str, list[str]]:
     """Clashes of `top` as it is, then on each page of each of its tabs."""
     found = clashes(dialog_texts(top))
@@ -188,12 +218,21 @@ def dialog_clashes(top: QWidget) -> dict[str, list[str]]:
     return found
 
 
+def go_on_texts() -> set[str]:
+    """The buttons that go on past a question ("Print anyway"…), in the current language."""
+    from composer.i18n import _
+
+    english = ("Print anyway", "Export anyway", "Send anyway", "Preview anyway", "Go on anyway")
+    return {_(text) for text in english}
+
+
 class DialogAuditor(QObject):
     """Reads each of the program's modal dialogs as soon as it is up, then rejects it."""
 
     def __init__(self) -> None:
         super().__init__()
         self.seen: dict[str, dict[str, list[str]]] = {}
+        self.go_on = go_on_texts()
         self.timer = QTimer(self)
         self.timer.setInterval(20)
         self.timer.timeout.connect(self._audit)
@@ -210,7 +249,7 @@ class DialogAuditor(QObject):
         if type(widget).__module__.startswith("composer"):
             self.audit(widget)
         if isinstance(widget, QMessageBox):
-            go_on = [b for b in widget.buttons() if b.text().endswith(" anyway")]
+            go_on = [b for b in widget.buttons() if b.text() in self.go_on]
             if go_on:
                 go_on[0].click()
                 return
@@ -220,30 +259,33 @@ class DialogAuditor(QObject):
             widget.close()
 
 
+# The window's actions that open a dialog, by their texts (msgids, with their "&").
 DIALOG_ACTIONS = (
-    "Settings…",
-    "Sender Profile…",
-    "E-mail Account…",
-    "Keyboard Shortcuts",
-    "Printed Letters…",
-    "Outbox and Sent",
-    "Find My Officials…",
+    "S&ettings…",
+    "Sender Prof&ile…",
+    "E-mail Acco&unt…",
+    "&Keyboard Shortcuts",
+    "Prin&ted Letters…",
+    "Out&box and Sent",
+    "&Find My Officials…",
+    "&Drafts…",
 )
 
 
-@pytest.mark.qt_log_ignore("This plugin does not support raise")
-def test_every_dialog_has_unique_alt_letters(qtbot: QtBot, main_window: MainWindow) -> None:
-    window = main_window
+def audit_every_dialog(qtbot: QtBot, window: MainWindow) -> dict[str, dict[str, list[str]]]:
+    """Open every dialog of `window` in the current language, each as a user would;
+    the Alt-letters used twice, by dialog (the dialogs without a clash as well)."""
+    from composer.i18n import _
+
     actions = {
-        action.text().replace("&", ""): action
+        action.text(): action
         for action in window.findChildren(QAction)
         if action.text() and action.isEnabled()
     }
-    drafts = [name for name in actions if name.startswith("Drafts")]
     auditor = DialogAuditor()
     try:
-        for name in (*DIALOG_ACTIONS, *drafts):
-            actions[name].trigger()
+        for text in DIALOG_ACTIONS:
+            actions[_(text)].trigger()
             qtbot.waitUntil(lambda: QApplication.activeModalWidget() is None)
             for widget in QApplication.topLevelWidgets():  # the windows that are not modal
                 if widget is not window and widget.isVisible():
@@ -256,13 +298,15 @@ def test_every_dialog_has_unique_alt_letters(qtbot: QtBot, main_window: MainWind
         raw = message.as_bytes()
         centre = window.mail_center()
         # The dialogs that are not a menu's: correcting a refused letter, sending one
-        # again, reading a sent one, the crash report, the first-start welcome, sending.
+        # again, reading a sent one, the crash report, the first-start welcome, a PDF for
+        # several officials, sending.
         others: list[QDialog] = [
-            centre.edit_dialog(raw, "Correct the letter", "&Send Again", copy_to_sender=True),
-            centre.edit_dialog(raw, "Send the letter again", "&Send", copy_to_sender=False),
+            centre.edit_dialog(raw, _("Correct the letter"), _("&Send Again"), copy_to_sender=True),
+            centre.edit_dialog(raw, _("Send the letter again"), _("&Send"), copy_to_sender=False),
             MessageViewer(raw, window),
-            CrashDialog("Something went wrong.", "Traceback: none", window),
+            CrashDialog(_("Something went wrong."), "Traceback: none", window),
             WelcomeDialog(Sender(), window),
+            MergeExportDialog(3, duplex=False, parent=window),
         ]
         letters = window.output.rendered_letters()
         assert letters
@@ -274,6 +318,45 @@ def test_every_dialog_has_unique_alt_letters(qtbot: QtBot, main_window: MainWind
             dialog.reject()
     finally:
         auditor.timer.stop()
-    assert len(auditor.seen) >= len(DIALOG_ACTIONS) + 6, sorted(auditor.seen)
-    found = {name: found for name, found in auditor.seen.items() if found}
+    assert len(auditor.seen) >= len(DIALOG_ACTIONS) + 7, sorted(auditor.seen)
+    return auditor.seen
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support raise")
+def test_every_dialog_has_unique_alt_letters(qtbot: QtBot, main_window: MainWindow) -> None:
+    seen = audit_every_dialog(qtbot, main_window)
+    found = {name: found for name, found in seen.items() if found}
     assert not found, f"Alt-letters used twice: {found}"
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support raise")
+@pytest.mark.parametrize("language", ["ru", "uk"])
+def test_every_dialog_has_unique_alt_letters_in_russian_and_ukrainian(
+    qtbot: QtBot, qapp: QApplication, locations: Locations, sender: Sender, language: str
+) -> None:
+    from composer.core.campaigns import default_campaign
+    from composer.core.profile import save_sender
+    from composer.core.settings import Settings
+    from composer.i18n import _, install
+
+    save_sender(locations.profile_file, sender)
+    install(language)
+    qt_words = QTranslator()  # Qt's own buttons in the language, as the program loads them
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    assert qt_words.load(f"qtbase_{language}", folder), f"Qt's {language} words are missing"
+    qapp.installTranslator(qt_words)
+    try:
+        window = MainWindow(locations, Settings(paper="letter"), default_campaign())
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitExposed(window)
+        settings_title = _("Settings")
+        seen = audit_every_dialog(qtbot, window)  # each dialog is made in `language`
+    finally:
+        qapp.removeTranslator(qt_words)
+        install("en")
+    window.close()
+    window.pool.waitForDone(5000)
+    assert settings_title != "Settings" and settings_title in seen, sorted(seen)
+    found = {name: found for name, found in seen.items() if found}
+    assert not found, f"Alt-letters used twice in the {language} dialogs: {found}"
