@@ -56,5 +56,6 @@ def report_text(report: FlushReport, next_due_at: float | None) -> tuple[str, bo
     good = not report.failed and not report.queued and not report.refused_waiting
     if report.queued and next_due_at is not None and not held_for_settings(report):
         clock = dt.datetime.fromtimestamp(next_due_at).strftime("%H:%M")
-        text = f"{text} {_('Next try at {time}.').format(time=clock)}"
+        next_try = _("Next try at {time}.").format(time=clock)
+        text = f"{text} {next_try}"
     return text, good
