@@ -41,6 +41,7 @@ from composer.core.mail import (
 )
 from composer.core.outbox import Outbox
 from composer.core.rendered import RenderedLetter
+from composer.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from composer.gui.mainwindow import MainWindow
@@ -59,26 +60,29 @@ class SendDialog(QDialog):
 
     def __init__(self, letters: Sequence[RenderedLetter], parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Send by E-mail")
+        self.setWindowTitle(_("Send by E-mail"))
         self.letters = list(letters)
         self.to_fields: list[QLineEdit] = []
         form = QFormLayout()
         for letter in self.letters:
             field = QLineEdit(letter.recipient.email)
-            field.setPlaceholderText("name@example.org")
-            field.setAccessibleName(f"E-mail address of {letter.recipient.short_name}")
-            form.addRow(f"To {letter.recipient.short_name}:", field)
+            name = letter.recipient.short_name
+            field.setPlaceholderText(_("name@example.org"))
+            field.setAccessibleName(_("E-mail address of {name}").format(name=name))
+            form.addRow(_("To {name}:").format(name=name), field)
             self.to_fields.append(field)
         self.cc = QLineEdit()
-        self.cc.setAccessibleName("Copy to (Cc)")
-        self.cc.setPlaceholderText("optional; separate several with commas")
-        form.addRow("&Cc:", self.cc)
-        self.copy_to_me = QCheckBox("Send me a copy")
+        self.cc.setAccessibleName(_("Copy to (Cc)"))
+        self.cc.setPlaceholderText(_("optional; separate several with commas"))
+        form.addRow(_("&Cc:"), self.cc)
+        self.copy_to_me = QCheckBox(_("Send me a copy"))
         self.copy_to_me.setChecked(True)
         form.addRow("", self.copy_to_me)
         note = QLabel(
-            "Many officials take messages only through the contact form on their website; "
-            "where no address is known, print the letter or use the form."
+            _(
+                "Many officials take messages only through the contact form on their "
+                "website; where no address is known, print the letter or use the form."
+            )
         )
         note.setWordWrap(True)
         self.error = QLabel()
@@ -88,7 +92,7 @@ class SendDialog(QDialog):
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Cancel | QDialogButtonBox.StandardButton.Ok
         )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Send")
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("&Send"))
         buttons.accepted.connect(self._check)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -104,16 +108,16 @@ class SendDialog(QDialog):
             addresses = [
                 parse_address_field(
                     field.text(),
-                    f"To {letter.recipient.short_name}",
+                    _("To {name}").format(name=letter.recipient.short_name),
                     display_name=letter.recipient.name or letter.recipient.short_name,
-                    missing=(
-                        f"give an e-mail address for {letter.recipient.short_name}, or "
-                        "print the letter or use the official's contact form instead."
-                    ),
+                    missing=_(
+                        "give an e-mail address for {name}, or print the letter or use the "
+                        "official's contact form instead."
+                    ).format(name=letter.recipient.short_name),
                 )
                 for letter, field in zip(self.letters, self.to_fields, strict=True)
             ]
-            self.cc_addresses = parse_address_field(self.cc.text(), "Cc")
+            self.cc_addresses = parse_address_field(self.cc.text(), _("Cc"))
         except MailError as error:
             self.error.setText(str(error))
             self.error.show()
@@ -153,21 +157,21 @@ class MessageEditDialog(QDialog):
         self._copy_to_sender = copy_to_sender
         content = read_message(raw)
         self.to = QLineEdit(", ".join(content.to))
-        self.to.setAccessibleName("To")
+        self.to.setAccessibleName(_("To"))
         self.cc = QLineEdit(", ".join(content.cc))
-        self.cc.setAccessibleName("Copy to (Cc)")
+        self.cc.setAccessibleName(_("Copy to (Cc)"))
         self.subject = QLineEdit(content.subject)
-        self.subject.setAccessibleName("Subject")
+        self.subject.setAccessibleName(_("Subject"))
         self.text = QPlainTextEdit(content.text)
-        self.text.setAccessibleName("Text of the letter")
+        self.text.setAccessibleName(_("Text of the letter"))
         form = QFormLayout()
-        form.addRow("&To:", self.to)
-        form.addRow("&Cc:", self.cc)
-        form.addRow("S&ubject:", self.subject)
-        form.addRow("Te&xt:", self.text)
+        form.addRow(_("&To:"), self.to)
+        form.addRow(_("&Cc:"), self.cc)
+        form.addRow(_("S&ubject:"), self.subject)
+        form.addRow(_("Te&xt:"), self.text)
         self.note = QLabel(note)
         self.note.setWordWrap(True)
-        self.note.setAccessibleName("What happened to this letter")
+        self.note.setAccessibleName(_("What happened to this letter"))
         self.note.setVisible(bool(note))
         self.error = QLabel()
         self.error.setWordWrap(True)
@@ -227,8 +231,8 @@ class MailCenter(QObject):
             self.outbox, self._load_account, self.passwords, pool=pool, parent=self
         )
         self.status_label = QLabel()
-        self.status_label.setAccessibleName("Outbox")
-        self.status_label.setToolTip("Letters waiting to be sent (View ▸ Outbox)")
+        self.status_label.setAccessibleName(_("Outbox"))
+        self.status_label.setToolTip(_("Letters waiting to be sent (View ▸ Outbox)"))
         self.outbox_window: OutboxView | None = None
         self.controller.announcement.connect(self._announce)
         self.controller.counts_changed.connect(self._show_counts)
@@ -264,7 +268,7 @@ class MailCenter(QObject):
         """Ask for the addresses, build the e-mails and queue them; returns whether it did."""
         account = self._load_account()
         if account is None:
-            self._account_needed("Set up your e-mail account first: its server and address.")
+            self._account_needed(_("Set up your e-mail account first: its server and address."))
             return False
         dialog = SendDialog(letters, self.window)
         if dialog.exec() != QDialog.DialogCode.Accepted:
@@ -278,11 +282,17 @@ class MailCenter(QObject):
                 dialog.copy_to_me.isChecked(),
             )
         except (MailError, AccountError) as error:
-            QMessageBox.warning(self.window, "The e-mail was not queued", str(error))
+            QMessageBox.warning(self.window, _("The e-mail was not queued"), str(error))
             return False
         self.controller.queue(messages, campaign_id=campaign_id, source="window")
+        count = len(messages)
         self.window.statusBar().showMessage(
-            f"{len(messages)} e-mail(s) in the outbox; sending…", 6000
+            ngettext(
+                "{count} e-mail in the outbox; sending…",
+                "{count} e-mails in the outbox; sending…",
+                count,
+            ).format(count=count),
+            6000,
         )
         return True
 
@@ -292,7 +302,7 @@ class MailCenter(QObject):
 
         if self.outbox_window is None:
             self.outbox_window = OutboxView(self.controller)
-            self.outbox_window.setWindowTitle("Outbox and Sent — Letter Composer")
+            self.outbox_window.setWindowTitle(_("Outbox and Sent — Letter Composer"))
             self.outbox_window.quit_requested.connect(self.window.close)
             self.outbox_window.edit_requested.connect(self.edit_waiting)
             self.outbox_window.reopen_requested.connect(self.reopen_sent)
@@ -318,7 +328,7 @@ class MailCenter(QObject):
 
         def opened(raw: bytes) -> None:
             dialog = self.edit_dialog(
-                raw, "Correct the letter", "&Send Again", copies_sender(raw, envelope)
+                raw, _("Correct the letter"), _("&Send Again"), copies_sender(raw, envelope)
             )
             if entry is not None:
                 dialog.note.setText(letter_story(entry))
@@ -337,7 +347,7 @@ class MailCenter(QObject):
 
         def opened(raw: bytes) -> None:
             dialog = self.edit_dialog(
-                raw, "Send the letter again", "&Send", copies_sender(raw, envelope)
+                raw, _("Send the letter again"), _("&Send"), copies_sender(raw, envelope)
             )
             if dialog.exec() == QDialog.DialogCode.Accepted and dialog.message is not None:
                 self.controller.queue([dialog.message], campaign_id=campaign_id, source="sent")
@@ -375,12 +385,17 @@ class MailCenter(QObject):
             log.info("send report: %s", text)
 
     def _show_counts(self, pending: int, failed: int) -> None:
-        parts = []
-        if pending:
-            parts.append(f"{pending} waiting")
-        if failed:
-            parts.append(f"{failed} refused")
-        self.status_label.setText("Outbox: " + ", ".join(parts) if parts else "Outbox: empty")
+        if pending and failed:
+            text = _("Outbox: {pending} waiting, {failed} refused").format(
+                pending=pending, failed=failed
+            )
+        elif pending:
+            text = _("Outbox: {pending} waiting").format(pending=pending)
+        elif failed:
+            text = _("Outbox: {failed} refused").format(failed=failed)
+        else:
+            text = _("Outbox: empty")
+        self.status_label.setText(text)
         self.status_label.setStyleSheet("color: #b00020;" if failed else "")
 
     def _ask_password(self, key: str, reason: str) -> None:
@@ -395,8 +410,8 @@ class MailCenter(QObject):
     def _account_needed(self, reason: str) -> None:
         answer = QMessageBox.question(
             self.window,
-            "E-mail account needed",
-            f"{reason}\n\nSet up the account now?",
+            _("E-mail account needed"),
+            "{reason}\n\n{question}".format(reason=reason, question=_("Set up the account now?")),
         )
         if answer == QMessageBox.StandardButton.Yes:
             self.edit_account()
@@ -404,16 +419,22 @@ class MailCenter(QObject):
     def _interrupted(self, count: int) -> None:
         QMessageBox.information(
             self.window,
-            "Sending was interrupted",
-            f"{count} letter(s) were being sent when the program stopped. They are back in "
-            "the outbox and will be sent again; if the server had already taken one, the "
-            "official may receive it twice.",
+            _("Sending was interrupted"),
+            ngettext(
+                "{count} letter was being sent when the program stopped. It is back in the "
+                "outbox and will be sent again; if the server had already taken it, the "
+                "official may receive it twice.",
+                "{count} letters were being sent when the program stopped. They are back in "
+                "the outbox and will be sent again; if the server had already taken one, the "
+                "official may receive it twice.",
+                count,
+            ).format(count=count),
         )
 
     def _failed(self, text: str) -> None:
         # Not modal: a report from the sending thread must never stop the user's work.
         log.warning("e-mail: %s", text)
         self.window.statusBar().showMessage(text, 0)
-        box = QMessageBox(QMessageBox.Icon.Warning, "E-mail", text, parent=self.window)
+        box = QMessageBox(QMessageBox.Icon.Warning, _("E-mail"), text, parent=self.window)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()

@@ -1,284 +1,42 @@
-"""Sending in the background: a worker thread for SMTP, a controller that retries.
+"""Sending in the background: the controller the window talks to.
 
-- :func:`run_in_background` runs any short disk or keyring job on a thread
-  pool and hands the result back on the GUI thread.
-- :class:`FlushWorker` lives in its own ``QThread`` and empties the outbox
-  through :class:`composer.core.sending.OutboxSender`. It only emits signals;
-  it never touches a widget.
-- :class:`SendController` is what the window talks to: it queues letters,
-  starts flushes, retries with back-off and when the network comes back, keeps
-  the outbox lists and counts up to date, and announces every result in plain
-  words.
+:class:`SendController` queues letters, starts flushes on the sending thread
+(a :class:`composer.gui.flush_worker.FlushWorker` in its own ``QThread``),
+retries with back-off and when the network comes back
+(:class:`composer.gui.network_watch.NetworkWatch`), keeps the outbox lists and
+counts up to date, and announces every result in plain words. Its short disk
+jobs run through :func:`composer.gui.background.run_task`.
 """
 
 from __future__ import annotations
 
-import contextlib
-import datetime as dt
-import itertools
 import logging
-import socket
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThread, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QThread, QThreadPool, QTimer, Signal, Slot
 
-from composer.core.accounts import Account, AccountError
-from composer.core.credentials import CredentialError, KeyringStatus, PasswordSource
-from composer.core.fileio import StorageError
-from composer.core.mail import MailError, OutgoingMessage
-from composer.core.oauth import TokenSource
-from composer.core.outbox import Outbox, OutboxEntry, OutboxError, SentEntry
-from composer.core.sending import FlushReport, MessageResult, OutboxSender, RetryPolicy
-from composer.core.transport import (
-    DEFAULT_TIMEOUT,
-    Credential,
-    Disposition,
-    FailureKind,
-    SmtpSession,
+from composer.core.accounts import Account
+from composer.core.credentials import PasswordSource
+from composer.core.mail import OutgoingMessage
+from composer.core.outbox import Outbox, OutboxEntry, SentEntry
+from composer.core.sending import MessageResult, RetryPolicy
+from composer.core.transport import DEFAULT_TIMEOUT, FailureKind
+from composer.gui.background import run_task
+from composer.gui.flush_worker import MAIL_ERRORS, FlushOutcome, FlushWorker, SessionFactory
+from composer.gui.network_watch import NetworkWatch
+from composer.gui.send_news import (
+    cancelled_text,
+    held_for_settings,
+    queued_text,
+    recovered_text,
+    report_text,
 )
+from composer.i18n import N_, _
 
 log = logging.getLogger(__name__)
-
-
-_PLAIN_ERRORS = (AccountError, CredentialError, StorageError, OutboxError, MailError)
-
-
-def describe_failure(error: BaseException) -> str:
-    """A sentence for the user about an error from a background job."""
-    if isinstance(error, _PLAIN_ERRORS):
-        return str(error)
-    return (
-        f"Something went wrong ({type(error).__name__}: {error}). "
-        "Details are in the log file; please try again."
-    )
-
-
-# -- small background jobs -----------------------------------------------------
-
-
-class _Dispatcher(QObject):
-    """Hands results of background jobs to their callbacks on the GUI thread.
-
-    One per owner, created on the GUI thread and never deleted before its
-    owner: jobs only emit its signal from the pool (signals may be emitted
-    from any thread), so no QObject is ever made or destroyed off its thread.
-    """
-
-    result = Signal(int, object, str, bool)
-
-    def __init__(self, owner: QObject) -> None:
-        super().__init__(owner)
-        self.setObjectName(_DISPATCHER_NAME)
-        self._callbacks: dict[int, tuple[Callable[[Any], None], Callable[[str], None] | None]] = {}
-        self._numbers = itertools.count(1)
-        self.result.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
-
-    def add(self, on_done: Callable[[Any], None], on_failed: Callable[[str], None] | None) -> int:
-        number = next(self._numbers)
-        self._callbacks[number] = (on_done, on_failed)
-        return number
-
-    @Slot(int, object, str, bool)
-    def _deliver(self, number: int, value: object, message: str, ok: bool) -> None:
-        on_done, on_failed = self._callbacks.pop(number)
-        if ok:
-            on_done(value)
-        elif on_failed is not None:
-            on_failed(message)
-
-
-_DISPATCHER_NAME = "composer-background-dispatcher"
-
-
-class _Job(QRunnable):
-    def __init__(self, function: Callable[[], Any], dispatcher: _Dispatcher, number: int) -> None:
-        super().__init__()
-        self._function = function
-        self._dispatcher = dispatcher
-        self._number = number
-
-    def run(self) -> None:
-        try:
-            value, message, ok = self._function(), "", True
-        except Exception as error:
-            log.exception("background job failed")
-            value, message, ok = None, describe_failure(error), False
-        # RuntimeError: the owner was closed meanwhile, and nobody waits for the answer.
-        with contextlib.suppress(RuntimeError):
-            self._dispatcher.result.emit(self._number, value, message, ok)
-
-
-def run_in_background(
-    pool: QThreadPool,
-    owner: QObject,
-    function: Callable[[], Any],
-    on_done: Callable[[Any], None],
-    on_failed: Callable[[str], None] | None = None,
-) -> None:
-    """Run `function` on `pool`; call `on_done(result)` or `on_failed(text)` on the GUI thread.
-
-    Call from the GUI thread. The callbacks are dropped if `owner` is deleted first.
-    """
-    dispatcher = owner.findChild(
-        _Dispatcher, _DISPATCHER_NAME, Qt.FindChildOption.FindDirectChildrenOnly
-    )
-    if dispatcher is None:
-        dispatcher = _Dispatcher(owner)
-    pool.start(_Job(function, dispatcher, dispatcher.add(on_done, on_failed)))
-
-
-# -- the worker ----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class FlushOutcome:
-    """What a flush did, and the outbox's state afterwards.
-
-    Attributes:
-        report: the per-letter results.
-        account_key: the keyring key of the account used ("" if none).
-        keyring: the keyring's status when it could not give the password.
-        pending: letters still to go.
-        failed: letters refused, waiting to be edited.
-        next_due_at: when the next queued letter is due (None if none).
-        no_account: there is no account set up yet.
-    """
-
-    report: FlushReport
-    account_key: str = ""
-    keyring: KeyringStatus | None = None
-    pending: int = 0
-    failed: int = 0
-    next_due_at: float | None = None
-    no_account: bool = False
-
-
-SessionFactory = Callable[[Account, "Credential | None", float], SmtpSession]
-
-
-class FlushWorker(QObject):
-    """Empties the outbox over one SMTP connection; lives in a worker thread.
-
-    Signals:
-        progress(int, int, object): letters done, letters in this batch, the
-            :class:`MessageResult` of the letter just handled.
-        finished(object): a :class:`FlushOutcome`.
-        failed(str): the flush could not run at all (plain words).
-    """
-
-    progress = Signal(int, int, object)
-    finished = Signal(object)
-    failed = Signal(str)
-
-    def __init__(
-        self,
-        outbox: Outbox,
-        load_account: Callable[[], Account | None],
-        passwords: PasswordSource,
-        *,
-        timeout: float = DEFAULT_TIMEOUT,
-        retry: RetryPolicy | None = None,
-        session_factory: SessionFactory | None = None,
-    ) -> None:
-        super().__init__()
-        self._outbox = outbox
-        self._load_account = load_account
-        self._passwords = passwords
-        self._timeout = timeout
-        self._retry = retry or RetryPolicy()
-        self._session_factory = session_factory
-        self._sender: OutboxSender | None = None
-        self._token_sources: dict[Account, TokenSource] = {}
-
-    def stop(self) -> None:
-        """Break off a running flush (callable from any thread)."""
-        sender = self._sender
-        if sender is not None:
-            sender.stop()
-
-    @Slot(object)
-    def flush(self, entry_ids: object) -> None:
-        """Send the given letters (a list of ids), or every due one when given None."""
-        try:
-            outcome = self._flush(None if entry_ids is None else list(entry_ids))  # type: ignore[call-overload]
-        except Exception as error:
-            log.exception("flush failed")
-            self._put_back_interrupted()
-            self.failed.emit(describe_failure(error))
-            return
-        self.finished.emit(outcome)
-
-    def _put_back_interrupted(self) -> None:
-        """A flush that failed part-way may have left its letter "sending": put it back in
-        the queue, flagged as possibly delivered (this thread is the only one sending)."""
-        with contextlib.suppress(OutboxError):
-            self._outbox.recover()
-
-    def _flush(self, entry_ids: list[int] | None) -> FlushOutcome:
-        account = self._load_account()
-        if account is None:
-            return self._outcome(FlushReport(), no_account=True)
-        lookup = None
-        password: Credential | None = None
-        if account.oauth is not None:
-            # The keyring entry holds the refresh token, never sent as a password; the
-            # token source renews access tokens and keeps them in memory across flushes.
-            password = self._token_sources.get(account)
-            if password is None:
-                password = TokenSource(account, self._passwords.keyring)
-                self._token_sources = {account: password}
-        elif account.needs_login:
-            lookup = self._passwords.lookup(account.keyring_key)
-            password = lookup.password
-        keyword: dict[str, Any] = {}
-        if self._session_factory is not None:
-            keyword["session_factory"] = self._session_factory
-        sender = OutboxSender(
-            self._outbox,
-            account,
-            lambda: password,
-            timeout=self._timeout,
-            retry=self._retry,
-            **keyword,
-        )
-        self._sender = sender
-        try:
-            report = sender.flush(entry_ids, progress=self._progress)
-        finally:
-            self._sender = None
-        keyring = lookup.keyring if lookup is not None and password is None else None
-        return self._outcome(report, account_key=account.keyring_key, keyring=keyring)
-
-    def _progress(self, done: int, total: int, result: MessageResult) -> None:
-        self.progress.emit(done, total, result)
-
-    def _outcome(self, report: FlushReport, **extra: Any) -> FlushOutcome:
-        return FlushOutcome(
-            report=report,
-            pending=self._outbox.pending_count(),
-            failed=self._outbox.failed_count(),
-            next_due_at=self._outbox.next_due_at(),
-            **extra,
-        )
-
-
-# -- the controller ------------------------------------------------------------
-
-_NETWORK_KINDS = {
-    FailureKind.OFFLINE,
-    FailureKind.REFUSED,
-    FailureKind.TIMED_OUT,
-    FailureKind.NAME_NOT_FOUND,
-    FailureKind.CONNECTION_LOST,
-}
-
-
-def _clock_text(moment: float) -> str:
-    return dt.datetime.fromtimestamp(moment).strftime("%H:%M")
 
 
 class SendController(QObject):
@@ -347,7 +105,6 @@ class SendController(QObject):
         self._again: list[int] | bool | None = False
         self._held = False
         self._last_failure_kind: FailureKind | None = None
-        self._probe_target: tuple[str, int] | None = None
         self._stopping = False
         self._refresh_asked = 0
         self._refresh_shown = 0
@@ -374,32 +131,19 @@ class SendController(QObject):
         self._retry_timer = QTimer(self)
         self._retry_timer.setSingleShot(True)
         self._retry_timer.timeout.connect(self._retry_due)
-        self._probe_timer = QTimer(self)
-        self._probe_timer.setInterval(int(probe_interval * 1000))
-        self._probe_timer.timeout.connect(self._probe)
-
-        self.network: Any = None
-        if watch_network:
-            self.network = self._load_network_information()
+        self._watch = NetworkWatch(
+            load_account,
+            self.pool,
+            watch_network=watch_network,
+            probe_interval=probe_interval,
+            busy=lambda: self._busy,
+            parent=self,
+        )
+        self._watch.back.connect(self.network_back)
+        # The system's network information, or None when the server is probed instead.
+        self.network: Any = self._watch.information
 
     # -- set-up and shutdown ---------------------------------------------------
-
-    def _load_network_information(self) -> Any:
-        try:
-            from PySide6.QtNetwork import QNetworkInformation
-        except ImportError:
-            return None
-        feature = QNetworkInformation.Feature.Reachability
-        if QNetworkInformation.instance() is None and not QNetworkInformation.loadBackendByFeatures(
-            feature
-        ):
-            log.info("no network information backend; probing the server instead")
-            return None
-        info = QNetworkInformation.instance()
-        if info is None or not info.supports(feature):
-            return None
-        info.reachabilityChanged.connect(self._on_reachability)
-        return info
 
     def start(self) -> None:
         """Recover letters a crash left "sending", load the lists, and send what is due."""
@@ -407,17 +151,12 @@ class SendController(QObject):
         def recover() -> int:
             return self.outbox.recover()
 
-        run_in_background(self.pool, self, recover, self._on_recovered, self._report_failure)
+        self._run(recover, self._on_recovered, self._report_failure, N_("recovering the outbox"))
 
     def _on_recovered(self, count: int) -> None:
         if count:
             self.interrupted.emit(count)
-            letters = "1 letter was" if count == 1 else f"{count} letters were"
-            self.announcement.emit(
-                f"{letters} being sent when the program last stopped; sending again, "
-                "which may deliver a letter twice.",
-                False,
-            )
+            self.announcement.emit(recovered_text(count), False)
         self.refresh()
         self.send_due()
 
@@ -427,7 +166,7 @@ class SendController(QObject):
             return
         self._stopping = True
         self._retry_timer.stop()
-        self._probe_timer.stop()
+        self._watch.stop()
         self.worker.stop()
         self._thread.quit()
         if not self._thread.wait(wait_ms):
@@ -457,17 +196,12 @@ class SendController(QObject):
             ]
 
         def stored(ids: list[int]) -> None:
-            count = len(ids)
-            self.announcement.emit(
-                f"{'1 letter' if count == 1 else f'{count} letters'} in the outbox"
-                + (", sending…" if send else "."),
-                True,
-            )
+            self.announcement.emit(queued_text(len(ids), send), True)
             self.refresh()
             if send:
                 self.send_now(ids)
 
-        run_in_background(self.pool, self, store, stored, self._report_failure)
+        self._run(store, stored, self._report_failure, N_("putting letters in the outbox"))
 
     def send_due(self) -> None:
         """Send the letters whose time has come (the automatic path)."""
@@ -481,7 +215,12 @@ class SendController(QObject):
             def all_now() -> int:
                 return self.outbox.retry_now()
 
-            run_in_background(self.pool, self, all_now, lambda _: self._start_flush(None))
+            self._run(
+                all_now,
+                lambda _: self._start_flush(None),
+                self._report_failure,
+                N_("making the outbox's letters due now"),
+            )
         else:
             self._start_flush(list(entry_ids))
 
@@ -493,8 +232,11 @@ class SendController(QObject):
         def due() -> int:
             return self.outbox.retry_now(ids)
 
-        run_in_background(
-            self.pool, self, due, lambda _: self._start_flush(ids), self._report_failure
+        self._run(
+            due,
+            lambda _: self._start_flush(ids),
+            self._report_failure,
+            N_("making the letters due now"),
         )
 
     def cancel(self, entry_ids: Sequence[int]) -> None:
@@ -507,13 +249,10 @@ class SendController(QObject):
             return len(ids)
 
         def removed(count: int) -> None:
-            self.announcement.emit(
-                f"Cancelled {'1 letter' if count == 1 else f'{count} letters'}; not sent.",
-                True,
-            )
+            self.announcement.emit(cancelled_text(count), True)
             self.refresh()
 
-        run_in_background(self.pool, self, remove, removed, self._failed_then_refresh)
+        self._run(remove, removed, self._failed_then_refresh, N_("cancelling letters"))
 
     def replace(self, entry_id: int, message: OutgoingMessage, *, send: bool = True) -> None:
         """Put the edited version of a queued or refused letter in its place."""
@@ -527,7 +266,7 @@ class SendController(QObject):
             if send:
                 self.send_now([entry_id])
 
-        run_in_background(self.pool, self, swap, swapped, self._failed_then_refresh)
+        self._run(swap, swapped, self._failed_then_refresh, N_("replacing the letter"))
 
     def export_eml(
         self,
@@ -544,11 +283,11 @@ class SendController(QObject):
             return path
 
         def written(target: Path) -> None:
-            self.announcement.emit(f"Saved the letter as {target}.", True)
+            self.announcement.emit(_("Saved the letter as {path}.").format(path=target), True)
             if on_done is not None:
                 on_done(target)
 
-        run_in_background(self.pool, self, write, written, self._report_failure)
+        self._run(write, written, self._report_failure, N_("saving the letter as a file"))
 
     def load_raw(
         self,
@@ -564,7 +303,7 @@ class SendController(QObject):
                 return self.outbox.sent_raw(sent_id)
             return self.outbox.raw(entry_id or 0)
 
-        run_in_background(self.pool, self, read, on_done, self._report_failure)
+        self._run(read, on_done, self._report_failure, N_("reading the letter"))
 
     def provide_password(self, account_key: str, password: str) -> None:
         """Keep a password typed for this session (memory only) and send again."""
@@ -599,7 +338,7 @@ class SendController(QObject):
             self.lists_changed.emit(entries, sent)
             self.counts_changed.emit(pending, failed)
 
-        run_in_background(self.pool, self, load, loaded, self._report_failure)
+        self._run(load, loaded, self._report_failure, N_("reading the outbox"))
 
     # -- flushing --------------------------------------------------------------
 
@@ -629,7 +368,7 @@ class SendController(QObject):
     def _on_worker_failed(self, message: str) -> None:
         self._finish_busy()
         self.failed.emit(message)
-        self.announcement.emit(f"Sending failed: {message}", False)
+        self.announcement.emit(_("Sending failed: {reason}").format(reason=message), False)
         self.refresh()
 
     def _finish_busy(self) -> None:
@@ -645,18 +384,18 @@ class SendController(QObject):
         if outcome.no_account:
             if outcome.pending:
                 self.account_needed.emit(
-                    "Set up your e-mail account to send the letters in the outbox.",
+                    _("Set up your e-mail account to send the letters in the outbox."),
                 )
             self.refresh()
             return
         failure = report.connection_failure
         if report.results or report.refused_waiting:
-            self._announce(report, outcome)
+            self.announcement.emit(*report_text(report, outcome.next_due_at))
         if failure is not None and failure.kind is FailureKind.NO_PASSWORD:
             reason = outcome.keyring.message if outcome.keyring is not None else ""
             self.password_needed.emit(outcome.account_key, reason)
         self._last_failure_kind = failure.kind if failure is not None else None
-        self._held = failure is not None and failure.disposition is Disposition.FIX_SETTINGS
+        self._held = held_for_settings(report)
         self.refresh()
         again, self._again = self._again, False
         if again is not False and not self._stopping:
@@ -664,26 +403,13 @@ class SendController(QObject):
             return
         self._schedule(outcome)
 
-    def _announce(self, report: FlushReport, outcome: FlushOutcome) -> None:
-        text = report.summary()
-        good = not report.failed and not report.queued and not report.refused_waiting
-        if report.queued and outcome.next_due_at is not None and not self._held_for(report):
-            text = f"{text} Next try at {_clock_text(outcome.next_due_at)}."
-        self.announcement.emit(text, good)
-
-    @staticmethod
-    def _held_for(report: FlushReport) -> bool:
-        failure = report.connection_failure
-        return failure is not None and failure.disposition is Disposition.FIX_SETTINGS
-
     def _schedule(self, outcome: FlushOutcome) -> None:
-        self._probe_timer.stop()
+        self._watch.stop()
         if self._held or not outcome.pending or outcome.next_due_at is None:
             return
         wait = max(1.0, min(outcome.next_due_at - time.time(), 3600.0))
         self._retry_timer.start(int(wait * 1000))
-        if self.network is None and self._last_failure_kind in _NETWORK_KINDS:
-            self._probe_timer.start()
+        self._watch.follow(self._last_failure_kind)
 
     @Slot()
     def _retry_due(self) -> None:
@@ -692,13 +418,6 @@ class SendController(QObject):
 
     # -- the network -------------------------------------------------------------
 
-    @Slot(object)
-    def _on_reachability(self, reachability: object) -> None:
-        from PySide6.QtNetwork import QNetworkInformation
-
-        if reachability == QNetworkInformation.Reachability.Online:
-            self.network_back()
-
     def network_back(self) -> None:
         """The network is back: send everything waiting, now."""
         if self._busy or self._stopping:
@@ -706,29 +425,17 @@ class SendController(QObject):
         log.info("network back online; sending the outbox")
         self.send_now()
 
-    @Slot()
-    def _probe(self) -> None:
-        if self._busy:
-            return
+    # -- background jobs and errors ----------------------------------------------
 
-        def reachable() -> bool:
-            account = self._load_account()
-            if account is None:
-                return False
-            try:
-                with socket.create_connection((account.host, account.port), timeout=3):
-                    return True
-            except OSError:
-                return False
-
-        def answered(ok: bool) -> None:
-            if ok:
-                self._probe_timer.stop()
-                self.network_back()
-
-        run_in_background(self.pool, self, reachable, answered)
-
-    # -- errors ------------------------------------------------------------------
+    def _run(
+        self,
+        work: Callable[[], Any],
+        done: Callable[[Any], None],
+        failed: Callable[[str], None],
+        what: str,
+    ) -> None:
+        """Run a short outbox job on the pool; its answer is dropped if this is deleted."""
+        run_task(work, done, failed, pool=self.pool, expected=MAIL_ERRORS, what=what, owner=self)
 
     def _report_failure(self, message: str) -> None:
         self.failed.emit(message)

@@ -1,4 +1,5 @@
-"""run_task: a result, an expected error and an unexpected one all come back on the GUI thread."""
+"""run_task: a result, an expected error and an unexpected one all come back on the GUI thread;
+whatever a job raises ends the wait; an answer for a deleted owner is dropped."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ import threading
 from collections.abc import Iterator
 
 import pytest
-from PySide6.QtCore import QThreadPool
+import shiboken6
+from PySide6.QtCore import QObject, QThreadPool
 from pytestqt.qtbot import QtBot
 
 from composer.core.fileio import StorageError
@@ -68,6 +70,56 @@ def test_any_other_error_is_reported_and_logged(
     with caplog.at_level(logging.ERROR):
         results, messages, _ = _run(qtbot, pool, work)
     assert results == []
-    assert messages == ["Unexpected error while testing: 'surprise'"]
+    assert messages == [
+        "Unexpected error while testing: 'surprise'. The details are in the log file; "
+        "please try again."
+    ]
     assert "testing failed" in caplog.text and "KeyError" in caplog.text
     assert background.running() == 0
+
+
+@pytest.mark.parametrize("error", [SystemExit(3), KeyboardInterrupt(), GeneratorExit()])
+def test_even_an_error_that_is_no_exception_ends_the_wait(
+    qtbot: QtBot, pool: QThreadPool, error: BaseException
+) -> None:
+    def work() -> None:
+        raise error
+
+    results, messages, on_gui = _run(qtbot, pool, work)
+    assert results == [] and on_gui == [True]
+    assert messages[0].startswith("Unexpected error while testing: ")
+    assert messages[0].endswith("please try again.")
+    assert background.running() == 0
+
+
+def test_an_error_without_words_is_named(qtbot: QtBot, pool: QThreadPool) -> None:
+    def work() -> None:
+        raise RuntimeError
+
+    _, messages, _ = _run(qtbot, pool, work)
+    assert messages == [
+        "Unexpected error while testing: RuntimeError. The details are in the log file; "
+        "please try again."
+    ]
+
+
+def test_the_answer_for_a_deleted_owner_is_dropped(qtbot: QtBot, pool: QThreadPool) -> None:
+    owner = QObject()
+    release = threading.Event()
+    answers: list[object] = []
+    background.run_task(
+        lambda: release.wait(5) and "late",
+        answers.append,
+        answers.append,
+        pool=pool,
+        what="testing",
+        owner=owner,
+    )
+    kept = QObject()
+    background.run_task(lambda: "kept", answers.append, answers.append, pool=pool, owner=kept)
+    qtbot.waitUntil(lambda: answers == ["kept"], timeout=5000)
+    owner.deleteLater()
+    qtbot.waitUntil(lambda: not shiboken6.isValid(owner), timeout=5000)
+    release.set()
+    qtbot.waitUntil(lambda: background.running() == 0, timeout=5000)
+    assert answers == ["kept"]

@@ -502,6 +502,36 @@ def _dialog(
     return dialog
 
 
+def test_a_sign_in_that_breaks_unexpectedly_gives_the_button_back(
+    qtbot: QtBot,
+    locations: Locations,
+    keyring: MemoryKeyring,
+    passwords: PasswordSource,
+    pool: QThreadPool,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Not an OAuthError but any error: the wait ends, the user reads what failed and
+    what to do, and can sign in again."""
+
+    def browser(url: str) -> bool:
+        raise RuntimeError("the browser launcher crashed")
+
+    dialog = _dialog(qtbot, locations, passwords, pool, browser=browser)
+    dialog.display_name.setText("Ada Example")
+    dialog.email.setText("ada@outlook.com")
+    dialog.preset.setCurrentIndex(dialog.preset.findData("microsoft365"))
+    dialog.client_id.setText("registered-id")
+    dialog.sign_in()
+    assert not dialog.sign_in_button.isEnabled()
+    qtbot.waitUntil(dialog.sign_in_button.isEnabled, timeout=10_000)
+    assert dialog.result_label.text() == (
+        "Unexpected error while signing in: the browser launcher crashed. "
+        "The details are in the log file; please try again."
+    )
+    assert "signing in failed" in caplog.text and "RuntimeError" in caplog.text
+    assert dialog.test_button.isEnabled()
+
+
 def test_dialog_presets_fill_in_the_server(
     qtbot: QtBot,
     locations: Locations,
