@@ -31,7 +31,7 @@ from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 from composer.core.drafts import DraftError, DraftStore
 from composer.core.letterfile import LetterDocument
 from composer.gui.background import run_task
-from composer.i18n import _
+from composer.i18n import N_, _
 
 log = logging.getLogger(__name__)
 
@@ -176,7 +176,7 @@ class Autosaver(QObject):
 
         self._jobs.append(generation)
         self.dirty = False
-        run_task(save, done, failed, pool=self._pool, what="saving the letter")
+        run_task(save, done, failed, pool=self._pool, what=N_("saving the letter"))
 
     def _forget(self, generation: int) -> None:
         self._jobs = [job for job in self._jobs if job != generation]

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QFileDialog
 
 from composer.core.directory import DirectoryInfo
 from composer.gui.directory_jobs import import_work, update_work
-from composer.i18n import _, ngettext
+from composer.i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
     from composer.gui.recipients_panel import RecipientsPanel
@@ -64,7 +64,7 @@ class DirectoryUpdates(QObject):
             _("Importing…"),
             import_work(self.panel.directory, paths),
             self._replaced,
-            "importing directory files",
+            N_("importing directory files"),
         )
 
     def start_update(self) -> None:
@@ -74,7 +74,7 @@ class DirectoryUpdates(QObject):
             _("Connecting…"),
             update_work(self.panel.urls, self.panel.directory),
             self._replaced,
-            "updating the directory",
+            N_("updating the directory"),
         )
 
     def _replaced(self, info: object) -> None:

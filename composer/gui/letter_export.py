@@ -104,7 +104,7 @@ class LetterExporter(QObject):
             lambda _none: self._finished(str(target)),
             self._failed,
             pool=self.window.pool,
-            what=f"exporting to {target}",
+            what=_("exporting to {target}").format(target=target),
         )
         return True
 

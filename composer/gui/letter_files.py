@@ -22,7 +22,7 @@ from composer.core.letterfile import (
 )
 from composer.gui.background import run_task
 from composer.gui.window_state import remember_folder, start_folder
-from composer.i18n import _
+from composer.i18n import N_, _
 
 if TYPE_CHECKING:
     from composer.gui.letter_keeper import LetterKeeper
@@ -96,7 +96,7 @@ class LetterFiles(QObject):
             failed,
             pool=self.keeper.window.pool,
             expected=(StorageError, LetterFileError),
-            what="reading or writing the letter file",
+            what=N_("reading or writing the letter file"),
         )
 
     def save(self) -> None:

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 from composer.core.fileio import StorageError
 from composer.core.models import Letter, Recipient
 from composer.core.render import RenderedLetter, RenderError
-from composer.i18n import _, ngettext
+from composer.i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
     from composer.gui.mainwindow import MainWindow
@@ -359,5 +359,5 @@ class MergeExport(QObject):
             failed,
             pool=window.pool,
             expected=(RenderError, StorageError),
-            what="writing the letters",
+            what=N_("writing the letters"),
         )

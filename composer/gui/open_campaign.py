@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from composer.core.campaigns import Campaign, CampaignError, available_campaigns, find_campaign
 from composer.gui.background import run_task
-from composer.i18n import _, ngettext
+from composer.i18n import N_, _, ngettext
 
 log = logging.getLogger(__name__)
 
@@ -180,7 +180,7 @@ class CampaignOpener(QObject):
         self._run(
             lambda: import_outcome(path, self.campaigns_dir, replace),
             self._outcome,
-            f"opening {path.name}",
+            _("opening {name}").format(name=path.name),
         )
 
     def open_known(self, campaign_id: str) -> None:
@@ -188,7 +188,7 @@ class CampaignOpener(QObject):
         self._run(
             lambda: load_outcome(campaign_id, self.campaigns_dir),
             self._outcome,
-            f"opening the campaign {campaign_id}",
+            _("opening the campaign {id}").format(id=campaign_id),
         )
 
     def refresh_list(self) -> None:
@@ -196,7 +196,7 @@ class CampaignOpener(QObject):
         self._run(
             lambda: list_campaigns(self.campaigns_dir),
             self._listed,
-            "listing campaigns",
+            N_("listing campaigns"),
             on_error=lambda _message: self._listed([]),  # the menu is just empty; logged
         )
 

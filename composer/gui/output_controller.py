@@ -256,7 +256,7 @@ class OutputController(QObject):
             written,
             failed,
             pool=self.window.pool,
-            what=f"writing the PDF {target}",
+            what=_("writing the PDF {target}").format(target=target),
         )
 
     def show_print_history(self) -> None:

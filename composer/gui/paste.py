@@ -33,7 +33,7 @@ from composer.core.paste import (
     text_chunks,
 )
 from composer.gui.background import run_task
-from composer.i18n import _
+from composer.i18n import N_, _
 
 # Below these sizes a paste goes in at once (a few milliseconds).
 DIRECT_TEXT_CHARS = 64 * 1024
@@ -189,7 +189,7 @@ class CleanPasteTextEdit(QTextEdit):
             self._cleaned,
             self._clean_failed,
             pool=self._pool,
-            what="cleaning the pasted text",
+            what=N_("cleaning the pasted text"),
         )
 
     def _cleaned(self, result: object) -> None:

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 from composer.gui.a11y import announce
 from composer.gui.background import run_task
 from composer.gui.qt_items import layout_widgets
-from composer.i18n import _
+from composer.i18n import N_, _
 
 if TYPE_CHECKING:  # the renderer and the layout load after the first paint
     from collections.abc import Callable
@@ -321,7 +321,7 @@ class PagePreview(QWidget):
             functools.partial(self._job_done, job.number),
             functools.partial(self._job_failed, job.number),
             pool=self._pool,
-            what="drawing the preview",
+            what=N_("drawing the preview"),
         )
 
     def _answers_newest(self, number: int) -> bool:

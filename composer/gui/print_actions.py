@@ -16,7 +16,7 @@ from composer.core.fileio import StorageError
 from composer.core.models import Recipient, Sender
 from composer.core.print_history import PrintHistory, PrintHistoryError
 from composer.gui.background import run_task
-from composer.i18n import _
+from composer.i18n import N_, _
 from composer.printing.envelope import EnvelopePages, envelope_for_paper, return_address_lines
 from composer.printing.letter_layout import LetterPages
 from composer.printing.output import (
@@ -99,7 +99,7 @@ def record_printed(
         lambda message: log.warning("print history not written: %s", message),
         pool=pool,
         expected=(PrintHistoryError, StorageError),
-        what="noting the printed letters",
+        what=N_("noting the printed letters"),
     )
 
 

@@ -111,7 +111,7 @@ class PrintHistoryDialog(QDialog):
             fail,
             pool=self.pool,
             expected=(PrintHistoryError, StorageError),
-            what="reading or writing the printed letters",
+            what=N_("reading or writing the printed letters"),
         )
 
     def reload(self) -> None:

@@ -43,7 +43,7 @@ from composer.gui.officials_list import (
     open_contact_form,
     why_these,
 )
-from composer.i18n import _, ngettext
+from composer.i18n import N_, _, ngettext
 
 __all__ = ["RecipientChoice", "RecipientsPanel", "open_contact_form"]
 
@@ -374,7 +374,7 @@ class RecipientsPanel(QWidget):
             _("Searching…"),
             search_work(directory, mode, text, home),
             self._search_done,
-            "searching the directory",
+            N_("searching the directory"),
             self._clear_results,
         )
 

@@ -14,7 +14,7 @@ from composer.core.locations import Locations
 from composer.core.models import Recipient
 from composer.gui.background import Task, run_task
 from composer.gui.questions import go_on_anyway
-from composer.i18n import _
+from composer.i18n import N_, _
 
 log = logging.getLogger(__name__)
 
@@ -141,5 +141,5 @@ def show_directory_notice(
         show,
         failed,
         pool=pool,
-        what="checking the directory's date",
+        what=N_("checking the directory's date"),
     )

@@ -123,3 +123,27 @@ def test_the_answer_for_a_deleted_owner_is_dropped(qtbot: QtBot, pool: QThreadPo
     release.set()
     qtbot.waitUntil(lambda: background.running() == 0, timeout=5000)
     assert answers == ["kept"]
+
+
+def test_an_unexpected_error_is_told_in_the_interface_language(
+    qtbot: QtBot, pool: QThreadPool, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The user reads what failed in Russian; the log keeps the English words."""
+    from composer.i18n import N_, install
+
+    messages: list[str] = []
+
+    def work() -> None:
+        raise KeyError("surprise")
+
+    install("ru")
+    try:
+        with caplog.at_level(logging.ERROR):
+            background.run_task(
+                work, messages.append, messages.append, pool=pool, what=N_("saving the letter")
+            )
+            qtbot.waitUntil(lambda: bool(messages), timeout=5000)
+    finally:
+        install("en")
+    assert messages[0].startswith("Непредвиденная ошибка (сохранение письма): 'surprise'.")
+    assert "saving the letter failed" in caplog.text
