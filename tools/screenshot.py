@@ -3,7 +3,8 @@
 usage: xvfb-run -a -s "-screen 0 1400x900x24" env QT_QPA_PLATFORM=xcb \
            .venv/bin/python tools/screenshot.py /tmp/window.png
        convert-im6.q16 /tmp/window.png -colors 256 PNG8:docs/images/window.png
-(ImageMagick's palette reduction keeps the README's picture small.)
+(ImageMagick's palette reduction keeps the README's picture small.) A second argument,
+``ru`` or ``uk``, shows the interface in that language (docs/images/window-uk.png).
 """
 
 from __future__ import annotations
@@ -20,7 +21,10 @@ from composer.core.profile import save_sender
 from composer.gui.app import build_main_window, create_application
 
 
-def main(out: str) -> int:
+def main(out: str, language: str = "en") -> int:
+    from composer.i18n import install
+
+    install(language)
     app = create_application()
     locations = Locations.under(Path(tempfile.mkdtemp(prefix="composer-shot-")))
     save_sender(
@@ -57,4 +61,4 @@ def main(out: str) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else "docs/images/window.png"))
+    sys.exit(main(*(sys.argv[1:] or ["docs/images/window.png"])))
