@@ -30,6 +30,8 @@ from composer.printing.paper import paper
 
 TIMEOUT = 10_000
 
+TRY_AGAIN = " The details are in the log file; please try again."
+
 
 @pytest.fixture
 def pool() -> Iterator[QThreadPool]:
@@ -52,7 +54,10 @@ def test_an_unexpected_autosave_error_is_reported_and_logged(
     saver = Autosaver(store, lambda: LetterDocument(letter=letter), lambda: 0.01, owner)
     with caplog.at_level(logging.ERROR), qtbot.waitSignal(saver.failed, timeout=TIMEOUT) as failed:
         saver.changed()
-    assert failed.args == ["Unexpected error while saving the letter: 'no such column'", False]
+    assert failed.args == [
+        "Unexpected error while saving the letter: 'no such column'." + TRY_AGAIN,
+        False,
+    ]
     assert "saving the letter failed" in caplog.text and "KeyError" in caplog.text
     assert saver.failing and saver.unsaved  # tried again later; the text is not dropped
     saver.wait()
@@ -72,7 +77,7 @@ def test_an_unexpected_search_error_is_shown_in_the_panel_and_logged(
     panel.show()
     with caplog.at_level(logging.ERROR), qtbot.waitSignal(panel.failed, timeout=TIMEOUT) as failed:
         panel.search("name", "Murray")
-    message = "Unexpected error while searching the directory: 'no such column'"
+    message = "Unexpected error while searching the directory: 'no such column'." + TRY_AGAIN
     assert failed.args == [message]
     assert panel.error_label.text() == message and panel.error_label.isVisible()
     assert "searching the directory failed" in caplog.text and "KeyError" in caplog.text
@@ -89,7 +94,7 @@ def test_an_unexpected_preview_error_is_said_in_the_preview_and_logged(
         preview.show_rendering(broken, paper("letter"), False, immediately=True)  # type: ignore[arg-type]
         qtbot.waitUntil(preview.message.isVisible, timeout=TIMEOUT)
     assert preview.message.text() == (
-        "Unexpected error while drawing the preview: 'no such column'"
+        "Unexpected error while drawing the preview: 'no such column'." + TRY_AGAIN
     )
     assert "drawing the preview failed" in caplog.text and "KeyError" in caplog.text
     assert not preview._jobs
