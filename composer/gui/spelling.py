@@ -207,6 +207,7 @@ class SpellingSupport(QObject):
         if self._started:
             return
         self._started = True
+        self.menu.watch_viewport()
         self.checker.set_language(self.checker.language, lazy=True)
         self._rehighlight()
         self._show_status()
@@ -279,6 +280,7 @@ class SpellingSupport(QObject):
         if self._started and language == self.checker.language:
             return
         self._started = True
+        self.menu.watch_viewport()
         self.checker.set_language(language)
         self._rehighlight()
         self._show_status()
