@@ -173,6 +173,7 @@ class SpellingSupport(QObject):
         self.checker = SpellChecker(language, self.personal, load=False)
         self.checker.on_unknown_word = self._open_in_background
         self._opening = False
+        self._campaign: Campaign | None = None
         self.highlighter = SpellHighlighter(self.checker, self)
         self.indicator = QLabel()
         self._started = False
@@ -208,6 +209,8 @@ class SpellingSupport(QObject):
             return
         self._started = True
         self.menu.watch_viewport()
+        if self._campaign is not None:
+            self.checker.set_known_words(stock_words(self._campaign))
         self.checker.set_language(self.checker.language, lazy=True)
         self._rehighlight()
         self._show_status()
@@ -219,8 +222,14 @@ class SpellingSupport(QObject):
         self._show_status()
 
     def set_campaign(self, campaign: Campaign) -> None:
-        """Accept the campaign's own words; a bundled one's paragraphs need no dictionary."""
-        self.checker.set_known_words(stock_words(campaign))
+        """Accept the campaign's own words; a bundled one's paragraphs need no dictionary.
+
+        Before spelling starts, its paragraphs' words are gathered when it starts
+        (a few milliseconds the window's start need not wait for).
+        """
+        self._campaign = campaign
+        if self._started:
+            self.checker.set_known_words(stock_words(campaign))
         self.set_campaign_words(campaign.spelling_words)
 
     def _open_in_background(self) -> None:
@@ -281,6 +290,8 @@ class SpellingSupport(QObject):
             return
         self._started = True
         self.menu.watch_viewport()
+        if self._campaign is not None:
+            self.checker.set_known_words(stock_words(self._campaign))
         self.checker.set_language(language)
         self._rehighlight()
         self._show_status()
