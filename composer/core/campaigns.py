@@ -20,6 +20,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import Any
 
 from composer.core.markup import markdown_to_html, markdown_to_text
 from composer.core.models import Recipient
@@ -44,17 +45,35 @@ WINDOWS_RESERVED = frozenset(
     | {f"lpt{n}" for n in range(1, 10)}
 )
 
-_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
-_TEMPLATE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+
+class _Lazy:
+    """A regular expression compiled on first use: a pack read from the parse cache
+    (see :func:`read_campaign`) needs none of them."""
+
+    __slots__ = ("_compiled", "_flags", "_pattern")
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        self._pattern = pattern
+        self._flags = flags
+        self._compiled: re.Pattern[str] | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._compiled is None:
+            self._compiled = re.compile(self._pattern, self._flags)
+        return getattr(self._compiled, name)
+
+
+_ID = _Lazy(r"^[a-z0-9][a-z0-9-]{0,63}$")
+_TEMPLATE_NAME = _Lazy(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 # Arguments may hold simple placeholders; any other template syntax is refused.
-_PLACEHOLDER = re.compile(r"\{\{\s*(?:sender|recipient|campaign)\.[a-z_]+\s*\}\}")
-_TEMPLATE_SYNTAX = re.compile(r"\{\{|\{%|\{#|\}\}|%\}|#\}")
+_PLACEHOLDER = _Lazy(r"\{\{\s*(?:sender|recipient|campaign)\.[a-z_]+\s*\}\}")
+_TEMPLATE_SYNTAX = _Lazy(r"\{\{|\{%|\{#|\}\}|%\}|#\}")
 # Characters no text of a pack may hold (NUL, escapes that drive a terminal…); tab, line
 # feed and carriage return are text.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_CONTROL = _Lazy(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # An HTML tag (not an address in angle brackets such as <library@example.org>).
-_HTML_TAG = re.compile(r"<\s*(?:!|/?\s*[a-zA-Z][a-zA-Z0-9-]*(?=[\s/>]|$))")
-_SOURCE_URL = re.compile(r"^(?:https?://[^\s/]+|mailto:\S+@\S+)", re.IGNORECASE)
+_HTML_TAG = _Lazy(r"<\s*(?:!|/?\s*[a-zA-Z][a-zA-Z0-9-]*(?=[\s/>]|$))")
+_SOURCE_URL = _Lazy(r"^(?:https?://[^\s/]+|mailto:\S+@\S+)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -1143,8 +1162,8 @@ def template_hazards(source: str, html: bool = True) -> list[tuple[int | None, s
 # that can make a template produce or loop over an enormous amount of text.
 _DENIED_FILTERS = frozenset({"attr", "safe"})
 _DENIED_CALLS = frozenset({"range", "lipsum", "cycler", "joiner", "namespace", "dict"})
-_TEMPLATE_CODE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
-_TEMPLATE_FILE = re.compile(r"^([a-z0-9][a-z0-9_-]{0,63})\.(html|txt)\.j2$")
+_TEMPLATE_CODE = _Lazy(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
+_TEMPLATE_FILE = _Lazy(r"^([a-z0-9][a-z0-9_-]{0,63})\.(html|txt)\.j2$")
 
 
 def _read_templates(reader: _Reader) -> dict[str, str]:

@@ -18,7 +18,6 @@ import logging
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -44,15 +43,16 @@ _SCRIPTS = {"ru": "CYRILLIC", "uk": "CYRILLIC", "be": "CYRILLIC", "bg": "CYRILLI
 _SCRIPTS |= {"sr": "CYRILLIC", "mk": "CYRILLIC", "el": "GREEK", "he": "HEBREW", "ar": "ARABIC"}
 
 # A word: letters, with inner apostrophes ("don't", "Russia’s"). Digits and "_" end a word.
-_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+# (Patterns, compiled by `re` on first use: the window's start does not check words.)
+_WORD = r"[^\W\d_]+(?:['’][^\W\d_]+)*"
 # Spans never checked: template placeholders, e-mail addresses, web addresses.
-_SKIP = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\S+@\S+|\b(?:https?://|www\.)\S+")
+_SKIP = r"\{\{.*?\}\}|\{%.*?%\}|\S+@\S+|\b(?:https?://|www\.)\S+"
 
 
 def words_in(text: str) -> Iterator[tuple[int, int, str]]:
     """The (start, length, word) of each word worth checking in one paragraph."""
-    skipped = [(m.start(), m.end()) for m in _SKIP.finditer(text)]
-    for match in _WORD.finditer(text):
+    skipped = [(m.start(), m.end()) for m in re.finditer(_SKIP, text)]
+    for match in re.finditer(_WORD, text):
         start, end = match.span()
         if any(s <= start < e for s, e in skipped):
             continue
@@ -156,14 +156,25 @@ class PersonalDictionary:
         atomic_write_text(self.path, "".join(f"{w}\n" for w in self.words()))
 
 
-@dataclass(frozen=True)
 class Opened:
-    """What opening the dictionaries of one language gave (see :func:`open_dictionaries`)."""
+    """What opening the dictionaries of one language gave (see :func:`open_dictionaries`).
 
-    language: str
-    dictionary: Any
-    reason: str
-    second: tuple[str, ...] = ()
+    Attributes:
+        language: the dictionary code asked for.
+        dictionary: the open dictionary, None when it could not be opened.
+        reason: why not ("" when it opened).
+        second: codes of the installed second dictionaries (not opened yet).
+    """
+
+    __slots__ = ("dictionary", "language", "reason", "second")
+
+    def __init__(
+        self, language: str, dictionary: Any, reason: str, second: tuple[str, ...] = ()
+    ) -> None:
+        self.language = language
+        self.dictionary = dictionary
+        self.reason = reason
+        self.second = second
 
 
 def open_dictionaries(language: str) -> Opened:
