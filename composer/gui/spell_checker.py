@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -36,6 +37,9 @@ SECOND_LANGUAGES = ("ru_RU", "uk_UA", "en_US")
 # suite, tests/gui/test_spelling.py): their words are known to be spelt right in it, so a
 # letter made of them needs no dictionary open (see SpellChecker.set_known_words).
 STOCK_LANGUAGE = "en_US"
+# Enchant's broker is shared and not safe to use from two threads at once: the window
+# opens its dictionary in a worker while F7 or the settings may ask on the GUI thread.
+_ENCHANT_LOCK = threading.RLock()
 # Stands for a second dictionary that failed to open (it is not tried again).
 _UNUSABLE = object()
 # Scripts of the dictionaries whose words are not written in Latin letters.
@@ -114,7 +118,8 @@ def available_languages() -> list[str]:
     if enchant is None:
         return []
     try:
-        return sorted(set(enchant.list_languages()))
+        with _ENCHANT_LOCK:
+            return sorted(set(enchant.list_languages()))
     except Exception as error:
         log.warning("enchant could not list its dictionaries: %r", error)
         return []
@@ -183,6 +188,11 @@ def open_dictionaries(language: str) -> Opened:
     Touches no widget, so it may run in a worker thread (opening the English
     dictionary takes about 50 ms and 12 MB, Enchant included).
     """
+    with _ENCHANT_LOCK:
+        return _open_dictionaries(language)
+
+
+def _open_dictionaries(language: str) -> Opened:
     enchant, reason = _load_enchant()
     if enchant is None:
         return Opened(language, None, reason)
@@ -333,7 +343,8 @@ class SpellChecker:
             if dictionary is None:
                 enchant, _reason = _load_enchant()
                 try:
-                    dictionary = enchant.Dict(code)
+                    with _ENCHANT_LOCK:
+                        dictionary = enchant.Dict(code)
                 except Exception as error:  # the chosen dictionary still works without it
                     log.warning("second dictionary %s could not be opened: %r", code, error)
                     dictionary = _UNUSABLE
