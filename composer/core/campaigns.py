@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
-import difflib
 import functools
 import os
 import re
@@ -530,6 +529,8 @@ class _Reader:
         for key in table:
             if key in names:
                 continue
+            import difflib  # only for a pack with an unknown key
+
             close = difflib.get_close_matches(key, names, n=1, cutoff=0.6)
             hint = (
                 _("did you mean '{name}'?").format(name=close[0])
