@@ -242,3 +242,21 @@ def test_importing_one_file_keeps_the_rest_of_the_bundled_copy(
     roles = {source.role: source.origin for source in info.sources}
     assert roles["zipcodes"] == str(table.resolve())
     assert "congress-legislators" in roles["legislators"]
+
+
+def test_the_data_tool_writes_the_description_beside_the_copy(tmp_path: Path) -> None:
+    from importlib.resources import files
+
+    folder = files(directory_module.BUNDLED_PACKAGE).joinpath(directory_module.BUNDLED_FOLDER)
+    copy = tmp_path / directory_module.BUNDLED_NAME
+    copy.write_bytes(folder.joinpath(directory_module.BUNDLED_NAME).read_bytes())
+    tool = Path(__file__).resolve().parents[2] / "tools" / "make_directory_data.py"
+    subprocess.run(
+        [sys.executable, str(tool), "--meta-only", "--out", str(copy)],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    written = json.loads((tmp_path / directory_module.BUNDLED_META_NAME).read_text())
+    assert written == directory_module.bundled_meta()
+    assert written["data_date"] == "2026-06-10"
