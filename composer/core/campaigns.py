@@ -1281,10 +1281,8 @@ def _read_cached(root: Path, cache_dir: Path) -> tuple[Campaign | None, list[Pro
     except OSError:
         return read_campaign(root)
     try:
-        stored = pickle.loads(path.read_bytes())
-    except FileNotFoundError:
-        stored = None
-    except Exception:  # a damaged or foreign file: parse afresh and replace it
+        stored = pickle.loads(_own_file_bytes(path)) if path.exists() else None
+    except Exception:  # damaged, foreign or not the user's own: parse afresh and replace it
         stored = None
     if (
         isinstance(stored, dict)
@@ -1299,9 +1297,27 @@ def _read_cached(root: Path, cache_dir: Path) -> tuple[Campaign | None, list[Pro
     with contextlib.suppress(OSError, pickle.PicklingError):
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_name(f".{path.name}.{os.getpid()}")
-        partial.write_bytes(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+        with contextlib.suppress(FileNotFoundError):
+            partial.unlink()
+        handle = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(handle, "wb") as file:
+            file.write(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
         os.replace(partial, path)
     return campaign, problems
+
+
+def _own_file_bytes(path: Path) -> bytes:
+    """The bytes of a cache file only this user could have written (a stored parse is
+    loaded with pickle, which must never read someone else's file).
+
+    Raises:
+        PermissionError: another user owns it, or others may write it.
+    """
+    info = path.stat()
+    getuid = getattr(os, "getuid", None)
+    if getuid is not None and (info.st_uid != getuid() or info.st_mode & 0o022):
+        raise PermissionError(f"{path} may have been written by someone else")
+    return path.read_bytes()
 
 
 def read_campaign(

@@ -95,3 +95,19 @@ def test_the_default_campaign_uses_the_cache(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     assert default_campaign(cache_dir=cache) == default_campaign()
     assert len(_stored(cache)) == 1
+
+
+def test_a_cache_file_others_could_write_is_not_loaded(
+    pack: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "cache"
+    expected = read_campaign(pack, cache)
+    (stored,) = _stored(cache)
+    assert stored.stat().st_mode & 0o777 == 0o600
+    stored.chmod(0o666)
+
+    loaded: list[bytes] = []
+    monkeypatch.setattr("pickle.loads", loaded.append)
+    assert read_campaign(pack, cache) == expected  # parsed afresh, and stored again
+    assert loaded == []  # pickle never saw the file others may write
+    assert stored.stat().st_mode & 0o777 == 0o600
