@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
-import difflib
 import functools
 import os
 import re
@@ -20,6 +19,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import Any
 
 from composer.core.markup import markdown_to_html, markdown_to_text
 from composer.core.models import Recipient
@@ -44,17 +44,35 @@ WINDOWS_RESERVED = frozenset(
     | {f"lpt{n}" for n in range(1, 10)}
 )
 
-_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
-_TEMPLATE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+
+class _Lazy:
+    """A regular expression compiled on first use: a pack read from the parse cache
+    (see :func:`read_campaign`) needs none of them."""
+
+    __slots__ = ("_compiled", "_flags", "_pattern")
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        self._pattern = pattern
+        self._flags = flags
+        self._compiled: re.Pattern[str] | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._compiled is None:
+            self._compiled = re.compile(self._pattern, self._flags)
+        return getattr(self._compiled, name)
+
+
+_ID = _Lazy(r"^[a-z0-9][a-z0-9-]{0,63}$")
+_TEMPLATE_NAME = _Lazy(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 # Arguments may hold simple placeholders; any other template syntax is refused.
-_PLACEHOLDER = re.compile(r"\{\{\s*(?:sender|recipient|campaign)\.[a-z_]+\s*\}\}")
-_TEMPLATE_SYNTAX = re.compile(r"\{\{|\{%|\{#|\}\}|%\}|#\}")
+_PLACEHOLDER = _Lazy(r"\{\{\s*(?:sender|recipient|campaign)\.[a-z_]+\s*\}\}")
+_TEMPLATE_SYNTAX = _Lazy(r"\{\{|\{%|\{#|\}\}|%\}|#\}")
 # Characters no text of a pack may hold (NUL, escapes that drive a terminal…); tab, line
 # feed and carriage return are text.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_CONTROL = _Lazy(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # An HTML tag (not an address in angle brackets such as <library@example.org>).
-_HTML_TAG = re.compile(r"<\s*(?:!|/?\s*[a-zA-Z][a-zA-Z0-9-]*(?=[\s/>]|$))")
-_SOURCE_URL = re.compile(r"^(?:https?://[^\s/]+|mailto:\S+@\S+)", re.IGNORECASE)
+_HTML_TAG = _Lazy(r"<\s*(?:!|/?\s*[a-zA-Z][a-zA-Z0-9-]*(?=[\s/>]|$))")
+_SOURCE_URL = _Lazy(r"^(?:https?://[^\s/]+|mailto:\S+@\S+)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -511,6 +529,8 @@ class _Reader:
         for key in table:
             if key in names:
                 continue
+            import difflib  # only for a pack with an unknown key
+
             close = difflib.get_close_matches(key, names, n=1, cutoff=0.6)
             hint = (
                 _("did you mean '{name}'?").format(name=close[0])
@@ -1143,8 +1163,8 @@ def template_hazards(source: str, html: bool = True) -> list[tuple[int | None, s
 # that can make a template produce or loop over an enormous amount of text.
 _DENIED_FILTERS = frozenset({"attr", "safe"})
 _DENIED_CALLS = frozenset({"range", "lipsum", "cycler", "joiner", "namespace", "dict"})
-_TEMPLATE_CODE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
-_TEMPLATE_FILE = re.compile(r"^([a-z0-9][a-z0-9_-]{0,63})\.(html|txt)\.j2$")
+_TEMPLATE_CODE = _Lazy(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
+_TEMPLATE_FILE = _Lazy(r"^([a-z0-9][a-z0-9_-]{0,63})\.(html|txt)\.j2$")
 
 
 def _read_templates(reader: _Reader) -> dict[str, str]:
@@ -1211,8 +1231,108 @@ def _check_template_choice(
             )
 
 
-def read_campaign(root: Traversable) -> tuple[Campaign | None, list[Problem]]:
-    """Read and check a pack folder; returns the campaign (if usable) and all problems."""
+# Parsed packs kept between runs (see read_campaign): below the cache folder, one file per
+# pack folder, used only while every file of the pack and of the parsing code is unchanged.
+PARSE_CACHE_FOLDER = "campaigns"
+PARSE_CACHE_VERSION = 1
+
+
+def _parse_stamp(root: Path) -> str:
+    """What a parse of `root` depends on, in one string: each file's size, times and
+    inode, the parsing modules' own, the program version and the interface language."""
+    from composer import __version__, i18n
+    from composer.core import markup, models, offices
+
+    parts: list[str] = [str(PARSE_CACHE_VERSION), __version__, i18n.current_language()]
+    for path in (__file__, markup.__file__, models.__file__, offices.__file__, i18n.__file__):
+        info = os.stat(path)
+        parts.append(f"{path}|{info.st_size}|{info.st_mtime_ns}|{info.st_ino}")
+    folders = [str(root)]
+    while folders:
+        with os.scandir(folders.pop()) as entries:
+            for entry in sorted(entries, key=lambda entry: entry.name):
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append(entry.path)
+                info = entry.stat(follow_symlinks=False)
+                parts.append(
+                    f"{entry.path}|{info.st_size}|{info.st_mtime_ns}|{info.st_ctime_ns}|"
+                    f"{info.st_ino}"
+                )
+    return "\n".join(parts)
+
+
+def _cache_file(root: Path, cache_dir: Path) -> Path:
+    import zlib
+
+    where = str(root.resolve()).encode("utf-8", "surrogateescape")
+    name = re.sub(r"[^A-Za-z0-9_-]", "_", root.name)[:40]
+    return cache_dir / PARSE_CACHE_FOLDER / f"{name}-{zlib.crc32(where):08x}.pickle"
+
+
+def _read_cached(root: Path, cache_dir: Path) -> tuple[Campaign | None, list[Problem]]:
+    """:func:`read_campaign` through the parse cache: a stored result whose stamp still
+    matches the files, else a fresh parse (then stored; a cache that cannot be written
+    or read is only a slower start)."""
+    import pickle
+
+    try:
+        stamp = _parse_stamp(root)
+        path = _cache_file(root, cache_dir)
+    except OSError:
+        return read_campaign(root)
+    try:
+        stored = pickle.loads(_own_file_bytes(path)) if path.exists() else None
+    except Exception:  # damaged, foreign or not the user's own: parse afresh and replace it
+        stored = None
+    if (
+        isinstance(stored, dict)
+        and stored.get("stamp") == stamp
+        and isinstance(stored.get("campaign"), Campaign | None)
+        and isinstance(stored.get("problems"), list)
+        and all(isinstance(problem, Problem) for problem in stored["problems"])
+    ):
+        return stored["campaign"], list(stored["problems"])
+    campaign, problems = read_campaign(root)
+    data = {"stamp": stamp, "campaign": campaign, "problems": problems}
+    with contextlib.suppress(OSError, pickle.PicklingError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f".{path.name}.{os.getpid()}")
+        with contextlib.suppress(FileNotFoundError):
+            partial.unlink()
+        handle = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(handle, "wb") as file:
+            file.write(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(partial, path)
+    return campaign, problems
+
+
+def _own_file_bytes(path: Path) -> bytes:
+    """The bytes of a cache file only this user could have written (a stored parse is
+    loaded with pickle, which must never read someone else's file).
+
+    Raises:
+        PermissionError: another user owns it, or others may write it.
+    """
+    info = path.stat()
+    getuid = getattr(os, "getuid", None)
+    if getuid is not None and (info.st_uid != getuid() or info.st_mode & 0o022):
+        raise PermissionError(f"{path} may have been written by someone else")
+    return path.read_bytes()
+
+
+def read_campaign(
+    root: Traversable, cache_dir: Path | None = None
+) -> tuple[Campaign | None, list[Problem]]:
+    """Read and check a pack folder; returns the campaign (if usable) and all problems.
+
+    Args:
+        root: the pack folder.
+        cache_dir: where to keep the parsed pack between runs (the program's cache
+            folder); the stored parse is used only while no file of the pack (and of
+            the code that parses it) has changed size, time or inode since.
+    """
+    if cache_dir is not None and isinstance(root, Path):
+        return _read_cached(root, cache_dir)
     reader = _Reader(root)
     loaded = _read_campaign_toml(reader)
     if loaded is None:
@@ -1390,19 +1510,26 @@ def imported_campaign_roots(campaigns_dir: Path) -> list[Path]:
 
 
 def available_campaigns(
-    campaigns_dir: Path | None = None,
+    campaigns_dir: Path | None = None, cache_dir: Path | None = None
 ) -> Iterable[tuple[Traversable, Campaign | None, list[Problem]]]:
-    """Every bundled and imported pack with its campaign (None if broken) and problems."""
+    """Every bundled and imported pack with its campaign (None if broken) and problems.
+
+    `cache_dir`: see :func:`read_campaign`.
+    """
     roots: list[Traversable] = list(bundled_campaign_roots())
     if campaigns_dir is not None:
         roots += imported_campaign_roots(campaigns_dir)
     for root in roots:
-        campaign, problems = read_campaign(root)
+        campaign, problems = read_campaign(root, cache_dir)
         yield root, (campaign if not problems else None), problems
 
 
-def find_campaign(key: str, campaigns_dir: Path | None = None) -> Campaign:
+def find_campaign(
+    key: str, campaigns_dir: Path | None = None, cache_dir: Path | None = None
+) -> Campaign:
     """A campaign by id (bundled or imported) or by the path of a pack folder.
+
+    `cache_dir`: see :func:`read_campaign`.
 
     Raises:
         CampaignError: the pack is broken.
@@ -1413,7 +1540,7 @@ def find_campaign(key: str, campaigns_dir: Path | None = None) -> Campaign:
         if not path.is_dir():
             raise LookupError(_("no campaign folder at {path}").format(path=key))
         return load_campaign(path)
-    for root, campaign, problems in available_campaigns(campaigns_dir):
+    for root, campaign, problems in available_campaigns(campaigns_dir, cache_dir):
         if root.name == key or (campaign is not None and campaign.id == key):
             if campaign is None:
                 raise CampaignError(problems)
@@ -1421,13 +1548,13 @@ def find_campaign(key: str, campaigns_dir: Path | None = None) -> Campaign:
     raise LookupError(_("no campaign with id '{id}' (see 'composer campaigns')").format(id=key))
 
 
-def default_campaign(campaigns_dir: Path | None = None) -> Campaign:
-    """The first usable bundled campaign.
+def default_campaign(campaigns_dir: Path | None = None, cache_dir: Path | None = None) -> Campaign:
+    """The first usable bundled campaign (`cache_dir`: see :func:`read_campaign`).
 
     Raises:
         LookupError: none is usable.
     """
-    for _root, campaign, _problems in available_campaigns(None):
+    for _root, campaign, _problems in available_campaigns(None, cache_dir):
         if campaign is not None:
             return campaign
     raise LookupError(_("no usable campaign is bundled with this program"))

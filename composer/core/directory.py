@@ -21,16 +21,12 @@ import csv
 import datetime as dt
 import hashlib
 import io
-import ipaddress
 import json
 import re
-import socket
 import sqlite3
 import threading
 import unicodedata
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -78,6 +74,10 @@ SCHEMA_VERSION = 1
 BUNDLED_PACKAGE = "composer.resources"
 BUNDLED_FOLDER = "directory"
 BUNDLED_NAME = "congress.sqlite3.xz"
+# Beside it, what the window needs before any real use of the data (its date), so
+# that start-up never decompresses it: a small JSON file written with it, naming
+# the exact copy it describes by its checksum (see :func:`bundled_meta`).
+BUNDLED_META_NAME = "congress.meta.json"
 # Notes shown in the window: marked here, translated with _() where shown.
 BUNDLED_CREDIT = N_(
     "Members of Congress and their offices: the congress-legislators project "
@@ -1375,6 +1375,50 @@ def bundled_image() -> bytes | None:
         return _bundled_cache[BUNDLED_NAME]
 
 
+def bundled_meta_for(compressed: bytes, image: bytes) -> dict[str, object]:
+    """The small description written beside the bundled copy (see :data:`BUNDLED_META_NAME`).
+
+    Args:
+        compressed: the .xz file's bytes, named by their checksum.
+        image: the SQLite image inside it, whose ``meta`` table is copied.
+    """
+    db = sqlite3.connect(":memory:")
+    try:
+        db.deserialize(image)
+        meta = {key: json.loads(value) for key, value in db.execute("SELECT key, value FROM meta")}
+    finally:
+        db.close()
+    return {
+        "xz_sha256": hashlib.sha256(compressed).hexdigest(),
+        "data_date": meta.get("data_date"),
+        "imported_at": meta.get("imported_at", ""),
+        "snapshot": meta.get("snapshot", ""),
+        "bundled": bool(meta.get("bundled", False)),
+    }
+
+
+def bundled_meta() -> dict[str, Any] | None:
+    """The bundled copy's description, read without decompressing the copy.
+
+    None when there is no bundled copy, no description beside it, or one that
+    describes other bytes (the copy was replaced without it): then only the
+    copy itself can answer.
+    """
+    from importlib.resources import files
+
+    folder = files(BUNDLED_PACKAGE).joinpath(BUNDLED_FOLDER)
+    try:
+        compressed = folder.joinpath(BUNDLED_NAME).read_bytes()
+        meta = json.loads(folder.joinpath(BUNDLED_META_NAME).read_bytes())
+    except (OSError, ValueError):
+        return None
+    if not isinstance(meta, dict):
+        return None
+    if meta.get("xz_sha256") != hashlib.sha256(compressed).hexdigest():
+        return None
+    return meta
+
+
 def bundled_resource_name() -> str:
     """Where the bundled copy lives inside the program, for messages."""
     return f"{BUNDLED_PACKAGE}/{BUNDLED_FOLDER}/{BUNDLED_NAME}"
@@ -1587,6 +1631,26 @@ class Directory:
             sources=sources,
             bundled=bool(meta.get("bundled", False)),
         )
+
+    def data_date(self) -> dt.date | None:
+        """The data's date (newest term start), None when there is no data.
+
+        Reads one row of the user's file, or the description beside the
+        bundled copy, so the window can check it at start without
+        decompressing the bundled copy (:meth:`info` reads everything).
+
+        Raises:
+            DirectoryError: the user's file is damaged.
+        """
+        if self._bundled and not self.path.exists():
+            meta = bundled_meta()
+            if meta is not None:
+                return _parse_date(meta.get("data_date"))
+        with self._connect() as db:
+            if db is None:
+                return None
+            row = db.execute("SELECT value FROM meta WHERE key = 'data_date'").fetchone()
+        return _parse_date(json.loads(row[0])) if row else None
 
     def warnings(self) -> list[str]:
         """The directory's staleness warnings as of today."""
@@ -2141,6 +2205,8 @@ def urls_under(base: str) -> dict[str, str]:
 
 
 def _check_url(url: str) -> None:
+    import ipaddress
+
     parts = urllib.parse.urlsplit(url)
     if parts.scheme == "https":
         return
@@ -2172,6 +2238,10 @@ def download(
     Raises:
         DirectoryError: not reachable, an HTTP error, too large, or cancelled.
     """
+    # The network modules (and OpenSSL with them) load with the first download only.
+    import urllib.error
+    import urllib.request
+
     _check_url(url)
     request = urllib.request.Request(url, headers={"User-Agent": f"letter-composer/{__version__}"})
     try:
@@ -2224,6 +2294,8 @@ def download(
 
 def _unreachable(url: str, reason: object) -> str:
     """Why a server could not be reached, in plain words (no error numbers)."""
+    import socket
+
     host = urllib.parse.urlsplit(url).hostname or url
     if isinstance(reason, socket.gaierror):
         return _(

@@ -24,7 +24,6 @@ import sqlite3
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,6 +48,14 @@ from composer.core.storage import (
 from composer.i18n import _
 
 log = logging.getLogger(__name__)
+
+
+def _new_id() -> str:
+    """A fresh random id (uuid loads here: the window's start does not need it)."""
+    import uuid
+
+    return uuid.uuid4().hex
+
 
 SCHEMA_VERSION = 1
 DATA_FORMAT = 1
@@ -310,7 +317,7 @@ class DraftStore:
                 )
                 if cursor.rowcount:
                     return draft_id
-            new_id = draft_id or uuid.uuid4().hex
+            new_id = draft_id or _new_id()
             db.execute(
                 "INSERT INTO drafts_letters (subject, summary, campaign_id, paper, data, "
                 "data_format, updated_at, owner, id, name, created_at) "

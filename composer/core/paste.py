@@ -115,23 +115,23 @@ _BLOCKS = frozenset(
     {"p", "div", "ul", "ol", "li", "table", "blockquote", "pre", "hr", "h1", "h2", "h3"}
     | {"h4", "h5", "h6", "tr", "caption"}
 )
+# Patterns are compiled by `re` on first use (a paste), not when the window starts.
 _KEPT_STYLE = {
-    "font-weight": re.compile(r"^(?:bold|bolder|normal|lighter|[1-9]00)$"),
-    "font-style": re.compile(r"^(?:italic|oblique|normal)$"),
-    "text-decoration": re.compile(r"^(?:none|underline|line-through|underline line-through)$"),
-    "text-decoration-line": re.compile(r"^(?:none|underline|line-through)$"),
-    "text-align": re.compile(r"^(?:left|right|center|justify|start|end)$"),
-    "vertical-align": re.compile(r"^(?:sub|super|baseline)$"),
+    "font-weight": r"^(?:bold|bolder|normal|lighter|[1-9]00)$",
+    "font-style": r"^(?:italic|oblique|normal)$",
+    "text-decoration": r"^(?:none|underline|line-through|underline line-through)$",
+    "text-decoration-line": r"^(?:none|underline|line-through)$",
+    "text-align": r"^(?:left|right|center|justify|start|end)$",
+    "vertical-align": r"^(?:sub|super|baseline)$",
 }
 _LINK_SCHEMES = ("http", "https", "mailto")
 # Query parameters that only serve to follow the reader.
-_TRACKING_PARAMS = re.compile(
-    r"^(?:utm_[a-z_]*|fbclid|gclid|gclsrc|dclid|gbraid|wbraid|msclkid|yclid|igshid|mc_cid|mc_eid"
+_TRACKING_PARAMS = (
+    r"(?i)^(?:utm_[a-z_]*|fbclid|gclid|gclsrc|dclid|gbraid|wbraid|msclkid|yclid|igshid|mc_cid|mc_eid"
     r"|_hsenc|_hsmi|__hssc|__hstc|__hsfp|hsctatracking|mkt_tok|oly_anon_id|oly_enc_id|vero_id"
     r"|vero_conv|wickedid|rb_clickid|s_cid|ttclid|twclid|li_fat_id|_ga|_gl|ref_src|spm"
     r"|trk|trkcampaign|sc_campaign|sc_channel|sc_content|sc_medium|sc_outcome|sc_geo"
-    r"|sc_country|cmpid|ncid|ito|elqtrackid|elqtrack|assetid|recipientid|campaignid|sid)$",
-    re.IGNORECASE,
+    r"|sc_country|cmpid|ncid|ito|elqtrackid|elqtrack|assetid|recipientid|campaignid|sid)$"
 )
 # Redirectors that wrap the real address in a parameter: host suffix -> parameter.
 _REDIRECTORS = {
@@ -147,7 +147,7 @@ _REDIRECTORS = {
 # Characters nobody sees that can hide or smuggle text: zero-width characters,
 # bidirectional overrides, Unicode "tag" characters, rare variation selectors,
 # and control characters other than tab and line breaks.
-_INVISIBLE = re.compile(
+_INVISIBLE = (
     "[\u200b\u2060\ufeff\u180e\u00ad\u202a-\u202e\u2066-\u2069\u2061-\u2064"
     "\U000e0000-\U000e007f\U000e0100-\U000e01ef\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
 )
@@ -429,7 +429,7 @@ def clean_link(href: str) -> tuple[str | None, bool]:
     if scheme == "mailto":
         return urlunsplit(parts), changed
     query = parse_qsl(parts.query, keep_blank_values=True)
-    kept = [(key, value) for key, value in query if not _TRACKING_PARAMS.match(key)]
+    kept = [(key, value) for key, value in query if not re.match(_TRACKING_PARAMS, key)]
     if len(kept) != len(query):
         changed = True
     fragment = parts.fragment
@@ -519,7 +519,7 @@ class _Cleaner(HTMLParser):
         clean = [
             f"{name}: {value}"
             for name, value in styles.items()
-            if name in _KEPT_STYLE and _KEPT_STYLE[name].match(value)
+            if name in _KEPT_STYLE and re.match(_KEPT_STYLE[name], value)
         ]
         if clean:
             kept.append(f'style="{html.escape("; ".join(clean))}"')
@@ -643,7 +643,7 @@ class _Cleaner(HTMLParser):
                 self.colour_hidden_chars += len(data.strip())
             return
         self.visible_chars += len(data.strip())
-        text, count = _INVISIBLE.subn("", data)
+        text, count = re.subn(_INVISIBLE, "", data)
         if count:
             self.result.removed["invisible characters"] += count
         if text:
@@ -684,7 +684,7 @@ def clean_html(source: str) -> CleanResult:
 
 def clean_text(text: str) -> tuple[str, int]:
     """Plain text without invisible characters; returns the text and how many were removed."""
-    cleaned, count = _INVISIBLE.subn("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    cleaned, count = re.subn(_INVISIBLE, "", text.replace("\r\n", "\n").replace("\r", "\n"))
     return cleaned, count
 
 

@@ -148,10 +148,10 @@ def open_campaign(locations: Locations, settings: Settings) -> Campaign:
 
     if settings.campaign:
         try:
-            return find_campaign(settings.campaign, locations.campaigns_dir)
+            return find_campaign(settings.campaign, locations.campaigns_dir, locations.cache_dir)
         except (CampaignError, LookupError) as error:
             log.warning("last campaign %s not usable: %s", settings.campaign, error)
-    return default_campaign(locations.campaigns_dir)
+    return default_campaign(locations.campaigns_dir, locations.cache_dir)
 
 
 def build_main_window(locations: Locations) -> MainWindow:

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import logging
 import time
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -34,6 +33,14 @@ from composer.gui.background import run_task
 from composer.i18n import N_, _
 
 log = logging.getLogger(__name__)
+
+
+def _new_id() -> str:
+    """A fresh random id (uuid loads here: the window's start does not need it)."""
+    import uuid
+
+    return uuid.uuid4().hex
+
 
 IDLE_SECONDS = 1.0
 RETRY_SECONDS = 30.0
@@ -150,7 +157,7 @@ class Autosaver(QObject):
         if self.draft_id is None:
             # The id is chosen here, not by the store: a second save queued behind the
             # first must update the same draft, not make another.
-            self.draft_id = uuid.uuid4().hex
+            self.draft_id = _new_id()
         self._last_save_started = time.monotonic()
         document = self._take_snapshot()
         store, draft_id, generation = self.store, self.draft_id, self._generation
@@ -229,7 +236,7 @@ class Autosaver(QObject):
         if not self.dirty and self.draft_id is None:
             return None  # nothing typed: nothing to keep
         if self.draft_id is None:
-            self.draft_id = uuid.uuid4().hex
+            self.draft_id = _new_id()
         document = self._take_snapshot()
         generation = self._generation
         try:

@@ -48,6 +48,7 @@ from composer.i18n import _
 
 if TYPE_CHECKING:
     from composer.gui.drafts_dialog import DraftsDialog
+    from composer.gui.letter_export import LetterExporter
     from composer.gui.mainwindow import MainWindow
 
 log = logging.getLogger(__name__)
@@ -94,6 +95,7 @@ class LetterKeeper(QObject):
         self.window = window
         self.store = store
         self._replacing = 0
+        self._exporter: LetterExporter | None = None
         self.files = LetterFiles(self)  # Open Letter…, Save, Save As…
         self.ask_unsaved: Callable[[str], str] = self._ask_unsaved
         self.autosaver = Autosaver(store, self.snapshot, self._interval, self)
@@ -103,6 +105,18 @@ class LetterKeeper(QObject):
         self._last_fields = self._fields()
         self._connect()
         self._begin(None)
+
+    @property
+    def exporter(self) -> LetterExporter:
+        """File ▸ Export As (made on first use: the window's start does not need it)."""
+        if self._exporter is None:
+            from composer.gui.letter_export import LetterExporter
+
+            self._exporter = LetterExporter(self.window)
+        return self._exporter
+
+    def _export(self, kind: str) -> None:
+        self.exporter.export(kind)
 
     # -- wiring -------------------------------------------------------------------------
 
@@ -174,9 +188,6 @@ class LetterKeeper(QObject):
             _("&Drafts…"), self.show_drafts, None, _("Every saved letter: reopen, rename or delete")
         )
         self.export_actions: dict[str, QAction] = {}
-        from composer.gui.letter_export import LetterExporter
-
-        self.exporter = LetterExporter(w)
         for key_name, label in (
             ("odt", _("&OpenDocument (ODT)…")),
             ("html", _("&Web Page (HTML)…")),
@@ -184,7 +195,7 @@ class LetterKeeper(QObject):
         ):
             self.export_actions[key_name] = action(
                 label,
-                functools.partial(self.exporter.export, key_name),
+                functools.partial(self._export, key_name),
                 None,
                 _("Export the letter as it prints, for another program"),
             )

@@ -237,7 +237,7 @@ class MainWindow(QMainWindow):
         self.recipient_bar.set_campaign(campaign)
         first = self.recipient_bar.recipient()
         self.picker.set_campaign(campaign, [])  # the session's changed signal ticks them
-        self.spelling.set_campaign_words(campaign.spelling_words)
+        self.spelling.set_campaign(campaign)
         self.session.start(campaign, list(campaign.arguments_for(first)))
         self.recipient_bar.subject.setText(campaign.subject_for(first))
         self.output.campaign_changed()

@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,13 @@ MAX_SUGGESTIONS = 7
 WORD_LIST_NAME = "personal-dictionary.txt"
 # Dictionaries used beside the chosen one, when installed, for words in their own script.
 SECOND_LANGUAGES = ("ru_RU", "uk_UA", "en_US")
+# The dictionary the bundled campaigns' own paragraphs are checked against (by the test
+# suite, tests/gui/test_spelling.py): their words are known to be spelt right in it, so a
+# letter made of them needs no dictionary open (see SpellChecker.set_known_words).
+STOCK_LANGUAGE = "en_US"
+# Enchant's broker is shared and not safe to use from two threads at once: the window
+# opens its dictionary in a worker while F7 or the settings may ask on the GUI thread.
+_ENCHANT_LOCK = threading.RLock()
 # Stands for a second dictionary that failed to open (it is not tried again).
 _UNUSABLE = object()
 # Scripts of the dictionaries whose words are not written in Latin letters.
@@ -39,15 +47,16 @@ _SCRIPTS = {"ru": "CYRILLIC", "uk": "CYRILLIC", "be": "CYRILLIC", "bg": "CYRILLI
 _SCRIPTS |= {"sr": "CYRILLIC", "mk": "CYRILLIC", "el": "GREEK", "he": "HEBREW", "ar": "ARABIC"}
 
 # A word: letters, with inner apostrophes ("don't", "Russia’s"). Digits and "_" end a word.
-_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+# (Patterns, compiled by `re` on first use: the window's start does not check words.)
+_WORD = r"[^\W\d_]+(?:['’][^\W\d_]+)*"
 # Spans never checked: template placeholders, e-mail addresses, web addresses.
-_SKIP = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\S+@\S+|\b(?:https?://|www\.)\S+")
+_SKIP = r"\{\{.*?\}\}|\{%.*?%\}|\S+@\S+|\b(?:https?://|www\.)\S+"
 
 
 def words_in(text: str) -> Iterator[tuple[int, int, str]]:
     """The (start, length, word) of each word worth checking in one paragraph."""
-    skipped = [(m.start(), m.end()) for m in _SKIP.finditer(text)]
-    for match in _WORD.finditer(text):
+    skipped = [(m.start(), m.end()) for m in re.finditer(_SKIP, text)]
+    for match in re.finditer(_WORD, text):
         start, end = match.span()
         if any(s <= start < e for s, e in skipped):
             continue
@@ -109,7 +118,8 @@ def available_languages() -> list[str]:
     if enchant is None:
         return []
     try:
-        return sorted(set(enchant.list_languages()))
+        with _ENCHANT_LOCK:
+            return sorted(set(enchant.list_languages()))
     except Exception as error:
         log.warning("enchant could not list its dictionaries: %r", error)
         return []
@@ -151,8 +161,78 @@ class PersonalDictionary:
         atomic_write_text(self.path, "".join(f"{w}\n" for w in self.words()))
 
 
+class Opened:
+    """What opening the dictionaries of one language gave (see :func:`open_dictionaries`).
+
+    Attributes:
+        language: the dictionary code asked for.
+        dictionary: the open dictionary, None when it could not be opened.
+        reason: why not ("" when it opened).
+        second: codes of the installed second dictionaries (not opened yet).
+    """
+
+    __slots__ = ("dictionary", "language", "reason", "second")
+
+    def __init__(
+        self, language: str, dictionary: Any, reason: str, second: tuple[str, ...] = ()
+    ) -> None:
+        self.language = language
+        self.dictionary = dictionary
+        self.reason = reason
+        self.second = second
+
+
+def open_dictionaries(language: str) -> Opened:
+    """Open the dictionary for `language` and list the second ones installed.
+
+    Touches no widget, so it may run in a worker thread (opening the English
+    dictionary takes about 50 ms and 12 MB, Enchant included).
+    """
+    with _ENCHANT_LOCK:
+        return _open_dictionaries(language)
+
+
+def _open_dictionaries(language: str) -> Opened:
+    enchant, reason = _load_enchant()
+    if enchant is None:
+        return Opened(language, None, reason)
+    try:
+        dictionary = enchant.Dict(language)
+    except enchant.errors.DictNotFoundError:
+        installed = ", ".join(available_languages()) or _("none")
+        return Opened(
+            language,
+            None,
+            _(
+                "no {name} dictionary ({code}) is installed (installed: {installed}); "
+                "install the hunspell dictionary for it, or pick another language in Settings"
+            ).format(name=language_label(language), code=language, installed=installed),
+        )
+    except Exception as error:
+        log.warning("dictionary %s could not be opened: %r", language, error)
+        return Opened(
+            language,
+            None,
+            _("the {code} dictionary could not be opened ({error})").format(
+                code=language, error=error
+            ),
+        )
+    own = language.replace("-", "_").split("_")[0].lower()
+    installed_codes = available_languages()
+    second = tuple(
+        code for code in SECOND_LANGUAGES if code.split("_")[0] != own and code in installed_codes
+    )
+    return Opened(language, dictionary, "", second)
+
+
 class SpellChecker:
     """Checks words in one language; when it cannot, :attr:`reason` says why.
+
+    A checker told which words its dictionary is known to accept
+    (:meth:`set_known_words`) may wait to open it (``set_language(..., lazy=True)``):
+    until a word outside them is checked, those words are accepted without it,
+    and the first other word calls `on_unknown_word`, which should open it
+    (:meth:`install` takes the result); until then that word is not underlined.
 
     Args:
         language: a dictionary code such as ``en_US``; empty turns spelling off.
@@ -170,14 +250,29 @@ class SpellChecker:
         # ones hold about 50 MB of memory, and most letters never use them.
         self._dictionaries: list[tuple[str, str, Any]] = []
         self._campaign_words: frozenset[str] = frozenset()
+        self._known: frozenset[str] = frozenset()
+        self._waiting = False
+        self.on_unknown_word: Callable[[], None] | None = None
         self._cache: dict[str, bool] = {}
         if load:
             self.set_language(language)
 
     @property
     def available(self) -> bool:
-        """Whether words are being checked."""
-        return self._dictionary is not None
+        """Whether words are being checked (or are known good until the dictionary opens)."""
+        return self._dictionary is not None or self._waiting
+
+    @property
+    def waiting(self) -> bool:
+        """True while the dictionary is wanted but not yet opened (see :meth:`set_known_words`)."""
+        return self._waiting
+
+    def set_known_words(self, words: Iterable[str]) -> None:
+        """Words the :data:`STOCK_LANGUAGE` dictionary is known to accept (checked beforehand).
+
+        Used only while that dictionary is not open yet, to put off opening it.
+        """
+        self._known = frozenset(words)
 
     @property
     def languages(self) -> list[str]:
@@ -198,43 +293,46 @@ class SpellChecker:
         self._campaign_words = frozenset(words)
         self._cache.clear()
 
-    def set_language(self, language: str) -> None:
-        """Switch dictionaries; on failure spelling is off and :attr:`reason` says why."""
+    def set_language(self, language: str, *, lazy: bool = False) -> None:
+        """Switch dictionaries; on failure spelling is off and :attr:`reason` says why.
+
+        With `lazy`, the :data:`STOCK_LANGUAGE` dictionary is not opened while
+        known words (:meth:`set_known_words`) are all there is to check.
+        """
         self.language = language
         self._dictionary = None
         self._dictionaries = []
+        self._waiting = False
         self._cache.clear()
         if not language:
             self.reason = _("spell checking is turned off in Settings")
             return
-        enchant, self.reason = _load_enchant()
-        if enchant is None:
-            return
-        try:
-            self._dictionary = enchant.Dict(language)
-        except enchant.errors.DictNotFoundError:
-            installed = ", ".join(available_languages()) or _("none")
-            self.reason = _(
-                "no {name} dictionary ({code}) is installed (installed: {installed}); "
-                "install the hunspell dictionary for it, or pick another language in Settings"
-            ).format(name=language_label(language), code=language, installed=installed)
-        except Exception as error:
-            log.warning("dictionary %s could not be opened: %r", language, error)
-            self.reason = _("the {code} dictionary could not be opened ({error})").format(
-                code=language, error=error
-            )
-        else:
+        if lazy and language == STOCK_LANGUAGE and self._known:
+            self._waiting = True
             self.reason = ""
-            self._dictionaries = [(language, dictionary_script(language), self._dictionary)]
-            self._list_second_dictionaries()
+            return
+        self.install(open_dictionaries(language))
 
-    def _list_second_dictionaries(self) -> None:
-        own = self.language.replace("-", "_").split("_")[0].lower()
-        installed = available_languages()
-        for code in SECOND_LANGUAGES:
-            if code.split("_")[0] == own or code not in installed:
-                continue
-            self._dictionaries.append((code, dictionary_script(code), None))
+    def install(self, opened: Opened) -> None:
+        """Use dictionaries opened by :func:`open_dictionaries` (ignored if the language changed)."""
+        if opened.language != self.language:
+            return
+        self._waiting = False
+        self._cache.clear()
+        self._dictionary = opened.dictionary
+        self.reason = opened.reason
+        if opened.dictionary is None:
+            self._dictionaries = []
+            return
+        self._dictionaries = [
+            (opened.language, dictionary_script(opened.language), opened.dictionary)
+        ]
+        self._dictionaries += [(code, dictionary_script(code), None) for code in opened.second]
+
+    def open_now(self) -> None:
+        """Open the dictionary the checker is waiting for, on this thread."""
+        if self._waiting:
+            self.install(open_dictionaries(self.language))
 
     def _in_script(self, script: str) -> list[Any]:
         """The dictionaries for words in `script`, opening the second ones not yet open."""
@@ -245,7 +343,8 @@ class SpellChecker:
             if dictionary is None:
                 enchant, _reason = _load_enchant()
                 try:
-                    dictionary = enchant.Dict(code)
+                    with _ENCHANT_LOCK:
+                        dictionary = enchant.Dict(code)
                 except Exception as error:  # the chosen dictionary still works without it
                     log.warning("second dictionary %s could not be opened: %r", code, error)
                     dictionary = _UNUSABLE
@@ -269,7 +368,15 @@ class SpellChecker:
         A word is looked up in the dictionaries of its own script; with none (a Cyrillic
         word and only an English dictionary) it is not checked at all.
         """
-        if self._dictionary is None or self._is_own_word(word):
+        if self._is_own_word(word):
+            return True
+        if self._waiting:
+            if word in self._known:
+                return True
+            if self.on_unknown_word is not None:
+                self.on_unknown_word()
+            return True  # not cached: checked again once the dictionary is open
+        if self._dictionary is None:
             return True
         known = self._cache.get(word)
         if known is None:
@@ -289,6 +396,7 @@ class SpellChecker:
 
     def suggest(self, word: str) -> list[str]:
         """Up to :data:`MAX_SUGGESTIONS` replacements, best first."""
+        self.open_now()
         script = script_of(word)
         found: list[str] = []
         for dictionary in self._in_script(script):

@@ -11,9 +11,12 @@ suggestions and "Add to Dictionary" is :mod:`composer.gui.spelling_menu`.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+import shiboken6
 from PySide6.QtCore import QEvent, QObject, QPoint, QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAccessible,
@@ -35,17 +38,24 @@ from composer.gui.spell_checker import (
     MAX_SUGGESTIONS,
     SECOND_LANGUAGES,
     WORD_LIST_NAME,
+    Opened,
     PersonalDictionary,
     SpellChecker,
     available_languages,
     dictionary_script,
     language_label,
+    open_dictionaries,
     script_of,
     words_in,
 )
 from composer.gui.spelling_menu import SpellingMenu
 from composer.gui.theme import is_dark
 from composer.i18n import _, ngettext
+
+if TYPE_CHECKING:
+    from composer.core.campaigns import Campaign
+
+log = logging.getLogger(__name__)
 
 # Names of the engine's that the window, the settings dialog and the tests import from here.
 __all__ = [
@@ -64,6 +74,7 @@ __all__ = [
     "dictionary_script",
     "language_label",
     "script_of",
+    "stock_words",
     "words_in",
 ]
 
@@ -75,6 +86,24 @@ REPORT_DELAY_MS = 250
 # Beyond this many characters (a letter is a few thousand) misspellings are not counted
 # after each change: reading the whole text would make typing wait.
 REPORT_MAX_CHARS = 100_000
+
+
+def stock_words(campaign: Campaign) -> frozenset[str]:
+    """The words of a bundled campaign's paragraphs and their titles (empty for other packs).
+
+    The test suite checks that the :data:`~composer.gui.spell_checker.STOCK_LANGUAGE`
+    dictionary accepts every one of them, so a letter made of them needs no dictionary
+    open; a pack from elsewhere has had no such check.
+    """
+    from composer.core.campaigns import bundled_campaign_roots
+
+    if campaign.origin not in {str(root) for root in bundled_campaign_roots()}:
+        return frozenset()
+    words: set[str] = set()
+    for argument in campaign.arguments:
+        for line in (argument.title, *argument.plain_text.splitlines()):
+            words.update(word for _start, _length, word in words_in(line))
+    return frozenset(words)
 
 
 class SpellHighlighter(QSyntaxHighlighter):
@@ -142,6 +171,9 @@ class SpellingSupport(QObject):
         self.text_edit = text_edit
         self.personal = PersonalDictionary(word_list)
         self.checker = SpellChecker(language, self.personal, load=False)
+        self.checker.on_unknown_word = self._open_in_background
+        self._opening = False
+        self._campaign: Campaign | None = None
         self.highlighter = SpellHighlighter(self.checker, self)
         self.indicator = QLabel()
         self._started = False
@@ -168,17 +200,60 @@ class SpellingSupport(QObject):
             QTimer.singleShot(start_after_ms, self, self.start)
 
     def start(self) -> None:
-        """Open the dictionary and underline the text (does nothing the second time)."""
+        """Open the dictionary and underline the text (does nothing the second time).
+
+        While the text holds only a bundled campaign's own words (:meth:`set_campaign`),
+        the dictionary waits: it opens in the background with the first other word.
+        """
         if self._started:
             return
         self._started = True
-        self.checker.set_language(self.checker.language)
+        self.menu.watch_viewport()
+        if self._campaign is not None:
+            self.checker.set_known_words(stock_words(self._campaign))
+        self.checker.set_language(self.checker.language, lazy=True)
         self._rehighlight()
         self._show_status()
 
     def set_campaign_words(self, words: Iterable[str]) -> None:
         """Accept the open campaign's own words (its ``spelling_words``)."""
         self.checker.set_campaign_words(words)
+        self._rehighlight()
+        self._show_status()
+
+    def set_campaign(self, campaign: Campaign) -> None:
+        """Accept the campaign's own words; a bundled one's paragraphs need no dictionary.
+
+        Before spelling starts, its paragraphs' words are gathered when it starts
+        (a few milliseconds the window's start need not wait for).
+        """
+        self._campaign = campaign
+        if self._started:
+            self.checker.set_known_words(stock_words(campaign))
+        self.set_campaign_words(campaign.spelling_words)
+
+    def _open_in_background(self) -> None:
+        """Open the dictionary the checker waits for in a worker; underline when it is open."""
+        if self._opening:
+            return
+        self._opening = True
+        from functools import partial
+
+        from composer.gui.background import run_task
+
+        language = self.checker.language
+        run_task(
+            partial(open_dictionaries, language),
+            self._opened,
+            lambda message: self._opened(Opened(language, None, message)),
+            what="opening the spelling dictionary",
+        )
+
+    def _opened(self, opened: Opened) -> None:
+        self._opening = False
+        if not shiboken6.isValid(self) or not self.checker.waiting:
+            return  # gone, or another language was chosen meanwhile
+        self.checker.install(opened)
         self._rehighlight()
         self._show_status()
 
@@ -214,6 +289,9 @@ class SpellingSupport(QObject):
         if self._started and language == self.checker.language:
             return
         self._started = True
+        self.menu.watch_viewport()
+        if self._campaign is not None:
+            self.checker.set_known_words(stock_words(self._campaign))
         self.checker.set_language(language)
         self._rehighlight()
         self._show_status()
@@ -327,6 +405,7 @@ class SpellingSupport(QObject):
         Returns:
             Whether a misspelt word was found; either way a message says what happened.
         """
+        self._open_now()
         cursor = self.text_edit.textCursor()
         after = cursor.selectionEnd() if cursor.hasSelection() else cursor.position()
         found = self._next_after(after) if self.checker.available else None
@@ -376,6 +455,7 @@ class SpellingSupport(QObject):
 
     def misspelt_word_at(self, cursor: QTextCursor) -> QTextCursor | None:
         """A cursor selecting the misspelt word at `cursor`'s position, if there is one."""
+        self._open_now()
         if not self.checker.available:
             return None
         block = cursor.block()
@@ -391,6 +471,13 @@ class SpellingSupport(QObject):
                 )
                 return selection
         return None
+
+    def _open_now(self) -> None:
+        """Open a waiting dictionary at once: the user asked about a word (F7, right-click)."""
+        if self.checker.waiting:
+            self.checker.open_now()
+            self._rehighlight()
+            self._show_status()
 
     def replace_word(self, selection: QTextCursor, replacement: str) -> None:
         """Replace the selected word (one undo step)."""

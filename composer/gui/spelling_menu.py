@@ -33,8 +33,18 @@ class SpellingMenu(QObject):
         self.support = support
         self.text_edit = support.text_edit
         self._menu: QMenu | None = None
+        self._watching_viewport = False
         support.text_edit.installEventFilter(self)
-        support.text_edit.viewport().installEventFilter(self)
+
+    def watch_viewport(self) -> None:
+        """Take over right-clicks too (they reach the editor's viewport, not the editor).
+
+        Called when spelling starts: the window's first call to ``viewport()``
+        costs some milliseconds, which start-up need not wait for.
+        """
+        if not self._watching_viewport:
+            self._watching_viewport = True
+            self.text_edit.viewport().installEventFilter(self)
 
     def build_context_menu(self, cursor: QTextCursor, position: QPoint) -> QMenu:
         """The editor's usual menu, led by suggestions when `cursor` is on a misspelt word."""

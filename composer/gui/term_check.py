@@ -69,8 +69,9 @@ def confirm_terms(
 
 def _directory_notice(locations: Locations) -> tuple[str, str]:
     """(the update date to name, the warning) when the directory is due for an update,
-    else ("", ""); reads the directory's date (the bundled copy takes ~50 ms), so it runs
-    in a worker. The date is "" once a new Congress has begun: update now."""
+    else ("", ""); reads only the directory's date (one row of the user's file, or the
+    small description beside the bundled copy, which stays compressed), in a worker. The
+    date is "" once a new Congress has begun: update now."""
     from composer.core.directory import (
         Directory,
         DirectoryError,
@@ -82,14 +83,14 @@ def _directory_notice(locations: Locations) -> tuple[str, str]:
 
     directory = Directory.for_locations(locations)
     try:
-        info = directory.info()
+        data_date = directory.data_date()
     except DirectoryError:
         return "", ""
     today = directory.today()
-    text = changeover_warning(info.data_date, today)
+    text = changeover_warning(data_date, today)
     if text:
         return long_date(next_congress_start(today)), text
-    return "", new_congress_warning(info.data_date, today)
+    return "", new_congress_warning(data_date, today)
 
 
 def show_directory_notice(

@@ -152,6 +152,27 @@ def test_after_the_election_the_window_offers_the_update(
     dialog.close()
 
 
+@pytest.fixture
+def compressed_copy(monkeypatch: pytest.MonkeyPatch) -> dict[str, object]:
+    """The bundled copy not yet decompressed in this process, before the window is made."""
+    from composer.core import directory as directory_module
+
+    cache: dict[str, object] = {}
+    monkeypatch.setattr(directory_module, "_bundled_cache", cache)
+    return cache
+
+
+def test_the_windows_date_check_leaves_the_bundled_copy_compressed(
+    qtbot: QtBot, december: None, compressed_copy: dict[str, object], main_window: object
+) -> None:
+    """The date comes from the description beside the copy; the copy opens on first real use."""
+    qtbot.waitUntil(lambda: bool(notice_buttons(main_window)), timeout=TIMEOUT)
+
+    assert compressed_copy == {}
+    (button,) = notice_buttons(main_window)
+    assert button.text() == "Directory: update after January 3, 2027"  # type: ignore[attr-defined]
+
+
 def test_before_the_election_the_window_says_nothing(
     qtbot: QtBot, summer: None, main_window: object, locations: Locations
 ) -> None:

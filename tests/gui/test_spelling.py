@@ -273,10 +273,47 @@ def test_the_main_window_checks_its_letter(main_window, qtbot) -> None:
     spelling = main_window.spelling
     assert main_window.statusBar().isAncestorOf(spelling.indicator)
     qtbot.waitUntil(lambda: spelling.available)  # it starts by itself just after start-up
+    # The letter holds only the bundled campaign's own words: the dictionary waits.
+    assert spelling.checker.opened == []
+    assert spelling.indicator.text() == "Spelling: en_US"
     main_window.editor.text.setFocus()
     main_window.editor.text.moveCursor(QTextCursor.MoveOperation.End)
     QTest.keyClicks(main_window.editor.text, " I beleive it.")
-    assert "beleive" in _underlined(main_window.editor.text)
+    # The first word of the writer's own opens it in the background; the underline follows.
+    qtbot.waitUntil(lambda: "beleive" in _underlined(main_window.editor.text))
+    assert spelling.checker.opened == ["en_US"]
+    assert spelling.misspelt_count == 1
+
+
+def test_every_stock_word_of_the_bundled_campaign_is_in_the_dictionary() -> None:
+    # What lets the window leave the dictionary closed for a letter made of them.
+    campaign = default_campaign()
+    words = spelling_module.stock_words(campaign)
+    assert len(words) > 500
+    checker = PersonalDictionary(Path("/nonexistent/words.txt"))
+    engine = spell_checker.SpellChecker(spell_checker.STOCK_LANGUAGE, checker)
+    engine.set_campaign_words(campaign.spelling_words)
+    assert engine.opened == [spell_checker.STOCK_LANGUAGE]
+    assert [word for word in sorted(words) if not engine.check(word)] == []
+
+
+def test_a_pack_from_elsewhere_has_no_stock_words(tmp_path: Path) -> None:
+    import dataclasses
+
+    campaign = dataclasses.replace(default_campaign(), origin=str(tmp_path / "pack"))
+    assert spelling_module.stock_words(campaign) == frozenset()
+
+
+def test_f7_opens_a_waiting_dictionary_at_once(editor: QTextEdit, tmp_path: Path) -> None:
+    editor.setPlainText("Words of the campaign.")
+    spelling = SpellingSupport(editor, "en_US", tmp_path / "words.txt", start_after_ms=0)
+    spelling.checker.set_known_words({"Words", "of", "the", "campaign"})
+    spelling.start()
+    assert spelling.checker.waiting and spelling.checker.opened == []
+    editor.append("A sentense.")
+    assert spelling.next_misspelling()
+    assert editor.textCursor().selectedText() == "sentense"
+    assert spelling.checker.opened == ["en_US"]
 
 
 def test_the_main_window_says_why_spelling_is_off(qtbot, locations) -> None:
@@ -399,7 +436,7 @@ def test_the_main_window_accepts_the_campaigns_names_and_offers_f7(main_window, 
     qtbot.waitUntil(lambda: spelling.available)
     assert spelling.next_action in main_window.menus.edit_menu.actions()
     main_window.editor.set_html("<p>Stanskikh wrote from Kyiv; I beleive him.</p>")
-    assert _underlined(main_window.editor.text) == ["beleive"]
+    qtbot.waitUntil(lambda: _underlined(main_window.editor.text) == ["beleive"])
     main_window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is main_window)
     main_window.picker.setFocus()

@@ -182,6 +182,48 @@ def test_nothing_reads_the_bundled_copy_at_start_up() -> None:
     assert out.split() == ["False"]
 
 
+def test_the_description_beside_the_bundled_copy_matches_it() -> None:
+    from importlib.resources import files
+
+    folder = files(directory_module.BUNDLED_PACKAGE).joinpath(directory_module.BUNDLED_FOLDER)
+    compressed = folder.joinpath(directory_module.BUNDLED_NAME).read_bytes()
+    image = bundled_image()
+    assert image is not None
+    # Written by tools/make_directory_data.py with the copy; stale if either changed alone.
+    assert directory_module.bundled_meta() == directory_module.bundled_meta_for(compressed, image)
+
+
+def test_the_date_of_a_fresh_profile_comes_without_decompressing_the_copy(
+    locations: Locations, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(directory_module, "_bundled_cache", {})
+    directory = Directory.for_locations(locations)
+
+    assert directory.data_date() == dt.date(2026, 6, 10)
+    assert directory_module._bundled_cache == {}  # the .xz was not opened
+    assert directory.info().data_date == dt.date(2026, 6, 10)
+
+
+def test_without_its_description_the_copy_itself_gives_the_date(
+    locations: Locations, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(directory_module, "BUNDLED_META_NAME", "missing.meta.json")
+    assert directory_module.bundled_meta() is None
+    assert Directory.for_locations(locations).data_date() == dt.date(2026, 6, 10)
+
+
+def test_the_date_of_the_users_own_copy_is_read_from_it(tmp_path: Path) -> None:
+    directory = Directory(tmp_path, bundled=True)
+    directory.path.write_bytes(bundled_image() or b"")
+    db = sqlite3.connect(directory.path)
+    db.execute("UPDATE meta SET value = '\"2027-01-05\"' WHERE key = 'data_date'")
+    db.commit()
+    db.close()
+
+    assert directory.data_date() == dt.date(2027, 1, 5) == directory.info().data_date
+    assert Directory(tmp_path / "none").data_date() is None
+
+
 def test_importing_one_file_keeps_the_rest_of_the_bundled_copy(
     tmp_path: Path, raw_data: Path | None
 ) -> None:
@@ -200,3 +242,21 @@ def test_importing_one_file_keeps_the_rest_of_the_bundled_copy(
     roles = {source.role: source.origin for source in info.sources}
     assert roles["zipcodes"] == str(table.resolve())
     assert "congress-legislators" in roles["legislators"]
+
+
+def test_the_data_tool_writes_the_description_beside_the_copy(tmp_path: Path) -> None:
+    from importlib.resources import files
+
+    folder = files(directory_module.BUNDLED_PACKAGE).joinpath(directory_module.BUNDLED_FOLDER)
+    copy = tmp_path / directory_module.BUNDLED_NAME
+    copy.write_bytes(folder.joinpath(directory_module.BUNDLED_NAME).read_bytes())
+    tool = Path(__file__).resolve().parents[2] / "tools" / "make_directory_data.py"
+    subprocess.run(
+        [sys.executable, str(tool), "--meta-only", "--out", str(copy)],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    written = json.loads((tmp_path / directory_module.BUNDLED_META_NAME).read_text())
+    assert written == directory_module.bundled_meta()
+    assert written["data_date"] == "2026-06-10"
