@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -256,9 +256,13 @@ class MergeExport(QObject):
         self.dialog = dialog
 
         def chosen() -> None:
-            if dialog.combined:
-                self._remember(dialog.duplex)
-            self._where(path, dialog.combined, dialog.duplex)
+            combined, duplex = dialog.combined, dialog.duplex
+            if combined:
+                self._remember(duplex)
+            # Go on once the closed dialog is gone: its destruction then never meets
+            # the writing thread (Qt's object locks and Python's lock, taken in the
+            # opposite order by the two threads, could stop both for good).
+            QTimer.singleShot(0, lambda: self._where(path, combined, duplex))
 
         dialog.accepted.connect(chosen)
         dialog.open()
