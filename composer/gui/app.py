@@ -236,10 +236,16 @@ def run_app(smoke: bool = False, locations: Locations | None = None) -> int:
             show_welcome(window, locations, window.settings)
 
     window.first_painted.connect(lambda: QTimer.singleShot(0, finish))
+    # The time limit of --smoke is a timer of this run, stopped when the run ends: a
+    # leftover one would later end whatever event loop is running in this process, and
+    # every loop after it at once (Qt keeps "quit" set until the next exec()).
+    limit = QTimer(singleShot=True, interval=SMOKE_TIMEOUT_MS)
+    limit.timeout.connect(lambda: app.exit(3))
     if smoke:
-        QTimer.singleShot(SMOKE_TIMEOUT_MS, lambda: app.exit(3))
+        limit.start()
     window.show()
     status = app.exec()
+    limit.stop()
     if collecting and not gc.isenabled():
         gc.enable()  # closed before the window was finished
     window.shutdown_background()  # the sending thread must end before Qt objects go away

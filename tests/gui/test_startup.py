@@ -140,3 +140,23 @@ def test_the_palette_stays_readable_when_the_system_changes_it(qapp: QApplicatio
     qapp.setPalette(dark)  # no longer watched: left as it is
     assert qapp.palette().color(QPalette.ColorRole.Text) == QColor("#303030")
     qapp.setPalette(before)
+
+
+def test_a_finished_run_leaves_no_time_limit_behind(
+    qtbot, locations: Locations, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--smoke's time limit ends with its run: a leftover timer would later stop whatever
+    event loop runs in the process, and Qt would then end every later loop at once."""
+    import composer.gui.app as app_module
+
+    def broken(locations, settings):
+        raise ValueError("campaign.toml, line 3: title must not be empty")
+
+    monkeypatch.setattr(app_module, "SMOKE_TIMEOUT_MS", 300)
+    monkeypatch.setattr(app_module, "open_campaign", broken)
+    status, _messages = _run(locations, smoke=True)
+    assert status == 1
+    qtbot.wait(600)  # past the time limit
+    later = QTimer(singleShot=True, interval=50)
+    with qtbot.waitSignal(later.timeout, timeout=2000):  # an event loop that really waits
+        later.start()
