@@ -19,12 +19,4 @@ else
   echo "the source articles are not beside this checkout; originality not checked"
 fi
 echo "== pytest"
-if [ $# -gt 0 ]; then
-  exec .venv/bin/pytest "$@"
-fi
-# The account-dialog tests run in a process of their own: late in the whole suite's
-# process, a new thread pool never started the dialog's background load (the cause is
-# in the test process, not found yet; alone, and in the program, the load runs).
-.venv/bin/pytest -m "not own_process"
-echo "== pytest (tests that run in a process of their own)"
-exec .venv/bin/pytest -m own_process
+exec .venv/bin/pytest "$@"

@@ -111,7 +111,6 @@ def test_forget_removes_entries_left_under_earlier_settings(
     assert "nothing to remove" in _run("account", "forget")
 
 
-@pytest.mark.own_process
 def test_the_account_dialog_moves_the_entry_when_the_port_changes(
     real_keyring: KeyringSession, qtbot: QtBot, tmp_path: Path
 ) -> None:

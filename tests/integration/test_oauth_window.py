@@ -25,10 +25,6 @@ from tests.helpers.keyring_session import KeyringSession
 from tests.helpers.oauth_server import CLIENT_ID, SCOPE, AuthorizationServer, browser
 from tests.helpers.smtp_server import Pki, SmtpTestServer
 
-# The account dialog's background load never starts late in the whole suite's process;
-# these run in a pytest process of their own (see test.sh).
-pytestmark = pytest.mark.own_process
-
 USER = "ada@example.org"
 
 
