@@ -1316,7 +1316,7 @@ def _own_file_bytes(path: Path) -> bytes:
     info = path.stat()
     getuid = getattr(os, "getuid", None)
     if getuid is not None and (info.st_uid != getuid() or info.st_mode & 0o022):
-        raise PermissionError(f"{path} may have been written by someone else")
+        raise PermissionError(_("{path} may have been written by someone else").format(path=path))
     return path.read_bytes()
 
 
