@@ -25,12 +25,12 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from composer import i18n
 from composer.core.campaigns import default_campaign
 from composer.core.locations import Locations
 from composer.core.models import Sender
 from composer.core.profile import save_sender
 from composer.core.settings import Settings, save_settings
+from tests.helpers.languages import use_language
 
 ROOT = Path(__file__).resolve().parents[2]
 # Words that are the same in every language of the interface.
@@ -86,15 +86,8 @@ def _window_texts(window: QWidget) -> Iterator[tuple[str, str]]:
 @pytest.fixture
 def speak():  # type: ignore[no-untyped-def]
     """Install a language for the test; English (and Qt's English) again afterwards."""
-    from composer.gui.app import create_application
-
-    def install(language: str) -> None:
-        assert i18n.install(language) == language
-        create_application()  # loads Qt's own translations for the language
-
-    yield install
-    i18n.install("en")
-    create_application()
+    yield use_language
+    use_language("en")
 
 
 @pytest.mark.parametrize(("language", "file_menu", "cancel"), [

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from email.message import EmailMessage
 
 import pytest
-from PySide6.QtCore import QLibraryInfo, QObject, Qt, QTimer, QTranslator
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
@@ -40,6 +40,7 @@ from composer.gui.mainwindow import MainWindow
 from composer.gui.merge_export import MergeExportDialog
 from composer.gui.outbox_view import MessageViewer
 from composer.gui.welcome import WelcomeDialog
+from tests.helpers.languages import use_language
 
 
 def mnemonic(text: str) -> str | None:
@@ -337,14 +338,10 @@ def test_every_dialog_has_unique_alt_letters_in_russian_and_ukrainian(
     from composer.core.campaigns import default_campaign
     from composer.core.profile import save_sender
     from composer.core.settings import Settings
-    from composer.i18n import _, install
+    from composer.i18n import _
 
     save_sender(locations.profile_file, sender)
-    install(language)
-    qt_words = QTranslator()  # Qt's own buttons in the language, as the program loads them
-    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-    assert qt_words.load(f"qtbase_{language}", folder), f"Qt's {language} words are missing"
-    qapp.installTranslator(qt_words)
+    use_language(language)  # Qt's own buttons too, as the program loads them
     try:
         window = MainWindow(locations, Settings(paper="letter"), default_campaign())
         qtbot.addWidget(window)
@@ -353,8 +350,7 @@ def test_every_dialog_has_unique_alt_letters_in_russian_and_ukrainian(
         settings_title = _("Settings")
         seen = audit_every_dialog(qtbot, window)  # each dialog is made in `language`
     finally:
-        qapp.removeTranslator(qt_words)
-        install("en")
+        use_language("en")
     window.close()
     window.pool.waitForDone(5000)
     assert settings_title != "Settings" and settings_title in seen, sorted(seen)

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QLibraryInfo, QTimer, QTranslator
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QTextDocumentFragment
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -33,7 +33,6 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from composer import i18n
 from composer.core.campaigns import default_campaign
 from composer.core.locations import Locations
 from composer.core.models import Sender
@@ -42,6 +41,7 @@ from composer.core.settings import Settings
 from composer.gui.profile_dialog import ProfileDialog
 from composer.gui.shortcuts_dialog import ShortcutsDialog
 from composer.gui.welcome import WelcomeDialog
+from tests.helpers.languages import use_language
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "docs" / "example-pack"
@@ -97,14 +97,9 @@ EXPECTED = {
 def language(request: pytest.FixtureRequest, qapp: QApplication) -> Iterator[str]:
     """The interface and Qt's own words in one language for a test; English afterwards."""
     code = request.param
-    assert i18n.install(code) == code
-    translator = QTranslator()
-    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-    assert translator.load(f"qtbase_{code}", folder), f"Qt's {code} translations are missing"
-    qapp.installTranslator(translator)
+    use_language(code)
     yield code
-    qapp.removeTranslator(translator)
-    i18n.install("en")
+    use_language("en")
 
 
 @pytest.fixture

@@ -8,10 +8,9 @@ import re
 from collections.abc import Callable, Iterator
 
 import pytest
-from PySide6.QtCore import QLibraryInfo, QThreadPool, QTranslator
+from PySide6.QtCore import QThreadPool
 from PySide6.QtWidgets import (
     QAbstractButton,
-    QApplication,
     QLabel,
     QTabBar,
     QTableWidget,
@@ -33,6 +32,7 @@ from composer.gui.drafts_dialog import DraftsDialog
 from composer.gui.outbox_view import OutboxView
 from composer.gui.print_history_dialog import PrintHistoryDialog
 from composer.gui.send_worker import SendController
+from tests.helpers.languages import use_language
 from tests.helpers.memory_keyring import install_memory_keyring
 
 # Names and file types that stay as they are in every language.
@@ -43,22 +43,8 @@ LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
 @pytest.fixture
 def speak(qtbot: QtBot) -> Iterator[Callable[[str], None]]:
     """Switch the interface and Qt's own words to a language; English again afterwards."""
-    app = QApplication.instance()
-    assert app is not None
-    installed: list[QTranslator] = []
-
-    def install(language: str) -> None:
-        assert i18n.install(language) == language
-        translator = QTranslator(app)
-        folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-        assert translator.load(f"qtbase_{language}", folder), "Qt's translations are missing"
-        app.installTranslator(translator)
-        installed.append(translator)
-
-    yield install
-    i18n.install("en")
-    for translator in installed:
-        app.removeTranslator(translator)
+    yield use_language
+    use_language("en")
 
 
 @pytest.fixture
