@@ -18,11 +18,16 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from composer.i18n import LANGUAGES  # noqa: E402
+
 LAUNCHER = ROOT / "packaging" / "pyinstaller" / "launcher.py"
 NAME = "composer"
 # Made by tools/make_directory_data.py; read through importlib.resources.
 DIRECTORY_DATA = "directory/congress.sqlite3.xz"
-TRANSLATED = ("ru", "uk")  # the interface's languages besides English (composer.i18n)
+# The interface's languages besides English, each with a compiled catalog.
+TRANSLATED = tuple(code for code in LANGUAGES if code != "en")
 
 # Qt modules the program never imports; PyInstaller's hooks would otherwise follow
 # optional references into them and carry their libraries along.

@@ -26,11 +26,16 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from composer.i18n import LANGUAGES as SPOKEN  # noqa: E402
+
 PACKAGE = ROOT / "composer"
 PO_DIR = ROOT / "po"
 TEMPLATE = PO_DIR / "composer.pot"
 LOCALE_DIR = PACKAGE / "locale"
-LANGUAGES = ("ru", "uk")
+# The catalogs kept: every language of composer.i18n but English, the messages' own.
+LANGUAGES = tuple(code for code in SPOKEN if code != "en")
 STAMP = datetime.datetime(2026, 12, 4, tzinfo=datetime.UTC)
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
 

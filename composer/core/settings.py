@@ -10,13 +10,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from composer.core.fileio import atomic_write_text
+from composer.i18n import LANGUAGES, SYSTEM
 
 log = logging.getLogger(__name__)
 
 SETTINGS_VERSION = 1
 PAPER_CHOICES = ("auto", "letter", "a4")
 CHANNEL_CHOICES = ("print", "email")
-LANGUAGE_CHOICES = ("auto", "en", "ru", "uk")
+LANGUAGE_CHOICES = (SYSTEM, *LANGUAGES)  # "auto", then every language the interface speaks
 
 # Countries whose offices use US Letter paper; everyone else uses A4.
 LETTER_COUNTRIES = frozenset(
