@@ -177,6 +177,18 @@ def sender_abroad(country: str) -> bool:
     return country.strip().lower() not in DOMESTIC_COUNTRY_NAMES
 
 
+def is_foreign_country_line(line: str) -> bool:
+    """Whether an address's line names a country other than the United States (a line
+    in capitals with no digit or comma, as the Postal Service asks for a country)."""
+    text = line.strip()
+    return (
+        bool(text)
+        and text.isupper()
+        and not any(ch.isdigit() or ch == "," for ch in text)
+        and text.lower() not in DOMESTIC_COUNTRY_NAMES
+    )
+
+
 def postal_address_lines(
     street: str, city: str, state: str, postal_code: str, country: str
 ) -> list[str]:

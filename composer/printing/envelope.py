@@ -19,9 +19,9 @@ from PySide6.QtGui import QImage, QPainter, QTextDocument
 from composer.core.models import Sender
 from composer.core.postal import (
     DESTINATION_COUNTRY,
-    DOMESTIC_COUNTRY_NAMES,
     abbreviate,
     delivery_lines,
+    is_foreign_country_line,
 )
 from composer.i18n import _
 from composer.printing.letter_layout import (
@@ -183,17 +183,6 @@ def _unit_above(lines: list[str]) -> list[str]:
     if not match:
         return lines
     return [*lines[:-2], match.group("unit"), match.group("street").rstrip(","), lines[-1]]
-
-
-def is_foreign_country_line(line: str) -> bool:
-    """Whether an address's last line names a country other than the United States."""
-    text = line.strip()
-    return (
-        bool(text)
-        and text.isupper()
-        and not any(ch.isdigit() or ch == "," for ch in text)
-        and text.lower() not in DOMESTIC_COUNTRY_NAMES
-    )
 
 
 class EnvelopePages:

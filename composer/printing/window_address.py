@@ -30,7 +30,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 
 from composer.core.address import shortened_forms
-from composer.core.postal import DOMESTIC_COUNTRY_NAMES, abbreviate
+from composer.core.postal import abbreviate, is_foreign_country_line
 
 _UNIT_ONLY = re.compile(
     r"^(?:Suite|Ste|Room|Rm|Apt|Apartment|Unit|Floor|Fl|#)\.?\s*[\w-]+$", re.IGNORECASE
@@ -39,22 +39,12 @@ _ATTENTION = re.compile(r"^(?:attn|attention|c/o)\b", re.IGNORECASE)
 _HONORIFIC = re.compile(r"^(?:The Honorable|The Hon\.?|Hon\.?|Honorable)\s+", re.IGNORECASE)
 
 
-def _is_country_line(line: str) -> bool:
-    text = line.strip()
-    return (
-        bool(text)
-        and text.isupper()
-        and not any(ch.isdigit() or ch == "," for ch in text)
-        and text.lower() not in DOMESTIC_COUNTRY_NAMES
-    )
-
-
 def delivery_index(lines: Sequence[str]) -> int:
     """The index of the delivery line: the one directly above the city line (which is
     the last line, or the one above a country line). 0 when the address is too short
     to have one."""
     last = len(lines) - 1
-    if last >= 1 and _is_country_line(lines[last]):
+    if last >= 1 and is_foreign_country_line(lines[last]):
         last -= 1
     return max(0, last - 1)
 
