@@ -70,7 +70,9 @@ def add_render_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--sender", type=Path, metavar="FILE.toml", help="sender profile file")
     parser.add_argument("--subject", help="subject line; default: the campaign's")
     parser.add_argument(
-        "--page", choices=("letter", "a4"), help="paper size; default: from settings or locale"
+        "--page",
+        choices=("letter", "a4"),
+        help="paper size; default: from the settings, else the sender's country",
     )
 
 
