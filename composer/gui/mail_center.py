@@ -45,6 +45,7 @@ from composer.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from composer.gui.mainwindow import MainWindow
+    from composer.gui.outbox_status import OutboxStatus
     from composer.gui.outbox_view import OutboxView
 
 log = logging.getLogger(__name__)
@@ -216,9 +217,12 @@ class MailCenter(QObject):
         window: the main window (dialogs are centred on it, its status bar shows news).
         locations: where the account file and the database are.
         pool: the thread pool for short background jobs.
+        status: the status bar's outbox label, which shows the counts.
     """
 
-    def __init__(self, window: MainWindow, locations: Locations, pool: QThreadPool) -> None:
+    def __init__(
+        self, window: MainWindow, locations: Locations, pool: QThreadPool, status: OutboxStatus
+    ) -> None:
         super().__init__(window)
         self.window = window
         self.locations = locations
@@ -230,19 +234,17 @@ class MailCenter(QObject):
         self.controller = SendController(
             self.outbox, self._load_account, self.passwords, pool=pool, parent=self
         )
-        self.status_label = QLabel()
-        self.status_label.setAccessibleName(_("Outbox"))
-        self.status_label.setToolTip(_("Letters waiting to be sent (View ▸ Outbox)"))
+        self.status_label = status
         self.outbox_window: OutboxView | None = None
         self.controller.announcement.connect(self._announce)
-        self.controller.counts_changed.connect(self._show_counts)
+        self.controller.counts_changed.connect(status.show_counts)
         self.controller.password_needed.connect(self._ask_password)
         self.controller.account_needed.connect(self._account_needed)
         self.controller.interrupted.connect(self._interrupted)
         self.controller.failed.connect(self._failed)
 
     def start(self) -> None:
-        """Recover letters a crash left behind and send what is due (after the first paint)."""
+        """Recover letters a crash left behind, count the outbox and send what is due."""
         QTimer.singleShot(0, self.controller.start)
 
     def shutdown(self) -> None:
@@ -383,20 +385,6 @@ class MailCenter(QObject):
         self.window.statusBar().showMessage(text, 15000 if good else 0)
         if not good:
             log.info("send report: %s", text)
-
-    def _show_counts(self, pending: int, failed: int) -> None:
-        if pending and failed:
-            text = _("Outbox: {pending} waiting, {failed} refused").format(
-                pending=pending, failed=failed
-            )
-        elif pending:
-            text = _("Outbox: {pending} waiting").format(pending=pending)
-        elif failed:
-            text = _("Outbox: {failed} refused").format(failed=failed)
-        else:
-            text = _("Outbox: empty")
-        self.status_label.setText(text)
-        self.status_label.setStyleSheet("color: #b00020;" if failed else "")
 
     def _ask_password(self, key: str, reason: str) -> None:
         from composer.gui.account_dialog import ask_password

@@ -31,8 +31,10 @@ if TYPE_CHECKING:
     from composer.core.campaigns import Campaign
     from composer.core.locations import Locations
     from composer.core.models import Letter, Recipient, Sender
+    from composer.core.outbox_counts import WaitingLetters
     from composer.core.settings import Settings
     from composer.gui.mail_center import MailCenter
+    from composer.gui.outbox_status import OutboxStatus
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +78,7 @@ class MainWindow(QMainWindow):
         self._last_problem = ""
         self._copy_index = 0  # which copy the preview shows when writing to several officials
         self._mail: MailCenter | None = None
+        self.outbox_status: OutboxStatus | None = None
         self.is_complete = False
         self._painted = False
 
@@ -421,8 +424,13 @@ class MainWindow(QMainWindow):
     def _after_first_paint(self) -> None:
         if not self.isVisible():
             return  # closed before this ran: starting the sending thread now would outlive it
-        self.mail_center().start()
+        from composer.gui.outbox_status import look_in_outbox
         from composer.gui.term_check import show_directory_notice
+
+        if self._mail is None:  # e-mail (outbox, sending thread, SMTP) starts if letters wait
+            look_in_outbox(
+                self.locations.database_file, self._outbox_counted, pool=self.pool, owner=self
+            )
 
         # A new Congress: offer an update.
         show_directory_notice(
@@ -430,16 +438,33 @@ class MainWindow(QMainWindow):
         )
 
     def mail_center(self) -> MailCenter:
-        """The outbox, the sending thread and the account (made on first use)."""
+        """The outbox, the sending thread and the account: started on first use, or after
+        the first paint when letters wait."""
         if self._mail is None:
             from composer.gui.mail_center import MailCenter
 
-            self._mail = MailCenter(self, self.locations, self.pool)
+            self._mail = MailCenter(self, self.locations, self.pool, self._outbox_label())
             app = QApplication.instance()
             if app is not None:  # quitting without closing the window stops the thread too
                 app.aboutToQuit.connect(self.shutdown_background)
-            self.statusBar().addPermanentWidget(self._mail.status_label)
+            self._mail.start()
         return self._mail
+
+    def _outbox_counted(self, letters: WaitingLetters | None) -> None:
+        if self._mail is not None or not self.isVisible():
+            return  # e-mail was started meanwhile, or the window closed
+        if letters is None or letters.pending:  # to send or recover (or to report a problem)
+            self.mail_center()
+        else:
+            self._outbox_label().show_counts(0, letters.failed)
+
+    def _outbox_label(self) -> OutboxStatus:
+        if self.outbox_status is None:
+            from composer.gui.outbox_status import OutboxStatus
+
+            self.outbox_status = OutboxStatus(self)
+            self.statusBar().addPermanentWidget(self.outbox_status)
+        return self.outbox_status
 
     def known_secrets(self) -> list[str]:
         """Passwords this window holds in memory (typed for this session), for masking in reports."""

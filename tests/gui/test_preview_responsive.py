@@ -71,7 +71,8 @@ def settle(qtbot: QtBot, window: MainWindow) -> None:
     """Wait until the window has started up and no preview is scheduled or being drawn."""
     qtbot.waitUntil(
         lambda: (
-            window._mail is not None  # the officials are loaded, after the first paint
+            window.outbox_status is not None  # after the first paint: the outbox counted
+            and window.outbox_status.text()
             and not window._preview_timer.isActive()
             and not window.preview._jobs
             and window.preview.page_count > 0
