@@ -34,10 +34,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from composer.core.directory import (  # noqa: E402
+from composer.core.congress import (  # noqa: E402
     BUNDLED_FOLDER,
     BUNDLED_META_NAME,
     BUNDLED_NAME,
+)
+from composer.core.directory import (  # noqa: E402
     DEFAULT_URLS,
     FILE_NAMES,
     Directory,

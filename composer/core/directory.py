@@ -19,7 +19,6 @@ from __future__ import annotations
 import contextlib
 import csv
 import datetime as dt
-import hashlib
 import io
 import json
 import re
@@ -33,9 +32,24 @@ from pathlib import Path
 from typing import Any
 
 from composer import __version__, i18n
+from composer.core import congress
+from composer.core.congress import (
+    BUNDLED_FOLDER,
+    BUNDLED_NAME,
+    BUNDLED_PACKAGE,
+    DATABASE_NAME,
+    _crc32,
+    bundled_meta,
+    changeover_warning,
+    long_date,
+    new_congress_warning,
+    ordinal,
+    parse_date,
+    update_due,
+)
 from composer.core.fileio import StorageError, atomic_write_bytes
 from composer.core.locations import Locations
-from composer.core.models import PRESIDENT_ID, Recipient, format_date, white_house
+from composer.core.models import PRESIDENT_ID, Recipient, white_house
 from composer.core.postal import abbreviate
 from composer.i18n import N_, _, ngettext
 
@@ -64,20 +78,8 @@ DEFAULT_URLS: Mapping[str, str] = {
     "us-zipcodes-congress/master/zccd.csv",
 }
 
-DATABASE_NAME = "directory.sqlite3"
 SCHEMA_VERSION = 1
 
-# The copy that ships with the program: the same SQLite file an import writes,
-# compressed with xz, read from ``composer.resources`` only when the user has
-# no directory of their own (see :class:`Directory`). Made by
-# ``tools/make_directory_data.py`` from the public-domain source files.
-BUNDLED_PACKAGE = "composer.resources"
-BUNDLED_FOLDER = "directory"
-BUNDLED_NAME = "congress.sqlite3.xz"
-# Beside it, what the window needs before any real use of the data (its date), so
-# that start-up never decompresses it: a small JSON file written with it, naming
-# the exact copy it describes by its checksum (see :func:`bundled_meta`).
-BUNDLED_META_NAME = "congress.meta.json"
 # Notes shown in the window: marked here, translated with _() where shown.
 BUNDLED_CREDIT = N_(
     "Members of Congress and their offices: the congress-legislators project "
@@ -399,7 +401,7 @@ class Official:
             "The term of {official} ended on {date} according to this directory; {name} may "
             "no longer hold this office. Update the directory (Directory ▸ Update from the "
             "internet) before sending."
-        ).format(official=self.title_and_name, date=_long_date(self.term_end), name=self.name)
+        ).format(official=self.title_and_name, date=long_date(self.term_end), name=self.name)
 
     @property
     def title_and_name(self) -> str:
@@ -607,9 +609,9 @@ class DirectoryInfo:
         if self.bundled:
             return _(
                 "Congress data as of {date} (newest term start), the copy bundled with the program"
-            ).format(date=_long_date(self.data_date))
+            ).format(date=long_date(self.data_date))
         return _("Congress data as of {date} (newest term start)").format(
-            date=_long_date(self.data_date)
+            date=long_date(self.data_date)
         )
 
     def date_words(self) -> str:
@@ -617,8 +619,8 @@ class DirectoryInfo:
         if self.data_date is None:
             return _("(none yet)")
         if self.bundled:
-            return _("of {date} (bundled with the program)").format(date=_long_date(self.data_date))
-        return _("of {date}").format(date=_long_date(self.data_date))
+            return _("of {date} (bundled with the program)").format(date=long_date(self.data_date))
+        return _("of {date}").format(date=long_date(self.data_date))
 
     def warnings(self, today: dt.date) -> list[str]:
         """Plain-words warnings that the data may be out of date (or missing)."""
@@ -646,7 +648,7 @@ class DirectoryInfo:
                     "The terms of {n} members in this data have ended (the latest on {date}); "
                     "they may have been replaced. Update the directory.",
                     count,
-                ).format(n=count, date=_long_date(ended[-1]))
+                ).format(n=count, date=long_date(ended[-1]))
             )
         if self.zip_count == 0:
             result.append(
@@ -723,50 +725,6 @@ def normalize_state(text: str) -> str:
     )
 
 
-def ordinal(number: int) -> str:
-    """1 → "1st", 2 → "2nd", 11 → "11th", 23 → "23rd"."""
-    if 10 <= number % 100 <= 20:
-        suffix = "th"
-    else:
-        suffix = {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
-    return f"{number}{suffix}"
-
-
-def next_congress_start(date: dt.date) -> dt.date:
-    """The first day of the first Congress that begins after `date`.
-
-    Each Congress begins on January 3 of an odd-numbered year (20th Amendment).
-    """
-    year = date.year if date.year % 2 == 1 else date.year + 1
-    start = dt.date(year, 1, 3)
-    if start <= date:
-        start = dt.date(year + 2, 1, 3)
-    return start
-
-
-def new_congress_warning(data_date: dt.date | None, today: dt.date) -> str:
-    """A warning when a new Congress has begun since the data's date, else ""."""
-    if data_date is None:
-        return ""
-    begun = next_congress_start(data_date)
-    if today < begun:
-        return ""
-    return _(
-        "The {ordinal} Congress began on {date}, after this data was published (its newest "
-        "entry is from {published}). Senators and representatives may have changed: update "
-        "the directory."
-    ).format(
-        ordinal=ordinal(congress_number(begun)),
-        date=_long_date(begun),
-        published=_long_date(data_date),
-    )
-
-
-def current_date() -> dt.date:
-    """Today's date: the clock every directory uses unless it was given one."""
-    return dt.date.today()
-
-
 # Days to allow for a letter to arrive: first-class mail within the country, and
 # mail to federal offices in Washington, DC, which is screened and irradiated first.
 POST_DAYS = 7
@@ -792,68 +750,6 @@ def _name_list(names: Sequence[str], shown: int = 5) -> str:
     return _("{names} and {last}").format(names=", ".join(names[:-1]), last=names[-1])
 
 
-def election_day(year: int) -> dt.date:
-    """The federal general election of `year`: the Tuesday after the first Monday in November."""
-    first = dt.date(year, 11, 1)
-    monday = first + dt.timedelta(days=(0 - first.weekday()) % 7)
-    return monday + dt.timedelta(days=1)
-
-
-def changeover_warning(data_date: dt.date | None, today: dt.date) -> str:
-    """Between an election and the Congress it chose, say when the data must be updated.
-
-    From the general election of an even year until January 3 of the next year
-    (20th Amendment), the data still lists the outgoing Congress; members who
-    lost or retired leave on January 3. Returns "" outside that time, or when
-    the data already covers the new Congress.
-    """
-    begins = next_congress_start(today)
-    election = election_day(begins.year - 1)
-    if data_date is None or not election <= today < begins or data_date >= begins:
-        return ""
-    number = congress_number(begins)
-    return _(
-        "The election of {election} has chosen the {ordinal} Congress, which begins on "
-        "{date}. Until then the members listed here keep their seats; from that day those "
-        "who lost or retired are gone, so update the directory after {date} (Directory ▸ "
-        "Update from the internet, or 'composer directory update')."
-    ).format(election=_long_date(election), ordinal=ordinal(number), date=_long_date(begins))
-
-
-def update_due(data_date: dt.date | None, today: dt.date) -> str | None:
-    """The date from which the data should be updated (ISO text), or None if it is current.
-
-    A new Congress that began after the data's date makes an update due at
-    once; an election awaiting its Congress makes it due on that Congress's
-    first day.
-    """
-    if data_date is None:
-        return today.isoformat()
-    begun = next_congress_start(data_date)
-    if today >= begun:
-        return begun.isoformat()
-    if changeover_warning(data_date, today):
-        return next_congress_start(today).isoformat()
-    return None
-
-
-def congress_number(start: dt.date) -> int:
-    """The number of the Congress that begins in the year of `start` (2025 → 119)."""
-    return (start.year - 1789) // 2 + 1
-
-
-def long_date(date: dt.date) -> str:
-    """A date as the directory's messages write it: "January 3, 2027" in English,
-    "03.01.2027" when the interface speaks Russian or Ukrainian (messages, never letters).
-    """
-    if i18n.current_language() != "en":
-        return date.strftime("%d.%m.%Y")
-    return format_date(date, "en-US")
-
-
-_long_date = long_date
-
-
 def _common_prefix(left: str, right: str) -> int:
     count = 0
     for a, b in zip(left, right, strict=False):
@@ -861,17 +757,6 @@ def _common_prefix(left: str, right: str) -> int:
             break
         count += 1
     return count
-
-
-def _parse_date(value: object) -> dt.date | None:
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            return None
-    return None
 
 
 def _text(value: object) -> str:
@@ -1007,7 +892,7 @@ def parse_legislators(data: Any, name: str = FILE_NAMES[LEGISLATORS]) -> list[di
             raise fail(_("the last term's 'type' is neither sen nor rep"))
         if state not in STATE_NAMES:
             raise fail(_("the last term's 'state' '{state}' is unknown").format(state=state))
-        start, end = _parse_date(term.get("start")), _parse_date(term.get("end"))
+        start, end = parse_date(term.get("start")), parse_date(term.get("end"))
         if start is None or end is None:
             raise fail(_("the last term has no valid 'start' or 'end' date"))
         district: int | None = None
@@ -1169,7 +1054,7 @@ def parse_files(
         else:
             parsed.zip_rows = parse_zip_table(content, name)
         parsed.sources[role] = SourceInfo(
-            role=role, name=name, size=len(data), sha256=hashlib.sha256(data).hexdigest()
+            role=role, name=name, size=len(data), sha256=_sha256(data)
         )
     return parsed
 
@@ -1332,8 +1217,8 @@ def official_from_record(
         website=str(record.get("url", "")),
         email=str(record.get("email", "")),
         phone=str(record.get("phone", "")),
-        term_start=_parse_date(record.get("start")),
-        term_end=_parse_date(record.get("end")),
+        term_start=parse_date(record.get("start")),
+        term_end=parse_date(record.get("end")),
     )
 
 
@@ -1379,7 +1264,7 @@ def bundled_meta_for(compressed: bytes, image: bytes) -> dict[str, object]:
     """The small description written beside the bundled copy (see :data:`BUNDLED_META_NAME`).
 
     Args:
-        compressed: the .xz file's bytes, named by their checksum.
+        compressed: the .xz file's bytes, named by their size and checksums.
         image: the SQLite image inside it, whose ``meta`` table is copied.
     """
     db = sqlite3.connect(":memory:")
@@ -1389,7 +1274,9 @@ def bundled_meta_for(compressed: bytes, image: bytes) -> dict[str, object]:
     finally:
         db.close()
     return {
-        "xz_sha256": hashlib.sha256(compressed).hexdigest(),
+        "xz_sha256": _sha256(compressed),
+        "xz_size": len(compressed),
+        "xz_crc32": _crc32(compressed),
         "data_date": meta.get("data_date"),
         "imported_at": meta.get("imported_at", ""),
         "snapshot": meta.get("snapshot", ""),
@@ -1397,26 +1284,10 @@ def bundled_meta_for(compressed: bytes, image: bytes) -> dict[str, object]:
     }
 
 
-def bundled_meta() -> dict[str, Any] | None:
-    """The bundled copy's description, read without decompressing the copy.
+def _sha256(data: bytes) -> str:
+    import hashlib  # loads OpenSSL (about 3.5 MB): only for imports and the bundle's tools
 
-    None when there is no bundled copy, no description beside it, or one that
-    describes other bytes (the copy was replaced without it): then only the
-    copy itself can answer.
-    """
-    from importlib.resources import files
-
-    folder = files(BUNDLED_PACKAGE).joinpath(BUNDLED_FOLDER)
-    try:
-        compressed = folder.joinpath(BUNDLED_NAME).read_bytes()
-        meta = json.loads(folder.joinpath(BUNDLED_META_NAME).read_bytes())
-    except (OSError, ValueError):
-        return None
-    if not isinstance(meta, dict):
-        return None
-    if meta.get("xz_sha256") != hashlib.sha256(compressed).hexdigest():
-        return None
-    return meta
+    return hashlib.sha256(data).hexdigest()
 
 
 def bundled_resource_name() -> str:
@@ -1478,8 +1349,9 @@ class Directory:
         return str(self.path)
 
     def today(self) -> dt.date:
-        """Today's date as this directory sees it (`today` if given, else :func:`current_date`)."""
-        return self._today() if self._today is not None else current_date()
+        """Today's date as this directory sees it (`today` if given, else
+        :func:`composer.core.congress.current_date`)."""
+        return self._today() if self._today is not None else congress.current_date()
 
     def term_warnings(self, recipients: Sequence[Recipient], *, by_post: bool) -> list[str]:
         """Warnings for recipients whose term has ended, or ends before the letter arrives.
@@ -1535,7 +1407,7 @@ class Directory:
                     "{date}; they may no longer hold the seat, and the letter may reach a "
                     "successor or come back.",
                     len(ended),
-                ).format(data=data, names=names, date=_long_date(dates[-1]))
+                ).format(data=data, names=names, date=long_date(dates[-1]))
             else:
                 sentence = _(
                     "According to the directory's data {data}, the terms of {names} ended "
@@ -1557,7 +1429,7 @@ class Directory:
                     len(ending),
                 ).format(
                     names=_name_list([o.title_and_name for o, _days in ending]),
-                    date=_long_date(ends),
+                    date=long_date(ends),
                     days=longest,
                 )
             )
@@ -1620,9 +1492,9 @@ class Directory:
         sources = tuple(
             SourceInfo(**source) for source in meta.get("sources", []) if isinstance(source, dict)
         )
-        ended = tuple(date for date in (_parse_date(value) for value in ends) if date)
+        ended = tuple(date for date in (parse_date(value) for value in ends) if date)
         return DirectoryInfo(
-            data_date=_parse_date(meta.get("data_date")),
+            data_date=parse_date(meta.get("data_date")),
             imported_at=str(meta.get("imported_at", "")),
             counts=counts,
             office_count=int(office_count),
@@ -1645,12 +1517,12 @@ class Directory:
         if self._bundled and not self.path.exists():
             meta = bundled_meta()
             if meta is not None:
-                return _parse_date(meta.get("data_date"))
+                return parse_date(meta.get("data_date"))
         with self._connect() as db:
             if db is None:
                 return None
             row = db.execute("SELECT value FROM meta WHERE key = 'data_date'").fetchone()
-        return _parse_date(json.loads(row[0])) if row else None
+        return parse_date(json.loads(row[0])) if row else None
 
     def warnings(self) -> list[str]:
         """The directory's staleness warnings as of today."""
@@ -1756,7 +1628,7 @@ class Directory:
         data_date = None
         if db is not None:
             row = db.execute("SELECT value FROM meta WHERE key = 'data_date'").fetchone()
-            data_date = _parse_date(json.loads(row[0])) if row else None
+            data_date = parse_date(json.loads(row[0])) if row else None
         info_warnings = [
             text
             for text in (

@@ -70,27 +70,25 @@ def confirm_terms(
 def _directory_notice(locations: Locations) -> tuple[str, str]:
     """(the update date to name, the warning) when the directory is due for an update,
     else ("", ""); reads only the directory's date (one row of the user's file, or the
-    small description beside the bundled copy, which stays compressed), in a worker. The
-    date is "" once a new Congress has begun: update now."""
-    from composer.core.directory import (
-        Directory,
-        DirectoryError,
-        changeover_warning,
-        long_date,
-        new_congress_warning,
-        next_congress_start,
-    )
+    small description beside the bundled copy, which stays compressed), in a worker,
+    without loading the directory itself. The date is "" once a new Congress has begun:
+    update now."""
+    from composer.core import congress
 
-    directory = Directory.for_locations(locations)
     try:
-        data_date = directory.data_date()
-    except DirectoryError:
-        return "", ""
-    today = directory.today()
-    text = changeover_warning(data_date, today)
+        data_date = congress.directory_date(locations.directory_dir)
+    except congress.DateUnknown:  # the directory itself reads it, or reports the damage
+        from composer.core.directory import Directory, DirectoryError
+
+        try:
+            data_date = Directory.for_locations(locations).data_date()
+        except DirectoryError:
+            return "", ""
+    today = congress.current_date()
+    text = congress.changeover_warning(data_date, today)
     if text:
-        return long_date(next_congress_start(today)), text
-    return "", new_congress_warning(data_date, today)
+        return congress.long_date(congress.next_congress_start(today)), text
+    return "", congress.new_congress_warning(data_date, today)
 
 
 def show_directory_notice(

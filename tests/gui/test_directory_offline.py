@@ -115,17 +115,17 @@ def test_the_about_box_credits_the_directory_data(qtbot: QtBot, main_window: obj
 @pytest.fixture
 def december(monkeypatch: pytest.MonkeyPatch) -> None:
     """The clock a month after the 2026 election, before the window is made."""
-    from composer.core import directory as directory_module
+    from composer.core import congress as congress_module
 
-    monkeypatch.setattr(directory_module, "current_date", lambda: dt.date(2026, 12, 3))
+    monkeypatch.setattr(congress_module, "current_date", lambda: dt.date(2026, 12, 3))
 
 
 @pytest.fixture
 def summer(monkeypatch: pytest.MonkeyPatch) -> None:
     """The clock in the summer before the election, before the window is made."""
-    from composer.core import directory as directory_module
+    from composer.core import congress as congress_module
 
-    monkeypatch.setattr(directory_module, "current_date", lambda: dt.date(2026, 8, 1))
+    monkeypatch.setattr(congress_module, "current_date", lambda: dt.date(2026, 8, 1))
 
 
 def notice_buttons(window: object) -> list[object]:

@@ -12,7 +12,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from composer.core import directory as directory_module
+from composer.core import congress as congress_module
 from composer.core.directory import Directory
 from composer.core.locations import Locations
 
@@ -61,7 +61,7 @@ def to_jayapal(qtbot: QtBot, main_window: object, locations: Locations) -> objec
 def test_export_to_a_departed_member_warns_and_offers_to_find_officials_again(
     qtbot: QtBot, to_jayapal: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(directory_module, "current_date", lambda: dt.date(2027, 1, 10))
+    monkeypatch.setattr(congress_module, "current_date", lambda: dt.date(2027, 1, 10))
     out = tmp_path / "letter.pdf"
 
     with answering("Find Officials Again") as seen:
@@ -81,7 +81,7 @@ def test_export_to_a_departed_member_warns_and_offers_to_find_officials_again(
 def test_an_envelope_to_a_departed_member_warns_too(
     to_jayapal: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(directory_module, "current_date", lambda: dt.date(2027, 1, 10))
+    monkeypatch.setattr(congress_module, "current_date", lambda: dt.date(2027, 1, 10))
     with answering("Find Officials Again") as seen:
         to_jayapal.output.export_envelope_pdf(str(tmp_path / "envelope.pdf"))  # type: ignore[attr-defined]
     assert [text.split(":")[0] for text in seen] == ["term-warning"]
@@ -91,7 +91,7 @@ def test_an_envelope_to_a_departed_member_warns_too(
 def test_no_term_warning_while_the_term_lasts(
     to_jayapal: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(directory_module, "current_date", lambda: dt.date(2026, 8, 1))
+    monkeypatch.setattr(congress_module, "current_date", lambda: dt.date(2026, 8, 1))
     with answering("Add a personal sentence") as seen:
         to_jayapal.output.export_pdf(str(tmp_path / "letter.pdf"))  # type: ignore[attr-defined]
     assert [text.split(":")[0] for text in seen] == ["coach-warning"]

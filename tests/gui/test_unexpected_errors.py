@@ -111,7 +111,9 @@ def test_the_directory_notice_answers_even_when_the_check_breaks(
 
     window = QMainWindow()
     qtbot.addWidget(window)
-    monkeypatch.setattr(Directory, "for_locations", broken)
+    from composer.core import congress
+
+    monkeypatch.setattr(congress, "directory_date", broken)
     seen: list[tuple[str, str]] = []
     with caplog.at_level(logging.WARNING):
         show_directory_notice(window, locations, pool, lambda *answer: seen.append(answer))

@@ -9,6 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from composer.core.congress import (
+    next_congress_start,
+)
 from composer.core.directory import (
     FILE_NAMES,
     IRRADIATION_NOTE,
@@ -19,7 +22,6 @@ from composer.core.directory import (
     Directory,
     DirectoryError,
     detect_role,
-    next_congress_start,
     normalize_state,
     normalize_zip,
     parse_zip_table,

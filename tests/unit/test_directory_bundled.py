@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from composer.cli import main
+from composer.core import congress as congress_module
 from composer.core import directory as directory_module
 from composer.core.directory import (
     FILE_NAMES,
@@ -132,7 +133,7 @@ def test_a_fresh_profile_finds_its_members_with_no_import(
 def test_info_says_the_data_is_bundled_and_dated(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(directory_module, "current_date", lambda: dt.date(2026, 8, 1))
+    monkeypatch.setattr(congress_module, "current_date", lambda: dt.date(2026, 8, 1))
     assert main(["directory", "info"]) == 0
     captured = capsys.readouterr()
     assert "bundled with the program" in captured.out
@@ -185,12 +186,12 @@ def test_nothing_reads_the_bundled_copy_at_start_up() -> None:
 def test_the_description_beside_the_bundled_copy_matches_it() -> None:
     from importlib.resources import files
 
-    folder = files(directory_module.BUNDLED_PACKAGE).joinpath(directory_module.BUNDLED_FOLDER)
-    compressed = folder.joinpath(directory_module.BUNDLED_NAME).read_bytes()
+    folder = files(congress_module.BUNDLED_PACKAGE).joinpath(congress_module.BUNDLED_FOLDER)
+    compressed = folder.joinpath(congress_module.BUNDLED_NAME).read_bytes()
     image = bundled_image()
     assert image is not None
     # Written by tools/make_directory_data.py with the copy; stale if either changed alone.
-    assert directory_module.bundled_meta() == directory_module.bundled_meta_for(compressed, image)
+    assert congress_module.bundled_meta() == directory_module.bundled_meta_for(compressed, image)
 
 
 def test_the_date_of_a_fresh_profile_comes_without_decompressing_the_copy(
@@ -207,8 +208,8 @@ def test_the_date_of_a_fresh_profile_comes_without_decompressing_the_copy(
 def test_without_its_description_the_copy_itself_gives_the_date(
     locations: Locations, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(directory_module, "BUNDLED_META_NAME", "missing.meta.json")
-    assert directory_module.bundled_meta() is None
+    monkeypatch.setattr(congress_module, "BUNDLED_META_NAME", "missing.meta.json")
+    assert congress_module.bundled_meta() is None
     assert Directory.for_locations(locations).data_date() == dt.date(2026, 6, 10)
 
 
@@ -222,6 +223,57 @@ def test_the_date_of_the_users_own_copy_is_read_from_it(tmp_path: Path) -> None:
 
     assert directory.data_date() == dt.date(2027, 1, 5) == directory.info().data_date
     assert Directory(tmp_path / "none").data_date() is None
+
+
+def test_the_windows_date_reader_agrees_with_the_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``congress.directory_date`` (read at start-up without the directory module) gives
+    the directory's own answer, and hands the cases it cannot read to the directory."""
+    folder = tmp_path / "dir"
+    assert congress_module.directory_date(folder) == dt.date(2026, 6, 10)  # bundled description
+    assert congress_module.directory_date(folder, bundled=False) is None
+
+    own = Directory(folder, bundled=True)
+    folder.mkdir()
+    own.path.write_bytes(bundled_image() or b"")
+    db = sqlite3.connect(own.path)
+    db.execute("UPDATE meta SET value = '\"2027-01-05\"' WHERE key = 'data_date'")
+    db.commit()
+    db.close()
+    assert congress_module.directory_date(folder) == own.data_date() == dt.date(2027, 1, 5)
+
+    own.path.write_bytes(b"not a database, but long enough to be read as one" * 100)
+    with pytest.raises(congress_module.DateUnknown):
+        congress_module.directory_date(folder)
+
+    monkeypatch.setattr(congress_module, "BUNDLED_META_NAME", "missing.meta.json")
+    with pytest.raises(congress_module.DateUnknown):
+        congress_module.directory_date(tmp_path / "fresh")
+
+
+def test_the_description_names_the_copy_by_size_and_checksum(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A copy replaced without its description is noticed (its size or CRC-32 differ)."""
+    meta = congress_module.bundled_meta()
+    assert meta is not None
+    assert set(meta) >= {"xz_size", "xz_crc32", "xz_sha256", "data_date"}
+    stale = {**meta, "xz_crc32": "00000000"}
+    (tmp_path / "stale.json").write_text(json.dumps(stale), encoding="utf-8")
+    from importlib.resources import files
+
+    folder = files(congress_module.BUNDLED_PACKAGE).joinpath(congress_module.BUNDLED_FOLDER)
+    copy = tmp_path / congress_module.BUNDLED_NAME
+    copy.write_bytes(folder.joinpath(congress_module.BUNDLED_NAME).read_bytes())
+    # A copy of the bundled data beside a description of our own (an absolute folder
+    # joined to any package's files is that folder).
+    monkeypatch.setattr(congress_module, "BUNDLED_PACKAGE", "tests")
+    monkeypatch.setattr(congress_module, "BUNDLED_FOLDER", str(tmp_path))
+    monkeypatch.setattr(congress_module, "BUNDLED_META_NAME", "stale.json")
+    assert congress_module.bundled_meta() is None
+    (tmp_path / "stale.json").write_text(json.dumps(meta), encoding="utf-8")
+    assert congress_module.bundled_meta() == meta
 
 
 def test_importing_one_file_keeps_the_rest_of_the_bundled_copy(
@@ -247,9 +299,9 @@ def test_importing_one_file_keeps_the_rest_of_the_bundled_copy(
 def test_the_data_tool_writes_the_description_beside_the_copy(tmp_path: Path) -> None:
     from importlib.resources import files
 
-    folder = files(directory_module.BUNDLED_PACKAGE).joinpath(directory_module.BUNDLED_FOLDER)
-    copy = tmp_path / directory_module.BUNDLED_NAME
-    copy.write_bytes(folder.joinpath(directory_module.BUNDLED_NAME).read_bytes())
+    folder = files(congress_module.BUNDLED_PACKAGE).joinpath(congress_module.BUNDLED_FOLDER)
+    copy = tmp_path / congress_module.BUNDLED_NAME
+    copy.write_bytes(folder.joinpath(congress_module.BUNDLED_NAME).read_bytes())
     tool = Path(__file__).resolve().parents[2] / "tools" / "make_directory_data.py"
     subprocess.run(
         [sys.executable, str(tool), "--meta-only", "--out", str(copy)],
@@ -257,6 +309,6 @@ def test_the_data_tool_writes_the_description_beside_the_copy(tmp_path: Path) ->
         capture_output=True,
         timeout=120,
     )
-    written = json.loads((tmp_path / directory_module.BUNDLED_META_NAME).read_text())
-    assert written == directory_module.bundled_meta()
+    written = json.loads((tmp_path / congress_module.BUNDLED_META_NAME).read_text())
+    assert written == congress_module.bundled_meta()
     assert written["data_date"] == "2026-06-10"

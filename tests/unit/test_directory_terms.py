@@ -1,6 +1,6 @@
 """Term changes: letters to members whose term is over warn first; an election says when to update.
 
-The clock is injected (``composer.core.directory.current_date`` or a directory's
+The clock is injected (``composer.core.congress.current_date`` or a directory's
 own `today`); nothing waits for a date to come.
 """
 
@@ -13,14 +13,16 @@ from pathlib import Path
 import pytest
 
 from composer.cli import main
-from composer.core import directory as directory_module
+from composer.core import congress as congress_module
+from composer.core.congress import (
+    changeover_warning,
+    election_day,
+    update_due,
+)
 from composer.core.directory import (
     DEFAULT_URLS,
     Directory,
     DirectoryError,
-    changeover_warning,
-    election_day,
-    update_due,
     update_from_internet,
 )
 
@@ -34,7 +36,7 @@ def bundled_at(day: dt.date, tmp_path: Path) -> Directory:
 
 
 def set_clock(monkeypatch: pytest.MonkeyPatch, day: dt.date) -> None:
-    monkeypatch.setattr(directory_module, "current_date", lambda: day)
+    monkeypatch.setattr(congress_module, "current_date", lambda: day)
 
 
 def sender_file(tmp_path: Path) -> Path:
