@@ -138,10 +138,17 @@ class Coach:
 
     def __init__(self, stock: Iterable[tuple[str, str]], shingle: int = SHINGLE_WORDS) -> None:
         self.shingle = shingle
-        self._owners: dict[_Shingle, set[str]] = {}
+        # A run's words joined by spaces → the stock paragraphs holding it. Most runs have
+        # one owner, so equal owner tuples are shared: the index stays a few hundred kB.
+        self._owners: dict[str, tuple[str, ...]] = {}
+        shared: dict[tuple[str, ...], tuple[str, ...]] = {}
         for argument_id, text in stock:
             for run in _shingles(words(text), shingle):
-                self._owners.setdefault(run, set()).add(argument_id)
+                key = " ".join(run)
+                owners = self._owners.get(key, ())
+                if argument_id not in owners:
+                    grown = (*owners, argument_id)
+                    self._owners[key] = shared.setdefault(grown, grown)
 
     @classmethod
     def for_campaign(cls, campaign: Campaign | None) -> Coach:
@@ -155,7 +162,7 @@ class Coach:
         own = [True] * len(tokens)
         votes: Counter[str] = Counter()
         for start, run in enumerate(_shingles(tokens, self.shingle)):
-            owners = self._owners.get(run)
+            owners = self._owners.get(" ".join(run))
             if owners:
                 votes.update(owners)
                 for index in range(start, start + self.shingle):
