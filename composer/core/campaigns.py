@@ -14,17 +14,19 @@ import functools
 import os
 import re
 import stat
-import tomllib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from composer.core.markup import markdown_to_html, markdown_to_text
 from composer.core.models import Recipient
 from composer.core.offices import CONGRESS_ROLES, builtin_office, builtin_offices, role_of
 from composer.i18n import _, ngettext
+
+if TYPE_CHECKING:
+    import tomllib
 
 FORMAT_VERSION = 1
 POSITIONS = ("opening", "body", "closing")
@@ -592,6 +594,8 @@ def _read_campaign_toml(reader: _Reader) -> tuple[dict[str, object], str] | None
     text = reader.read_text(node, "campaign.toml")
     if text is None:
         return None
+    import tomllib  # parsing only: a cached campaign needs none of it
+
     try:
         return tomllib.loads(text), text
     except tomllib.TOMLDecodeError as error:
@@ -698,6 +702,8 @@ def _parse_argument(
     if parts is None:
         return None
     front, body, closing_line = parts
+    import tomllib
+
     try:
         meta = tomllib.loads(front)
     except tomllib.TOMLDecodeError as error:

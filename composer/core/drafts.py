@@ -19,7 +19,6 @@ import json
 import logging
 import os
 import shutil
-import socket
 import sqlite3
 import sys
 import tempfile
@@ -164,14 +163,24 @@ def _start_time(pid: int) -> str:
 def process_tag(pid: int | None = None) -> str:
     """A tag naming a running process: ``pid@host@start-time``."""
     pid = os.getpid() if pid is None else pid
-    return f"{pid}@{socket.gethostname()}@{_start_time(pid)}"
+    return f"{pid}@{host_name()}@{_start_time(pid)}"
+
+
+def host_name() -> str:
+    """This machine's name, as ``socket.gethostname()`` gives it (without loading sockets
+    where the system call is at hand)."""
+    if hasattr(os, "uname"):
+        return os.uname().nodename
+    import socket
+
+    return socket.gethostname()
 
 
 def owner_is_running(tag: str) -> bool:
     """Whether the process named by a tag from :func:`process_tag` still runs."""
     pid_text, _at, rest = tag.partition("@")
     host, _at, started = rest.partition("@")
-    if not pid_text.isdigit() or host != socket.gethostname():
+    if not pid_text.isdigit() or host != host_name():
         # Another machine (a shared home folder) cannot be checked; treat it as gone,
         # so its letters are offered rather than hidden.
         return False

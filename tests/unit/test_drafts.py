@@ -196,3 +196,11 @@ def test_recipients_and_dates_come_back(store: DraftStore) -> None:
     letter.recipients = [white_house()]
     draft_id = store.save(None, LetterDocument(letter, paper="letter"))
     assert store.load(draft_id).document.letter == letter
+
+
+def test_the_host_name_in_a_tag_is_the_systems() -> None:
+    import socket
+
+    from composer.core.drafts import host_name
+
+    assert host_name() == socket.gethostname()
