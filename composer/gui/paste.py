@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QEvent,
@@ -24,16 +25,12 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QTextCursor
 from PySide6.QtWidgets import QMenu, QTextEdit, QWidget
 
-from composer.core.paste import (
-    CleanResult,
-    clean_html,
-    clean_text,
-    describe_removed,
-    split_long_lines,
-    text_chunks,
-)
+# composer.core.paste (the cleaning) is loaded at the first paste, not at start-up.
 from composer.gui.background import run_task
 from composer.i18n import N_, _
+
+if TYPE_CHECKING:
+    pass
 
 # Below these sizes a paste goes in at once (a few milliseconds).
 DIRECT_TEXT_CHARS = 64 * 1024
@@ -154,6 +151,8 @@ class CleanPasteTextEdit(QTextEdit):
         return True
 
     def _paste_text(self, text: str) -> None:
+        from composer.core.paste import clean_text, describe_removed, split_long_lines, text_chunks
+
         if self._too_large(len(text)):
             return
         removed: Counter[str] = Counter()
@@ -173,6 +172,8 @@ class CleanPasteTextEdit(QTextEdit):
         self._start([("text", piece) for piece in text_chunks(text, CHUNK_CHARS)], removed)
 
     def _paste_html(self, source_html: str, fallback_text: str) -> None:
+        from composer.core.paste import clean_html
+
         if self._too_large(len(source_html)):
             return
         if len(source_html) <= DIRECT_HTML_CHARS:
@@ -193,6 +194,8 @@ class CleanPasteTextEdit(QTextEdit):
         )
 
     def _cleaned(self, result: object) -> None:
+        from composer.core.paste import CleanResult
+
         self._cleaning -= 1
         assert isinstance(result, CleanResult)
         self._start([("html", piece) for piece in result.chunks(CHUNK_CHARS)], result.removed)
@@ -227,6 +230,8 @@ class CleanPasteTextEdit(QTextEdit):
         self._step.start()
 
     def _insert_next(self) -> None:
+        from composer.core.paste import clean_text
+
         cursor = self._cursor
         if cursor is None or not self._pending:
             self._finish()
@@ -261,6 +266,8 @@ class CleanPasteTextEdit(QTextEdit):
             self._finish()
 
     def _finish(self) -> None:
+        from composer.core.paste import describe_removed
+
         self._step.stop()
         if self._cursor is not None:
             self.setTextCursor(self._cursor)

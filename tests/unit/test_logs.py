@@ -23,12 +23,17 @@ def log_file(tmp_path: Path) -> Iterator[Path]:
             handler.close()
 
 
-def _ours() -> logging.FileHandler:
-    return next(h for h in logging.getLogger().handlers if type(h).__name__ == "_RotatingFile")
+def _ours(log_file: Path) -> logging.FileHandler:
+    """This test's handler (an earlier start in the same process may have left its own)."""
+    return next(
+        h
+        for h in logging.getLogger().handlers
+        if isinstance(h, logging.FileHandler) and Path(h.baseFilename) == log_file.resolve()
+    )
 
 
 def test_a_full_log_moves_aside_and_only_three_old_ones_are_kept(log_file: Path) -> None:
-    handler = _ours()
+    handler = _ours(log_file)
     handler.max_bytes = 2000  # type: ignore[attr-defined]
     log = logging.getLogger("composer.test")
     for number in range(200):
@@ -49,7 +54,7 @@ def test_a_full_log_moves_aside_and_only_three_old_ones_are_kept(log_file: Path)
 
 def test_passwords_are_masked_in_the_log(log_file: Path) -> None:
     logging.getLogger("composer.test").warning("login failed: password=hunter2")
-    _ours().flush()
+    _ours(log_file).flush()
     text = log_file.read_text(encoding="utf-8")
     assert "hunter2" not in text
     assert "password=***" in text
