@@ -190,7 +190,7 @@ def test_a_cleaning_that_fails_leaves_the_editor_usable(
     def broken(_source: str) -> None:
         raise RecursionError("maximum recursion depth exceeded")
 
-    monkeypatch.setattr("composer.gui.paste.clean_html", broken)
+    monkeypatch.setattr("composer.core.paste.clean_html", broken)
     editor.text.setPlainText("Dear Senator,")
     with qtbot.waitSignal(editor.text.paste_finished, timeout=10_000) as finished:
         editor.text.insertFromMimeData(mime("x", "<p>big</p>" * 60_000))
