@@ -15,6 +15,7 @@ a widget that no longer exists.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -54,30 +55,72 @@ def failure_message(error: BaseException, expected: tuple[type[Exception], ...],
     return unexpected_error_message(what, error)
 
 
-class _TaskSignals(QObject):
-    """Signals of a task, delivered on the thread that started it.
+class _Answers(QObject):
+    """Delivers every task's answer on the GUI thread, through two connections made once.
+
+    A task emits its answer with its number; the signal is queued to this object's
+    thread (the GUI thread), which calls the task's callbacks. Tasks make no QObject and
+    no connection of their own: PySide6 disconnects a slot whose Python function is
+    collected, and while it does so it asks for Python's lock inside Qt's own connection
+    lock — if a worker holding Python's lock makes a connection at that moment (laying
+    out a page makes several), each waits for the other for ever. One permanent pair of
+    connections leaves nothing to disconnect.
 
     Signals:
-        done(object): the function's result.
-        failed(str): what went wrong, in plain words.
+        done(int, object): task number, the function's result.
+        failed(int, str): task number, what went wrong in plain words.
     """
 
-    done = Signal(object)
-    failed = Signal(str)
+    done = Signal(int, object)
+    failed = Signal(int, str)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.waiting: dict[int, tuple[Callable[[Any], None], Callable[[str], None]]] = {}
+        self.done.connect(self._done)
+        self.failed.connect(self._failed)
+
+    def _done(self, number: int, result: object) -> None:
+        callbacks = self.waiting.pop(number, None)
+        if callbacks is not None:
+            callbacks[0](result)
+
+    def _failed(self, number: int, message: str) -> None:
+        callbacks = self.waiting.pop(number, None)
+        if callbacks is not None:
+            callbacks[1](message)
+
+
+_answers: _Answers | None = None
+_numbers = itertools.count(1)
+
+
+def _answer_desk() -> _Answers:
+    """The one :class:`_Answers`, made on first use on the GUI thread (kept for the process)."""
+    global _answers
+    if _answers is None or not shiboken6.isValid(_answers):
+        _answers = _Answers()
+    return _answers
 
 
 class Task(QRunnable):
     """A function run once on a thread pool (see :func:`run_task`)."""
 
     def __init__(
-        self, work: Callable[[], Any], expected: tuple[type[Exception], ...], what: str
+        self,
+        work: Callable[[], Any],
+        expected: tuple[type[Exception], ...],
+        what: str,
+        number: int = 0,
+        answers: _Answers | None = None,
     ) -> None:
         super().__init__()
-        self.setAutoDelete(False)  # kept until its signal arrives (see _running)
+        self.setAutoDelete(False)  # kept until its answer arrives (see _running)
         self.work = work
         self.expected = expected
         self.what = what
-        self.signals = _TaskSignals()
+        self.number = number
+        self.answers = answers
 
     def run(self) -> None:
         """Run the function; report its result or its error (never let one escape)."""
@@ -89,15 +132,19 @@ class Task(QRunnable):
             self._emit_failed(failure_message(error, self.expected, self.what))
         else:
             try:
-                self.signals.done.emit(result)
+                if self.answers is not None:
+                    self.answers.done.emit(self.number, result)
+            except RuntimeError:  # the answer desk went with the application; nobody waits
+                pass
             except Exception as error:  # the answer could not be handed over
                 log.exception("%s: the result could not be delivered", self.what)
                 self._emit_failed(unexpected_error_message(self.what, error))
 
     def _emit_failed(self, message: str) -> None:
-        # RuntimeError: the signals were deleted with the application; nobody waits.
+        # RuntimeError: the answer desk was deleted with the application; nobody waits.
         with contextlib.suppress(RuntimeError):
-            self.signals.failed.emit(message)
+            if self.answers is not None:
+                self.answers.failed.emit(self.number, message)
 
 
 _running: set[Task] = set()  # tasks whose answer has not arrived yet
@@ -131,7 +178,8 @@ def run_task(
     Returns:
         The task (already started).
     """
-    task = Task(work, expected, what)
+    answers = _answer_desk()
+    task = Task(work, expected, what, next(_numbers), answers)
     _running.add(task)
 
     def wanted() -> bool:
@@ -148,8 +196,7 @@ def run_task(
         else:
             log.info("%s failed after its window closed: %s", what, message)
 
-    task.signals.done.connect(finish)
-    task.signals.failed.connect(fail)
+    answers.waiting[task.number] = (finish, fail)
     (pool or QThreadPool.globalInstance()).start(task)
     return task
 
