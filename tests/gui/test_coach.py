@@ -17,6 +17,7 @@ from composer.gui.coach_panel import CoachPanel
 from composer.gui.editor import LetterEditor
 from composer.gui.mainwindow import MainWindow
 from tests.helpers.pdf import pdf_text, squash
+from tests.helpers.status import said, status_messages
 
 PERSONAL = "I live in Tucson, where I teach history to the children of refugees."
 
@@ -130,12 +131,13 @@ def test_exporting_a_pure_stock_letter_warns_first(
     assert not out.exists()
     assert main_window.editor.text.textCursor().block().text() == ""
 
+    shown = status_messages(main_window)
     with answering("Export anyway") as seen:
         main_window.output.export_pdf(str(out))
     assert len(seen) == 1
     qtbot.waitUntil(out.exists, timeout=15_000)
     assert "Dear Mr. President:" in squash(pdf_text(out))
-    qtbot.waitUntil(lambda: "Saved" in main_window.statusBar().currentMessage(), timeout=5000)
+    qtbot.waitUntil(lambda: said(shown, "Saved"), timeout=5000)
 
     # The same letter again: the user already decided, so no second warning.
     again = tmp_path / "again.pdf"

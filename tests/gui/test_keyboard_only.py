@@ -10,6 +10,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
 
 from tests.helpers.pdf import pdf_text, squash
+from tests.helpers.status import said, status_messages
 
 ARGUMENT_ID = "hessian-deserters"
 OWN_SENTENCE = "I write from Tacoma because my neighbour fled the draft last spring."
@@ -92,9 +93,11 @@ def test_whole_flow_with_keys_only(main_window, pdf_path: Path, qtbot) -> None:
     qtbot.waitUntil(lambda: OWN_SENTENCE in squash(window.preview.shown_letter.text), timeout=10000)
     assert window.preview.page_count >= 1
 
-    # 5. Ctrl+Shift+E exports the PDF (the save dialog answers with a fixed path).
+    # 5. Ctrl+Shift+E exports the PDF (the save dialog answers with a fixed path). Every
+    # status message is kept: a later one (spelling, autosave) may replace "Saved" at once.
+    shown = status_messages(window)
     QTest.keyClick(_focus(), Qt.Key.Key_E, CTRL | SHIFT)
-    qtbot.waitUntil(lambda: window.statusBar().currentMessage().startswith("Saved"), timeout=20000)
+    qtbot.waitUntil(lambda: said(shown, "Saved"), timeout=20000)
     assert pdf_path.is_file()
     text = squash(pdf_text(pdf_path))
     assert OWN_SENTENCE in text
@@ -178,8 +181,9 @@ def test_a_letter_to_a_senators_washington_office_with_keys_only(
     with qtbot.waitSignal(window.preview.updated, timeout=10000):
         QTest.keyClicks(_focus(), OWN_SENTENCE)
     qtbot.waitUntil(lambda: OWN_SENTENCE in squash(window.preview.shown_letter.text), timeout=10000)
+    shown = status_messages(window)
     QTest.keyClick(_focus(), Qt.Key.Key_E, CTRL | SHIFT)
-    qtbot.waitUntil(lambda: window.statusBar().currentMessage().startswith("Saved"), timeout=20000)
+    qtbot.waitUntil(lambda: said(shown, "Saved"), timeout=20000)
     text = squash(pdf_text(pdf_path))
     assert "Dear Senator Cantwell:" in text
     assert "United States Senate" in text

@@ -10,6 +10,7 @@ from pytestqt.qtbot import QtBot
 from composer.core.markup import paragraphs
 from composer.gui.mainwindow import MainWindow
 from tests.helpers.pdf import pdf_text, squash
+from tests.helpers.status import said, status_messages
 
 
 def body_argument(window: MainWindow, chosen: bool):
@@ -134,13 +135,14 @@ def test_export_pdf_writes_what_the_window_shows(
     editor.moveCursor(editor.textCursor().MoveOperation.Start)
     qtbot.keyClicks(editor, "As a nurse in Seattle I see what war does to families. ")
     out = tmp_path / "letter.pdf"
+    shown = status_messages(main_window)
     main_window.output.export_pdf(str(out))
     qtbot.waitUntil(out.exists, timeout=15_000)
     text = squash(pdf_text(out))
     assert "As a nurse in Seattle I see what war does to families." in text
     assert "Dear Mr. President:" in text
     assert "Ana Ruiz" in text
-    qtbot.waitUntil(lambda: "Saved" in main_window.statusBar().currentMessage(), timeout=5000)
+    qtbot.waitUntil(lambda: said(shown, "Saved"), timeout=5000)
 
 
 def test_paper_choice_changes_the_layout(qtbot: QtBot, main_window: MainWindow) -> None:

@@ -17,6 +17,7 @@ from composer.gui.mainwindow import MainWindow
 from tests.helpers.memory_keyring import install_memory_keyring
 from tests.helpers.pdf import pdf_pages, pdf_text, squash
 from tests.helpers.smtp_server import SmtpTestServer
+from tests.helpers.status import said, status_messages
 
 USER = "ana@example.org"
 PASSWORD = "window-Pa55word"
@@ -72,6 +73,7 @@ def test_combined_pdf_has_every_copy(
     qtbot: QtBot, main_window: MainWindow, three, tmp_path: Path
 ) -> None:
     out = tmp_path / "letters.pdf"
+    shown = status_messages(main_window)
     main_window.output.export_merge(str(out), combined=True)
     qtbot.waitUntil(out.exists, timeout=30_000)
     text = squash(pdf_text(out))
@@ -79,15 +81,16 @@ def test_combined_pdf_has_every_copy(
         assert recipient.salutation in text
         assert recipient.address_lines[0] in text
     assert pdf_pages(out) >= 3
-    qtbot.waitUntil(lambda: "Saved 3 letters" in main_window.statusBar().currentMessage())
+    qtbot.waitUntil(lambda: said(shown, "Saved 3 letters"))
 
 
 def test_one_pdf_each_in_a_folder(
     qtbot: QtBot, main_window: MainWindow, three, tmp_path: Path
 ) -> None:
+    shown = status_messages(main_window)
     main_window.output.export_merge(str(tmp_path), combined=False)
     qtbot.waitUntil(lambda: len(list(tmp_path.glob("*.pdf"))) == 3, timeout=30_000)
-    qtbot.waitUntil(lambda: "Saved 3 letters" in main_window.statusBar().currentMessage())
+    qtbot.waitUntil(lambda: said(shown, "Saved 3 letters"))
     files = sorted(tmp_path.glob("*.pdf"))
     for path, recipient in zip(files, three, strict=True):
         assert recipient.salutation in squash(pdf_text(path))
