@@ -278,7 +278,7 @@ def main() -> int:
         print(
             f"idle memory after {args.idle_seconds:g} s (median of {len(idle_app)}): "
             f"composer {idle:.1f} MB, bare window {bare_rss:.1f} MB, "
-            f"ratio {idle / bare_rss:.2f}x (target <= 1.6x)"
+            f"ratio {idle / bare_rss:.3f}x (target <= 1.6x)"
         )
         print(
             f"  composer {min(idle_app):.1f}-{max(idle_app):.1f} MB, "
