@@ -83,12 +83,26 @@ class _Answers(QObject):
     def _done(self, number: int, result: object) -> None:
         callbacks = self.waiting.pop(number, None)
         if callbacks is not None:
-            callbacks[0](result)
+            _answer(callbacks[0], result)
 
     def _failed(self, number: int, message: str) -> None:
         callbacks = self.waiting.pop(number, None)
         if callbacks is not None:
-            callbacks[1](message)
+            _answer(callbacks[1], message)
+
+
+# What PySide6 raises when a callback touches a widget or signal whose C++ object is gone.
+_GONE = ("already deleted", "has been deleted")
+
+
+def _answer(callback: Callable[[Any], None], value: object) -> None:
+    """Call `callback`; an answer that reaches a window already closed is dropped."""
+    try:
+        callback(value)
+    except RuntimeError as error:
+        if not any(words in str(error) for words in _GONE):
+            raise
+        log.info("an answer arrived after its window closed: %s", error)
 
 
 _answers: _Answers | None = None

@@ -133,7 +133,7 @@ class CampaignOpener(QObject):
             else:
                 self._failed(message, "")
 
-        run_task(work, finished, failed, pool=self.pool, expected=(), what=what)
+        run_task(work, finished, failed, pool=self.pool, expected=(), what=what, owner=self)
 
     def _outcome(self, outcome: tuple[str, Any, str]) -> None:
         kind, value, text = outcome

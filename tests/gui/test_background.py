@@ -147,3 +147,29 @@ def test_an_unexpected_error_is_told_in_the_interface_language(
         install("en")
     assert messages[0].startswith("Непредвиденная ошибка (сохранение письма): 'surprise'.")
     assert "saving the letter failed" in caplog.text
+
+
+def test_an_answer_reaching_a_deleted_object_is_dropped(
+    qtbot: QtBot, pool: QThreadPool, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A callback that touches a widget closed meanwhile (no owner given) ends quietly."""
+    from PySide6.QtCore import Signal
+
+    class Opener(QObject):
+        busy = Signal(bool)
+
+    opener = Opener()
+    release = threading.Event()
+    calls: list[bool] = []
+
+    def done(_value: object) -> None:
+        calls.append(True)
+        opener.busy.emit(False)  # the opener is gone: PySide6 raises RuntimeError
+
+    background.run_task(lambda: release.wait(5), done, calls.append, pool=pool, what="testing")
+    shiboken6.delete(opener)
+    with caplog.at_level(logging.INFO):
+        release.set()
+        qtbot.waitUntil(lambda: background.running() == 0, timeout=5000)
+        qtbot.waitUntil(lambda: calls == [True], timeout=5000)
+    assert "after its window closed" in caplog.text
