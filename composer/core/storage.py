@@ -35,6 +35,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 
 from composer.core.fileio import describe_os_error
 from composer.core.locations import Locations
@@ -180,8 +181,22 @@ class ThreadConnections:
         self._lock = threading.Lock()
         self._connections: list[sqlite3.Connection] = []
         self._ready = False
-        self.local = threading.local()
-        """This thread's connection (``db``) and what the store keeps beside it."""
+        self._slots: dict[int, SimpleNamespace] = {}
+
+    @property
+    def local(self) -> SimpleNamespace:
+        """This thread's connection (``db``) and what the store keeps beside it.
+
+        Kept by the thread's system id rather than in a ``threading.local``: a thread of
+        a Qt thread pool gets a new Python thread state for every task it runs, which
+        would lose the connection — and open one more, never closed — at each task.
+        """
+        ident = threading.get_ident()
+        with self._lock:
+            slot = self._slots.get(ident)
+            if slot is None:
+                slot = self._slots[ident] = SimpleNamespace()
+        return slot
 
     def get(self) -> sqlite3.Connection:
         """This thread's connection (rows as :class:`sqlite3.Row`).
@@ -190,7 +205,8 @@ class ThreadConnections:
             DatabaseUnavailable: the file cannot be opened.
             Exception: what `prepare` raised.
         """
-        db: sqlite3.Connection | None = getattr(self.local, "db", None)
+        slot = self.local
+        db: sqlite3.Connection | None = getattr(slot, "db", None)
         if db is not None:
             return db
         db = connect(self.path)
@@ -205,7 +221,7 @@ class ThreadConnections:
                 raise
             with self._lock:
                 self._ready = True
-        self.local.db = db
+        slot.db = db
         with self._lock:
             self._connections.append(db)
         return db
@@ -219,10 +235,10 @@ class ThreadConnections:
         """Close every thread's connection (once no thread uses the store any more)."""
         with self._lock:
             connections, self._connections = self._connections, []
+            self._slots = {}
         for db in connections:
             with contextlib.suppress(sqlite3.Error):
                 db.close()
-        self.local = threading.local()
 
 
 def create_schema(
