@@ -40,6 +40,7 @@ from composer.core.storage import (
     ThreadConnections,
     create_schema,
     describe_database_error,
+    host_name,
     is_corruption,
     is_disk_full,
     write_transaction,
@@ -164,16 +165,6 @@ def process_tag(pid: int | None = None) -> str:
     """A tag naming a running process: ``pid@host@start-time``."""
     pid = os.getpid() if pid is None else pid
     return f"{pid}@{host_name()}@{_start_time(pid)}"
-
-
-def host_name() -> str:
-    """This machine's name, as ``socket.gethostname()`` gives it (without loading sockets
-    where the system call is at hand)."""
-    if hasattr(os, "uname"):
-        return os.uname().nodename
-    import socket
-
-    return socket.gethostname()
 
 
 def owner_is_running(tag: str) -> bool:

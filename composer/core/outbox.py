@@ -25,7 +25,6 @@ import contextlib
 import json
 import logging
 import os
-import socket
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -39,6 +38,7 @@ from composer.core.storage import (
     DatabaseUnavailable,
     ThreadConnections,
     create_schema,
+    host_name,
     run_script,
     write_transaction,
 )
@@ -306,13 +306,13 @@ def _sent(row: sqlite3.Row) -> SentEntry:
 
 
 def _process_tag() -> str:
-    return f"{os.getpid()}@{socket.gethostname()}"
+    return f"{os.getpid()}@{host_name()}"
 
 
 def _claim_is_live(claimed_by: str, claimed_at: float | None, now: float) -> bool:
     """Whether another running process may still be sending this letter."""
     pid_text, _at, host = claimed_by.partition("@")
-    if not pid_text.isdigit() or host != socket.gethostname():
+    if not pid_text.isdigit() or host != host_name():
         return False
     pid = int(pid_text)
     if pid == os.getpid() or claimed_at is None or now - claimed_at > STALE_CLAIM_SECONDS:

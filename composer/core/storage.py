@@ -56,6 +56,16 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 _CORRUPTION_WORDS = ("malformed", "not a database", "corrupt", "disk image")
 
 
+def host_name() -> str:
+    """This machine's name (in the process tags drafts and the outbox write), as ``socket.gethostname()`` gives it (without loading sockets
+    where the system call is at hand)."""
+    if hasattr(os, "uname"):
+        return os.uname().nodename
+    import socket
+
+    return socket.gethostname()
+
+
 class DatabaseUnavailable(Exception):
     """The database cannot be opened or written; the message says why in plain words."""
 

@@ -201,6 +201,6 @@ def test_recipients_and_dates_come_back(store: DraftStore) -> None:
 def test_the_host_name_in_a_tag_is_the_systems() -> None:
     import socket
 
-    from composer.core.drafts import host_name
+    from composer.core.storage import host_name
 
     assert host_name() == socket.gethostname()
