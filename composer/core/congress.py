@@ -12,11 +12,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from composer import i18n
 from composer.core.models import format_date
 from composer.i18n import _
+
+if TYPE_CHECKING:
+    import sqlite3
 
 DATABASE_NAME = "directory.sqlite3"
 
@@ -165,15 +168,22 @@ def bundled_meta() -> dict[str, Any] | None:
     if not isinstance(meta, dict):
         return None
     # Size and CRC-32 tell a replaced copy at start-up without loading OpenSSL for SHA-256.
-    if meta.get("xz_size") != len(compressed) or meta.get("xz_crc32") != _crc32(compressed):
+    if meta.get("xz_size") != len(compressed) or meta.get("xz_crc32") != crc32_hex(compressed):
         return None
     return meta
 
 
-def _crc32(data: bytes) -> str:
+def crc32_hex(data: bytes) -> str:
+    """The CRC-32 of `data` as eight hex digits (how the description names the copy)."""
     import zlib
 
     return f"{zlib.crc32(data):08x}"
+
+
+def read_data_date(db: sqlite3.Connection) -> dt.date | None:
+    """The data's date from the ``meta`` table of an open directory file (None if absent)."""
+    row = db.execute("SELECT value FROM meta WHERE key = 'data_date'").fetchone()
+    return parse_date(json.loads(row[0])) if row else None
 
 
 class DateUnknown(Exception):
@@ -203,9 +213,8 @@ def directory_date(folder: Path, *, bundled: bool = True) -> dt.date | None:
     try:
         db = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
         try:
-            row = db.execute("SELECT value FROM meta WHERE key = 'data_date'").fetchone()
+            return read_data_date(db)
         finally:
             db.close()
-        return parse_date(json.loads(row[0])) if row else None
     except (sqlite3.Error, ValueError, TypeError) as error:
         raise DateUnknown(str(error)) from error

@@ -38,9 +38,8 @@ from composer.core.congress import (
     BUNDLED_NAME,
     BUNDLED_PACKAGE,
     DATABASE_NAME,
-    _crc32,
-    bundled_meta,
     changeover_warning,
+    crc32_hex,
     long_date,
     new_congress_warning,
     ordinal,
@@ -1276,7 +1275,7 @@ def bundled_meta_for(compressed: bytes, image: bytes) -> dict[str, object]:
     return {
         "xz_sha256": _sha256(compressed),
         "xz_size": len(compressed),
-        "xz_crc32": _crc32(compressed),
+        "xz_crc32": crc32_hex(compressed),
         "data_date": meta.get("data_date"),
         "imported_at": meta.get("imported_at", ""),
         "snapshot": meta.get("snapshot", ""),
@@ -1514,15 +1513,12 @@ class Directory:
         Raises:
             DirectoryError: the user's file is damaged.
         """
-        if self._bundled and not self.path.exists():
-            meta = bundled_meta()
-            if meta is not None:
-                return parse_date(meta.get("data_date"))
+        try:  # the light reading the window's start-up check also uses
+            return congress.directory_date(self.folder, bundled=self._bundled)
+        except congress.DateUnknown:
+            pass  # a damaged file (reported below) or a bundled copy without its description
         with self._connect() as db:
-            if db is None:
-                return None
-            row = db.execute("SELECT value FROM meta WHERE key = 'data_date'").fetchone()
-        return parse_date(json.loads(row[0])) if row else None
+            return None if db is None else congress.read_data_date(db)
 
     def warnings(self) -> list[str]:
         """The directory's staleness warnings as of today."""
@@ -1627,8 +1623,7 @@ class Directory:
         today = self.today()
         data_date = None
         if db is not None:
-            row = db.execute("SELECT value FROM meta WHERE key = 'data_date'").fetchone()
-            data_date = parse_date(json.loads(row[0])) if row else None
+            data_date = congress.read_data_date(db)
         info_warnings = [
             text
             for text in (
