@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 from collections.abc import Iterator
@@ -74,6 +75,21 @@ def isolated_home(
         folder.mkdir()
         monkeypatch.setenv(name, str(folder))
     yield root
+
+
+@pytest.fixture
+def log_file(tmp_path: Path) -> Iterator[Path]:
+    """The program's log set up in a temporary folder; its handler is removed afterwards."""
+    from composer.core.logs import setup_logging
+
+    path = tmp_path / "state" / "composer.log"
+    before = list(logging.getLogger().handlers)
+    assert setup_logging(path)
+    yield path
+    for handler in logging.getLogger().handlers:
+        if handler not in before:
+            logging.getLogger().removeHandler(handler)
+            handler.close()
 
 
 @pytest.fixture

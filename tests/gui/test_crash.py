@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -13,22 +12,9 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
 
-from composer.core.logs import setup_logging
 from composer.gui.crash import CrashHandler, redact
 
 PASSWORD = "hunter2-Secret"
-
-
-@pytest.fixture
-def log_file(tmp_path: Path) -> Iterator[Path]:
-    path = tmp_path / "state" / "composer.log"
-    before = list(logging.getLogger().handlers)
-    assert setup_logging(path)
-    yield path
-    for handler in logging.getLogger().handlers:
-        if handler not in before:
-            logging.getLogger().removeHandler(handler)
-            handler.close()
 
 
 @pytest.fixture

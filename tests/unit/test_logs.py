@@ -3,24 +3,9 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
 from composer.core.logs import setup_logging
-
-
-@pytest.fixture
-def log_file(tmp_path: Path) -> Iterator[Path]:
-    path = tmp_path / "state" / "composer.log"
-    before = list(logging.getLogger().handlers)
-    assert setup_logging(path)
-    yield path
-    for handler in logging.getLogger().handlers:
-        if handler not in before:
-            logging.getLogger().removeHandler(handler)
-            handler.close()
 
 
 def _ours(log_file: Path) -> logging.FileHandler:
