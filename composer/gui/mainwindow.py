@@ -20,6 +20,11 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
+    QProxyStyle,
+    QStyle,
+    QStyleHintReturn,
+    QStyleOption,
+    QWidget,
 )
 
 from composer.gui.window_menus import PAPERS, paper_labels
@@ -37,6 +42,31 @@ if TYPE_CHECKING:
     from composer.gui.outbox_status import OutboxStatus
 
 log = logging.getLogger(__name__)
+
+
+class _StillPanes(QProxyStyle):
+    """The application's style, with no animation when the main window moves a widget.
+
+    Args:
+        owner: the widget that uses it (and keeps it).
+    """
+
+    def __init__(self, owner: QObject) -> None:
+        app_style = QApplication.style()
+        super().__init__(app_style.name() if app_style is not None else "fusion")
+        self.setParent(owner)
+
+    def styleHint(
+        self,
+        hint: QStyle.StyleHint,
+        option: QStyleOption | None = None,
+        widget: QWidget | None = None,
+        returnData: QStyleHintReturn | None = None,
+    ) -> int:
+        """No animation time; everything else as the application's style says."""
+        if hint == QStyle.StyleHint.SH_Widget_Animation_Duration:
+            return 0
+        return super().styleHint(hint, option, widget, returnData)
 
 
 class MainWindow(QMainWindow):
@@ -184,6 +214,12 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(2, 4)
         self.splitter.setSizes([380, 520, 460])
         self.setCentralWidget(self.splitter)
+        # The window moves its panes at once: with the style's animation time, Qt makes a
+        # zero-length animation of them at every relayout, and deleting one asks for
+        # Python's lock inside Qt's connection lock (a worker drawing pages in the
+        # background takes the two the other way round, and both threads stopped).
+        still = _StillPanes(self.splitter)
+        self.splitter.setStyle(still)
 
         self.word_label = QLabel()
         self.word_label.setAccessibleDescription(_("Word count"))  # its text is its name
