@@ -37,6 +37,8 @@ if TYPE_CHECKING:
     from composer.core.locations import Locations
     from composer.core.models import Letter, Recipient, Sender
     from composer.core.outbox_counts import WaitingLetters
+    from composer.core.render_memo import RenderMemo
+    from composer.core.rendered import RenderedLetter
     from composer.core.settings import Settings
     from composer.gui.mail_center import MailCenter
     from composer.gui.outbox_status import OutboxStatus
@@ -108,6 +110,7 @@ class MainWindow(QMainWindow):
         self._last_problem = ""
         self._copy_index = 0  # which copy the preview shows when writing to several officials
         self._mail: MailCenter | None = None
+        self._memo: RenderMemo | None = None  # the last render, kept between runs
         self.outbox_status: OutboxStatus | None = None
         self.is_complete = False
         self._painted = False
@@ -412,14 +415,35 @@ class MainWindow(QMainWindow):
         letter = self.session.snapshot_letter()  # the worker's own: it must not change under it
         self._copy_index = max(0, min(self._copy_index, len(letter.recipients) - 1))
         recipient = letter.recipients[self._copy_index]
-        renderer = self.output.renderer()
         template = self.campaign.template
+        memo = self._render_memo()
+        key = memo.key(letter, recipient, self.campaign.templates, template)
+        if not self.output.has_renderer():
+            # Opening on the letter it closed with: its pages come from the record of the
+            # last render, and the template engine loads with the first change.
+            remembered = memo.recall(key, recipient)
+            if remembered is not None:
+                self.preview.show_letter(
+                    remembered, paper(self.paper), self.settings.fold_marks, immediately=True
+                )
+                return
+        renderer = self.output.renderer()
+
+        def render() -> RenderedLetter:
+            rendered = renderer.render(letter, recipient, template)
+            memo.keep(key, rendered)
+            return rendered
+
         self.preview.show_rendering(
-            lambda: renderer.render(letter, recipient, template),
-            paper(self.paper),
-            self.settings.fold_marks,
-            immediately=True,
+            render, paper(self.paper), self.settings.fold_marks, immediately=True
         )
+
+    def _render_memo(self) -> RenderMemo:
+        if self._memo is None:
+            from composer.core.render_memo import MEMO_FILE, RenderMemo
+
+            self._memo = RenderMemo(self.locations.cache_dir / MEMO_FILE)
+        return self._memo
 
     def show_copy(self, index: int) -> None:
         """Preview the copy for recipient number `index` (mail merge)."""

@@ -51,6 +51,10 @@ class OutputController(QObject):
         """A campaign may bring its own templates: the renderer is built again on next use."""
         self._renderer = None
 
+    def has_renderer(self) -> bool:
+        """Whether the renderer (and the template engine) is loaded."""
+        return self._renderer is not None
+
     def renderer(self) -> Renderer:
         """The template renderer for this campaign (built on first use).
 

@@ -32,6 +32,7 @@ from composer.gui.app import create_application, run_app
 
 HEAVY = ["email", "smtplib", "ssl", "PySide6.QtNetwork", "composer.gui.mail_center",
          "composer.core.outbox", "composer.core.directory", "logging.handlers"]
+ENGINE = ["jinja2", "hashlib", "composer.core.render"]
 app = create_application()
 
 def window():
@@ -41,7 +42,7 @@ def window():
 def look():
     shown = window()
     status = None if shown is None else shown.outbox_status
-    if status is None or not status.text():
+    if status is None or not status.text() or shown.preview.shown_letter is None:
         return
     poll.stop()
     shown.pool.waitForDone(10_000)
@@ -50,6 +51,9 @@ def look():
         "loaded": [name for name in HEAVY if name in sys.modules],
         "outbox": status.text(),
         "mail_started": shown._mail is not None,
+        "engine": [name for name in ENGINE if name in sys.modules],
+        "pages": shown.preview.page_count,
+        "preview": shown.preview.shown_letter.text,
     }), flush=True)
     app.quit()
 
@@ -88,6 +92,19 @@ def test_with_nothing_to_send_the_window_leaves_e_mail_and_the_directory_unloade
     assert seen["outbox"] == "Outbox: empty"
     assert seen["mail_started"] is False
     assert seen["loaded"] == []
+
+
+def test_a_window_opening_on_the_same_letter_shows_it_without_the_template_engine(
+    home: Locations,
+) -> None:
+    first = _start()  # renders the letter, and keeps the render
+    assert "composer.core.render" in first["engine"]
+    assert first["pages"] >= 1
+    again = _start()  # the same letter (restored from the drafts), the same code
+    assert again["engine"] == []
+    assert again["pages"] == first["pages"]
+    assert again["preview"] == first["preview"]
+    assert "Dear" in str(again["preview"])
 
 
 def test_a_letter_waiting_in_the_outbox_starts_e_mail_at_once(home: Locations) -> None:
