@@ -4,6 +4,7 @@ last render; the first change renders as always, and the preview follows it."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
@@ -24,14 +25,21 @@ def _window(qtbot: QtBot, locations: Locations) -> MainWindow:
     return window
 
 
+def _rendered_once(qtbot: QtBot, window: MainWindow, locations: Locations) -> Path:
+    """Wait until `window` has shown its letter and kept the record; returns the record."""
+    path = locations.cache_dir / MEMO_FILE
+    qtbot.waitUntil(lambda: window.preview.shown_letter is not None, timeout=15000)
+    qtbot.waitUntil(path.exists, timeout=5000)
+    window.pool.waitForDone(5000)
+    return path
+
+
 def test_the_same_letter_opens_from_the_record_and_the_first_change_renders(
     qtbot: QtBot, main_window: MainWindow, locations: Locations
 ) -> None:
     first = main_window
-    qtbot.waitUntil(lambda: first.preview.shown_letter is not None, timeout=15000)
-    qtbot.waitUntil(lambda: (locations.cache_dir / MEMO_FILE).exists(), timeout=5000)
+    _rendered_once(qtbot, first, locations)
     shown = first.preview.shown_letter
-    first.pool.waitForDone(5000)
     first.close()
 
     again = _window(qtbot, locations)
@@ -57,10 +65,7 @@ def test_a_record_of_another_letter_is_not_shown(
     qtbot: QtBot, main_window: MainWindow, locations: Locations
 ) -> None:
     first = main_window
-    qtbot.waitUntil(lambda: first.preview.shown_letter is not None, timeout=15000)
-    qtbot.waitUntil(lambda: (locations.cache_dir / MEMO_FILE).exists(), timeout=5000)
-    first.pool.waitForDone(5000)
-    path = locations.cache_dir / MEMO_FILE
+    path = _rendered_once(qtbot, first, locations)
     record = json.loads(path.read_text(encoding="utf-8"))
     # A record made for another letter (here, another subject) with other text in it.
     assert "subject='" in record["key"]
