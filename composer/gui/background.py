@@ -218,3 +218,18 @@ def run_task(
 def running() -> int:
     """How many tasks have not reported yet."""
     return len(_running)
+
+
+def delete_now(item: QObject) -> None:
+    """Delete a Qt object at once, from Python, instead of with ``deleteLater``.
+
+    Qt deletes a ``deleteLater`` object from its event loop, where Python's lock is not
+    held; the deletion may then ask for it while holding one of Qt's connection locks,
+    and a background task that holds Python's lock and waits for that connection lock
+    (laying out a page does) would stop both threads for good. Deleted here, the object
+    is gone before the event loop runs again, with Python's lock held throughout.
+    Only for objects nothing further up the stack is still using (not from their own
+    slots or event handlers).
+    """
+    if shiboken6.isValid(item):
+        shiboken6.delete(item)

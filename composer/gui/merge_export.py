@@ -301,7 +301,7 @@ class MergeExport(QObject):
         self._write(Path(path), combined, duplex)
 
     def _write(self, target: Path, combined: bool, duplex: bool) -> None:
-        from composer.gui.background import run_task
+        from composer.gui.background import delete_now, run_task
 
         window = self.window
         recipients = list(window.session.recipients)
@@ -337,8 +337,8 @@ class MergeExport(QObject):
 
         def done(result: MergeResult) -> None:
             progress.reset()
-            progress.deleteLater()
-            relay.deleteLater()
+            delete_now(progress)
+            delete_now(relay)
             letters = ngettext("{n} letter", "{n} letters", result.letters).format(n=result.letters)
             pages = ngettext("{n} page", "{n} pages", result.pages).format(n=result.pages)
             if result.cancelled:
@@ -351,8 +351,8 @@ class MergeExport(QObject):
 
         def failed(message: str) -> None:
             progress.reset()
-            progress.deleteLater()
-            relay.deleteLater()
+            delete_now(progress)
+            delete_now(relay)
             window.statusBar().showMessage(_("The PDF was not saved."), 8000)
             QMessageBox.warning(window, _("The PDF was not saved"), message)
 

@@ -14,7 +14,7 @@ from PySide6.QtGui import QImage, QPixmap, QResizeEvent
 from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from composer.gui.a11y import announce
-from composer.gui.background import run_task
+from composer.gui.background import delete_now, run_task
 from composer.gui.qt_items import layout_widgets
 from composer.i18n import N_, _
 
@@ -364,7 +364,7 @@ class PagePreview(QWidget):
             item = self._pages_layout.takeAt(0)
             widget = item.widget() if item is not None else None
             if widget is not None:
-                widget.deleteLater()
+                delete_now(widget)
         ratio = self.devicePixelRatioF()
         for index, image in enumerate(images):
             pixmap = QPixmap.fromImage(image)

@@ -173,3 +173,22 @@ def test_an_answer_reaching_a_deleted_object_is_dropped(
         qtbot.waitUntil(lambda: background.running() == 0, timeout=5000)
         qtbot.waitUntil(lambda: calls == [True], timeout=5000)
     assert "after its window closed" in caplog.text
+
+
+def test_delete_now_deletes_before_the_event_loop_runs_again(qtbot: QtBot) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    parent = QObject()
+    label = QLabel("page 1")
+    child = QObject(parent)
+    destroyed: list[str] = []
+    child.destroyed.connect(lambda: destroyed.append("child"))
+    label.destroyed.connect(lambda: destroyed.append("label"))
+
+    background.delete_now(label)
+    background.delete_now(child)
+
+    assert destroyed == ["label", "child"]  # no event loop turn in between
+    assert not shiboken6.isValid(label)
+    assert parent.children() == []
+    background.delete_now(label)  # already gone: nothing happens
