@@ -1249,8 +1249,10 @@ def _parse_stamp(root: Path) -> str:
     from composer import __version__, i18n
     from composer.core import markup, models, offices
 
+    html_text = os.path.join(os.path.dirname(markup.__file__), "html_text.py")
     parts: list[str] = [str(PARSE_CACHE_VERSION), __version__, i18n.current_language()]
-    for path in (__file__, markup.__file__, models.__file__, offices.__file__, i18n.__file__):
+    modules = (__file__, markup.__file__, html_text, models.__file__, offices.__file__)
+    for path in (*modules, i18n.__file__):
         info = os.stat(path)
         parts.append(f"{path}|{info.st_size}|{info.st_mtime_ns}|{info.st_ino}")
     folders = [str(root)]

@@ -9,7 +9,6 @@ and a campaign pack may declare recipients of its own (composer.core.campaigns).
 from __future__ import annotations
 
 import functools
-import tomllib
 from collections.abc import Mapping
 from importlib.resources import files
 from types import MappingProxyType
@@ -30,6 +29,8 @@ ROLE_KINDS: Mapping[str, tuple[str, ...]] = MappingProxyType(
 @functools.cache
 def builtin_offices() -> Mapping[str, Recipient]:
     """Every built-in office by its id, in the order of the data file."""
+    import tomllib  # read once, after the window is up
+
     text = files("composer.resources").joinpath("offices", "offices.toml").read_text("utf-8")
     offices: dict[str, Recipient] = {}
     for office_id, table in tomllib.loads(text).items():

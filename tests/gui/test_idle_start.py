@@ -2,7 +2,8 @@
 
 E-mail (the outbox, the sending thread, SMTP, SSL, the network watch) starts
 only when letters wait or the user asks for it; the directory's date check at
-start-up leaves the directory module unloaded. Each case runs the real program
+start-up leaves the directory module unloaded; the template engine, and with it
+Python's HTML parser, loads when a letter is rendered. Each case runs the real program
 as its own process (``run_app``, offscreen), waits until the window has
 finished its start-up work, and reads what was loaded and what the status bar
 says.
@@ -32,7 +33,7 @@ from composer.gui.app import create_application, run_app
 
 HEAVY = ["email", "smtplib", "ssl", "PySide6.QtNetwork", "composer.gui.mail_center",
          "composer.core.outbox", "composer.core.directory", "logging.handlers"]
-ENGINE = ["jinja2", "hashlib", "composer.core.render"]
+ENGINE = ["jinja2", "hashlib", "composer.core.render", "html.parser"]
 app = create_application()
 
 def window():

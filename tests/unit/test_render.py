@@ -137,3 +137,15 @@ def test_a_prompt_to_the_writer_is_never_printed_or_sent() -> None:
     # Single brackets are the writer's own text and stay.
     letter.body_html = "<p>The report [page 4] says so.</p>"
     assert "[page 4]" in Renderer().render(letter, white_house()).text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Tom & Jerry", "<script>alert(1)</script>", "a < b > c", "&amp; already", "'quoted' \"text\""],
+)
+def test_argument_text_is_escaped_as_html_escape_does(text: str) -> None:
+    import html
+
+    from composer.core.markup import inline_to_html
+
+    assert inline_to_html(text) == html.escape(text, quote=False)
