@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -141,6 +140,8 @@ def load_sender(path: Path) -> Sender:
         raise ProfileError(
             _("{path}: cannot be read ({reason})").format(path=path, reason=error.strerror)
         ) from error
+    import tomllib  # only when there is a profile to read
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:

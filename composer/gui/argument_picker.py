@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import html
 
 from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QAction, QDropEvent, QKeySequence
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from composer.core.campaigns import Argument, Campaign
+from composer.core.markup import escape
 from composer.gui.a11y import name_clear_button
 from composer.gui.qt_items import child_items, top_level_items
 from composer.i18n import _, ngettext
@@ -186,13 +186,13 @@ class ArgumentPicker(QWidget):
         self._campaign = campaign
         reviewed = (
             "<br><small>{}</small>".format(
-                html.escape(_("Facts reviewed {date}").format(date=campaign.reviewed.isoformat()))
+                escape(_("Facts reviewed {date}").format(date=campaign.reviewed.isoformat()))
             )
             if campaign.reviewed
             else ""
         )
         self.title.setText(
-            f"<b>{html.escape(campaign.title)}</b><br><small>{html.escape(campaign.summary)}</small>"
+            f"<b>{escape(campaign.title)}</b><br><small>{escape(campaign.summary)}</small>"
             + reviewed
         )
         warning = campaign.review_warning(today or dt.date.today())
@@ -323,9 +323,7 @@ class ArgumentPicker(QWidget):
 
     def details_html(self, argument: Argument) -> str:
         """The full paragraph with its title, word count and sources."""
-        sources = "".join(
-            f"<li>{html.escape(source.citation())}</li>" for source in argument.sources
-        )
+        sources = "".join(f"<li>{escape(source.citation())}</li>" for source in argument.sources)
         theme = self._campaign.theme_title(argument.theme) if self._campaign else argument.theme
         facts = [
             theme,
@@ -335,11 +333,11 @@ class ArgumentPicker(QWidget):
         ]
         if argument.facts_as_of:
             facts.append(_("facts as of {date}").format(date=argument.facts_as_of.isoformat()))
-        heading = html.escape(_("Sources"))
-        listed = sources or "<li>{}</li>".format(html.escape(_("none given")))
+        heading = escape(_("Sources"))
+        listed = sources or "<li>{}</li>".format(escape(_("none given")))
         return (
-            f"<h3>{html.escape(argument.title)}</h3>"
-            f"<p><small>{html.escape(' · '.join(facts))}</small></p>"
+            f"<h3>{escape(argument.title)}</h3>"
+            f"<p><small>{escape(' · '.join(facts))}</small></p>"
             f"{argument.html}"
             f"<p><b>{heading}</b></p><ul>{listed}</ul>"
         )

@@ -149,3 +149,13 @@ def test_argument_text_is_escaped_as_html_escape_does(text: str) -> None:
     from composer.core.markup import inline_to_html
 
     assert inline_to_html(text) == html.escape(text, quote=False)
+
+
+@pytest.mark.parametrize("text", ['Tom & Jerry\'s "plan"', "<a href='x'>", "plain", "&#x27;"])
+def test_the_programs_escape_is_html_escape(text: str) -> None:
+    import html
+
+    from composer.core.markup import escape
+
+    assert escape(text) == html.escape(text)
+    assert escape(text, quote=False) == html.escape(text, quote=False)
