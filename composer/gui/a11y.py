@@ -9,7 +9,6 @@ also announced, as a live region would be.
 
 from __future__ import annotations
 
-from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent
 from PySide6.QtWidgets import QLabel, QLineEdit, QToolBar, QToolButton, QWidget
 
 from composer.i18n import _
@@ -25,6 +24,9 @@ def announce(widget: QWidget, text: str, assertive: bool = False) -> None:
     """
     if not text.strip():
         return
+    # Loaded here: Qt's accessibility types are not needed until there is news.
+    from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent
+
     event = QAccessibleAnnouncementEvent(widget, text)
     event.setPoliteness(
         QAccessible.AnnouncementPoliteness.Assertive
@@ -32,6 +34,14 @@ def announce(widget: QWidget, text: str, assertive: bool = False) -> None:
         else QAccessible.AnnouncementPoliteness.Polite
     )
     QAccessible.updateAccessibility(event)
+
+
+def tell_changed(widget: QWidget, what: str) -> None:
+    """Tell screen readers that `widget`'s accessible "name" or "description" changed."""
+    from PySide6.QtGui import QAccessible, QAccessibleEvent
+
+    kind = QAccessible.Event.NameChanged if what == "name" else QAccessible.Event.DescriptionChanged
+    QAccessible.updateAccessibility(QAccessibleEvent(widget, kind))
 
 
 def result_label(description: str) -> QLabel:

@@ -19,8 +19,6 @@ from typing import TYPE_CHECKING
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, QPoint, QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import (
-    QAccessible,
-    QAccessibleEvent,
     QAction,
     QColor,
     QKeySequence,
@@ -34,6 +32,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QLabel, QMenu, QTextEdit
 
 from composer.core.fileio import StorageError
+from composer.gui.a11y import tell_changed
 from composer.gui.spell_checker import (
     MAX_SUGGESTIONS,
     SECOND_LANGUAGES,
@@ -323,9 +322,7 @@ class SpellingSupport(QObject):
         self.indicator.setToolTip(self.status)
         self.indicator.setAccessibleDescription(self.status)
         if announce:
-            QAccessible.updateAccessibility(
-                QAccessibleEvent(self.indicator, QAccessible.Event.NameChanged)
-            )
+            tell_changed(self.indicator, "name")
         self._describe_cursor()
         self.status_changed.emit(self.status)
 
@@ -395,9 +392,7 @@ class SpellingSupport(QObject):
         description = f"{self._base_description} {report}".strip()
         if description != self.text_edit.accessibleDescription():
             self.text_edit.setAccessibleDescription(description)
-            QAccessible.updateAccessibility(
-                QAccessibleEvent(self.text_edit, QAccessible.Event.DescriptionChanged)
-            )
+            tell_changed(self.text_edit, "description")
 
     def next_misspelling(self) -> bool:
         """Select the next misspelt word after the cursor (from the top after the last one).
