@@ -76,7 +76,12 @@ class _Answers(QObject):
 
     def __init__(self) -> None:
         super().__init__()
-        self.waiting: dict[int, tuple[Callable[[Any], None], Callable[[str], None]]] = {}
+        # Each waiting task's callbacks and its work: the work's last reference is let go
+        # here, on the GUI thread, when the answer arrives (the worker lets go of its own
+        # before answering), so nothing it holds is freed on a worker thread.
+        self.waiting: dict[
+            int, tuple[Callable[[Any], None], Callable[[str], None], Callable[[], Any]]
+        ] = {}
         self.done.connect(self._done)
         self.failed.connect(self._failed)
 
@@ -118,7 +123,12 @@ def _answer_desk() -> _Answers:
 
 
 class Task(QRunnable):
-    """A function run once on a thread pool (see :func:`run_task`)."""
+    """A function run once on a thread pool (see :func:`run_task`).
+
+    The pool deletes the C++ side once :meth:`run` returns; the function is dropped
+    before the answer is sent, so neither the task nor anything the function holds
+    stays in memory after its answer (every autosave and preview used to stay).
+    """
 
     def __init__(
         self,
@@ -129,8 +139,7 @@ class Task(QRunnable):
         answers: _Answers | None = None,
     ) -> None:
         super().__init__()
-        self.setAutoDelete(False)  # kept until its answer arrives (see _running)
-        self.work = work
+        self.work: Callable[[], Any] | None = work
         self.expected = expected
         self.what = what
         self.number = number
@@ -138,13 +147,21 @@ class Task(QRunnable):
 
     def run(self) -> None:
         """Run the function; report its result or its error (never let one escape)."""
+        work, self.work = self.work, None
+        if work is None:
+            return  # run once only
         try:
-            result = self.work()
+            result = work()
         except BaseException as error:  # anything at all: nobody may wait for ever
+            del work
             if not isinstance(error, self.expected):
                 log.exception("%s failed", self.what)
-            self._emit_failed(failure_message(error, self.expected, self.what))
+            message = failure_message(error, self.expected, self.what)
+            error.__traceback__ = None  # its frames hold the function, let go of on the GUI thread
+            del error
+            self._emit_failed(message)
         else:
+            del work  # the GUI thread holds the last reference (see _Answers.waiting)
             try:
                 if self.answers is not None:
                     self.answers.done.emit(self.number, result)
@@ -161,7 +178,7 @@ class Task(QRunnable):
                 self.answers.failed.emit(self.number, message)
 
 
-_running: set[Task] = set()  # tasks whose answer has not arrived yet
+_running: set[Task] = set()  # tasks whose answer has not arrived yet (for running())
 
 
 def run_task(
@@ -210,7 +227,7 @@ def run_task(
         else:
             log.info("%s failed after its window closed: %s", what, message)
 
-    answers.waiting[task.number] = (finish, fail)
+    answers.waiting[task.number] = (finish, fail, work)
     (pool or QThreadPool.globalInstance()).start(task)
     return task
 

@@ -192,3 +192,43 @@ def test_delete_now_deletes_before_the_event_loop_runs_again(qtbot: QtBot) -> No
     assert not shiboken6.isValid(label)
     assert parent.children() == []
     background.delete_now(label)  # already gone: nothing happens
+
+
+_FREED_ON: list[int] = []  # the threads that freed each _Payload
+
+
+class _Payload:
+    """Something a task's function holds; notes the thread that frees it."""
+
+    def __del__(self) -> None:
+        _FREED_ON.append(threading.get_ident())
+
+
+@pytest.mark.parametrize("raises", [False, True])
+def test_a_finished_task_keeps_nothing_its_function_held(
+    qtbot: QtBot, pool: QThreadPool, raises: bool
+) -> None:
+    import gc
+
+    _FREED_ON.clear()
+    answers: list[object] = []
+
+    def start() -> None:
+        payload = _Payload()
+
+        def work() -> int:
+            if raises:
+                raise StorageError(f"no room for {id(payload)}")
+            return id(payload)
+
+        background.run_task(work, answers.append, answers.append, pool=pool)
+
+    for _ in range(5):
+        start()
+    qtbot.waitUntil(lambda: len(answers) == 5, timeout=5000)
+    pool.waitForDone(5000)
+    gc.collect()
+
+    assert background.running() == 0
+    assert len(_FREED_ON) == 5  # every autosave's or preview's data used to stay
+    assert set(_FREED_ON) == {threading.get_ident()}  # freed on the GUI thread
