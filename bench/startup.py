@@ -22,7 +22,7 @@ Then (`--idle-seconds`, `--idle-runs`, `--typing-seconds`; 0 seconds leaves a pa
   editor, then one key is typed every 60 ms (a fast typist) for the typing time,
   with a 5 ms timer ticking beside it; the longest wait between two ticks, less the
   5 ms, is the longest a keystroke could have waited for the event loop. Resident
-  memory is printed before and after the typing. The benchmark's own tools
+  memory is printed before the typing, at each quarter of it and after it. The benchmark's own tools
   (QtTest) are loaded only after the idle reading.
 
 Python's compiled bytecode is used as an installed program uses it: the child
@@ -99,10 +99,16 @@ def rss():
         return next(int(line.split()[1]) for line in status if line.startswith("VmRSS:"))
 
 app = create_application()
-ticks = []
+last_tick = [0.0]  # the latest tick, and the longest gap so far (kept, not every tick:
+longest = [0.0]  # a list of ticks would grow the memory being measured)
+
+def on_tick():
+    now = time.monotonic()
+    longest[0] = max(longest[0], now - last_tick[0])
+    last_tick[0] = now
 tick = QTimer()
 tick.setInterval(TICK_MS)
-tick.timeout.connect(lambda: ticks.append(time.monotonic()))
+tick.timeout.connect(on_tick)
 keys = QTimer()
 keys.setInterval(KEY_MS)
 typed = 0
@@ -136,20 +142,24 @@ def start_typing():
     text.setTextCursor(cursor)
     QTimer.singleShot(2000, begin)
 
+def quarter(number):
+    print(f"rss-typing-{number} {rss()}", flush=True)
+
 def begin():
     print(f"rss-before-typing {rss()}", flush=True)
-    ticks.append(time.monotonic())
+    last_tick[0] = time.monotonic()
     tick.start()
     keys.timeout.connect(type_one)
     keys.start()
+    for number in (1, 2, 3):  # resident memory a quarter, half and three quarters in
+        QTimer.singleShot(int(typing_s * 250 * number), lambda n=number: quarter(n))
     QTimer.singleShot(int(typing_s * 1000), finish)
 
 def finish():
     keys.stop()
     tick.stop()
-    end = time.monotonic()
-    marks = ticks + [end]
-    gap = max(b - a for a, b in zip(marks, marks[1:])) - TICK_MS / 1000
+    on_tick()  # the wait up to the end counts too
+    gap = longest[0] - TICK_MS / 1000
     print(f"rss-after-typing {rss()}", flush=True)
     print(f"typed {typed}", flush=True)
     print(f"longest-wait {gap:.6f}", flush=True)
@@ -305,6 +315,15 @@ def main() -> int:
             f"letter: resident memory {before:.1f} MB before, {after:.1f} MB after "
             f"({after - before:+.1f} MB)"
         )
+        steps = [
+            session[f"rss-typing-{n}"] / 1024 for n in (1, 2, 3) if f"rss-typing-{n}" in session
+        ]
+        if steps:
+            print(
+                "  at a quarter, half and three quarters of the typing: "
+                + ", ".join(f"{value:.1f}" for value in steps)
+                + " MB"
+            )
         print(
             f"longest wait of the event loop while typing: "
             f"{session['longest-wait'] * 1000:.1f} ms (target < 16 ms)"
