@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-import argparse
+import functools
 import importlib
 import logging
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from composer.commands.base import EXIT_FAILURE, EXIT_USAGE, CommandContext, CommandError
+if TYPE_CHECKING:  # the window path loads neither argparse nor the commands
+    import argparse
 
 # Each module registers its own subcommands (see composer.commands).
 COMMAND_MODULES = (
@@ -26,15 +28,23 @@ COMMAND_MODULES = (
 log = logging.getLogger(__name__)
 
 
-class _Parser(argparse.ArgumentParser):
+@functools.cache
+def _parser_class() -> type[argparse.ArgumentParser]:
     """An argument parser whose errors are one line on stderr, exit status 2."""
+    import argparse
 
-    def error(self, message: str) -> None:  # type: ignore[override]
-        raise CommandError(f"{self.prog}: {message} (see '{self.prog} --help')", EXIT_USAGE)
+    from composer.commands.base import EXIT_USAGE, CommandError
+
+    class _Parser(argparse.ArgumentParser):
+        def error(self, message: str) -> None:  # type: ignore[override]
+            raise CommandError(f"{self.prog}: {message} (see '{self.prog} --help')", EXIT_USAGE)
+
+    return _Parser
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The full parser, with every registered subcommand."""
+    _Parser = _parser_class()
     parser = _Parser(
         prog="composer",
         description="Write advocacy letters: pick arguments, make them your own, print or e-mail.",
@@ -71,6 +81,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from composer.gui.app import run_app
 
         return run_app(smoke="--smoke" in args_list)
+    from composer.commands.base import EXIT_FAILURE, CommandContext, CommandError
     from composer.core.locations import Locations
     from composer.core.logs import setup_logging
 
