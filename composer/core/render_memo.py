@@ -22,6 +22,7 @@ import os
 import threading
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from composer.core.models import Letter, Recipient
 from composer.core.rendered import RenderedLetter
@@ -133,29 +134,15 @@ class RenderMemo:
             return None
         if not isinstance(data, dict) or data.get("key") != key:
             return None
-        texts = {name: data.get(name) for name in _TEXTS}
-        lines = {name: data.get(name) for name in _LINES}
-        if not all(isinstance(value, str) for value in texts.values()):
+        fields: dict[str, Any] = {name: data.get(name) for name in _TEXTS}
+        if not all(isinstance(fields[name], str) for name in _TEXTS):
             return None
-        if not all(
-            isinstance(value, list) and all(isinstance(line, str) for line in value)
-            for value in lines.values()
-        ):
-            return None
-        return RenderedLetter(
-            recipient=recipient,
-            subject=str(texts["subject"]),
-            sender_lines=tuple(lines["sender_lines"] or ()),
-            date_text=str(texts["date_text"]),
-            address_lines=tuple(lines["address_lines"] or ()),
-            salutation=str(texts["salutation"]),
-            body_html=str(texts["body_html"]),
-            closing=str(texts["closing"]),
-            signature=str(texts["signature"]),
-            flow_html=str(texts["flow_html"]),
-            document_html=str(texts["document_html"]),
-            text=str(texts["text"]),
-        )
+        for name in _LINES:
+            value = data.get(name)
+            if not (isinstance(value, list) and all(isinstance(line, str) for line in value)):
+                return None
+            fields[name] = tuple(value)
+        return RenderedLetter(recipient=recipient, **fields)
 
     def keep(self, key: str, rendered: RenderedLetter) -> None:
         """Make `rendered` the record, under `key` (a failure to write is ignored: the

@@ -415,13 +415,12 @@ class MainWindow(QMainWindow):
         letter = self.session.snapshot_letter()  # the worker's own: it must not change under it
         self._copy_index = max(0, min(self._copy_index, len(letter.recipients) - 1))
         recipient = letter.recipients[self._copy_index]
-        template = self.campaign.template
+        template, templates = self.campaign.template, dict(self.campaign.templates)
         memo = self._render_memo()
-        key = memo.key(letter, recipient, self.campaign.templates, template)
         if not self.output.has_renderer():
             # Opening on the letter it closed with: its pages come from the record of the
             # last render, and the template engine loads with the first change.
-            remembered = memo.recall(key, recipient)
+            remembered = memo.recall(memo.key(letter, recipient, templates, template), recipient)
             if remembered is not None:
                 self.preview.show_letter(
                     remembered, paper(self.paper), self.settings.fold_marks, immediately=True
@@ -429,9 +428,9 @@ class MainWindow(QMainWindow):
                 return
         renderer = self.output.renderer()
 
-        def render() -> RenderedLetter:
+        def render() -> RenderedLetter:  # in the worker, the record's key too
             rendered = renderer.render(letter, recipient, template)
-            memo.keep(key, rendered)
+            memo.keep(memo.key(letter, recipient, templates, template), rendered)
             return rendered
 
         self.preview.show_rendering(
