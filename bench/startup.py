@@ -23,7 +23,10 @@ Then (`--idle-seconds`, `--idle-runs`, `--typing-seconds`; 0 seconds leaves a pa
   with a 5 ms timer ticking beside it; the longest wait between two ticks, less the
   5 ms, is the longest a keystroke could have waited for the event loop. Resident
   memory is printed before the typing, at each quarter of it and after it. The benchmark's own tools
-  (QtTest) are loaded only after the idle reading.
+  (QtTest) are loaded only after the idle reading. The baseline: a bare window with a
+  plain QTextEdit, given the same letter and typed into the same way right after. For
+  the longest wait of each, the clocks over it are printed: how long the GUI thread ran,
+  how long other threads ran, and how long the GUI thread was ready but had no core.
 
 Python's compiled bytecode is used as an installed program uses it: the child
 processes may write it (PYTHONDONTWRITEBYTECODE is dropped) and a first,
@@ -42,6 +45,8 @@ import subprocess
 import sys
 import tempfile
 import time
+
+TICK_MS = 5  # the tick of APP_SESSION below (its TICK_MS)
 
 BARE = """
 import time
@@ -83,14 +88,10 @@ QTimer.singleShot(int(float(sys.argv[1]) * 1000), report)
 app.exec()
 """
 
-# The real program, started as `composer` starts it; the script only watches and types.
-APP_SESSION = """
-import sys, time
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
-from composer.gui.app import create_application, run_app
-
-idle_s, typing_s = float(sys.argv[1]), float(sys.argv[2])
+# Typing into an editor with a 5 ms tick beside it: shared by the real program and the
+# bare window. Before it: `app`, `editor()` (the text widget), `idle_s` and `typing_s`.
+TYPING = """
+import resource
 KEY_MS, TICK_MS = 60, 5
 PAGE = ("Thank you for reading this letter about people who refused to fight. " * 60 + "\\n") * 3
 
@@ -98,13 +99,40 @@ def rss():
     with open("/proc/self/status") as status:
         return next(int(line.split()[1]) for line in status if line.startswith("VmRSS:"))
 
-app = create_application()
-last_tick = [0.0]  # the latest tick, and the longest gap so far (kept, not every tick:
-longest = [0.0]  # a list of ticks would grow the memory being measured)
+def clocks():
+    # Wall time; CPU time of this (the GUI) thread and of the whole process; how often the
+    # system took the core from this thread while it ran; how long the thread, ready to
+    # run, waited for a core (the kernel's run delay); how often it stopped by itself
+    # (to wait for events, a lock or the disk); pages it waited to read from the disk;
+    # and, for the whole machine, the time its virtual cores were taken by the host
+    # ("steal") and spent waiting for the disk, in the kernel's 10 ms ticks.
+    usage = resource.getrusage(resource.RUSAGE_THREAD)
+    with open("/proc/thread-self/schedstat") as schedstat:
+        run_delay = int(schedstat.read().split()[1]) / 1e9
+    with open("/proc/stat") as stat:
+        machine = stat.readline().split()
+    return (
+        time.monotonic(), time.thread_time(), time.process_time(), usage.ru_nivcsw, run_delay,
+        usage.ru_nvcsw, usage.ru_majflt, int(machine[8]), int(machine[5]),
+    )
+
+# The latest tick, the longest gap so far with what the clocks said over it, and how many
+# gaps were long (kept, not every tick: a list of ticks would grow the memory being measured).
+last_tick = [clocks()]
+longest = [(0.0, 0.0, 0.0, 0, 0.0, 0, 0, 0, 0)]
+long_gaps = [0]
+longest_at = [0.0]  # when the longest wait ended (time.time(), to set beside the witness)
+busiest = [0.0]  # the most CPU time the GUI thread spent between two ticks
 
 def on_tick():
-    now = time.monotonic()
-    longest[0] = max(longest[0], now - last_tick[0])
+    now = clocks()
+    gap = tuple(after - before for after, before in zip(now, last_tick[0]))
+    if gap[0] > longest[0][0]:
+        longest[0] = gap
+        longest_at[0] = time.time()
+    busiest[0] = max(busiest[0], gap[1])
+    if gap[0] - TICK_MS / 1000 >= 0.016:
+        long_gaps[0] += 1
     last_tick[0] = now
 tick = QTimer()
 tick.setInterval(TICK_MS)
@@ -112,14 +140,6 @@ tick.timeout.connect(on_tick)
 keys = QTimer()
 keys.setInterval(KEY_MS)
 typed = 0
-
-def editor():
-    from composer.gui.editor import LetterEditor
-    for widget in QApplication.topLevelWidgets():
-        found = widget.findChild(LetterEditor)
-        if found is not None:
-            return found.text
-    raise SystemExit("no letter editor found")
 
 def type_one():
     global typed
@@ -147,7 +167,8 @@ def quarter(number):
 
 def begin():
     print(f"rss-before-typing {rss()}", flush=True)
-    last_tick[0] = time.monotonic()
+    print(f"typing-from {time.time():.6f}", flush=True)
+    last_tick[0] = clocks()
     tick.start()
     keys.timeout.connect(type_one)
     keys.start()
@@ -159,15 +180,91 @@ def finish():
     keys.stop()
     tick.stop()
     on_tick()  # the wait up to the end counts too
-    gap = longest[0] - TICK_MS / 1000
+    wall, gui_cpu, all_cpu, taken, run_delay, stops, faults, steal, iowait = longest[0]
     print(f"rss-after-typing {rss()}", flush=True)
     print(f"typed {typed}", flush=True)
-    print(f"longest-wait {gap:.6f}", flush=True)
+    print(f"longest-wait {wall - TICK_MS / 1000:.6f}", flush=True)
+    print(f"longest-wait-gui-cpu {gui_cpu:.6f}", flush=True)
+    print(f"longest-wait-other-cpu {all_cpu - gui_cpu:.6f}", flush=True)
+    print(f"longest-wait-preempted {taken}", flush=True)
+    print(f"longest-wait-run-delay {run_delay:.6f}", flush=True)
+    print(f"longest-wait-stops {stops}", flush=True)
+    print(f"longest-wait-disk-reads {faults}", flush=True)
+    print(f"longest-wait-steal {steal * 10}", flush=True)
+    print(f"longest-wait-iowait {iowait * 10}", flush=True)
+    print(f"long-waits {long_gaps[0]}", flush=True)
+    print(f"longest-wait-at {longest_at[0]:.6f}", flush=True)
+    print(f"longest-busy {busiest[0]:.6f}", flush=True)
+    print(f"typing-to {time.time():.6f}", flush=True)
     app.quit()
 
 QTimer.singleShot(int(idle_s * 1000), start_typing)
+"""
+
+# A witness of the machine beside each typing session: a plain process that only sleeps
+# 5 ms at a time, as the event loop does between ticks, and notes every wake-up that came
+# 10 ms or more late (when, and how late). A late wake-up here is the machine's doing:
+# this process has nothing else to do.
+WITNESS = """
+import select, sys, time
+end = time.monotonic() + float(sys.argv[1])
+poll = select.poll()
+last = time.monotonic()
+while last < end:
+    poll.poll(5)
+    now = time.monotonic()
+    late = now - last - 0.005
+    if late >= 0.010:
+        print(f"late {time.time():.6f} {late:.6f}", flush=True)
+    last = now
+"""
+
+# The real program, started as `composer` starts it; the script only watches and types.
+APP_SESSION = (
+    """
+import sys, time
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from composer.gui.app import create_application, run_app
+
+idle_s, typing_s = float(sys.argv[1]), float(sys.argv[2])
+app = create_application()
+
+def editor():
+    from composer.gui.editor import LetterEditor
+    for widget in QApplication.topLevelWidgets():
+        found = widget.findChild(LetterEditor)
+        if found is not None:
+            return found.text
+    raise SystemExit("no letter editor found")
+"""
+    + TYPING
+    + """
 sys.exit(run_app())
 """
+)
+
+# The baseline of the typing: a bare window with a plain rich-text editor, typed into alike.
+BARE_TYPING = (
+    """
+import sys, time
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow, QTextEdit
+
+idle_s, typing_s = float(sys.argv[1]), float(sys.argv[2])
+app = QApplication([])
+window = QMainWindow()
+window.setCentralWidget(QTextEdit())
+window.show()
+
+def editor():
+    return window.centralWidget()
+"""
+    + TYPING
+    + """
+app.exec()
+"""
+)
 
 
 def folders(home: str) -> dict[str, str]:
@@ -190,6 +287,27 @@ def returning(env: dict[str, str]) -> None:
     )
     subprocess.run([sys.executable, "-c", code], check=True, env=env)
     readings([sys.executable, "-c", APP_SESSION, "4", "0"], env)  # one day's use, unmeasured
+
+
+def witnessed(command: list[str], env: dict[str, str], seconds: float) -> dict[str, float]:
+    """Run a typing session with the witness beside it; its readings, and what the witness
+    saw while the keys came: its latest wake-up ("witness-longest") and how late it woke
+    around the session's longest wait ("witness-at-longest", within 50 ms of it)."""
+    witness = subprocess.Popen(
+        [sys.executable, "-c", WITNESS, str(seconds)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        session = readings(command, env)
+    finally:
+        witness.terminate()
+        late = [line.split()[1:] for line in witness.communicate()[0].splitlines()]
+    stamps = [(float(at), float(by)) for at, by in late]
+    during = [(at, by) for at, by in stamps if session["typing-from"] <= at <= session["typing-to"]]
+    session["witness-longest"] = max((by for _at, by in during), default=0.0)
+    session["witness-late-times"] = len(during)
+    near = [by for at, by in during if abs(at - session["longest-wait-at"]) <= 0.05]
+    session["witness-at-longest"] = max(near, default=0.0)
+    return session
 
 
 def readings(command: list[str], env: dict[str, str]) -> dict[str, float]:
@@ -226,6 +344,29 @@ def timed(command: list[str], env: dict[str, str]) -> tuple[float, float, float]
     return paint, float(stamps.get("ready", stamps["first-paint"])) - start, end - start
 
 
+def wait_clocks(session: dict[str, float]) -> str:
+    """What the clocks said over the longest gap between two ticks of a typing session:
+    whether the GUI thread worked, other threads worked, or the thread waited for a core;
+    the most the GUI thread worked between two ticks; what the witness saw."""
+    return (
+        f"the GUI thread's longest work between two ticks: "
+        f"{session['longest-busy'] * 1000:.1f} ms\n  "
+        f"the witness (a plain process sleeping 5 ms at a time) woke 10 ms or more late "
+        f"{session['witness-late-times']:.0f} times while the keys came, at worst "
+        f"{session['witness-longest'] * 1000:.1f} ms late; within 50 ms of the longest wait: "
+        f"{session['witness-at-longest'] * 1000:.1f} ms late\n  "
+        f"over the longest wait's {(session['longest-wait'] * 1000 + TICK_MS):.1f} ms between "
+        f"ticks: GUI thread on a core {session['longest-wait-gui-cpu'] * 1000:.1f} ms, "
+        f"other threads {session['longest-wait-other-cpu'] * 1000:.1f} ms, GUI thread ready "
+        f"but waiting for a core {session['longest-wait-run-delay'] * 1000:.1f} ms, "
+        f"core taken from it {session['longest-wait-preempted']:.0f} times, stopped by itself "
+        f"{session['longest-wait-stops']:.0f} times, pages read from disk "
+        f"{session['longest-wait-disk-reads']:.0f}; the machine: cores taken by the host "
+        f"~{session['longest-wait-steal']:.0f} ms, waiting for the disk "
+        f"~{session['longest-wait-iowait']:.0f} ms (10 ms ticks)"
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--runs", type=int, default=9)
@@ -245,6 +386,7 @@ def main() -> int:
             app_runs.append(timed(app, env))
             bare_runs.append(timed(bare, env))
         session: dict[str, float] = {}
+        bare_typing: dict[str, float] = {}
         idle_app: list[float] = []
         idle_bare: list[float] = []
         first_start: dict[str, float] = {}
@@ -253,12 +395,20 @@ def main() -> int:
             returning(env)
             for number in range(args.idle_runs):
                 typing = args.typing_seconds if number == args.idle_runs - 1 else 0
-                session = readings(
-                    [sys.executable, "-c", APP_SESSION, str(args.idle_seconds), str(typing)], env
-                )
+                command = [sys.executable, "-c", APP_SESSION, str(args.idle_seconds), str(typing)]
+                if typing > 0:
+                    session = witnessed(command, env, args.idle_seconds + typing + 10)
+                else:
+                    session = readings(command, env)
                 idle_app.append(session["rss-idle"] / 1024)
                 bare_idle = readings([sys.executable, "-c", BARE_IDLE, str(args.idle_seconds)], env)
                 idle_bare.append(bare_idle["rss"] / 1024)
+            if args.typing_seconds > 0:  # the bare window typed into alike, right after
+                bare_typing = witnessed(
+                    [sys.executable, "-c", BARE_TYPING, "2", str(args.typing_seconds)],
+                    env,
+                    args.typing_seconds + 12,
+                )
             # The very first start, with the welcome dialog open over the window.
             with tempfile.TemporaryDirectory() as fresh:
                 first_env = {**env, **folders(fresh)}
@@ -326,8 +476,17 @@ def main() -> int:
             )
         print(
             f"longest wait of the event loop while typing: "
-            f"{session['longest-wait'] * 1000:.1f} ms (target < 16 ms)"
+            f"{session['longest-wait'] * 1000:.1f} ms (target < 16 ms); "
+            f"waits of 16 ms or more: {session['long-waits']:.0f}"
         )
+        print(f"  {wait_clocks(session)}")
+    if "longest-wait" in bare_typing:
+        print(
+            f"bare window with a plain editor, typed into alike: longest wait "
+            f"{bare_typing['longest-wait'] * 1000:.1f} ms; waits of 16 ms or more: "
+            f"{bare_typing['long-waits']:.0f}"
+        )
+        print(f"  {wait_clocks(bare_typing)}")
     return 0
 
 
