@@ -316,7 +316,8 @@ class SpellingSupport(QObject):
             text = _("Spelling: starting…")
         else:
             text = _("Spelling: off")
-        announce = text != self.indicator.text()
+        # A change is told; the first text, given as the indicator appears, is not news.
+        announce = bool(self.indicator.text()) and text != self.indicator.text()
         self.indicator.setText(text)
         self.indicator.setAccessibleName(text)  # a screen reader reads what is shown
         self.indicator.setToolTip(self.status)

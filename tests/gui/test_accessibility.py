@@ -335,6 +335,40 @@ class _AnnouncementSpy:
         QAccessible.updateAccessibility(event)
 
 
+class _NameChangeSpy(_AnnouncementSpy):
+    """Also records the widgets whose accessible name was said to change."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.renamed: list[object] = []
+
+    def updateAccessibility(self, event) -> None:
+        if event.type() == QAccessible.Event.NameChanged:
+            self.renamed.append(event.object())
+        super().updateAccessibility(event)
+
+
+def test_the_spelling_indicator_tells_changes_but_not_its_first_text(
+    qtbot, tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QTextEdit
+
+    from composer.gui.spelling import SpellingSupport
+
+    spy = _NameChangeSpy()
+    monkeypatch.setattr(QtGui, "QAccessible", spy)
+    edit = QTextEdit()
+    qtbot.addWidget(edit)
+    edit.setPlainText("A short letter.")
+    spelling = SpellingSupport(edit, "en_US", tmp_path / "words.txt", start_after_ms=20)
+    assert spelling.indicator.text() == "Spelling: starting…"
+    assert spy.renamed == []  # the indicator appears with it: nothing changed yet
+    with qtbot.waitSignal(spelling.status_changed, timeout=5000):
+        pass
+    assert spelling.indicator.text().startswith("Spelling: en_US")
+    assert spy.renamed == [spelling.indicator]
+
+
 def test_connection_test_result_is_named_by_its_text_and_announced(
     qtbot, locations, keyring_in_memory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
