@@ -26,7 +26,11 @@ Then (`--idle-seconds`, `--idle-runs`, `--typing-seconds`; 0 seconds leaves a pa
   (QtTest) are loaded only after the idle reading. The baseline: a bare window with a
   plain QTextEdit, given the same letter and typed into the same way right after. For
   the longest wait of each, the clocks over it are printed: how long the GUI thread ran,
-  how long other threads ran, and how long the GUI thread was ready but had no core.
+  how long other threads ran, and how long the GUI thread was ready but had no core;
+  and the GUI thread's longest work between two ticks. Beside each typing session a
+  witness runs, a plain process that only sleeps 5 ms at a time and notes when it woke
+  late: a wait of the session during which the witness, too, was kept waiting is the
+  machine's, and the longest wait the witness did not share is printed as well.
 
 Python's compiled bytecode is used as an installed program uses it: the child
 processes may write it (PYTHONDONTWRITEBYTECODE is dropped) and a first,
