@@ -214,8 +214,6 @@ def finish():
         print(f"top-at-{number} {at:.6f}", flush=True)
     print(f"typing-to {time.time():.6f}", flush=True)
     app.quit()
-
-QTimer.singleShot(int(idle_s * 1000), start_typing)
 """
 
 # A witness of the machine beside each typing session: a plain process that only sleeps
@@ -236,16 +234,28 @@ while last < end:
     last = now
 """
 
-# The real program, started as `composer` starts it; the script only watches and types.
+# The real program, started as `composer` starts it: `run_app` makes the application (so
+# it treats the process as its own, as `composer` does: the objects of the finished
+# window are set aside from garbage collection); the script only watches and types,
+# starting its clock once the application is there.
 APP_SESSION = (
     """
 import sys, time
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
-from composer.gui.app import create_application, run_app
+import composer.gui.app as composer_app
 
 idle_s, typing_s = float(sys.argv[1]), float(sys.argv[2])
-app = create_application()
+app = None
+made_by_composer = composer_app.create_application
+
+def create_application(argv=None):
+    global app
+    app = made_by_composer(argv)
+    QTimer.singleShot(int(idle_s * 1000), start_typing)
+    return app
+
+composer_app.create_application = create_application
 
 def editor():
     from composer.gui.editor import LetterEditor
@@ -257,7 +267,7 @@ def editor():
 """
     + TYPING
     + """
-sys.exit(run_app())
+sys.exit(composer_app.run_app())
 """
 )
 
@@ -279,6 +289,7 @@ def editor():
 """
     + TYPING
     + """
+QTimer.singleShot(int(idle_s * 1000), start_typing)
 app.exec()
 """
 )
