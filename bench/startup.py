@@ -50,8 +50,8 @@ import sys
 import tempfile
 import time
 
-TICK_MS = 5  # the tick of the typing sessions below (their TICK_MS)
-TOP = 20  # how many of their longest waits they report (their TOP)
+TICK_MS = 5  # the tick of the typing sessions below, and the witness's sleep
+TOP = 20  # how many of their longest waits the typing sessions report
 
 BARE = """
 import time
@@ -95,9 +95,10 @@ app.exec()
 
 # Typing into an editor with a 5 ms tick beside it: shared by the real program and the
 # bare window. Before it: `app`, `editor()` (the text widget), `idle_s` and `typing_s`.
-TYPING = """
+TYPING = (
+    f"KEY_MS, TICK_MS, TOP = 60, {TICK_MS}, {TOP}\n"
+    + """
 import heapq, resource
-KEY_MS, TICK_MS = 60, 5
 PAGE = ("Thank you for reading this letter about people who refused to fight. " * 60 + "\\n") * 3
 
 def rss():
@@ -126,9 +127,7 @@ def clocks():
 last_tick = [clocks()]
 longest = [(0.0, 0.0, 0.0, 0, 0.0, 0, 0, 0, 0)]
 long_gaps = [0]
-longest_at = [0.0]  # when the longest wait ended (time.time(), to set beside the witness)
 busiest = [0.0]  # the most CPU time the GUI thread spent between two ticks
-TOP = 20
 top = []  # the TOP longest waits and when each ended: a heap of fixed size
 
 def keep_top(wait, at):
@@ -140,12 +139,12 @@ def keep_top(wait, at):
 def on_tick():
     now = clocks()
     gap = tuple(after - before for after, before in zip(now, last_tick[0]))
+    wait = gap[0] - TICK_MS / 1000
     if gap[0] > longest[0][0]:
         longest[0] = gap
-        longest_at[0] = time.time()
     busiest[0] = max(busiest[0], gap[1])
-    keep_top(gap[0] - TICK_MS / 1000, time.time())
-    if gap[0] - TICK_MS / 1000 >= 0.016:
+    keep_top(wait, time.time())
+    if wait >= 0.016:
         long_gaps[0] += 1
     last_tick[0] = now
 tick = QTimer()
@@ -207,7 +206,6 @@ def finish():
     print(f"longest-wait-steal {steal * 10}", flush=True)
     print(f"longest-wait-iowait {iowait * 10}", flush=True)
     print(f"long-waits {long_gaps[0]}", flush=True)
-    print(f"longest-wait-at {longest_at[0]:.6f}", flush=True)
     print(f"longest-busy {busiest[0]:.6f}", flush=True)
     for number, (wait, at) in enumerate(sorted(top, reverse=True)):
         print(f"top-wait-{number} {wait:.6f}", flush=True)
@@ -215,24 +213,28 @@ def finish():
     print(f"typing-to {time.time():.6f}", flush=True)
     app.quit()
 """
+)
 
 # A witness of the machine beside each typing session: a plain process that only sleeps
 # 5 ms at a time, as the event loop does between ticks, and notes every wake-up that came
 # 5 ms or more late (when, and how late). A late wake-up here is the machine's doing:
 # this process has nothing else to do.
-WITNESS = """
+WITNESS = (
+    f"SLEEP_MS = {TICK_MS}\n"
+    + """
 import select, sys, time
 end = time.monotonic() + float(sys.argv[1])
 poll = select.poll()
 last = time.monotonic()
 while last < end:
-    poll.poll(5)
+    poll.poll(SLEEP_MS)
     now = time.monotonic()
-    late = now - last - 0.005
-    if late >= 0.005:
+    late = now - last - SLEEP_MS / 1000
+    if late >= SLEEP_MS / 1000:
         print(f"late {time.time():.6f} {late:.6f}", flush=True)
     last = now
 """
+)
 
 # The real program, started as `composer` starts it: `run_app` makes the application (so
 # it treats the process as its own, as `composer` does: the objects of the finished
@@ -319,8 +321,9 @@ def returning(env: dict[str, str]) -> None:
 
 def witnessed(command: list[str], env: dict[str, str], seconds: float) -> dict[str, float]:
     """Run a typing session with the witness beside it; its readings, and what the witness
-    saw while the keys came: its latest wake-up ("witness-longest") and how late it woke
-    around the session's longest wait ("witness-at-longest", within 50 ms of it)."""
+    saw while the keys came: its latest wake-up ("witness-longest"), how late it woke
+    during the session's longest wait ("witness-at-longest"), and the session's longest
+    wait during which it woke on time ("longest-wait-unshared")."""
     witness = subprocess.Popen(
         [sys.executable, "-c", WITNESS, str(seconds)], stdout=subprocess.PIPE, text=True
     )
@@ -333,21 +336,21 @@ def witnessed(command: list[str], env: dict[str, str], seconds: float) -> dict[s
     during = [(at, by) for at, by in stamps if session["typing-from"] <= at <= session["typing-to"]]
     session["witness-longest"] = max((by for _at, by in during), default=0.0)
     session["witness-late-times"] = sum(1 for _at, by in during if by >= 0.010)
-    near = [by for at, by in during if abs(at - session["longest-wait-at"]) <= 0.05]
-    session["witness-at-longest"] = max(near, default=0.0)
-    # The session's longest waits that the witness did not share: a wait is shared when the
-    # witness overslept at some moment of it (both then waited for the machine).
-    stalls = [(at - by - 0.005, at) for at, by in during]
+    stalls = [(at - by - TICK_MS / 1000, at, by) for at, by in during]
+
+    def shared(wait: float, ended: float) -> float:
+        """How late the witness woke at some moment of a wait of the session (0 when it
+        woke on time throughout): a wait the witness shared was the machine's."""
+        began = ended - wait - TICK_MS / 1000
+        return max((by for start, end, by in stalls if start < ended and began < end), default=0.0)
+
     waits = [
         (session[f"top-wait-{n}"], session[f"top-at-{n}"])
         for n in range(TOP)
         if f"top-wait-{n}" in session
     ]
-    own = [
-        wait
-        for wait, at in waits
-        if not any(begin < at and at - wait - TICK_MS / 1000 < end for begin, end in stalls)
-    ]
+    session["witness-at-longest"] = shared(*waits[0]) if waits else 0.0
+    own = [wait for wait, ended in waits if not shared(wait, ended)]
     session["longest-wait-unshared"] = max(own, default=float("nan"))
     session["waits-shared"] = len(waits) - len(own)
     return session
@@ -399,7 +402,7 @@ def wait_clocks(session: dict[str, float]) -> str:
         f"the {TOP} longest waits came while the witness too was kept waiting)\n  "
         f"the witness (a plain process sleeping 5 ms at a time) woke 10 ms or more late "
         f"{session['witness-late-times']:.0f} times while the keys came, at worst "
-        f"{session['witness-longest'] * 1000:.1f} ms late; within 50 ms of the longest wait: "
+        f"{session['witness-longest'] * 1000:.1f} ms late; during the longest wait: "
         f"{session['witness-at-longest'] * 1000:.1f} ms late\n  "
         f"over the longest wait's {(session['longest-wait'] * 1000 + TICK_MS):.1f} ms between "
         f"ticks: GUI thread on a core {session['longest-wait-gui-cpu'] * 1000:.1f} ms, "
