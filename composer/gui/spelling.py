@@ -317,7 +317,8 @@ class SpellingSupport(QObject):
         else:
             text = _("Spelling: off")
         # A change is told; the first text, given as the indicator appears, is not news.
-        announce = bool(self.indicator.text()) and text != self.indicator.text()
+        shown = self.indicator.text()
+        announce = bool(shown) and text != shown
         self.indicator.setText(text)
         self.indicator.setAccessibleName(text)  # a screen reader reads what is shown
         self.indicator.setToolTip(self.status)
