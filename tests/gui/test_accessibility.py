@@ -369,6 +369,27 @@ def test_the_spelling_indicator_tells_changes_but_not_its_first_text(
     assert spy.renamed == [spelling.indicator]
 
 
+def test_the_real_windows_spelling_indicator_tells_only_its_changes(
+    qtbot, locations, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from composer.core.campaigns import default_campaign
+    from composer.gui.mainwindow import MainWindow
+
+    spy = _NameChangeSpy()
+    monkeypatch.setattr(QtGui, "QAccessible", spy)
+    window = MainWindow(locations, Settings(paper="letter"), default_campaign())
+    qtbot.addWidget(window)
+    indicator = window.spelling.indicator
+    assert indicator.text() == "Spelling: starting…"
+    assert indicator not in spy.renamed  # built with its first text: nothing changed yet
+    window.show()
+    qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: indicator.text() != "Spelling: starting…", timeout=5000)
+    assert indicator.text().startswith("Spelling:")
+    assert spy.renamed.count(indicator) == 1
+    window.pool.waitForDone(5000)
+
+
 def test_connection_test_result_is_named_by_its_text_and_announced(
     qtbot, locations, keyring_in_memory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
